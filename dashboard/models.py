@@ -1,0 +1,309 @@
+"""The database schema of the ground check (SQLAlchemy 2.x, identical on SQLite and PostgreSQL).
+
+Conventions that hold for every table:
+- Timestamps are naive UTC (``DateTime`` without time zone). SQLite has no time-zone type,
+  and one rule for both engines keeps queries identical; pages convert to WIB/WITA/WIT.
+- Region codes are Kemendagri codes as strings with their dots (``"32"``, ``"32.01"``,
+  ``"32.01.01"``, ``"32.01.01.2001"``), never numbers.
+- ``target`` and ``visit`` repeat the region codes of their desa (province, regency,
+  district). The hierarchy never changes during a round, and rollups by province or
+  kabupaten/kota over millions of rows must not join through the village table.
+- No family or person is identified anywhere: a target has a pseudonymous code, and the
+  answers hold no NIK, name or address. Facilitators and coordinators are staff and
+  carry (synthetic) names.
+
+The schema is created and upgraded by Alembic (``dashboard/migrations``); a test checks
+that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Deterministic constraint names, so that Alembic batch migrations on SQLite can
+#: refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- Region reference (idn-area-data, ODbL; counts from the BPS briefing) ----------------
+
+
+class Province(Base):
+    __tablename__ = "province"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    #: Pendamping PKH in the province (BPS briefing, 25 Feb 2025).
+    facilitator_count: Mapped[int] = mapped_column(Integer)
+    #: National instructors (Innas) who trained them (same source).
+    instructor_count: Mapped[int] = mapped_column(Integer)
+    utc_offset_hours: Mapped[int] = mapped_column(SmallInteger)
+
+
+class Regency(Base):
+    """A kabupaten or kota."""
+
+    __tablename__ = "regency"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    village_count: Mapped[int] = mapped_column(Integer)
+
+
+class District(Base):
+    """A kecamatan."""
+
+    __tablename__ = "district"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    village_count: Mapped[int] = mapped_column(Integer)
+
+
+class Village(Base):
+    """A desa or kelurahan (no geometry is available at this level)."""
+
+    __tablename__ = "village"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    district_code: Mapped[str] = mapped_column(ForeignKey("district.code"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+# --- People and the round ----------------------------------------------------------------
+
+
+class Coordinator(Base):
+    """A facilitators' coordinator in a kabupaten/kota (staff)."""
+
+    __tablename__ = "coordinator"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+
+
+class Facilitator(Base):
+    """A Pendamping PKH (staff: id and name may be shown to users whose area covers them)."""
+
+    __tablename__ = "facilitator"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    coordinator_id: Mapped[str | None] = mapped_column(ForeignKey("coordinator.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FacilitatorDistrict(Base):
+    """The kecamatan a facilitator covers (one or more, all in their kabupaten/kota)."""
+
+    __tablename__ = "facilitator_district"
+
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(
+        ForeignKey("district.code"), primary_key=True, index=True
+    )
+
+
+class Round(Base):
+    """A round (putaran) of the ground check."""
+
+    __tablename__ = "round"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    #: The deadline set when the round was launched (it may slip; work goes on after it).
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Parameters of the simulated round (seed, sizes, rates), so that ``--live`` can go
+    #: on where the first run stopped. NULL for a real round.
+    simulation: Mapped[dict | None] = mapped_column(JSON)
+    #: The simulated clock: data up to this moment has been written.
+    simulated_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# --- Targets, visits and their history ----------------------------------------------------
+
+
+class Target(Base):
+    """One family (or one individual, for an inactive NIK) to verify in the field."""
+
+    __tablename__ = "target"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Pseudonymous code shown on screen, e.g. ``T1-000012345``: never NIK-like.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    district_code: Mapped[str] = mapped_column(String(8))
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"))
+    #: Welfare decile (desil 1-10) in DTSEN before the ground check.
+    desil_before: Mapped[int] = mapped_column(SmallInteger)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_target_round_province_category", "round_id", "province_code", "category"),
+        Index("ix_target_round_regency", "round_id", "regency_code"),
+        Index("ix_target_facilitator", "facilitator_id"),
+    )
+
+
+class Visit(Base):
+    """The field visit of a target and its submission, one row per started target.
+
+    A return and resubmission change this row (status, timestamps, answers); the history
+    of every status change is in ``visit_event``. The 26 family variables are typed
+    columns; the 13 individual variables are stored for the head of the family and
+    summarised as counts for the other members (see ``dashboard.vocabulary``).
+    """
+
+    __tablename__ = "visit"
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), primary_key=True, autoincrement=False)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    category: Mapped[str] = mapped_column(String(20))
+
+    status: Mapped[str] = mapped_column(String(12))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Time of the latest review (approval or return).
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    return_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    photo_house_front: Mapped[bool] = mapped_column(Boolean, default=False)
+    photo_house_inside: Mapped[bool] = mapped_column(Boolean, default=False)
+    photo_family_card: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Head of the family (individual variables).
+    head_nik_status: Mapped[int | None] = mapped_column(SmallInteger)
+    head_sex: Mapped[int | None] = mapped_column(SmallInteger)
+    head_age: Mapped[int | None] = mapped_column(SmallInteger)
+    head_marital_status: Mapped[int | None] = mapped_column(SmallInteger)
+    head_education: Mapped[int | None] = mapped_column(SmallInteger)
+    head_employment: Mapped[int | None] = mapped_column(SmallInteger)
+    head_owns_business: Mapped[bool | None] = mapped_column(Boolean)
+    head_disability: Mapped[bool | None] = mapped_column(Boolean)
+    head_chronic_illness: Mapped[bool | None] = mapped_column(Boolean)
+    head_health_insurance: Mapped[bool | None] = mapped_column(Boolean)
+    # Other members, summarised.
+    members_working: Mapped[int | None] = mapped_column(SmallInteger)
+    members_school_age_not_in_school: Mapped[int | None] = mapped_column(SmallInteger)
+    members_disability: Mapped[int | None] = mapped_column(SmallInteger)
+    members_chronic_illness: Mapped[int | None] = mapped_column(SmallInteger)
+
+    # The 26 family variables.
+    household_size: Mapped[int | None] = mapped_column(SmallInteger)
+    house_ownership: Mapped[int | None] = mapped_column(SmallInteger)
+    floor_area_m2: Mapped[int | None] = mapped_column(SmallInteger)
+    floor_material: Mapped[int | None] = mapped_column(SmallInteger)
+    wall_material: Mapped[int | None] = mapped_column(SmallInteger)
+    roof_material: Mapped[int | None] = mapped_column(SmallInteger)
+    drinking_water: Mapped[int | None] = mapped_column(SmallInteger)
+    lighting_source: Mapped[int | None] = mapped_column(SmallInteger)
+    #: PLN customer id (ID pelanggan, 12 digits) as typed by the facilitator.
+    pln_meter_id: Mapped[str | None] = mapped_column(String(20))
+    electricity_va: Mapped[int | None] = mapped_column(Integer)
+    cooking_fuel: Mapped[int | None] = mapped_column(SmallInteger)
+    sanitation: Mapped[int | None] = mapped_column(SmallInteger)
+    owns_gas_cylinder: Mapped[bool | None] = mapped_column(Boolean)
+    owns_refrigerator: Mapped[bool | None] = mapped_column(Boolean)
+    owns_air_conditioner: Mapped[bool | None] = mapped_column(Boolean)
+    owns_water_heater: Mapped[bool | None] = mapped_column(Boolean)
+    owns_television: Mapped[bool | None] = mapped_column(Boolean)
+    owns_computer: Mapped[bool | None] = mapped_column(Boolean)
+    owns_gold: Mapped[bool | None] = mapped_column(Boolean)
+    owns_motorcycle: Mapped[bool | None] = mapped_column(Boolean)
+    owns_car: Mapped[bool | None] = mapped_column(Boolean)
+    owns_land: Mapped[bool | None] = mapped_column(Boolean)
+    livestock_cattle: Mapped[int | None] = mapped_column(SmallInteger)
+    livestock_goats: Mapped[int | None] = mapped_column(SmallInteger)
+    livestock_pigs: Mapped[int | None] = mapped_column(SmallInteger)
+    livestock_poultry: Mapped[int | None] = mapped_column(SmallInteger)
+
+    #: Welfare decile after BPS re-ranked the family from the verified answers.
+    desil_after: Mapped[int | None] = mapped_column(SmallInteger)
+    reranked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_visit_round_province_status", "round_id", "province_code", "status"),
+        Index("ix_visit_round_regency_status", "round_id", "regency_code", "status"),
+        Index("ix_visit_facilitator_started", "facilitator_id", "started_at"),
+        Index("ix_visit_submitted_at", "submitted_at"),
+        Index("ix_visit_started_at", "started_at"),
+    )
+
+
+class VisitEvent(Base):
+    """One status change of a visit: the audit trail of the lifecycle."""
+
+    __tablename__ = "visit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_visit_event_target", "target_id", "occurred_at"),
+        Index("ix_visit_event_occurred_at", "occurred_at"),
+    )
+
+
+class SimulatedDefect(Base):
+    """Ground truth of the quality defects the simulator injected (never shown as a flag).
+
+    One row per defective visit and defect kind; a fabricating facilitator has one row with
+    ``kind = 'fabrication'`` and no target.
+    """
+
+    __tablename__ = "simulated_defect"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"), index=True)
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,75 @@
+"""Application settings, read once from the environment and an optional ``.env`` file.
+
+Every tunable of the product lives here so that the README's configuration table, the
+app and the command-line tools agree. Names are the environment variables themselves
+(``DATABASE_URL``, ``GEODATA_DIR`` ...), because operators set them in systemd units
+and container specs, not in Python.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root: defaults are relative to it, not to the working directory,
+#: so ``make run`` and ``gunicorn app:server`` started elsewhere find the same files.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings of one running dashboard (or one command-line run)."""
+
+    model_config = SettingsConfigDict(
+        env_file=REPO_ROOT / ".env",
+        env_file_encoding="utf-8",
+        case_sensitive=False,
+        extra="ignore",
+    )
+
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'data' / 'groundcheck.sqlite'}",
+        description="SQLAlchemy URL of the ground-check database "
+        "(sqlite:///path or postgresql+psycopg://user:pass@host/db).",
+    )
+    geodata_dir: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "geodata",
+        description="Folder holding provinces.geojson and regencies.geojson.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(default=8050, ge=1, le=65535, description="Port of the web server.")
+    refresh_interval_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        description="How often open pages poll for new data.",
+    )
+    default_language: Literal["id", "en"] = Field(
+        default="id", description="Language of the interface until the user picks one."
+    )
+    demo_families: int = Field(
+        default=120_000,
+        ge=1,
+        description="Targets in the demo round that `make run` creates on an empty database.",
+    )
+    demo_seed: int = Field(default=2025, description="Seed of the demo round.")
+    log_level: str = Field(default="INFO", description="Python logging level.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_supported(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "DATABASE_URL must be a SQLite (sqlite:///...) or PostgreSQL "
+                "(postgresql+psycopg://...) URL"
+            )
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()
