@@ -1,0 +1,125 @@
+"""Shared test fixtures: database URLs for both backends (SQLite and PostgreSQL).
+
+Fixtures
+--------
+``postgres_server`` (session)
+    A running :class:`tests._postgres.PostgresServer`. Started lazily, the first time a
+    test (or ``database_url_factory("postgresql")``) needs it, and stopped and removed at
+    the end of the session. Uses ``TEST_POSTGRES_URL`` instead when that is set.
+    If PostgreSQL cannot be started the requesting tests ERROR with the reason; with
+    ``GROUNDCHECK_SKIP_POSTGRES=1`` they are skipped instead.
+
+``database_url_factory`` (session)
+    A callable ``make_database_url(backend: str) -> str`` (backend ``"sqlite"`` or
+    ``"postgresql"``) that creates a brand-new empty database and returns its SQLAlchemy
+    URL. Usable from fixtures of any scope, e.g. one database per backend per module::
+
+        from tests._postgres import BACKENDS
+
+        @pytest.fixture(scope="module", params=BACKENDS)
+        def seeded_url(request, database_url_factory):
+            url = database_url_factory(request.param)
+            ...  # create schema, load data
+            return url
+
+``empty_database_url`` (function; params ``sqlite`` / ``postgresql``)
+    The URL of a brand-new empty database for each test: ``sqlite:///<tmp_path>/test.sqlite``
+    or ``postgresql+psycopg://postgres@127.0.0.1:<port>/<fresh db>``.
+
+Tests parametrized over PostgreSQL (test ids containing ``postgresql``) and tests
+using ``postgres_server`` get the ``postgres`` marker, so ``-m "not postgres"`` runs
+the SQLite side only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+
+import pytest
+
+from tests._postgres import BACKENDS, PostgresServer, PostgresUnavailable
+
+SKIP_ENV = "GROUNDCHECK_SKIP_POSTGRES"
+
+
+class _LazyPostgres:
+    """Starts the server on first use; remembers a failure so it is not retried per test."""
+
+    def __init__(self) -> None:
+        self.server: PostgresServer | None = None
+        self.error: str | None = None
+
+    def get(self) -> PostgresServer:
+        if os.environ.get(SKIP_ENV) == "1":
+            pytest.skip(f"PostgreSQL tests skipped ({SKIP_ENV}=1)")
+        if self.error is not None:
+            pytest.fail(self.error, pytrace=False)
+        if self.server is None:
+            server = PostgresServer()
+            try:
+                server.start()
+            except PostgresUnavailable as exc:
+                self.error = (
+                    f"PostgreSQL could not be started for the tests:\n{exc}\n"
+                    f"(set {SKIP_ENV}=1 to skip the PostgreSQL tests, or TEST_POSTGRES_URL "
+                    "to use an existing server)"
+                )
+            if self.error is not None:
+                pytest.fail(self.error, pytrace=False)
+            self.server = server
+        return self.server
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+@pytest.fixture(scope="session")
+def _lazy_postgres():
+    lazy = _LazyPostgres()
+    yield lazy
+    lazy.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(_lazy_postgres) -> PostgresServer:
+    """The session's PostgreSQL server (started on first request)."""
+    return _lazy_postgres.get()
+
+
+@pytest.fixture(scope="session")
+def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], str]:
+    """``make_database_url(backend) -> url``: a brand-new empty database per call."""
+    counter = itertools.count(1)
+
+    def make_database_url(backend: str) -> str:
+        if backend == "sqlite":
+            directory = tmp_path_factory.mktemp(f"sqlite{next(counter)}")
+            return f"sqlite:///{directory}/test.sqlite"
+        if backend in ("postgresql", "postgres"):
+            return _lazy_postgres.get().create_database()
+        raise ValueError(f"unknown database backend {backend!r} (use 'sqlite' or 'postgresql')")
+
+    return make_database_url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path, database_url_factory) -> str:
+    """URL of a brand-new empty database; runs each test on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/test.sqlite"
+    return database_url_factory(request.param)
+
+
+def pytest_collection_modifyitems(config, items):
+    postgres = pytest.mark.postgres
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            continue
+        callspec = getattr(item, "callspec", None)
+        ids = callspec.id.split("-") if callspec is not None else []
+        if "postgresql" in ids or "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(postgres)
