@@ -1,0 +1,252 @@
+"""Running a simulation against a database: the first load, and ``--live`` after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
+from tqdm import tqdm
+
+from dashboard import models
+from dashboard.database import init_database, read_reference_tables
+from dashboard.simulation import snapshot
+from dashboard.simulation import timeline as tl
+from dashboard.simulation.config import SimulationConfig
+from dashboard.simulation.geography import village_anchors
+from dashboard.simulation.plan import ProvincePlan, plan_province
+from dashboard.simulation.workforce import Workforce, build_workforce
+from dashboard.simulation.writer import delete_visits, write_columns
+
+log = logging.getLogger(__name__)
+
+
+class RoundExists(RuntimeError):
+    """The database already holds the round to be simulated."""
+
+
+@dataclass
+class SimulationSummary:
+    targets: int
+    visits: int
+    events: int
+    defects: int
+    facilitators: int
+    seconds: float
+
+    def __str__(self) -> str:
+        rate = self.targets / self.seconds if self.seconds else 0
+        return (
+            f"{self.targets:,} targets, {self.visits:,} visits, {self.events:,} status events, "
+            f"{self.defects:,} injected defects, {self.facilitators:,} facilitators "
+            f"in {self.seconds:.1f} s ({rate:,.0f} targets/s)"
+        )
+
+
+class Simulation:
+    """The workforce, geography and per-province plans of one simulated round."""
+
+    def __init__(self, config: SimulationConfig, geodata_dir: Path):
+        self.config = config
+        self.reference = read_reference_tables()
+        self.workforce: Workforce = build_workforce(self.reference, config)
+        self.anchor_lon, self.anchor_lat = village_anchors(self.workforce.villages, geodata_dir, config.seed)
+        self.calendar = tl.WorkCalendar(config)
+        self.caseloads = self._caseloads()
+        provinces = self.reference["province"]
+        self.utc_offset = dict(zip(provinces["code"], provinces["utc_offset_hours"]))
+
+    def _caseloads(self) -> np.ndarray:
+        """Targets per facilitator: at least one each when there are enough targets."""
+        rng = np.random.default_rng([self.config.seed, 3])
+        weights = self.workforce.facilitators["caseload_weight"].to_numpy()
+        weights = weights / weights.sum()
+        n_fac = len(weights)
+        if self.config.families >= n_fac:
+            return 1 + rng.multinomial(self.config.families - n_fac, weights)
+        return rng.multinomial(self.config.families, weights)
+
+    def province_codes(self) -> list[str]:
+        return sorted(self.workforce.facilitators["province_code"].unique())
+
+    def plan(self, province_code: str) -> ProvincePlan:
+        facilitators = self.workforce.facilitators
+        mask = (facilitators["province_code"] == province_code).to_numpy()
+        first_id = int(self.caseloads[: np.argmax(mask)].sum()) + 1
+        return plan_province(
+            self.config,
+            self.calendar,
+            province_code,
+            int(self.utc_offset[province_code]),
+            facilitators[mask].reset_index(drop=True),
+            self.caseloads[mask],
+            first_id,
+            self.workforce.villages,
+            self.anchor_lon,
+            self.anchor_lat,
+        )
+
+
+def _write_workforce(conn, workforce: Workforce) -> None:
+    existing = conn.execute(select(func.count()).select_from(models.Facilitator)).scalar_one()
+    if existing:
+        if existing != len(workforce.facilitators):
+            raise RoundExists(
+                f"the database holds {existing:,} facilitators, not the simulator's "
+                f"{len(workforce.facilitators):,}: use an empty database"
+            )
+        return  # the same deterministic workforce is already there
+    f = workforce.facilitators
+    write_columns(conn, "coordinator", {c: workforce.coordinators[c].to_numpy(dtype=object) for c in ("id", "name", "regency_code")})
+    write_columns(
+        conn,
+        "facilitator",
+        {
+            "id": f["id"].to_numpy(dtype=object),
+            "name": f["name"].to_numpy(dtype=object),
+            "province_code": f["province_code"].to_numpy(dtype=object),
+            "regency_code": f["regency_code"].to_numpy(dtype=object),
+            "coordinator_id": f["coordinator_id"].to_numpy(dtype=object),
+            "active": f["active"].to_numpy(),
+        },
+    )
+    write_columns(conn, "facilitator_district", {c: workforce.coverage[c].to_numpy(dtype=object) for c in workforce.coverage})
+
+
+def _write_window(conn, plan: ProvincePlan, round_id: int, since: float, until: float, first_load: bool) -> tuple[int, int, int]:
+    if first_load:
+        rows = np.arange(len(plan))
+        write_columns(conn, "target", {"round_id": np.full(len(plan), round_id), **plan.targets})
+    else:
+        rows = snapshot.changed_rows(plan, since, until)
+        delete_visits(conn, plan.targets["id"][rows])
+    visits = write_columns(conn, "visit", snapshot.visit_rows(plan, rows, until, round_id))
+    events = write_columns(conn, "visit_event", snapshot.event_rows(plan, rows, since, until))
+    defects = write_columns(conn, "simulated_defect", snapshot.defect_rows(plan, since, until, round_id, first_load))
+    return visits, events, defects
+
+
+def delete_round(engine: Engine, round_id: int) -> None:
+    """Remove a round and everything of it (``--replace``)."""
+    with engine.begin() as conn:
+        target_ids = select(models.Target.id).where(models.Target.round_id == round_id)
+        conn.execute(delete(models.VisitEvent).where(models.VisitEvent.target_id.in_(target_ids)))
+        conn.execute(delete(models.SimulatedDefect).where(models.SimulatedDefect.round_id == round_id))
+        conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
+        conn.execute(delete(models.Target).where(models.Target.round_id == round_id))
+        conn.execute(delete(models.Round).where(models.Round.id == round_id))
+
+
+def simulate(
+    database_url: str,
+    config: SimulationConfig,
+    geodata_dir: Path,
+    progress: bool = True,
+    replace: bool = False,
+) -> SimulationSummary:
+    """Create the round of ``config`` in the database, with its data up to ``config.as_of``."""
+    began = time.perf_counter()
+    engine = init_database(database_url)
+    with engine.connect() as conn:
+        exists = conn.execute(select(models.Round.id).where(models.Round.id == config.round_id)).first()
+    if exists:
+        if not replace:
+            raise RoundExists(
+                f"round {config.round_id} already exists in {engine.url.render_as_string(hide_password=True)}: "
+                "pass --replace to simulate it anew, --round-id for another round, or --live to continue it"
+            )
+        delete_round(engine, config.round_id)
+
+    sim = Simulation(config, geodata_dir)
+    as_of = tl.epoch(config.as_of)
+    totals = [0, 0, 0]
+    with engine.begin() as conn:
+        _write_workforce(conn, sim.workforce)
+        conn.execute(
+            models.Round.__table__.insert().values(
+                id=config.round_id,
+                name=config.name,
+                start_date=config.start,
+                deadline=config.deadline,
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                simulation=config.to_json(),
+                simulated_until=config.as_of,
+            )
+        )
+    bar = tqdm(total=config.families, unit="target", disable=not progress, desc="simulating", unit_scale=True)
+    for code in sim.province_codes():
+        plan = sim.plan(code)
+        with engine.begin() as conn:
+            written = _write_window(conn, plan, config.round_id, -np.inf, as_of, first_load=True)
+        totals = [a + b for a, b in zip(totals, written)]
+        bar.update(len(plan))
+    bar.close()
+    _analyze(engine)
+    return SimulationSummary(config.families, *totals, len(sim.workforce.facilitators), time.perf_counter() - began)
+
+
+def _analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics after a bulk load."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def load_config(engine: Engine, round_id: int) -> tuple[SimulationConfig, dt.datetime]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(models.Round.simulation, models.Round.simulated_until).where(models.Round.id == round_id)
+        ).first()
+    if row is None or row.simulation is None:
+        raise LookupError(f"round {round_id} is not a simulated round of this database")
+    return SimulationConfig.from_json(row.simulation), row.simulated_until
+
+
+def run_live(
+    database_url: str,
+    round_id: int,
+    geodata_dir: Path,
+    tick_seconds: float = 10.0,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    max_ticks: int | None = None,
+    progress: bool = True,
+) -> int:
+    """Append what the plan says happened since the last write, every ``tick_seconds``,
+    until interrupted (or ``max_ticks``); returns the number of visit rows written."""
+    engine = init_database(database_url)
+    config, simulated_until = load_config(engine, round_id)
+    log.info("rebuilding the plan of round %s (seed %s)", round_id, config.seed)
+    sim = Simulation(config, geodata_dir)
+    since = tl.epoch(simulated_until)
+    plans = []
+    for code in sim.province_codes():
+        plan = sim.plan(code)
+        future = np.zeros(len(plan), dtype=bool)
+        for times in plan.times.values():
+            future |= np.isfinite(times) & (times > since)
+        if future.any():
+            plans.append(plan)
+    written = 0
+    ticks = 0
+    while max_ticks is None or ticks < max_ticks:
+        now = clock().replace(microsecond=0)
+        until = tl.epoch(now)
+        if until > since:
+            counts = [0, 0, 0]
+            with engine.begin() as conn:
+                for plan in plans:
+                    counts = [a + b for a, b in zip(counts, _write_window(conn, plan, round_id, since, until, False))]
+                conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
+            written += counts[0]
+            if progress:
+                print(f"{now:%Y-%m-%d %H:%M:%S} UTC: {counts[0]:,} visits changed, {counts[1]:,} events", flush=True)
+            since = until
+        ticks += 1
+        if max_ticks is None or ticks < max_ticks:
+            time.sleep(tick_seconds)
+    return written
