@@ -1,0 +1,25 @@
+"""Entry point: ``python app.py`` (what ``make run`` does) or ``gunicorn app:server``.
+
+``python app.py`` prepares the database first (migrations, and a demo round on an empty
+database), then serves on ``HOST:PORT``. Under gunicorn the database must be prepared
+beforehand with ``python -m dashboard.manage migrate``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dashboard.factory import create_app
+from dashboard.settings import get_settings
+
+settings = get_settings()
+app = create_app(settings)
+server = app.server
+
+if __name__ == "__main__":
+    from dashboard.manage import ensure_demo_database
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ensure_demo_database(settings)
+    print(f"Serving the dashboard at http://{settings.host}:{settings.port}/", flush=True)
+    app.run(host=settings.host, port=settings.port, debug=False)

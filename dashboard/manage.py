@@ -1,0 +1,76 @@
+"""Command line: ``python -m dashboard.manage migrate|demo|status`` (database chores).
+
+``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
+that and, on a database without any round, simulates the demo round (``make run`` calls
+it); ``status`` prints what ``/readyz`` would answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from sqlalchemy import func, select
+
+from dashboard import models
+from dashboard.database import describe_url, init_database
+from dashboard.settings import Settings, get_settings
+from dashboard.simulation.config import SimulationConfig, default_round_dates, holiday_slowdowns
+from dashboard.status import data_status
+
+
+def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
+    """Migrate; on a database with no round, create the demo round. Returns whether it did."""
+    from dashboard.simulation.run import simulate  # numpy-heavy: only when needed
+
+    engine = init_database(settings.database_url)
+    with engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(models.Round)).scalar_one():
+            return False
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    start, deadline = default_round_dates(now)
+    config = SimulationConfig(
+        families=settings.demo_families,
+        seed=settings.demo_seed,
+        start=start,
+        deadline=deadline,
+        as_of=now,
+        slowdowns=tuple(holiday_slowdowns(start, start + dt.timedelta(days=150))),
+    )
+    print(
+        f"Empty database {describe_url(settings.database_url)}: creating the demo round "
+        f"({config.families:,} simulated targets, 33,603 facilitators) ...",
+        flush=True,
+    )
+    summary = simulate(settings.database_url, config, settings.geodata_dir, progress=progress)
+    print(f"Demo round ready: {summary}", flush=True)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.manage", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("migrate", "demo", "status"))
+    parser.add_argument("--database-url", help="default: DATABASE_URL")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.database_url:
+        settings = settings.model_copy(update={"database_url": args.database_url})
+    if args.command == "migrate":
+        init_database(settings.database_url)
+        print(f"{describe_url(settings.database_url)} is at the newest schema")
+    elif args.command == "demo":
+        if not ensure_demo_database(settings):
+            print(f"{describe_url(settings.database_url)} already holds a round: nothing to do")
+    else:
+        from dashboard.database import get_engine
+
+        status = data_status(get_engine(settings.database_url))
+        print(json.dumps(status.to_json(), indent=2))
+        return 0 if status.ready else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
