@@ -41,7 +41,7 @@ simulate: venv ## Run the simulator: python -m dashboard.simulate ARGS
 bench: venv ## Run every bench/*.py
 	@shopt -s nullglob; files=(bench/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no bench/*.py scripts"; exit 0; fi; \
-	for f in "$${files[@]}"; do echo "== $$f"; $(VENV_PY) "$$f" || exit $$?; done
+	for f in "$${files[@]}"; do echo "== $$f"; PYTHONPATH=. $(VENV_PY) "$$f" || exit $$?; done
 
 clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         default="id", description="Language of the interface until the user picks one."
     )
     demo_families: int = Field(
-        default=120_000,
+        default=500_000,
         ge=1,
         description="Targets in the demo round that `make run` creates on an empty database.",
     )

@@ -2,7 +2,7 @@
 
 Examples::
 
-    # a demo round that today falls inside, 120,000 targets
+    # a demo round that today falls inside, 120,000 targets (default: DEMO_FAMILIES)
     python -m dashboard.simulate --families 120000
 
     # the 2025 round as it stood on 17 Mar 2025

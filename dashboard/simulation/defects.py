@@ -9,7 +9,7 @@ Fabricating facilitators get none of these: their visits are wrong in their own 
 
 Defects that involve two families (same GPS point, same PLN meter id) copy the value of a
 visit the same facilitator made *earlier*; both families are recorded, because a rule sees
-the pair, not which one was copied.
+the pair, not which one was copied, and the rate is the share of eligible visits in a pair.
 """
 
 from __future__ import annotations
@@ -34,22 +34,25 @@ def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.nda
     return np.flatnonzero(eligible & (rng.random(len(eligible)) < rate))
 
 
-def _earlier_partner(rng, rows, fac, started, eligible) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, another eligible row of the same facilitator that started earlier.
+def _pairs(rng, rate, fac, started, eligible) -> tuple[np.ndarray, np.ndarray]:
+    """(copier, source) pairs of eligible visits of the same facilitator, the source
+    started earlier, so that about ``rate`` of the eligible visits end up in a pair.
 
     Rows of one facilitator are contiguous (targets are generated facilitator by
-    facilitator); returns (copier, source) pairs, dropping rows without a partner.
+    facilitator); a facilitator with a single eligible visit has no pair to make.
     """
-    boundaries = np.flatnonzero(np.concatenate([[True], fac[1:] != fac[:-1], [True]]))
-    first = boundaries[np.searchsorted(boundaries, rows, side="right") - 1]
-    last = boundaries[np.searchsorted(boundaries, rows, side="right")]
-    source = first + np.floor(rng.random(len(rows)) * (last - first)).astype(int)
-    ok = (source != rows) & eligible[source]
-    rows, source = rows[ok], source[ok]
-    swap = started[source] > started[rows]
-    copier = np.where(swap, source, rows)
-    source = np.where(swap, rows, source)
-    return copier, source
+    rows = np.flatnonzero(eligible)
+    owner = fac[rows]
+    boundaries = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1], [True]]))
+    group = np.searchsorted(boundaries, np.arange(len(rows)), side="right") - 1
+    first, last = boundaries[group], boundaries[group + 1]
+    chosen = np.flatnonzero((last - first > 1) & (rng.random(len(rows)) < rate / 2))
+    # A random other member of the group: skip over the chosen row itself.
+    pick = first[chosen] + np.floor(rng.random(len(chosen)) * (last[chosen] - first[chosen] - 1)).astype(int)
+    pick = np.where(pick >= chosen, pick + 1, pick)
+    a, b = rows[chosen], rows[pick]
+    later = started[a] >= started[b]
+    return np.where(later, a, b), np.where(later, b, a)
 
 
 def inject_defects(
@@ -67,12 +70,19 @@ def inject_defects(
     round_start_utc: float,
     day: np.ndarray,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Alter ``visits`` in place; return the truth (target_index, kind, detail) and the
-    start times (changed for visits at implausible hours)."""
+    """Alter ``visits`` in place; return the truth (target_index, kind, detail,
+    partner_index: the other visit of a pair, else -1) and the start times (changed for
+    visits at implausible hours)."""
     found: list[pd.DataFrame] = []
 
-    def record(rows: np.ndarray, kind: DefectKind, detail=None) -> None:
-        found.append(pd.DataFrame({"target_index": rows, "kind": kind.value, "detail": detail}))
+    def record(rows: np.ndarray, kind: DefectKind, detail=None, partner=None) -> None:
+        partner = np.full(len(rows), -1) if partner is None else partner
+        found.append(
+            pd.DataFrame({"target_index": rows, "kind": kind.value, "detail": detail, "partner_index": partner})
+        )
+
+    def record_pairs(copier: np.ndarray, source: np.ndarray, kind: DefectKind) -> None:
+        record(np.concatenate([copier, source]), kind, partner=np.concatenate([source, copier]))
 
     talked = eligible & interviewed
     metered = talked & (visits["lighting_source"] == LIGHTING_WITH_PLN_METER)
@@ -101,15 +111,14 @@ def inject_defects(
     record(rows, DefectKind.GPS_OUTSIDE_REGENCY, regency_of_village[elsewhere])
     has_gps[rows] = False
 
-    copier, source = _earlier_partner(rng, _pick(rng, has_gps, rates.gps_duplicate), fac, started, has_gps)
+    copier, source = _pairs(rng, rates.gps_duplicate, fac, started, has_gps)
     visits["gps_lat"][copier] = visits["gps_lat"][source]
     visits["gps_lon"][copier] = visits["gps_lon"][source]
-    pairs = np.unique(np.concatenate([copier, source]))
-    record(pairs, DefectKind.GPS_DUPLICATE)
+    record_pairs(copier, source, DefectKind.GPS_DUPLICATE)
 
-    copier, source = _earlier_partner(rng, _pick(rng, metered, rates.pln_reused), fac, started, metered)
+    copier, source = _pairs(rng, rates.pln_reused, fac, started, metered)
     visits["pln_meter_id"][copier] = visits["pln_meter_id"][source]
-    record(np.unique(np.concatenate([copier, source])), DefectKind.PLN_REUSED)
+    record_pairs(copier, source, DefectKind.PLN_REUSED)
 
     rows = _pick(rng, metered, rates.pln_malformed)
     kind = rng.integers(0, 3, len(rows))
@@ -151,5 +160,7 @@ def inject_defects(
     started[rows] = round_start_utc + day[rows] * tl.DAY + rng.uniform(23, 29, len(rows)) * tl.HOUR
     record(rows, DefectKind.IMPLAUSIBLE_HOUR)
 
-    truth = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["target_index", "kind", "detail"])
+    truth = pd.concat(found, ignore_index=True)
+    # A visit can be the source of several copies: one truth row per visit and kind, with
+    # the partner that was submitted last (the pair shows once both are in).
     return truth, started

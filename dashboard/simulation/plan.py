@@ -210,7 +210,13 @@ def plan_province(
         [
             defects.assign(facilitator_id=facilitators["id"].to_numpy()[fac[defects["target_index"].to_numpy()]]),
             pd.DataFrame(
-                {"target_index": -1, "kind": DefectKind.FABRICATION.value, "detail": None, "facilitator_id": fabricator_ids}
+                {
+                    "target_index": -1,
+                    "kind": DefectKind.FABRICATION.value,
+                    "detail": None,
+                    "partner_index": -1,
+                    "facilitator_id": fabricator_ids,
+                }
             ),
         ],
         ignore_index=True,

@@ -8,6 +8,7 @@ paradata appear with the first submission, the desil after re-ranking with the w
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from dashboard.simulation.plan import ProvincePlan
 from dashboard.vocabulary import VisitStatus
@@ -93,26 +94,35 @@ def event_rows(plan: ProvincePlan, rows: np.ndarray, since: float, until: float)
 
 
 def defect_rows(plan: ProvincePlan, since: float, until: float, round_id: int, first_load: bool) -> dict[str, np.ndarray]:
-    """Ground-truth rows of defects whose visit was first submitted in ``(since, until]``;
-    fabricating facilitators are written with the first load."""
+    """Ground-truth rows of defects that became visible in ``(since, until]``: when the visit
+    was first submitted, or for a pair (same GPS point, same PLN id) when the later of the
+    two was. A visit in several pairs of one kind is recorded once. Fabricating
+    facilitators are written with the first load."""
     defects = plan.defects
     index = defects["target_index"].to_numpy()
+    partner = defects["partner_index"].to_numpy()
     with_target = index >= 0
-    submitted = np.full(len(defects), np.nan)
-    submitted[with_target] = plan.times["submitted"][index[with_target]]
-    keep = np.isfinite(submitted) & (submitted > since) & (submitted <= until)
+    submitted = plan.times["submitted"]
+    visible = np.full(len(defects), np.nan)
+    visible[with_target] = submitted[index[with_target]]
+    paired = partner >= 0
+    # NaN (a partner never submitted) stays NaN: the pair never shows.
+    visible[paired] = np.maximum(visible[paired], submitted[partner[paired]])
+    # One row per visit and kind: the pair that shows first.
+    by_visibility = pd.DataFrame({"i": index, "k": defects["kind"].to_numpy(), "t": visible}).sort_values(
+        "t", na_position="last", kind="stable"
+    )
+    first_of_visit = np.zeros(len(defects), dtype=bool)
+    first_of_visit[by_visibility.index[~by_visibility.duplicated(["i", "k"])]] = True
+    keep = with_target & first_of_visit & (visible > since) & (visible <= until)
     if first_load:
         keep |= ~with_target
     chosen = defects[keep]
-    target_ids = np.where(
-        chosen["target_index"].to_numpy() >= 0,
-        plan.targets["id"][np.maximum(chosen["target_index"].to_numpy(), 0)],
-        -1,
-    )
+    chosen_index = chosen["target_index"].to_numpy()
     return {
         "round_id": np.full(len(chosen), round_id),
         "kind": chosen["kind"].to_numpy(dtype=object),
-        "target_id": np.where(target_ids >= 0, target_ids, np.nan),
+        "target_id": np.where(chosen_index >= 0, plan.targets["id"][np.maximum(chosen_index, 0)], np.nan),
         "facilitator_id": chosen["facilitator_id"].to_numpy(dtype=object),
         "detail": chosen["detail"].to_numpy(dtype=object),
     }

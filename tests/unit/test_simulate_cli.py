@@ -1,0 +1,42 @@
+"""The simulator's command line: help, clear errors for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.simulate import main
+
+
+def test_help_runs_as_a_module():
+    result = subprocess.run([sys.executable, "-m", "dashboard.simulate", "--help"], capture_output=True, text=True, check=True)
+    for option in ("--database-url", "--families", "--seed", "--start", "--deadline", "--as-of", "--live"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--families", "0"], "at least 1"),
+        (["--start", "2025-03-31", "--deadline", "2025-02-26"], "must not precede --start"),
+        (["--slowdown", "2025-03-01:2025-03-30"], "START:END:FACTOR"),
+        (["--defect-rate", "teleport=0.1"], "KIND=RATE"),
+        (["--defect-rate", "short_interview=0.9"], "must lie in [0, 0.5]"),
+        (["--start", "31-03-2025"], "invalid fromisoformat"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(argv, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--database-url", f"sqlite:///{tmp_path}/x.sqlite", *argv])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_existing_round_is_refused_without_replace(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path}/cli.sqlite"
+    args = ["--database-url", url, "--families", "34000", "--as-of", "2026-11-24T06:00", "--quiet"]
+    assert main(args) == 0
+    assert main(args) == 2
+    assert "--replace" in capsys.readouterr().err
