@@ -243,7 +243,7 @@ def test_progress_and_activity_look_like_a_live_round(sim):
     last_week = started > pd.Timestamp(AS_OF) - pd.Timedelta(days=7)
     assert last_week.sum() > 0.1 * len(sim.visits)
     # Weekdays carry more work than Sundays.
-    by_weekday = (started + pd.Timedelta(hours=7)).dt.weekday.value_counts()
+    by_weekday = (started + pd.Timedelta(hours=7)).dt.day_of_week.value_counts()
     assert by_weekday[6] < 0.5 * by_weekday[2]
     # Java ahead of Papua.
     done = sim.visits.groupby("province_code")["submitted_at"].count() / sim.targets.groupby("province_code").size()
