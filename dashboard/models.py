@@ -206,6 +206,10 @@ class Visit(Base):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     #: Time of the latest review (approval or return).
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Time of the first review, and of the first return if there was one: what return
+    #: rates and "approved at first review" count, kept so rollups need no event scan.
+    first_reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    first_returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     return_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
@@ -273,6 +277,9 @@ class Visit(Base):
         Index("ix_visit_facilitator_started", "facilitator_id", "started_at"),
         Index("ix_visit_submitted_at", "submitted_at"),
         Index("ix_visit_started_at", "started_at"),
+        Index("ix_visit_first_reviewed_at", "first_reviewed_at"),
+        Index("ix_visit_first_returned_at", "first_returned_at"),
+        Index("ix_visit_approved_at", "approved_at"),
     )
 
 
@@ -307,3 +314,92 @@ class SimulatedDefect(Base):
     target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"), index=True)
     facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Rollups (maintained by ``dashboard.rollups``; pages read these, not the raw rows) ---
+# Days are calendar days in WIB (UTC+7), the time of the national command centre.
+
+
+class RollupRegencyDay(Base):
+    """What happened per kabupaten/kota, target category and day: the counts of visits
+    started, first submitted, first reviewed, first returned and approved that day, and of
+    first submissions by outcome."""
+
+    __tablename__ = "rollup_regency_day"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    returned: Mapped[int] = mapped_column(Integer, default=0)
+    approved: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_found_verified: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_moved: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_deceased: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_not_found: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_refused: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_nik_confirmed: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_rollup_regency_day_province_day", "round_id", "province_code", "day"),)
+
+
+class RollupFacilitatorDay(Base):
+    """What each facilitator did per day (the facilitator tables and activity read this)."""
+
+    __tablename__ = "rollup_facilitator_day"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    facilitator_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5))
+    province_code: Mapped[str] = mapped_column(String(2))
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    approved: Mapped[int] = mapped_column(Integer, default=0)
+    returned: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_rollup_facilitator_day_regency_day", "round_id", "regency_code", "day"),)
+
+
+class RollupRegencyActivity(Base):
+    """Facilitators of a kabupaten/kota who visited at least one target that day, and in
+    the 7 days ending that day. Facilitators belong to one kabupaten/kota, so these counts
+    add up exactly to provinces and the nation (distinct counts would not)."""
+
+    __tablename__ = "rollup_regency_activity"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    active_1d: Mapped[int] = mapped_column(Integer, default=0)
+    active_7d: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupRegencyTargets(Base):
+    """Targets per kabupaten/kota and category (they are assigned at the start)."""
+
+    __tablename__ = "rollup_regency_targets"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    targets: Mapped[int] = mapped_column(Integer)
+
+
+class RollupState(Base):
+    """How far the rollups of a round are: data up to ``data_until`` is in them."""
+
+    __tablename__ = "rollup_state"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    #: Newest moment of data the rollups include (the "data as of" shown on screen).
+    data_until: Mapped[dt.datetime] = mapped_column(DateTime)
+    refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Increases with every refresh: pages skip work when it did not change.
+    version: Mapped[int] = mapped_column(Integer)

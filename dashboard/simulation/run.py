@@ -16,13 +16,14 @@ from tqdm import tqdm
 
 from dashboard import models
 from dashboard.database import init_database, read_reference_tables
+from dashboard.rollups import rebuild_rollups, refresh_rollups
 from dashboard.simulation import snapshot
 from dashboard.simulation import timeline as tl
 from dashboard.simulation.config import SimulationConfig
 from dashboard.simulation.geography import village_anchors
 from dashboard.simulation.plan import ProvincePlan, plan_province
 from dashboard.simulation.workforce import Workforce, build_workforce
-from dashboard.simulation.writer import delete_visits, write_columns
+from dashboard.bulk import delete_visits, write_columns
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,14 @@ def delete_round(engine: Engine, round_id: int) -> None:
         conn.execute(delete(models.SimulatedDefect).where(models.SimulatedDefect.round_id == round_id))
         conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
         conn.execute(delete(models.Target).where(models.Target.round_id == round_id))
+        for rollup in (
+            models.RollupRegencyDay,
+            models.RollupFacilitatorDay,
+            models.RollupRegencyActivity,
+            models.RollupRegencyTargets,
+            models.RollupState,
+        ):
+            conn.execute(delete(rollup).where(rollup.round_id == round_id))
         conn.execute(delete(models.Round).where(models.Round.id == round_id))
 
 
@@ -187,6 +196,7 @@ def simulate(
         totals = [a + b for a, b in zip(totals, written)]
         bar.update(len(plan))
     bar.close()
+    rebuild_rollups(engine, config.round_id, config.as_of)
     _analyze(engine)
     return SimulationSummary(config.families, *totals, len(sim.workforce.facilitators), time.perf_counter() - began)
 
@@ -242,6 +252,7 @@ def run_live(
                 for plan in plans:
                     counts = [a + b for a, b in zip(counts, _write_window(conn, plan, round_id, since, until, False))]
                 conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
+            refresh_rollups(engine, round_id, now)
             written += counts[0]
             if progress:
                 print(f"{now:%Y-%m-%d %H:%M:%S} UTC: {counts[0]:,} visits changed, {counts[1]:,} events", flush=True)

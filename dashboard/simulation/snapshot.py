@@ -61,6 +61,8 @@ def visit_rows(plan: ProvincePlan, rows: np.ndarray, until: float, round_id: int
         "started_at": t["started"],
         "submitted_at": np.where(submitted, t["submitted"], np.nan),
         "reviewed_at": reviewed,
+        "first_reviewed_at": np.where(_at_or_before(t["review_1"], until), t["review_1"], np.nan),
+        "first_returned_at": np.where(_at_or_before(t["returned_1"], until), t["returned_1"], np.nan),
         "approved_at": np.where(_at_or_before(t["approved"], until), t["approved"], np.nan),
         "return_count": _at_or_before(t["returned_1"], until).astype(int) + _at_or_before(t["returned_2"], until),
     }

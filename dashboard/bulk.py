@@ -1,6 +1,6 @@
 """Bulk writes of column arrays: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
-The ORM would cost minutes per million rows; this writes through the DBAPI connection of a
+The ORM would cost minutes per million rows; this writes (for the simulator and the rollups) through the DBAPI connection of a
 SQLAlchemy transaction, converting each column once according to its type in
 ``dashboard.models`` (times arrive as float epoch seconds with NaN for "none").
 """

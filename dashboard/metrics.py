@@ -1,0 +1,166 @@
+"""The metric registry: the single definition of every indicator the product shows.
+
+A metric is a numerator over a denominator of the base counts that
+``dashboard.queries.base_counts`` returns for a scope, as of a day. Pages, exports and the
+JSON API all compute their figures with :func:`compute`, so a number means the same
+everywhere. Each metric carries its labels and description in Indonesian and English, its
+unit, and whether higher is better (which way a colour scale runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from dashboard.vocabulary import Language
+
+Unit = Literal["count", "percent", "ratio"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One indicator: ``sum(numerator) / sum(denominator) * scale`` of the base counts."""
+
+    id: str
+    label_id: str
+    label_en: str
+    description_id: str
+    description_en: str
+    unit: Unit
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    #: True: more is better (e.g. completion); False: less is better (return rate);
+    #: None: neither (e.g. the number of targets).
+    higher_is_better: bool | None = True
+    #: Whether the metric can be split by target category (facilitator activity cannot:
+    #: a facilitator works on all categories).
+    by_category: bool = True
+
+    def label(self, lang: Language = "id") -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+    def description(self, lang: Language = "id") -> str:
+        return self.description_id if lang == "id" else self.description_en
+
+    @property
+    def scale(self) -> float:
+        return 100.0 if self.unit == "percent" else 1.0
+
+    def compute(self, counts: pd.DataFrame) -> pd.Series:
+        """The metric for every row of ``counts`` (NaN where the denominator is 0)."""
+        numerator = counts[list(self.numerator)].sum(axis=1).astype(float)
+        if not self.denominator:
+            return numerator.rename(self.id)
+        denominator = counts[list(self.denominator)].sum(axis=1).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = numerator / denominator.where(denominator > 0) * self.scale
+        return value.rename(self.id)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "label": {"id": self.label_id, "en": self.label_en},
+            "description": {"id": self.description_id, "en": self.description_en},
+            "unit": self.unit,
+            "numerator": list(self.numerator),
+            "denominator": list(self.denominator),
+            "higher_is_better": self.higher_is_better,
+            "by_category": self.by_category,
+        }
+
+
+def _count(id_, label_id, label_en, desc_id, desc_en, column, better=None, by_category=True) -> Metric:
+    return Metric(id_, label_id, label_en, desc_id, desc_en, "count", (column,), (), better, by_category)
+
+
+def _share(id_, label_id, label_en, desc_id, desc_en, numerator, denominator, better=True, by_category=True) -> Metric:
+    numerator = (numerator,) if isinstance(numerator, str) else numerator
+    return Metric(id_, label_id, label_en, desc_id, desc_en, "percent", numerator, (denominator,), better, by_category)
+
+
+_OUTCOMES = {
+    "found": ("outcome_found_verified", "ditemukan dan diverifikasi", "found and verified", True),
+    "moved": ("outcome_moved", "pindah / rumah tidak ada", "moved / dwelling gone", None),
+    "deceased": ("outcome_deceased", "meninggal", "deceased", None),
+    "not_found": ("outcome_not_found", "tidak ditemukan", "not found", False),
+    "refused": ("outcome_refused", "menolak disurvei", "refused", False),
+    "nik_confirmed": ("outcome_nik_confirmed", "NIK dikonfirmasi", "NIK confirmed", True),
+}
+
+METRICS: tuple[Metric, ...] = (
+    _count("targets", "Sasaran", "Targets",
+           "Keluarga/individu yang harus diverifikasi di lapangan.",
+           "Families/individuals to verify in the field.", "targets"),
+    _count("visited", "Dikunjungi", "Visited",
+           "Sasaran yang kunjungannya sudah dimulai.", "Targets whose visit has started.", "visited", True),
+    _count("submitted", "Dikirim", "Submitted",
+           "Sasaran yang hasilnya sudah dikirim (termasuk yang sudah diperiksa).",
+           "Targets whose result has been submitted (reviewed or not).", "submitted", True),
+    _count("approved", "Disetujui", "Approved",
+           "Kiriman yang disetujui pemeriksa.", "Submissions approved by the reviewer.", "approved", True),
+    _count("returned", "Dikembalikan", "Returned",
+           "Kiriman yang pernah dikembalikan untuk diperbaiki.",
+           "Submissions returned for correction at least once.", "returned", False),
+    _share("completion_pct", "Penyelesaian", "Completion",
+           "Sasaran yang sudah dikirim atau disetujui, dari seluruh sasaran.",
+           "Targets submitted or approved, of all targets.", "submitted", "targets"),
+    _share("visited_pct", "Cakupan kunjungan", "Visit coverage",
+           "Sasaran yang sudah dikunjungi, dari seluruh sasaran.",
+           "Targets visited, of all targets.", "visited", "targets"),
+    _share("approval_pct", "Persetujuan", "Approval",
+           "Kiriman yang sudah disetujui, dari seluruh kiriman.",
+           "Submissions approved, of all submissions.", "approved", "submitted"),
+    _share("return_rate", "Tingkat pengembalian", "Return rate",
+           "Kiriman yang pernah dikembalikan, dari kiriman yang sudah diperiksa.",
+           "Submissions returned at least once, of those reviewed.", "returned", "reviewed", better=False),
+    *(
+        _share(f"share_{key}", f"Hasil: {label_id}", f"Outcome: {label_en}",
+               f"Kiriman dengan hasil '{label_id}', dari seluruh kiriman.",
+               f"Submissions with the outcome '{label_en}', of all submissions.", column, "submitted", better=better)
+        for key, (column, label_id, label_en, better) in _OUTCOMES.items()
+    ),
+    _count("active_facilitators_1d", "Pendamping aktif hari ini", "Active facilitators today",
+           "Pendamping yang mengunjungi minimal 1 sasaran hari ini.",
+           "Facilitators who visited at least 1 target today.", "active_1d", True, by_category=False),
+    _count("active_facilitators_7d", "Pendamping aktif 7 hari", "Active facilitators, 7 days",
+           "Pendamping yang mengunjungi minimal 1 sasaran dalam 7 hari terakhir.",
+           "Facilitators who visited at least 1 target in the last 7 days.", "active_7d", True, by_category=False),
+    _share("active_facilitators_1d_pct", "Pendamping aktif hari ini (%)", "Facilitators active today (%)",
+           "Pendamping aktif hari ini, dari seluruh pendamping.",
+           "Facilitators active today, of all facilitators.", "active_1d", "facilitators", by_category=False),
+    _share("active_facilitators_7d_pct", "Pendamping aktif 7 hari (%)", "Facilitators active, 7 days (%)",
+           "Pendamping aktif dalam 7 hari terakhir, dari seluruh pendamping.",
+           "Facilitators active in the last 7 days, of all facilitators.", "active_7d", "facilitators", by_category=False),
+    Metric("visits_per_active_facilitator_day", "Kunjungan per pendamping aktif per hari",
+           "Visits per active facilitator per day",
+           "Kunjungan dalam 7 hari terakhir dibagi jumlah hari-pendamping aktif dalam 7 hari itu.",
+           "Visits in the last 7 days divided by the facilitator-days with a visit in those 7 days.",
+           "ratio", ("visits_7d",), ("active_days_7d",), True, by_category=False),
+)
+
+REGISTRY: dict[str, Metric] = {m.id: m for m in METRICS}
+
+#: The metrics a map can be coloured by (counts depend on region size, so shares only).
+MAP_METRICS: tuple[str, ...] = tuple(m.id for m in METRICS if m.unit != "count")
+
+
+def get_metric(metric_id: str) -> Metric:
+    try:
+        return REGISTRY[metric_id]
+    except KeyError:
+        raise KeyError(f"unknown metric {metric_id!r}; known: {', '.join(REGISTRY)}") from None
+
+
+def compute(counts: pd.DataFrame, metric_ids: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The metrics (default: all that the counts allow) for every row of ``counts``."""
+    metrics = [get_metric(m) for m in metric_ids] if metric_ids else list(METRICS)
+    available = set(counts.columns)
+    columns = {
+        m.id: m.compute(counts)
+        for m in metrics
+        if set(m.numerator) | set(m.denominator) <= available
+    }
+    return pd.DataFrame(columns, index=counts.index)

@@ -1,0 +1,291 @@
+"""The query layer: base counts of a scope as of a day, read from the rollup tables.
+
+Every figure the product shows (pages, exports, the JSON API) comes from these functions
+and the metric registry (``dashboard.metrics``) applied to their result. They read only
+the rollups (``dashboard.rollups``), so their cost does not grow with the number of visits.
+
+Time: figures are "as of" a calendar day in WIB. For the newest day that is the data up to
+``DataState.data_until`` (the moment shown as "data as of"); for an earlier day, the end
+of that day. "Since yesterday" compares a day with the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard import models
+from dashboard.rollups import day_of
+
+NATIONAL_CODE = "ID"
+
+
+class Level(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    REGENCY = "regency"
+    FACILITATOR = "facilitator"
+
+
+_CODE_PATTERN = {Level.PROVINCE: re.compile(r"\d{2}"), Level.REGENCY: re.compile(r"\d{2}\.\d{2}")}
+_CHILD = {Level.NATIONAL: Level.PROVINCE, Level.PROVINCE: Level.REGENCY, Level.REGENCY: Level.FACILITATOR}
+
+
+class InvalidScope(ValueError):
+    """A scope that cannot exist: a malformed code, or a code of the wrong level."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An area users look at: the nation, a province (``"94"``) or a kabupaten/kota
+    (``"94.12"``). A later step binds the scopes a user may see to their login."""
+
+    level: Level
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.level == Level.NATIONAL:
+            if self.code not in (None, NATIONAL_CODE):
+                raise InvalidScope("the national scope takes no code")
+            object.__setattr__(self, "code", None)
+            return
+        if self.level not in _CODE_PATTERN:
+            raise InvalidScope(f"no scope of level {self.level!r}")
+        if not self.code or not _CODE_PATTERN[self.level].fullmatch(self.code):
+            example = "32" if self.level == Level.PROVINCE else "32.01"
+            raise InvalidScope(f"{self.code!r} is not a {self.level.value} code (e.g. {example!r})")
+
+    @classmethod
+    def national(cls) -> Scope:
+        return cls(Level.NATIONAL)
+
+    @classmethod
+    def of(cls, code: str | None) -> Scope:
+        """The scope of a region code: none/"ID" national, "32" province, "32.01" regency."""
+        if code in (None, "", NATIONAL_CODE):
+            return cls.national()
+        return cls(Level.PROVINCE if len(code) == 2 else Level.REGENCY, code)
+
+    @property
+    def child_level(self) -> Level:
+        return _CHILD[self.level]
+
+    @property
+    def province_code(self) -> str | None:
+        return self.code[:2] if self.code else None
+
+
+@dataclass(frozen=True)
+class DataState:
+    """How fresh the rollups of a round are."""
+
+    round_id: int
+    version: int
+    data_until: dt.datetime
+
+    @property
+    def day(self) -> dt.date:
+        """The newest day with data (WIB)."""
+        return day_of(self.data_until)
+
+
+@dataclass(frozen=True)
+class RoundDates:
+    id: int
+    name: str
+    start_date: dt.date
+    deadline: dt.date
+
+
+def latest_round(engine: Engine) -> RoundDates | None:
+    """The newest round that has rollups (what the pages show by default)."""
+    r, s = models.Round, models.RollupState
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(r.id, r.name, r.start_date, r.deadline).join(s, s.round_id == r.id).order_by(r.id.desc()).limit(1)
+        ).first()
+    return RoundDates(*row) if row else None
+
+
+def round_dates(engine: Engine, round_id: int) -> RoundDates | None:
+    r = models.Round
+    with engine.connect() as conn:
+        row = conn.execute(select(r.id, r.name, r.start_date, r.deadline).where(r.id == round_id)).first()
+    return RoundDates(*row) if row else None
+
+
+def data_state(engine: Engine, round_id: int) -> DataState | None:
+    s = models.RollupState
+    with engine.connect() as conn:
+        row = conn.execute(select(s.version, s.data_until).where(s.round_id == round_id)).first()
+    return DataState(round_id, row.version, row.data_until) if row else None
+
+
+def _scope_filter(table, scope: Scope) -> list:
+    if scope.level == Level.PROVINCE:
+        return [table.province_code == scope.code]
+    if scope.level == Level.REGENCY:
+        return [table.regency_code == scope.code]
+    return []
+
+
+def _group_column(table, level: Level):
+    return {Level.NATIONAL: None, Level.PROVINCE: table.province_code, Level.REGENCY: table.regency_code}[level]
+
+
+def _read(conn: Connection, query, keys: list[str]) -> pd.DataFrame:
+    frame = pd.read_sql(query, conn)
+    return frame.set_index(keys) if keys else frame
+
+
+def base_counts(
+    engine: Engine,
+    round_id: int,
+    scope: Scope,
+    day: dt.date,
+    *,
+    by: str = "self",
+    by_category: bool = False,
+) -> pd.DataFrame:
+    """Base counts of ``scope`` as of ``day``: one row for the scope (``by="self"``, code
+    ``ID`` for the nation) or one per child region (``by="children"``: provinces of the
+    nation, kabupaten/kota of a province), optionally one per target category too.
+
+    Columns: ``targets``, ``visited``, ``submitted``, ``reviewed``, ``returned``,
+    ``approved``, ``outcome_*`` (cumulative to ``day``); ``visits_7d`` (started in the 7
+    days to ``day``); and, per region only (not per category), ``facilitators``,
+    ``active_1d``, ``active_7d`` and ``active_days_7d`` (facilitator-days with a visit in
+    those 7 days).
+    """
+    if by not in ("self", "children"):
+        raise ValueError("by must be 'self' or 'children'")
+    level = scope.child_level if by == "children" else scope.level
+    if level == Level.FACILITATOR:
+        raise InvalidScope("facilitator figures come from facilitator_counts()")
+    d, t, a, f = models.RollupRegencyDay, models.RollupRegencyTargets, models.RollupRegencyActivity, models.Facilitator
+    week_start = day - dt.timedelta(days=6)
+
+    def keyed(table, with_category: bool):
+        column = _group_column(table, level)
+        keys = ([column.label("code")] if column is not None else []) + (
+            [table.category] if with_category else []
+        )
+        return keys, [k.key for k in keys]
+
+    with engine.connect() as conn:
+        keys, names = keyed(d, by_category)
+        sums = [func.sum(getattr(d, c)).label(c) for c in ("submitted", "reviewed", "returned", "approved")]
+        outcome_sums = [func.sum(getattr(d, c)).label(c) for c in _OUTCOME_COLUMNS]
+        events = _read(
+            conn,
+            select(*keys, func.sum(d.started).label("visited"), *sums, *outcome_sums)
+            .where(d.round_id == round_id, d.day <= day, *_scope_filter(d, scope))
+            .group_by(*keys),
+            names,
+        )
+        week = _read(
+            conn,
+            select(*keys, func.sum(d.started).label("visits_7d"))
+            .where(d.round_id == round_id, d.day <= day, d.day >= week_start, *_scope_filter(d, scope))
+            .group_by(*keys),
+            names,
+        )
+        keys_t, names_t = keyed(t, by_category)
+        targets = _read(
+            conn,
+            select(*keys_t, func.sum(t.targets).label("targets"))
+            .where(t.round_id == round_id, *_scope_filter(t, scope))
+            .group_by(*keys_t),
+            names_t,
+        )
+        counts = targets.join([events, week], how="left")
+        if not by_category:
+            keys_f, names_f = keyed(f, False)
+            staff = _read(
+                conn,
+                select(*keys_f, func.count().label("facilitators"))
+                .select_from(f)
+                .where(*_scope_filter(f, scope))
+                .group_by(*keys_f),
+                names_f,
+            )
+            keys_a, names_a = keyed(a, False)
+            activity = _read(
+                conn,
+                select(
+                    *keys_a,
+                    func.sum(case((a.day == day, a.active_1d), else_=0)).label("active_1d"),
+                    func.sum(case((a.day == day, a.active_7d), else_=0)).label("active_7d"),
+                    func.sum(a.active_1d).label("active_days_7d"),
+                )
+                .where(a.round_id == round_id, a.day <= day, a.day >= week_start, *_scope_filter(a, scope))
+                .group_by(*keys_a),
+                names_a,
+            )
+            counts = counts.join([staff, activity], how="left")
+    if not names:
+        counts.index = pd.Index([scope.code or NATIONAL_CODE], name="code")
+    return counts.fillna(0).astype("int64")
+
+
+_OUTCOME_COLUMNS = (
+    "outcome_found_verified",
+    "outcome_moved",
+    "outcome_deceased",
+    "outcome_not_found",
+    "outcome_refused",
+    "outcome_nik_confirmed",
+)
+
+
+def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
+    """Per day up to ``through``: visits started, submitted and approved that day and their
+    running totals (``*_cumulative``), and the scope's targets (constant)."""
+    d, t = models.RollupRegencyDay, models.RollupRegencyTargets
+    with engine.connect() as conn:
+        frame = pd.read_sql(
+            select(d.day, func.sum(d.started).label("visited"), func.sum(d.submitted).label("submitted"), func.sum(d.approved).label("approved"))
+            .where(d.round_id == round_id, d.day <= through, *_scope_filter(d, scope))
+            .group_by(d.day)
+            .order_by(d.day),
+            conn,
+        )
+        targets = conn.execute(
+            select(func.coalesce(func.sum(t.targets), 0)).where(t.round_id == round_id, *_scope_filter(t, scope))
+        ).scalar_one()
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    for column in ("visited", "submitted", "approved"):
+        frame[column] = frame[column].astype("int64")
+        frame[f"{column}_cumulative"] = frame[column].cumsum()
+    frame["targets"] = int(targets)
+    return frame
+
+
+def region_names(engine: Engine, level: Level, parent: Scope | None = None) -> pd.Series:
+    """Names of the provinces, or of the kabupaten/kota of a province, by code."""
+    with engine.connect() as conn:
+        if level == Level.PROVINCE:
+            rows = conn.execute(select(models.Province.code, models.Province.name)).all()
+        elif level == Level.REGENCY:
+            r = models.Regency
+            query = select(r.code, r.name)
+            if parent is not None and parent.level == Level.PROVINCE:
+                query = query.where(r.province_code == parent.code)
+            rows = conn.execute(query).all()
+        else:
+            raise InvalidScope(f"no region names for level {level}")
+    return pd.Series(dict(rows), name="name").sort_index()
+
+
+def region_exists(engine: Engine, scope: Scope) -> bool:
+    if scope.level == Level.NATIONAL:
+        return True
+    table = models.Province if scope.level == Level.PROVINCE else models.Regency
+    with engine.connect() as conn:
+        return conn.execute(select(table.code).where(table.code == scope.code)).first() is not None

@@ -1,0 +1,245 @@
+"""Rollup tables: what the pages read instead of millions of raw visit rows.
+
+At national scale (10M+ targets) a GROUP BY over the raw ``visit`` table takes seconds;
+over the rollups it takes milliseconds. The rollups count, per day (WIB), what happened:
+visits started, first submitted, first reviewed, first returned, approved, and first
+submissions by outcome; per facilitator and day; and facilitators active per day and per
+7 days. Cumulative figures "as of" a day are sums over the days up to it.
+
+Maintenance is incremental: the writer of the data (the simulator, or an import job)
+calls :func:`refresh_rollups` after each batch. A refresh recomputes the days from a few
+days before the previous refresh onwards (``RECHECK_DAYS``: data synced late from areas
+without signal lands there), from the raw rows of those days only, through the indexes on
+the visit timestamps. :func:`rebuild_rollups` recomputes everything
+(``python -m dashboard.manage rollups``), e.g. nightly or after a correction of old data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, delete, func, or_, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from dashboard import models
+from dashboard.bulk import write_columns
+
+log = logging.getLogger(__name__)
+
+#: Hours from UTC of the day boundaries of the rollups (WIB, the NSCC's time).
+DAY_OFFSET_HOURS = 7
+#: Days before the previous refresh that every refresh recomputes.
+RECHECK_DAYS = 3
+OUTCOME_COLUMNS = {
+    "found_verified": "outcome_found_verified",
+    "moved": "outcome_moved",
+    "deceased": "outcome_deceased",
+    "not_found": "outcome_not_found",
+    "refused": "outcome_refused",
+    "nik_confirmed": "outcome_nik_confirmed",
+}
+#: Visit timestamp → the rollup count it feeds.
+EVENT_COLUMNS = {
+    "started": models.Visit.started_at,
+    "submitted": models.Visit.submitted_at,
+    "reviewed": models.Visit.first_reviewed_at,
+    "returned": models.Visit.first_returned_at,
+    "approved": models.Visit.approved_at,
+}
+
+
+class wib_day(FunctionElement):
+    """The calendar day in WIB of a naive-UTC timestamp column, in SQL."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(wib_day, "sqlite")
+def _wib_day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+{DAY_OFFSET_HOURS} hours')"
+
+
+@compiles(wib_day, "postgresql")
+def _wib_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) + INTERVAL '{DAY_OFFSET_HOURS} hours' AS DATE)"
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The WIB day of a naive-UTC moment."""
+    return (moment + dt.timedelta(hours=DAY_OFFSET_HOURS)).date()
+
+
+def day_start_utc(day: dt.date) -> dt.datetime:
+    """00:00 WIB of ``day``, as naive UTC."""
+    return dt.datetime.combine(day, dt.time()) - dt.timedelta(hours=DAY_OFFSET_HOURS)
+
+
+def _as_date(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.date
+
+
+def _changed_visits(conn: Connection, round_id: int, since: dt.datetime) -> pd.DataFrame:
+    """The visits with any event since ``since``, with the WIB day of each event (NaT when
+    it did not happen or happened before ``since``). One indexed read, aggregated in pandas:
+    a GROUP BY per event kind would read the same rows five times."""
+    v = models.Visit
+    columns = list(EVENT_COLUMNS.values())
+    query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(
+        v.round_id == round_id, or_(*(c >= since for c in columns))
+    )
+    rows = pd.read_sql(query, conn)
+    offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
+    for name, column in EVENT_COLUMNS.items():
+        moment = pd.to_datetime(rows.pop(column.key), format="mixed")
+        rows[name] = (moment + offset).dt.floor("D").where(moment >= pd.Timestamp(since))
+    return rows
+
+
+def _event_counts(rows: pd.DataFrame, key: list[str], outcomes: bool) -> pd.DataFrame:
+    """Counts per ``key`` and day of every event kind (and of first submissions by outcome)."""
+    frames = []
+    for name in EVENT_COLUMNS:
+        happened = rows[rows[name].notna()]
+        frames.append(happened.groupby([*key, name]).size().rename(name).rename_axis([*key, "day"]))
+    if outcomes:
+        submitted = rows[rows["submitted"].notna()]
+        wide = submitted.groupby([*key, "submitted", "outcome"]).size().unstack("outcome", fill_value=0)
+        wide = wide.rename(columns=OUTCOME_COLUMNS).reindex(columns=list(OUTCOME_COLUMNS.values()), fill_value=0)
+        frames.append(wide.rename_axis([*key, "day"]))
+    counts = pd.concat(frames, axis=1).fillna(0).astype("int64").reset_index()
+    counts["day"] = counts["day"].dt.date
+    return counts
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column == "day":
+            out[column] = np.array([d.isoformat() for d in values], dtype=object)
+        elif values.dtype == object or str(values.dtype).startswith("str"):
+            out[column] = values.to_numpy(dtype=object)
+        else:
+            out[column] = values.to_numpy()
+    return out
+
+
+def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, last_day: dt.date) -> None:
+    rows = _changed_visits(conn, round_id, day_start_utc(first_day))
+
+    regency_day = _event_counts(rows, ["regency_code", "province_code", "category"], outcomes=True)
+    conn.execute(
+        delete(models.RollupRegencyDay).where(
+            models.RollupRegencyDay.round_id == round_id, models.RollupRegencyDay.day >= first_day
+        )
+    )
+    write_columns(conn, "rollup_regency_day", _columns(regency_day.assign(round_id=round_id)))
+
+    facilitator_day = _event_counts(rows, ["facilitator_id", "regency_code", "province_code"], outcomes=False)
+    facilitator_day = facilitator_day.drop(columns=["reviewed"])
+    conn.execute(
+        delete(models.RollupFacilitatorDay).where(
+            models.RollupFacilitatorDay.round_id == round_id, models.RollupFacilitatorDay.day >= first_day
+        )
+    )
+    write_columns(conn, "rollup_facilitator_day", _columns(facilitator_day.assign(round_id=round_id)))
+
+    # Activity of the days refreshed needs the visits of the six days before them too.
+    f = models.RollupFacilitatorDay
+    window_start = first_day - dt.timedelta(days=6)
+    visits = pd.read_sql(
+        select(f.facilitator_id, f.regency_code, f.province_code, f.day).where(
+            f.round_id == round_id, f.day >= window_start, f.started > 0
+        ),
+        conn,
+    )
+    visits["day"] = _as_date(visits["day"])
+    fac = models.Facilitator
+    regencies = pd.read_sql(select(fac.regency_code, fac.province_code).distinct(), conn)
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    rows = []
+    by_day = {d: g for d, g in visits.groupby("day")}
+    empty = visits.iloc[:0]
+    for day in days:
+        today = by_day.get(day, empty)
+        week = pd.concat([by_day.get(day - dt.timedelta(days=k), empty) for k in range(7)])
+        active_1d = today.groupby("regency_code")["facilitator_id"].nunique()
+        active_7d = week.groupby("regency_code")["facilitator_id"].nunique()
+        frame = regencies.assign(
+            day=day,
+            active_1d=regencies["regency_code"].map(active_1d).fillna(0).astype("int64"),
+            active_7d=regencies["regency_code"].map(active_7d).fillna(0).astype("int64"),
+        )
+        rows.append(frame)
+    activity = pd.concat(rows, ignore_index=True) if rows else regencies.iloc[:0]
+    conn.execute(
+        delete(models.RollupRegencyActivity).where(
+            models.RollupRegencyActivity.round_id == round_id, models.RollupRegencyActivity.day >= first_day
+        )
+    )
+    write_columns(conn, "rollup_regency_activity", _columns(activity.assign(round_id=round_id)))
+
+
+def _refresh_targets(conn: Connection, round_id: int) -> None:
+    t = models.Target
+    targets = pd.read_sql(
+        select(t.regency_code, t.province_code, t.category, func.count().label("targets"))
+        .where(t.round_id == round_id)
+        .group_by(t.regency_code, t.province_code, t.category),
+        conn,
+    )
+    conn.execute(delete(models.RollupRegencyTargets).where(models.RollupRegencyTargets.round_id == round_id))
+    write_columns(conn, "rollup_regency_targets", _columns(targets.assign(round_id=round_id)))
+
+
+def _set_state(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
+    state = models.RollupState
+    version = conn.execute(select(state.version).where(state.round_id == round_id)).scalar()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    if version is None:
+        conn.execute(
+            state.__table__.insert().values(round_id=round_id, data_until=data_until, refreshed_at=now, version=1)
+        )
+    else:
+        conn.execute(
+            state.__table__.update()
+            .where(state.round_id == round_id)
+            .values(data_until=data_until, refreshed_at=now, version=version + 1)
+        )
+
+
+def _round_start(conn: Connection, round_id: int) -> dt.date:
+    start = conn.execute(select(models.Round.start_date).where(models.Round.id == round_id)).scalar_one()
+    first_visit = conn.execute(select(func.min(models.Visit.started_at)).where(models.Visit.round_id == round_id)).scalar()
+    return min(start, day_of(first_visit)) if first_visit else start
+
+
+def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> None:
+    """Recompute every rollup of the round from the raw rows."""
+    with engine.begin() as conn:
+        _refresh_targets(conn, round_id)
+        _refresh_days(conn, round_id, _round_start(conn, round_id), day_of(data_until))
+        _set_state(conn, round_id, data_until)
+    log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
+
+
+def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> None:
+    """Bring the rollups up to ``data_until`` (the newest moment of data now written)."""
+    with engine.connect() as conn:
+        previous = conn.execute(
+            select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)
+        ).scalar()
+    if previous is None:
+        rebuild_rollups(engine, round_id, data_until)
+        return
+    first_day = day_of(min(previous, data_until)) - dt.timedelta(days=RECHECK_DAYS)
+    with engine.begin() as conn:
+        first_day = max(first_day, _round_start(conn, round_id))
+        _refresh_days(conn, round_id, first_day, day_of(data_until))
+        _set_state(conn, round_id, data_until)
