@@ -1,0 +1,170 @@
+"""The one catalogue of every text the dashboard shows, in Bahasa Indonesia and English.
+
+Pages never hold their own words: they ask ``t("kpi.targets", lang)`` and format numbers and
+dates with :mod:`dashboard.formatting`. Labels of coded values (statuses, outcomes, target
+categories, defect kinds) stay with their codes in :mod:`dashboard.vocabulary`.
+
+Why a Python dictionary and not gettext ``.po``/``.mo`` files
+-------------------------------------------------------------
+The app has two languages, a few dozen messages and no outside translators; Indonesian is
+the first language, not a translation of English. gettext would key every message by its
+English text (``msgid``), need an extraction and a compile step (or loading ``.po`` with
+Babel's ``read_po`` at start-up) and keep the two languages in separate files. A dictionary
+keyed by a stable name puts both texts of a message side by side, in one place a reviewer
+reads at once, needs no build step and no tooling, and is checked by plain unit tests (both
+languages present, same ``{params}``). Should the app ever gain translators or a third
+language, the dictionary converts mechanically to ``.po`` files, with the keys as ``msgctxt``.
+
+Rules for messages
+------------------
+- Keys are dotted lower-case names, grouped by where they appear (``kpi.*``, ``progress.*``).
+- Parameters are plain named fields, ``{time}``, never with a format spec (``{n:,}`` would
+  use English separators). Callers pass values already formatted by
+  :mod:`dashboard.formatting`, so ``t("status.data_as_of", lang, time=format_datetime(ts, lang))``.
+- Build phrases from whole templates (``common.count_of_total``), not by gluing words:
+  word order differs between the languages.
+- Indonesian nouns do not inflect for number, and English messages here avoid counts that
+  would need a singular (the refresh interval is at least 5 seconds); a message that needs
+  plural forms gets two keys.
+
+An unknown key is a bug. Under pytest (``PYTEST_CURRENT_TEST`` is set) :func:`t` raises
+:class:`KeyError`, so tests fail loudly; in production it shows the key itself and logs a
+warning once per key, so a wall screen never goes blank over a missing word. A missing
+parameter is treated the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import string
+from typing import Final, get_args
+
+from dashboard.vocabulary import Language
+
+__all__ = ["CATALOGUE", "LANGUAGES", "Language", "ensure_language", "placeholders", "t"]
+
+log = logging.getLogger(__name__)
+
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)  # ("id", "en"); "id" first, the default
+
+CATALOGUE: Final[dict[str, dict[str, str]]] = {
+    # --- The application --------------------------------------------------------------
+    "app.title": {"id": "Pemantauan Ground Check DTSEN", "en": "DTSEN Ground-Check Monitor"},
+    "app.subtitle": {
+        "id": "National Statistics Command Center (NSCC) · BPS",
+        "en": "National Statistics Command Center (NSCC) · BPS",
+    },
+    # --- Navigation and language ------------------------------------------------------
+    "nav.national": {"id": "Nasional", "en": "National"},
+    "nav.quality": {"id": "Kualitas", "en": "Quality"},
+    "nav.about": {"id": "Sumber data", "en": "About the data"},
+    "lang.label": {"id": "Bahasa", "en": "Language"},
+    # Each language is named in itself, whatever the current language is.
+    "lang.id": {"id": "Bahasa Indonesia", "en": "Bahasa Indonesia"},
+    "lang.en": {"id": "English", "en": "English"},
+    # --- KPI cards --------------------------------------------------------------------
+    "kpi.targets": {"id": "Sasaran", "en": "Targets"},
+    "kpi.visited": {"id": "Dikunjungi", "en": "Visited"},
+    "kpi.completion": {"id": "Penyelesaian", "en": "Completion"},
+    "kpi.approved": {"id": "Disetujui", "en": "Approved"},
+    "kpi.returned": {"id": "Dikembalikan", "en": "Returned"},
+    "kpi.active_today": {"id": "Pendamping aktif hari ini", "en": "Active facilitators today"},
+    "kpi.active_7d": {"id": "Pendamping aktif 7 hari terakhir", "en": "Active facilitators, last 7 days"},
+    "kpi.since_yesterday": {"id": "sejak kemarin", "en": "since yesterday"},
+    "kpi.delta_since_yesterday": {"id": "{delta} sejak kemarin", "en": "{delta} since yesterday"},
+    "kpi.productivity": {
+        "id": "kunjungan per pendamping aktif per hari",
+        "en": "visits per active facilitator per day",
+    },
+    # --- Data status and the data-source panel ----------------------------------------
+    "status.data_as_of": {"id": "Data per {time}", "en": "Data as of {time}"},
+    "status.refresh": {"id": "Diperbarui otomatis setiap {s} detik", "en": "Refreshes every {s} seconds"},
+    "status.unreachable": {"id": "Basis data tidak dapat dihubungi", "en": "The database cannot be reached"},
+    "status.simulated": {"id": "data simulasi (sintetis)", "en": "simulated (synthetic) data"},
+    "status.no_round": {
+        "id": "Belum ada putaran ground check di basis data ini.",
+        "en": "This database holds no ground-check round yet.",
+    },
+    "source.title": {"id": "Sumber data", "en": "Data source"},
+    "source.database": {"id": "Basis data", "en": "Database"},
+    "source.rounds": {"id": "Putaran", "en": "Rounds"},
+    "source.newest": {"id": "Kiriman terbaru", "en": "Newest submission"},
+    "source.no_submission": {"id": "belum ada kiriman", "en": "no submission yet"},
+    # --- Map --------------------------------------------------------------------------
+    "map.metric": {"id": "Metrik peta", "en": "Map metric"},
+    "map.hint": {"id": "Pilih provinsi di peta", "en": "Click a province on the map"},
+    # --- Cumulative progress chart ----------------------------------------------------
+    "progress.title": {"id": "Progres kumulatif", "en": "Cumulative progress"},
+    "progress.plan": {"id": "Rencana", "en": "Plan"},
+    "progress.actual": {"id": "Realisasi", "en": "Actual"},
+    "progress.deadline": {"id": "Tenggat", "en": "Deadline"},
+    "progress.today": {"id": "Hari ini", "en": "Today"},
+    # --- Ranking and regions ----------------------------------------------------------
+    "ranking.title": {"id": "Peringkat provinsi", "en": "Province ranking"},
+    "region.national": {"id": "Nasional", "en": "National"},
+    "region.province": {"id": "Provinsi", "en": "Province"},
+    "region.regency": {"id": "Kabupaten/Kota", "en": "Regency/city"},
+    "target.type": {"id": "Jenis sasaran", "en": "Target type"},
+    # --- Visit outcome funnel ---------------------------------------------------------
+    "funnel.title": {"id": "Alur hasil kunjungan", "en": "Visit outcome funnel"},
+    "funnel.assigned": {"id": "Ditugaskan", "en": "Assigned"},
+    "funnel.visited": {"id": "Dikunjungi", "en": "Visited"},
+    "funnel.submitted": {"id": "Dikirim", "en": "Submitted"},
+    "funnel.approved": {"id": "Disetujui", "en": "Approved"},
+    "funnel.outcome": {"id": "Hasil kunjungan", "en": "Visit outcome"},
+    "funnel.found": {"id": "Ditemukan / NIK dikonfirmasi", "en": "Found / NIK confirmed"},
+    # --- Generic words and phrases ----------------------------------------------------
+    "common.no_data": {"id": "Tidak ada data", "en": "No data"},
+    "common.of": {"id": "dari", "en": "of"},
+    "common.count_of_total": {"id": "{count} dari {total}", "en": "{count} of {total}"},
+    "common.targets": {"id": "sasaran", "en": "targets"},
+    "common.facilitators": {"id": "pendamping", "en": "facilitators"},
+    "common.deadline": {"id": "tenggat", "en": "deadline"},
+}
+
+_FORMATTER = string.Formatter()
+_warned: set[str] = set()
+
+
+def ensure_language(lang: str) -> Language:
+    """``lang`` itself if the dashboard speaks it, else :class:`ValueError`."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang  # type: ignore[return-value]
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the ``{fields}`` of a message, e.g. ``{"time"}`` for ``"Data per {time}"``."""
+    return {field for _, field, _, _ in _FORMATTER.parse(template) if field is not None}
+
+
+def _strict() -> bool:
+    return "PYTEST_CURRENT_TEST" in os.environ
+
+
+def _fail(problem: str, key: str) -> None:
+    if _strict():
+        raise KeyError(f"{problem}: {key!r}")
+    if key not in _warned:
+        _warned.add(key)
+        log.warning("i18n: %s: %r", problem, key)
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text of message ``key`` in ``lang``, its ``{fields}`` filled from ``params``.
+
+    >>> t("status.refresh", "en", s=60)
+    'Refreshes every 60 seconds'
+    """
+    ensure_language(lang)
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        _fail("message not in the catalogue", key)
+        return key
+    template = entry[lang]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        _fail(f"message needs {sorted(placeholders(template))}, got {sorted(params)}", key)
+        return template
