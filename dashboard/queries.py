@@ -289,3 +289,40 @@ def region_exists(engine: Engine, scope: Scope) -> bool:
     table = models.Province if scope.level == Level.PROVINCE else models.Regency
     with engine.connect() as conn:
         return conn.execute(select(table.code).where(table.code == scope.code)).first() is not None
+
+
+def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
+    """Base counts per facilitator of a kabupaten/kota as of ``day``, indexed by
+    facilitator id, with ``name``: targets, visited, submitted, approved, returned
+    (cumulative), ``visits_1d`` and ``visits_7d``, and ``last_visit_day``."""
+    scope = Scope(Level.REGENCY, regency_code)
+    f, t, d = models.Facilitator, models.Target, models.RollupFacilitatorDay
+    week_start = day - dt.timedelta(days=6)
+    with engine.connect() as conn:
+        staff = pd.read_sql(select(f.id.label("code"), f.name).where(f.regency_code == scope.code), conn).set_index("code")
+        targets = pd.read_sql(
+            select(t.facilitator_id.label("code"), func.count().label("targets"))
+            .where(t.round_id == round_id, t.regency_code == scope.code)
+            .group_by(t.facilitator_id),
+            conn,
+        ).set_index("code")
+        activity = pd.read_sql(
+            select(
+                d.facilitator_id.label("code"),
+                func.sum(d.started).label("visited"),
+                func.sum(d.submitted).label("submitted"),
+                func.sum(d.approved).label("approved"),
+                func.sum(d.returned).label("returned"),
+                func.sum(case((d.day == day, d.started), else_=0)).label("visits_1d"),
+                func.sum(case((d.day >= week_start, d.started), else_=0)).label("visits_7d"),
+                func.max(case((d.started > 0, d.day), else_=None)).label("last_visit_day"),
+            )
+            .where(d.round_id == round_id, d.regency_code == scope.code, d.day <= day)
+            .group_by(d.facilitator_id),
+            conn,
+        ).set_index("code")
+    counts = staff.join([targets, activity], how="left")
+    numbers = [c for c in counts.columns if c not in ("name", "last_visit_day")]
+    counts[numbers] = counts[numbers].fillna(0).astype("int64")
+    counts["last_visit_day"] = pd.to_datetime(counts["last_visit_day"]).dt.date
+    return counts.sort_index()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from flask_compress import Compress
 
+from dashboard.api import register_api
 from dashboard.database import get_engine
 from dashboard.settings import Settings
 from dashboard.status import data_status
@@ -36,4 +37,5 @@ def create_server(settings: Settings) -> Flask:
         status = data_status(get_engine(settings.database_url))
         return jsonify(status.to_json()), 200 if status.ready else 503
 
+    register_api(server, settings)
     return server

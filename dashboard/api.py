@@ -1,0 +1,234 @@
+"""The read-only JSON API, version 1: the registry and the same figures the pages show.
+
+``GET /api/v1/metrics``, ``GET /api/v1/progress`` and ``GET /api/v1/openapi.json``. Figures
+come from ``dashboard.queries`` and ``dashboard.metrics``, exactly as on the pages. Bad
+parameters answer 400 with a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, Flask, jsonify, request
+
+from dashboard.database import get_engine
+from dashboard.metrics import METRICS, compute
+from dashboard.queries import (
+    InvalidScope,
+    Level,
+    Scope,
+    base_counts,
+    data_state,
+    facilitator_counts,
+    latest_round,
+    region_exists,
+    region_names,
+    round_dates,
+)
+from dashboard.settings import Settings
+
+API_VERSION = "1.0.0"
+_PARENT_LEVEL = {
+    Level.NATIONAL: None,
+    Level.PROVINCE: None,
+    Level.REGENCY: Level.PROVINCE,
+    Level.FACILITATOR: Level.REGENCY,
+}
+
+
+class BadRequest(ValueError):
+    """A parameter the API cannot answer; the message is shown to the caller."""
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _parse_level(text: str | None) -> Level:
+    if not text:
+        raise BadRequest("parameter 'level' is required: national, province, regency or facilitator")
+    try:
+        return Level(text)
+    except ValueError:
+        raise BadRequest(f"unknown level {text!r}: use national, province, regency or facilitator") from None
+
+
+def _parse_parent(level: Level, text: str | None) -> Scope:
+    expected = _PARENT_LEVEL[level]
+    if expected is None:
+        if text not in (None, "", "ID"):
+            raise BadRequest(f"level {level.value} takes no parent (got {text!r})")
+        return Scope.national()
+    if not text:
+        example = "32" if expected == Level.PROVINCE else "32.01"
+        raise BadRequest(f"level {level.value} needs parent=<{expected.value} code>, e.g. parent={example}")
+    try:
+        scope = Scope(expected, text)
+    except InvalidScope as exc:
+        raise BadRequest(f"parent of the wrong level or malformed: {exc}") from None
+    return scope
+
+
+def _parse_as_of(text: str | None, newest: dt.date, first: dt.date) -> dt.date:
+    if not text:
+        return newest
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise BadRequest(f"as_of {text!r} is not a date (YYYY-MM-DD)") from None
+    if day > newest:
+        raise BadRequest(f"as_of {day} is after the newest data ({newest})")
+    if day < first - dt.timedelta(days=1):
+        raise BadRequest(f"as_of {day} is before the round started ({first})")
+    return day
+
+
+def progress(settings: Settings, args) -> dict:
+    """The answer of ``/api/v1/progress`` for query ``args`` (raises ``BadRequest``)."""
+    engine = get_engine(settings.database_url)
+    level = _parse_level(args.get("level"))
+    parent = _parse_parent(level, args.get("parent"))
+    if args.get("round"):
+        try:
+            round_ = round_dates(engine, int(args["round"]))
+        except ValueError:
+            raise BadRequest(f"round {args['round']!r} is not a number") from None
+    else:
+        round_ = latest_round(engine)
+    state = data_state(engine, round_.id) if round_ else None
+    if round_ is None or state is None:
+        raise LookupError("no round with data")
+    if not region_exists(engine, parent):
+        raise LookupError(f"no {parent.level.value} with code {parent.code!r}")
+    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+
+    if level == Level.FACILITATOR:
+        counts = facilitator_counts(engine, round_.id, parent.code, day)
+        names = counts.pop("name")
+        extra = {"last_visit_day": counts.pop("last_visit_day")}
+    else:
+        counts = base_counts(engine, round_.id, parent, day, by="self" if level == Level.NATIONAL else "children")
+        names = region_names(engine, level, parent) if level != Level.NATIONAL else None
+        extra = {}
+    figures = compute(counts)
+    rows = []
+    for code in figures.index:
+        row = {"code": code, "name": (names.get(code) if names is not None else "INDONESIA")}
+        row.update({k: _clean(v) for k, v in figures.loc[code].items()})
+        for key, series in extra.items():
+            row[key] = _clean(series.get(code))
+        rows.append(row)
+    return {
+        "round": {"id": round_.id, "name": round_.name, "start_date": round_.start_date.isoformat(), "deadline": round_.deadline.isoformat()},
+        "level": level.value,
+        "parent": parent.code,
+        "as_of": day.isoformat(),
+        "data_until": state.data_until.isoformat() + "Z",
+        "metrics": list(figures.columns),
+        "rows": rows,
+    }
+
+
+def openapi_document() -> dict:
+    """The OpenAPI 3.1 description of this API (the metric ids come from the registry)."""
+    metric_properties = {
+        m.id: {"type": ["number", "null"], "description": f"{m.label_en} ({m.unit}). {m.description_en}"} for m in METRICS
+    }
+    error = {"description": "Bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "NSCC Ground-Check Monitor API",
+            "version": API_VERSION,
+            "description": "Read-only figures of the DTSEN ground check: the same numbers the dashboard shows.",
+        },
+        "paths": {
+            "/api/v1/metrics": {
+                "get": {
+                    "summary": "The metric registry",
+                    "responses": {"200": {"description": "Every metric", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Metrics"}}}}},
+                }
+            },
+            "/api/v1/progress": {
+                "get": {
+                    "summary": "Figures per region or facilitator",
+                    "parameters": [
+                        {"name": "level", "in": "query", "required": True, "schema": {"type": "string", "enum": [lv.value for lv in Level]},
+                         "description": "national: one row; province: the 38 provinces; regency: the kabupaten/kota of `parent`; facilitator: the facilitators of `parent`."},
+                        {"name": "parent", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                         "description": "A province code (level=regency) or a kabupaten/kota code (level=facilitator)."},
+                        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                         "description": "Day (WIB) of the figures: the end of that day, or the newest data for the newest day (default)."},
+                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer"}, "description": "Round id (default: the newest)."},
+                    ],
+                    "responses": {
+                        "200": {"description": "Figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
+                        "400": error,
+                        "404": {"description": "No such region or round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Metric": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"}, "unit": {"type": "string", "enum": ["count", "percent", "ratio"]},
+                        "label": {"type": "object"}, "description": {"type": "object"},
+                        "numerator": {"type": "array", "items": {"type": "string"}},
+                        "denominator": {"type": "array", "items": {"type": "string"}},
+                        "higher_is_better": {"type": ["boolean", "null"]}, "by_category": {"type": "boolean"},
+                    },
+                },
+                "Metrics": {"type": "object", "properties": {"metrics": {"type": "array", "items": {"$ref": "#/components/schemas/Metric"}}}},
+                "Row": {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "properties": {"code": {"type": "string"}, "name": {"type": ["string", "null"]}, **metric_properties,
+                                   "last_visit_day": {"type": ["string", "null"], "format": "date"}},
+                },
+                "Progress": {
+                    "type": "object",
+                    "required": ["round", "level", "as_of", "rows"],
+                    "properties": {
+                        "round": {"type": "object"}, "level": {"type": "string"}, "parent": {"type": ["string", "null"]},
+                        "as_of": {"type": "string", "format": "date"}, "data_until": {"type": "string"},
+                        "metrics": {"type": "array", "items": {"type": "string"}},
+                        "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}},
+                    },
+                },
+            }
+        },
+    }
+
+
+def register_api(server: Flask, settings: Settings) -> None:
+    api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+    @api.get("/metrics")
+    def metrics():
+        return jsonify(metrics=[m.to_json() for m in METRICS])
+
+    @api.get("/progress")
+    def progress_view():
+        try:
+            return jsonify(progress(settings, request.args))
+        except BadRequest as exc:
+            return jsonify(error=str(exc)), 400
+        except LookupError as exc:
+            return jsonify(error=str(exc)), 404
+
+    @api.get("/openapi.json")
+    def openapi():
+        return jsonify(openapi_document())
+
+    server.register_blueprint(api)

@@ -1,0 +1,115 @@
+"""The JSON API answers the same figures as the registry/query layer (which the registry
+tests check against pandas), and says clearly what is wrong with bad parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.database import get_engine
+from dashboard.server import create_server
+from dashboard.metrics import REGISTRY, compute
+from dashboard.queries import Scope, base_counts, data_state
+from dashboard.settings import Settings
+from tests._postgres import BACKENDS
+from tests.simulated import simulate_small
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api(request, database_url_factory):
+    url = database_url_factory(request.param)
+    simulate_small(url, families=40_000)
+    client = create_server(Settings(database_url=url)).test_client()
+    return client, url
+
+
+def test_metrics_lists_the_registry(api):
+    client, _ = api
+    body = client.get("/api/v1/metrics").get_json()
+    assert [m["id"] for m in body["metrics"]] == list(REGISTRY)
+    completion = next(m for m in body["metrics"] if m["id"] == "completion_pct")
+    assert completion["label"] == {"id": "Penyelesaian", "en": "Completion"}
+    assert completion["numerator"] == ["submitted"] and completion["denominator"] == ["targets"]
+
+
+def test_progress_by_province_equals_the_page_figures(api):
+    client, url = api
+    body = client.get("/api/v1/progress?level=province").get_json()
+    engine = get_engine(url)
+    state = data_state(engine, 1)
+    expected = compute(base_counts(engine, 1, Scope.national(), state.day, by="children"))
+    assert len(body["rows"]) == 38 and body["as_of"] == state.day.isoformat()
+    actual = pd.DataFrame(body["rows"]).set_index("code")
+    assert actual.loc["94", "name"] == "PAPUA TENGAH"
+    for metric in expected.columns:
+        pd.testing.assert_series_equal(
+            actual[metric].astype(float), expected[metric].astype(float), check_names=False, check_index_type=False
+        )
+
+
+def test_progress_national_regency_and_facilitator_levels(api):
+    client, url = api
+    national = client.get("/api/v1/progress?level=national").get_json()
+    assert [r["code"] for r in national["rows"]] == ["ID"]
+    targets = pd.read_sql("SELECT count(*) AS n FROM target", sa.create_engine(url))["n"][0]
+    assert national["rows"][0]["targets"] == targets
+    regencies = client.get("/api/v1/progress?level=regency&parent=35").get_json()
+    assert len(regencies["rows"]) == 38 and all(r["code"].startswith("35.") for r in regencies["rows"])
+    facilitators = client.get("/api/v1/progress?level=facilitator&parent=35.77").get_json()
+    raw = pd.read_sql(
+        "SELECT t.facilitator_id, count(*) AS targets, count(v.submitted_at) AS submitted FROM target t "
+        "LEFT JOIN visit v ON v.target_id = t.id WHERE t.regency_code = '35.77' GROUP BY t.facilitator_id",
+        sa.create_engine(url),
+    ).set_index("facilitator_id")
+    rows = pd.DataFrame(facilitators["rows"]).set_index("code")
+    assert set(rows.index) == set(raw.index)
+    assert (rows.loc[raw.index, "targets"] == raw["targets"]).all()
+    assert (rows.loc[raw.index, "submitted"] == raw["submitted"]).all()
+    assert rows["name"].notna().all()
+
+
+def test_as_of_yesterday(api):
+    client, url = api
+    state = data_state(get_engine(url), 1)
+    yesterday = (state.day - dt.timedelta(days=1)).isoformat()
+    body = client.get(f"/api/v1/progress?level=national&as_of={yesterday}").get_json()
+    expected = compute(base_counts(get_engine(url), 1, Scope.national(), state.day - dt.timedelta(days=1)))
+    assert body["as_of"] == yesterday
+    assert body["rows"][0]["submitted"] == expected["submitted"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    "query, status, message",
+    [
+        ("", 400, "'level' is required"),
+        ("level=kecamatan", 400, "unknown level"),
+        ("level=regency", 400, "needs parent"),
+        ("level=regency&parent=3", 400, "malformed"),
+        ("level=regency&parent=32.01", 400, "wrong level"),
+        ("level=facilitator&parent=32", 400, "wrong level"),
+        ("level=province&parent=32", 400, "takes no parent"),
+        ("level=national&as_of=24-11-2026", 400, "not a date"),
+        ("level=national&as_of=2099-01-01", 400, "after the newest data"),
+        ("level=national&as_of=2020-01-01", 400, "before the round started"),
+        ("level=national&round=x", 400, "not a number"),
+        ("level=regency&parent=99", 404, "no province"),
+    ],
+)
+def test_bad_parameters_are_explained(api, query, status, message):
+    client, _ = api
+    response = client.get(f"/api/v1/progress?{query}")
+    assert response.status_code == status
+    assert message in response.get_json()["error"]
+
+
+def test_openapi_document_describes_the_api(api):
+    client, _ = api
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert {"/api/v1/metrics", "/api/v1/progress"} <= set(document["paths"])
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/progress"]["get"]["parameters"]}
+    assert parameters["level"]["schema"]["enum"] == ["national", "province", "regency", "facilitator"]
+    assert set(REGISTRY) <= set(document["components"]["schemas"]["Row"]["properties"])
