@@ -1,5 +1,15 @@
 """Thin glue from page inputs to ``dashboard`` and back, registered explicitly by the factory."""
 
-from callbacks.shell import register as register_shell
+from __future__ import annotations
 
-__all__ = ["register_shell"]
+from dash import Dash
+
+from dashboard.settings import Settings
+
+
+def register_all(app: Dash, settings: Settings) -> None:
+    """Register the callbacks of every page on ``app``."""
+    from callbacks import national, refresh
+
+    refresh.register(app, settings)
+    national.register(app, settings)

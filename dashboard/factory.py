@@ -1,14 +1,15 @@
 """``create_app``: the one place where the Dash app is assembled.
 
 This is the only module of ``dashboard`` that imports Dash (a test checks it): it is the
-composition root that joins the core to ``layouts`` and ``callbacks``. Nothing registers
-itself on import; everything is wired here, explicitly, so that each test can build its
-own app with its own settings.
+composition root that joins the core to ``layouts``, ``callbacks`` and ``geodata``.
+Nothing registers itself on import; pages and callbacks are registered here, explicitly,
+so that each test can build its own app with its own settings.
 """
 
 from __future__ import annotations
 
-from dash import Dash
+import dash
+from dash import Dash, dcc, html
 
 from dashboard.server import create_server
 from dashboard.settings import REPO_ROOT, Settings, get_settings
@@ -17,13 +18,17 @@ from dashboard.settings import REPO_ROOT, Settings, get_settings
 def create_app(settings: Settings | None = None) -> Dash:
     """A new Dash app (and its Flask ``server``) for ``settings`` (default: the environment)."""
     import callbacks
-    import layouts.shell
+    from geodata import register_geodata_routes
+    from layouts.pages import register_pages
 
     settings = settings or get_settings()
     server = create_server(settings)
+    register_geodata_routes(server, settings.geodata_dir)
     app = Dash(
         __name__,
         server=server,
+        use_pages=True,
+        pages_folder="",
         title="Ground Check DTSEN · NSCC",
         assets_folder=str(REPO_ROOT / "assets"),
         # Wall screens may be offline: every script and stylesheet comes from this server.
@@ -31,8 +36,17 @@ def create_app(settings: Settings | None = None) -> Dash:
         external_stylesheets=[],
         external_scripts=[],
         update_title=None,
+        suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = lambda: layouts.shell.layout(settings)
-    callbacks.register_shell(app, settings)
+    register_pages(settings)
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            dcc.Store(id="data-version"),
+            dcc.Interval(id="refresh-timer", interval=settings.refresh_interval_seconds * 1000),
+            dash.page_container,
+        ]
+    )
+    callbacks.register_all(app, settings)
     return app

@@ -198,3 +198,12 @@ def format_datetime(value_utc: dt.datetime | None, lang: Language = "id") -> str
         return MISSING
     local = _to_wib(value_utc)
     return f"{format_date(local.date(), lang)} {format_time(local, lang)}"
+
+
+_UPPER_WORDS = {"Dki": "DKI", "Di": "DI"}
+
+
+def region_display_name(name: str) -> str:
+    """A Kemendagri name in upper case as people write it: "DKI JAKARTA" → "DKI Jakarta",
+    "KABUPATEN ACEH SELATAN" → "Kabupaten Aceh Selatan"."""
+    return " ".join(_UPPER_WORDS.get(word, word) for word in name.title().split())

@@ -91,11 +91,22 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "source.rounds": {"id": "Putaran", "en": "Rounds"},
     "source.newest": {"id": "Kiriman terbaru", "en": "Newest submission"},
     "source.no_submission": {"id": "belum ada kiriman", "en": "no submission yet"},
+    "source.round_line": {
+        "id": "{start}, tenggat {deadline}, {targets} sasaran",
+        "en": "{start}, deadline {deadline}, {targets} targets",
+    },
     # --- Map --------------------------------------------------------------------------
     "map.metric": {"id": "Metrik peta", "en": "Map metric"},
+    "map.title": {"id": "Peta provinsi", "en": "Map of the provinces"},
+    "map.no_boundaries": {
+        "id": "Batas wilayah tidak tersedia: peta ditampilkan sebagai kisi provinsi.",
+        "en": "Boundaries are not available: the map is shown as a grid of provinces.",
+    },
     "map.hint": {"id": "Pilih provinsi di peta", "en": "Click a province on the map"},
     # --- Cumulative progress chart ----------------------------------------------------
     "progress.title": {"id": "Progres kumulatif", "en": "Cumulative progress"},
+    "progress.title_for": {"id": "Progres kumulatif · {region}", "en": "Cumulative progress · {region}"},
+    "progress.show_national": {"id": "← Tampilkan nasional", "en": "← Show the nation"},
     "progress.plan": {"id": "Rencana", "en": "Plan"},
     "progress.actual": {"id": "Realisasi", "en": "Actual"},
     "progress.deadline": {"id": "Tenggat", "en": "Deadline"},

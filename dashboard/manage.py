@@ -1,8 +1,10 @@
-"""Command line: ``python -m dashboard.manage migrate|demo|status`` (database chores).
+"""Command line: ``python -m dashboard.manage migrate|demo|rollups|status`` (database chores).
 
 ``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
 that and, on a database without any round, simulates the demo round (``make run`` calls
-it); ``status`` prints what ``/readyz`` would answer.
+it); ``rollups`` rebuilds the rollup tables of every round from the raw rows (after a
+migration, a correction of old data, or nightly); ``status`` prints what ``/readyz``
+would answer.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 
 from dashboard import models
 from dashboard.database import describe_url, init_database
+from dashboard.rollups import rebuild_rollups
 from dashboard.settings import Settings, get_settings
 from dashboard.simulation.config import SimulationConfig, default_round_dates, holiday_slowdowns
 from dashboard.status import data_status
@@ -28,6 +31,11 @@ def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
     engine = init_database(settings.database_url)
     with engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(models.Round)).scalar_one():
+            missing = conn.execute(
+                select(models.Round.id).where(~models.Round.id.in_(select(models.RollupState.round_id)))
+            ).first()
+            if missing:  # a database from before the rollups (migration 0002)
+                rebuild_all_rollups(settings)
             return False
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     start, deadline = default_round_dates(now)
@@ -49,9 +57,20 @@ def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
     return True
 
 
+def rebuild_all_rollups(settings: Settings) -> None:
+    """Rebuild the rollups of every round, up to its simulated clock (or now)."""
+    engine = init_database(settings.database_url)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with engine.connect() as conn:
+        rounds = conn.execute(select(models.Round.id, models.Round.simulated_until)).all()
+    for round_id, simulated_until in rounds:
+        rebuild_rollups(engine, round_id, simulated_until or now)
+        print(f"rebuilt the rollups of round {round_id}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.manage", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("migrate", "demo", "status"))
+    parser.add_argument("command", choices=("migrate", "demo", "rollups", "status"))
     parser.add_argument("--database-url", help="default: DATABASE_URL")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -60,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         init_database(settings.database_url)
         print(f"{describe_url(settings.database_url)} is at the newest schema")
+    elif args.command == "rollups":
+        rebuild_all_rollups(settings)
     elif args.command == "demo":
         if not ensure_demo_database(settings):
             print(f"{describe_url(settings.database_url)} already holds a round: nothing to do")

@@ -1,0 +1,115 @@
+"""What an overview page of a scope shows, as data: KPIs with their change since yesterday,
+the child regions with every metric, progress against the plan, the split by target
+category and the outcome funnel. Pages format these; the JSON API serves the same frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from dashboard.metrics import compute, get_metric
+from dashboard.queries import Level, Scope, base_counts, daily_progress, region_names
+
+#: The KPI cards of an overview, in order.
+KPI_METRICS = (
+    "targets",
+    "visited",
+    "completion_pct",
+    "approved",
+    "returned",
+    "active_facilitators_1d",
+    "active_facilitators_7d",
+)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    metric_id: str
+    value: float
+    #: Change since the end of yesterday (percentage points for percentages).
+    delta: float
+
+
+def kpis(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> list[Kpi]:
+    today = compute(base_counts(engine, round_id, scope, day), KPI_METRICS).iloc[0]
+    yesterday = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1)), KPI_METRICS).iloc[0]
+    return [Kpi(m, float(today[m]), float(today[m] - yesterday[m])) for m in KPI_METRICS]
+
+
+def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """One row per child region (provinces of the nation, kabupaten/kota of a province),
+    indexed by code, with ``name``, the base counts and every metric."""
+    counts = base_counts(engine, round_id, scope, day, by="children")
+    names = region_names(engine, scope.child_level, scope)
+    table = pd.concat([counts, compute(counts)], axis=1)
+    table = table.loc[:, ~table.columns.duplicated()]
+    # Regions without any target still appear (grey on the map), with no figures.
+    table = table.reindex(names.index)
+    table.insert(0, "name", names)
+    table.index.name = "code"
+    return table
+
+
+def plan_share(day: np.ndarray | float, start: dt.date, deadline: dt.date) -> np.ndarray:
+    """Planned share done (0-1) by the end of ``day`` days after the start: an S-curve
+    (smoothstep) from nothing at the start to everything at the end of the deadline day,
+    slow at first while facilitators learn the app, slow at the end for hard cases."""
+    span = (deadline - start).days + 1
+    x = np.clip((np.asarray(day, dtype=float) + 1) / span, 0, 1)
+    return x * x * (3 - 2 * x)
+
+
+def progress_series(engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date) -> pd.DataFrame:
+    """Per day from the start to ``day`` (and on to the deadline for the plan): cumulative
+    completion (% of targets submitted) and the plan."""
+    series = daily_progress(engine, round_id, scope, day).set_index("day")
+    last = max(day, deadline)
+    days = [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
+    frame = pd.DataFrame(index=pd.Index(days, name="day"))
+    targets = int(series["targets"].iloc[0]) if len(series) else 0
+    cumulative = series["submitted_cumulative"].reindex(days).ffill().fillna(0)
+    frame["completion_pct"] = np.where(
+        [d <= day for d in days], cumulative / targets * 100 if targets else np.nan, np.nan
+    )
+    frame["plan_pct"] = plan_share(np.arange(len(days)), start, deadline) * 100
+    frame["targets"] = targets
+    return frame
+
+
+def category_split(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """Per target category: the base counts and the metrics that split by category."""
+    counts = base_counts(engine, round_id, scope, day, by_category=True)
+    return pd.concat([counts, compute(counts)], axis=1).loc[:, lambda f: ~f.columns.duplicated()]
+
+
+def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.Series:
+    """Assigned → visited → outcomes → submitted → approved, as counts."""
+    counts = base_counts(engine, round_id, scope, day).iloc[0]
+    return pd.Series(
+        {
+            "assigned": counts["targets"],
+            "visited": counts["visited"],
+            "submitted": counts["submitted"],
+            "outcome_found_verified": counts["outcome_found_verified"] + counts["outcome_nik_confirmed"],
+            "outcome_moved": counts["outcome_moved"],
+            "outcome_deceased": counts["outcome_deceased"],
+            "outcome_not_found": counts["outcome_not_found"],
+            "outcome_refused": counts["outcome_refused"],
+            "approved": counts["approved"],
+        }
+    )
+
+
+def rank(table: pd.DataFrame, metric_id: str) -> pd.Series:
+    """Rank of each region by the metric, 1 = best (ties share the better rank)."""
+    metric = get_metric(metric_id)
+    ascending = metric.higher_is_better is False
+    return table[metric_id].rank(ascending=ascending, method="min", na_option="bottom").astype(int)
+
+
+__all__ = ["KPI_METRICS", "Kpi", "Level", "category_split", "funnel", "kpis", "plan_share", "progress_series", "rank", "region_table"]

@@ -1,0 +1,229 @@
+"""Building blocks shared by the pages: KPI cards, the progress chart, the ranking table,
+the category split and the outcome funnel. They take data frames from ``dashboard`` and
+the language, and only format and draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dash_table, html
+from dash.dash_table.Format import Format, Group, Scheme
+
+from dashboard.formatting import (
+    format_count_delta,
+    format_datetime,
+    format_decimal,
+    format_date,
+    format_date_short,
+    format_int,
+    format_percent,
+    format_percent_delta,
+)
+from dashboard.i18n import t
+from dashboard.metrics import get_metric
+from dashboard.overview import Kpi
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
+
+#: Colours (Okabe-Ito, safe for colour-blind readers).
+BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
+PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
+
+
+def separators(lang: str) -> str:
+    """plotly's decimal and thousands separators for the language."""
+    return ",." if lang == "id" else ".,"
+
+
+def format_metric(metric_id: str, value: float, lang: str) -> str:
+    """A metric's value as its unit is read: "45,6 %", "1,3", "1.234"."""
+    unit = get_metric(metric_id).unit
+    if unit == "percent":
+        return format_percent(value, lang)
+    if unit == "ratio":
+        return format_decimal(value, lang, 1)
+    return format_int(value, lang)
+
+
+def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
+    metric = get_metric(kpi.metric_id)
+    if metric.unit == "percent":
+        delta = format_percent_delta(kpi.delta, lang)
+    else:
+        delta = format_count_delta(kpi.delta, lang)
+    tone = "text-muted"
+    if kpi.delta and metric.higher_is_better is not None and kpi.delta == kpi.delta:
+        good = (kpi.delta > 0) == metric.higher_is_better
+        tone = "kpi-delta-good" if good else "kpi-delta-bad"
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(metric.label(lang), className="kpi-label", title=metric.description(lang)),
+                html.Div(format_metric(kpi.metric_id, kpi.value, lang), className="kpi-value"),
+                html.Div(t("kpi.delta_since_yesterday", lang, delta=delta), className=f"kpi-delta {tone}"),
+            ]
+        ),
+        className="kpi-card h-100",
+        id={"type": "kpi", "metric": kpi.metric_id},
+    )
+
+
+def kpi_row(kpis: list[Kpi], lang: str) -> dbc.Row:
+    return dbc.Row([dbc.Col(kpi_card(k, lang), xs=6, md=4, xl=True, className="mb-3") for k in kpis], className="g-3")
+
+
+def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str) -> go.Figure:
+    """Cumulative completion against the plan, with the deadline and today marked."""
+    days = list(series.index)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=days, y=series["plan_pct"], name=t("progress.plan", lang), mode="lines",
+            line={"color": GREY, "dash": "dash", "width": 2},
+            hovertemplate="%{y:.1f} %<extra>" + t("progress.plan", lang) + "</extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=days, y=series["completion_pct"], name=t("progress.actual", lang), mode="lines",
+            line={"color": BLUE, "width": 4},
+            hovertemplate="%{y:.1f} %<extra>" + t("progress.actual", lang) + "</extra>",
+        )
+    )
+    for when, label, colour in ((deadline, t("progress.deadline", lang), VERMILION), (today, t("progress.today", lang), "#333")):
+        figure.add_vline(x=when, line={"color": colour, "width": 1.5, "dash": "dot"})
+        figure.add_annotation(x=when, y=1.02, yref="paper", text=label, showarrow=False, font={"color": colour})
+    ticks = days[:: max(1, len(days) // 8)]
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        separators=separators(lang),
+        font=PLOT_FONT,
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        yaxis={"range": [0, 100], "ticksuffix": " %" if lang == "id" else "%", "gridcolor": "#eee"},
+        xaxis={"tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks], "gridcolor": "#f4f4f4"},
+        legend={"orientation": "h", "y": -0.12},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hovermode="x unified",
+        uirevision="progress",
+    )
+    return figure
+
+
+RANKING_COLUMNS = ("targets", "submitted", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
+
+
+def _number_format(metric_id: str, lang: str) -> Format:
+    metric = get_metric(metric_id)
+    decimals = 1 if metric.unit != "count" else 0
+    fmt = Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes)
+    if lang == "id":
+        fmt = fmt.group_delimiter(".").decimal_delimiter(",")
+    return fmt
+
+
+def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: str, table_id: str, region_label: str) -> dash_table.DataTable:
+    """Sortable table of the child regions; the top and bottom three by the map metric
+    are highlighted."""
+    columns = list(dict.fromkeys([metric_id, *RANKING_COLUMNS]))
+    data = table[["name", *columns]].copy()
+    data.insert(0, "rank", ranks)
+    data.insert(0, "code", table.index)
+    data = data.sort_values("rank")
+    n = int(ranks.max()) if len(ranks) else 0
+    records = data.replace({np.nan: None}).to_dict("records")
+    return dash_table.DataTable(
+        id=table_id,
+        data=records,
+        columns=[
+            {"name": "#", "id": "rank", "type": "numeric"},
+            {"name": region_label, "id": "name"},
+            *[
+                {"name": get_metric(c).label(lang), "id": c, "type": "numeric", "format": _number_format(c, lang)}
+                for c in columns
+            ],
+        ],
+        sort_action="native",
+        style_as_list_view=True,
+        style_table={"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
+        css=[{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
+        style_cell={"fontFamily": PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": "8rem"},
+        style_cell_conditional=[
+            {"if": {"column_id": "name"}, "textAlign": "left", "minWidth": "11rem", "maxWidth": "16rem"},
+            {"if": {"column_id": "rank"}, "minWidth": "2.5rem", "width": "2.5rem"},
+        ],
+        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
+        style_data_conditional=[
+            {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
+            {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)}"}, "backgroundColor": "#fbe6dc"},
+            {"if": {"column_id": metric_id}, "fontWeight": "700"},
+        ],
+        page_action="none",
+    )
+
+
+def category_figure(split: pd.DataFrame, lang: str) -> go.Figure:
+    """Completion by target category, with targets and submitted in the hover."""
+    labels = [TARGET_CATEGORY_TERMS[c].label(lang) for c in split.index]
+    hover = [
+        f"<b>{label}</b><br>{get_metric('targets').label(lang)}: {format_int(row.targets, lang)}"
+        f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
+        f"<br>{get_metric('completion_pct').label(lang)}: {format_percent(row.completion_pct, lang)}"
+        for label, row in zip(labels, split.itertuples())
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=labels, x=split["completion_pct"], orientation="h", marker={"color": [BLUE, ORANGE, GREEN][: len(split)]},
+            text=[format_percent(v, lang) for v in split["completion_pct"]], textposition="auto",
+            hovertext=hover, hoverinfo="text",
+        )
+    )
+    figure.update_layout(
+        title={"text": t("target.type", lang) + " · " + get_metric("completion_pct").label(lang), "x": 0, "font": {"size": 16}},
+        separators=separators(lang), font=PLOT_FONT, margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        xaxis={"range": [0, 100], "ticksuffix": " %" if lang == "id" else "%", "gridcolor": "#eee"},
+        yaxis={"automargin": True}, plot_bgcolor="white", paper_bgcolor="white",
+    )
+    return figure
+
+
+def funnel_figure(funnel: pd.Series, lang: str) -> go.Figure:
+    """Assigned → visited → outcome → submitted → approved, as horizontal bars; the outcome
+    stage is one bar stacked by outcome."""
+    stages = [t("funnel.assigned", lang), t("funnel.visited", lang), t("funnel.outcome", lang), t("funnel.submitted", lang), t("funnel.approved", lang)]
+    figure = go.Figure()
+    single = {stages[0]: funnel["assigned"], stages[1]: funnel["visited"], stages[3]: funnel["submitted"], stages[4]: funnel["approved"]}
+    figure.add_trace(
+        go.Bar(
+            y=list(single), x=list(single.values()), orientation="h", marker={"color": BLUE}, showlegend=False,
+            text=[format_int(v, lang) for v in single.values()], textposition="auto", hoverinfo="skip",
+        )
+    )
+    outcome_colours = {"found_verified": GREEN, "moved": SKY, "deceased": GREY, "not_found": ORANGE, "refused": VERMILION}
+    for code, colour in outcome_colours.items():
+        value = funnel[f"outcome_{code}"]
+        label = VISIT_OUTCOME_TERMS[code].label(lang) if code != "found_verified" else t("funnel.found", lang)
+        figure.add_trace(
+            go.Bar(
+                y=[stages[2]], x=[value], orientation="h", name=label, marker={"color": colour},
+                hovertemplate=f"{label}: {format_int(value, lang)}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="stack", title={"text": t("funnel.title", lang), "x": 0, "font": {"size": 16}},
+        separators=separators(lang), font=PLOT_FONT, margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        yaxis={"categoryorder": "array", "categoryarray": stages[::-1], "automargin": True},
+        xaxis={"gridcolor": "#eee", "tickformat": ",.0f"}, legend={"orientation": "h", "y": -0.18},
+        plot_bgcolor="white", paper_bgcolor="white", uniformtext={"minsize": 11, "mode": "hide"},
+    )
+    return figure
+
+
+def data_as_of(moment: dt.datetime, lang: str) -> str:
+    return t("status.data_as_of", lang, time=format_datetime(moment, lang))
+
+
+__all__ = ["category_figure", "data_as_of", "format_date", "funnel_figure", "kpi_row", "progress_figure", "ranking_table"]

@@ -1,0 +1,69 @@
+"""The frame around every page: the header with navigation, language switch and the
+"data as of" badge, and the notes at the foot."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import LANGUAGES, t
+
+
+def _with_lang(path: str, lang: str) -> str:
+    return f"{path}?lang={lang}"
+
+
+def page_frame(lang: str, path: str, content: list, refresh_seconds: int) -> html.Div:
+    """``content`` inside the header and footer; ``path`` is the page's own path (for the
+    language links)."""
+    nav = dbc.Nav(
+        [
+            dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang), active="exact")),
+            dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang), active="exact")),
+        ],
+        navbar=True,
+        className="me-auto",
+    )
+    languages = dbc.ButtonGroup(
+        [
+            dbc.Button(
+                code.upper(),
+                href=_with_lang(path, code),
+                external_link=False,
+                color="light",
+                outline=code != lang,
+                size="sm",
+                title=t(f"lang.{code}", lang),
+                id=f"lang-{code}",
+            )
+            for code in LANGUAGES
+        ],
+        className="ms-3",
+    )
+    languages = html.Div(languages, role="group", **{"aria-label": t("lang.label", lang)})
+    header = dbc.Navbar(
+        dbc.Container(
+            [
+                html.Div(
+                    [html.Div(t("app.title", lang), className="app-title"), html.Div(t("app.subtitle", lang), className="app-subtitle")],
+                    className="me-4",
+                ),
+                nav,
+                html.Span(id="data-as-of", className="badge text-bg-light data-as-of"),
+                languages,
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="mb-3 app-header",
+    )
+    footer = html.Footer(
+        [
+            html.Span(t("status.refresh", lang, s=refresh_seconds)),
+            " · ",
+            html.A(t("nav.about", lang), href=_with_lang("/sumber-data", lang)),
+        ],
+        className="text-muted small mt-3 mb-2",
+    )
+    return html.Div([header, dbc.Container([*content, footer], fluid=True)])

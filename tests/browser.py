@@ -1,0 +1,71 @@
+"""Headless Chromium for browser tests: the app served on a free local port, and a
+Playwright page that records console errors and every request to another host."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def serve(flask_app):
+    """The app on 127.0.0.1:<free port> in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@dataclass
+class Watch:
+    """What a page did that a user would not see: console errors and foreign requests."""
+
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        own = urlparse(self.base_url).netloc
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+        def check(request) -> None:
+            url = urlparse(request.url)
+            if url.scheme in ("http", "https", "ws", "wss") and url.netloc != own:
+                self.foreign_requests.append(request.url)
+
+        page.on("request", check)
+
+
+@contextmanager
+def browser_page(base_url: str, width: int = 1920, height: int = 1080):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            watch = Watch(base_url)
+            watch.attach(page)
+            yield page, watch
+        finally:
+            browser.close()
