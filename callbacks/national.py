@@ -56,10 +56,11 @@ def register(app: Dash, settings: Settings) -> None:
         Output("national-map", "figure"),
         Input("national-metric", "value"),
         Input("data-version", "data"),
+        Input("font-scale", "data"),
         State("page-lang", "data"),
         State("national-map", "figure"),
     )
-    def update_map(metric_id, version, lang, figure):
+    def update_map(metric_id, version, scale, lang, figure):
         if not version:
             return no_update
         table = region_table(engine(), version["round_id"], Scope.national(), day_of(version))
@@ -68,15 +69,17 @@ def register(app: Dash, settings: Settings) -> None:
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
         legend = f"{metric.label(lang)} ({'%' if metric.unit == 'percent' else ''})".replace(" ()", "")
+        options = {
+            "legend_title": legend,
+            "higher_is_better": metric.higher_is_better,
+            "no_data_label": t("common.no_data", lang),
+            "separators": components.separators(lang),
+        }
         if boundaries_available(settings.geodata_dir):
-            return maps.choropleth_figure(
-                regions, geojson_url=PROVINCES_URL, legend_title=legend, higher_is_better=metric.higher_is_better,
-                no_data_label=t("common.no_data", lang), separators=components.separators(lang),
-            )
-        return maps.tile_grid_figure(
-            regions, legend_title=legend, higher_is_better=metric.higher_is_better,
-            no_data_label=t("common.no_data", lang), separators=components.separators(lang),
-        )
+            figure = maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
+        else:
+            figure = maps.tile_grid_figure(regions, **options)
+        return components.scale_fonts(figure, scale)
 
     @app.callback(Output("national-kpis", "children"), Output("national-message", "children"), Input("data-version", "data"), State("page-lang", "data"))
     def update_kpis(version, lang):
@@ -88,9 +91,10 @@ def register(app: Dash, settings: Settings) -> None:
         Output("national-progress", "figure"),
         Input("data-version", "data"),
         Input("national-selected", "data"),
+        Input("font-scale", "data"),
         State("page-lang", "data"),
     )
-    def update_progress(version, province, lang):
+    def update_progress(version, province, scale, lang):
         if not version:
             return no_update
         scope = Scope.of(province)
@@ -102,7 +106,8 @@ def register(app: Dash, settings: Settings) -> None:
             from dashboard.queries import Level, region_names
 
             region = region_display_name(region_names(engine(), Level.PROVINCE).get(province, province))
-        return components.progress_figure(series, lang, dates.deadline, day, t("progress.title_for", lang, region=region))
+        figure = components.progress_figure(series, lang, dates.deadline, day, t("progress.title_for", lang, region=region))
+        return components.scale_fonts(figure, scale)
 
     @app.callback(
         Output("national-ranking", "children"),
@@ -121,14 +126,18 @@ def register(app: Dash, settings: Settings) -> None:
         Output("national-categories", "figure"),
         Output("national-funnel", "figure"),
         Input("data-version", "data"),
+        Input("font-scale", "data"),
         State("page-lang", "data"),
     )
-    def update_split_and_funnel(version, lang):
+    def update_split_and_funnel(version, scale, lang):
         if not version:
             return no_update, no_update
         day = day_of(version)
         split = category_split(engine(), version["round_id"], Scope.national(), day)
-        return components.category_figure(split, lang), components.funnel_figure(funnel(engine(), version["round_id"], Scope.national(), day), lang)
+        return (
+            components.scale_fonts(components.category_figure(split, lang), scale),
+            components.scale_fonts(components.funnel_figure(funnel(engine(), version["round_id"], Scope.national(), day), lang), scale),
+        )
 
     @app.callback(
         Output("national-selected", "data"),

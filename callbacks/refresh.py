@@ -22,7 +22,18 @@ def current_version(settings: Settings) -> dict | None:
     return {"round_id": state.round_id, "version": state.version, "data_until": state.data_until.isoformat()}
 
 
+#: Text scale of figures by screen width, matching the root font size of assets/02_app.css.
+FONT_SCALE_JS = """
+function(_path) {
+    const w = window.innerWidth;
+    return w >= 3500 ? 2 : (w >= 2500 ? 1.5 : 1);
+}
+"""
+
+
 def register(app: Dash, settings: Settings) -> None:
+    app.clientside_callback(FONT_SCALE_JS, Output("font-scale", "data"), Input("url", "pathname"))
+
     @app.callback(
         Output("data-version", "data"),
         Input("refresh-timer", "n_intervals"),

@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         [
             dcc.Location(id="url"),
             dcc.Store(id="data-version"),
+            dcc.Store(id="font-scale"),
             dcc.Interval(id="refresh-timer", interval=settings.refresh_interval_seconds * 1000),
             dash.page_container,
         ]

@@ -33,6 +33,27 @@ BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D
 PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
 
 
+def scale_fonts(figure: go.Figure, scale: float | None) -> go.Figure:
+    """Enlarge a figure's text for big screens (plotly sizes text in pixels, the page in
+    rem, which grows with the screen: see assets/02_app.css and ``font-scale``)."""
+    scale = scale or 1.0
+    if scale == 1.0:
+        return figure
+    grow = lambda size: round((size or PLOT_FONT["size"]) * scale)  # noqa: E731
+    figure.update_layout(font_size=grow(figure.layout.font.size), hoverlabel_font_size=grow(figure.layout.hoverlabel.font.size))
+    if figure.layout.title and figure.layout.title.text:
+        figure.update_layout(title_font_size=grow(figure.layout.title.font.size or 16))
+    for annotation in figure.layout.annotations:
+        annotation.font.size = grow(annotation.font.size)
+    for trace in figure.data:
+        colorbar = getattr(trace, "colorbar", None)
+        if colorbar is not None and getattr(trace, "showscale", True) is not False:
+            colorbar.tickfont.size = grow(colorbar.tickfont.size)
+            colorbar.title.font.size = grow(colorbar.title.font.size)
+            colorbar.thickness = grow(colorbar.thickness or 12)
+    return figure
+
+
 def separators(lang: str) -> str:
     """plotly's decimal and thousands separators for the language."""
     return ",." if lang == "id" else ".,"

@@ -24,12 +24,17 @@ def base_url(database_url_factory):
         yield base
 
 
+# plotly draws a region as a path with a ``d`` and a ``fill`` attribute; the grey no-data
+# trace keeps an empty path for regions that have data, so each province is drawn once.
+_DRAWN = "[...document.querySelectorAll('#national-map path.choroplethlocation')].filter(p => p.getAttribute('d'))"
+
+
 def _filled_regions(page) -> int:
-    return page.evaluate(
-        """() => [...document.querySelectorAll('#national-map path.choroplethlocation')]
-              .filter(p => { const f = getComputedStyle(p).fill || p.style.fill;
-                             return f && f !== 'none' && p.getAttribute('d'); }).length"""
-    )
+    return page.evaluate(f"() => {_DRAWN}.filter(p => (p.getAttribute('fill') || 'none') !== 'none').length")
+
+
+def _fills(page) -> str:
+    return page.evaluate(f"() => {_DRAWN}.map(p => p.getAttribute('fill')).join()")
 
 
 def test_national_page_map_metric_and_language(base_url):
@@ -44,14 +49,10 @@ def test_national_page_map_metric_and_language(base_url):
         page.screenshot(path=str(SHOTS / "national-1920.png"))
 
         # Switch the metric: the colours change, the 38 regions stay.
-        before = page.evaluate("() => [...document.querySelectorAll('#national-map path.choroplethlocation')].map(p => p.style.fill).join()")
+        before = _fills(page)
         page.click("#national-metric")
-        page.get_by_text("Tingkat pengembalian", exact=True).click()
-        page.wait_for_function(
-            "(before) => [...document.querySelectorAll('#national-map path.choroplethlocation')].map(p => p.style.fill).join() !== before",
-            arg=before,
-            timeout=15_000,
-        )
+        page.get_by_role("listbox").get_by_text("Tingkat pengembalian", exact=True).click()
+        page.wait_for_function(f"(before) => {_DRAWN}.map(p => p.getAttribute('fill')).join() !== before", arg=before, timeout=15_000)
         assert _filled_regions(page) == 38
 
         # Switch the language.
