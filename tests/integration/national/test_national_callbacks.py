@@ -1,0 +1,157 @@
+"""The national page's callbacks, called as the browser calls them (no browser): the map,
+KPIs, ranking and progress carry the registry's figures; a refresh sends a Patch of the
+values only; the poll does nothing when the data did not change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.database import get_engine
+from dashboard.factory import create_app
+from dashboard.metrics import compute
+from dashboard.queries import Scope, base_counts, data_state
+from dashboard.settings import Settings
+from dashboard.simulation.run import run_live
+from tests.simulated import AS_OF, simulate_small
+
+
+def _call(client, outputs, inputs, state=(), changed=None):
+    output = outputs[0] if len(outputs) == 1 else None
+    key = (
+        f"{output['id']}.{output['property']}"
+        if output
+        else ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + ".."
+    )
+    body = {
+        "output": key,
+        "outputs": output or list(outputs),
+        "inputs": list(inputs),
+        "state": list(state),
+        "changedPropIds": changed if changed is not None else [f"{i['id']}.{i['property']}" for i in inputs],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def _array(value) -> list:
+    """A plotly array from JSON: a list, or plotly 7's typed array {"dtype", "bdata"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def _prop(id_, prop, value):
+    return {"id": id_, "property": prop, "value": value}
+
+
+@pytest.fixture(scope="module")
+def page(database_url_factory):
+    url = database_url_factory("sqlite")
+    simulate_small(url, families=50_000)
+    client = create_app(Settings(database_url=url)).server.test_client()
+    response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1)], [_prop("data-version", "data", None)])
+    version = response.get_json()["response"]["data-version"]["data"]
+    return client, url, version
+
+
+def _map(client, version, metric="completion_pct", figure=None, changed=None, lang="id"):
+    return _call(
+        client,
+        [{"id": "national-map", "property": "figure"}],
+        [_prop("national-metric", "value", metric), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("page-lang", "data", lang), _prop("national-map", "figure", figure)],
+        changed,
+    )
+
+
+def test_the_map_shows_the_registry_values_without_geometry(page):
+    client, url, version = page
+    response = _map(client, version)
+    figure = response.get_json()["response"]["national-map"]["figure"]
+    engine = get_engine(url)
+    expected = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day, by="children"))["completion_pct"]
+    values = figure["data"][1]
+    shown = pd.Series(values["z"], index=values["locations"], dtype=float)
+    pd.testing.assert_series_equal(shown.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
+    assert values["geojson"] == "/geodata/provinces.geojson"
+    assert "coordinates" not in response.get_data(as_text=True)
+    assert len(response.data) < 40_000
+
+
+def test_a_refresh_patches_only_the_values(page):
+    client, _, version = page
+    response = _map(client, version, figure={"data": [{}, {}]}, changed=["data-version.data"])
+    patch = response.get_json()["response"]["national-map"]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    touched = {tuple(op["location"]) for op in patch["operations"]}
+    assert touched <= {("data", 0, "z"), ("data", 0, "hovertext"), ("data", 1, "z"), ("data", 1, "hovertext")}
+    assert "geojson" not in response.get_data(as_text=True)
+
+
+def test_the_poll_does_nothing_when_the_data_did_not_change_and_sees_new_data(page):
+    client, url, version = page
+    same = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 2)], [_prop("data-version", "data", version)])
+    assert same.status_code in (200, 204)
+    assert not (same.get_json() or {}).get("response")  # no_update: the pages do no work
+    ticks = iter([AS_OF + dt.timedelta(hours=3)])
+    from dashboard.settings import get_settings
+
+    run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=lambda: next(ticks), max_ticks=1, progress=False)
+    newer = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 3)], [_prop("data-version", "data", version)])
+    assert newer.status_code == 200
+    assert newer.get_json()["response"]["data-version"]["data"]["version"] == version["version"] + 1
+
+
+def test_kpis_show_the_registry_figures_in_indonesian_format(page):
+    client, url, version = page
+    response = _call(
+        client,
+        [{"id": "national-kpis", "property": "children"}, {"id": "national-message", "property": "children"}],
+        [_prop("data-version", "data", version)],
+        [_prop("page-lang", "data", "id")],
+    )
+    text = json.dumps(response.get_json())
+    targets = pd.read_sql("SELECT count(*) AS n FROM target", sa.create_engine(url))["n"][0]
+    assert f"{targets:,}".replace(",", ".") in text
+    engine = get_engine(url)
+    completion = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day))["completion_pct"].iloc[0]
+    assert f"{completion:.1f}".replace(".", ",") + " %" in text
+
+
+def test_ranking_is_ordered_by_the_metric(page):
+    client, url, version = page
+    response = _call(
+        client,
+        [{"id": "national-ranking", "property": "children"}],
+        [_prop("data-version", "data", version), _prop("national-metric", "value", "return_rate")],
+        [_prop("page-lang", "data", "en")],
+    )
+    table = response.get_json()["response"]["national-ranking"]["children"]["props"]
+    rows = pd.DataFrame(table["data"])
+    assert len(rows) == 38
+    assert rows["rank"].tolist() == sorted(rows["rank"])
+    assert rows["return_rate"].is_monotonic_increasing  # lower is better: best first
+
+
+def test_progress_follows_the_selected_province(page):
+    client, url, version = page
+    response = _call(
+        client,
+        [{"id": "national-progress", "property": "figure"}],
+        [_prop("data-version", "data", version), _prop("national-selected", "data", "94"), _prop("font-scale", "data", 1)],
+        [_prop("page-lang", "data", "id")],
+    )
+    figure = response.get_json()["response"]["national-progress"]["figure"]
+    assert "Papua Tengah" in figure["layout"]["title"]["text"]
+    actual = [y for y in _array(figure["data"][1]["y"]) if y == y and y is not None]
+    raw = pd.read_sql("SELECT count(*) AS t, count(v.submitted_at) AS s FROM target t LEFT JOIN visit v ON v.target_id = t.id WHERE t.province_code = '94'", sa.create_engine(url))
+    assert actual[-1] == pytest.approx(raw["s"][0] / raw["t"][0] * 100)
+    assert _array(figure["data"][0]["y"])[-1] == pytest.approx(100)  # the plan reaches 100 % at the deadline
