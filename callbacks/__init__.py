@@ -9,7 +9,7 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import national, refresh
+    from callbacks import overview, refresh
 
     refresh.register(app, settings)
-    national.register(app, settings)
+    overview.register(app, settings)

@@ -98,21 +98,35 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     # --- Map --------------------------------------------------------------------------
     "map.metric": {"id": "Metrik peta", "en": "Map metric"},
     "map.title": {"id": "Peta provinsi", "en": "Map of the provinces"},
+    "map.title_regencies": {"id": "Peta kabupaten/kota", "en": "Map of the regencies/cities"},
+    "map.hint_regency": {
+        "id": "Klik kabupaten/kota di peta untuk melihat progresnya",
+        "en": "Click a regency/city on the map to see its progress",
+    },
     "map.no_boundaries": {
         "id": "Batas wilayah tidak tersedia: peta ditampilkan sebagai kisi provinsi.",
         "en": "Boundaries are not available: the map is shown as a grid of provinces.",
     },
-    "map.hint": {"id": "Pilih provinsi di peta", "en": "Click a province on the map"},
+    "map.hint": {"id": "Klik provinsi di peta untuk membuka halamannya", "en": "Click a province on the map to open its page"},
     # --- Cumulative progress chart ----------------------------------------------------
     "progress.title": {"id": "Progres kumulatif", "en": "Cumulative progress"},
     "progress.title_for": {"id": "Progres kumulatif · {region}", "en": "Cumulative progress · {region}"},
     "progress.show_national": {"id": "← Tampilkan nasional", "en": "← Show the nation"},
+    "progress.show_province": {"id": "← Tampilkan seluruh provinsi", "en": "← Show the whole province"},
     "progress.plan": {"id": "Rencana", "en": "Plan"},
     "progress.actual": {"id": "Realisasi", "en": "Actual"},
     "progress.deadline": {"id": "Tenggat", "en": "Deadline"},
     "progress.today": {"id": "Hari ini", "en": "Today"},
     # --- Ranking and regions ----------------------------------------------------------
     "ranking.title": {"id": "Peringkat provinsi", "en": "Province ranking"},
+    "ranking.title_regencies": {"id": "Peringkat kabupaten/kota", "en": "Regency/city ranking"},
+    "notfound.title": {"id": "Halaman tidak ditemukan", "en": "Page not found"},
+    "notfound.region": {
+        "id": "Tidak ada {level} dengan kode {code}.",
+        "en": "There is no {level} with the code {code}.",
+    },
+    "notfound.page": {"id": "Alamat {path} tidak ada di dasbor ini.", "en": "The address {path} does not exist in this dashboard."},
+    "notfound.back": {"id": "← Kembali ke halaman nasional", "en": "← Back to the national page"},
     "region.national": {"id": "Nasional", "en": "National"},
     "region.province": {"id": "Provinsi", "en": "Province"},
     "region.regency": {"id": "Kabupaten/Kota", "en": "Regency/city"},

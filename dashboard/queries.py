@@ -165,7 +165,8 @@ def base_counts(
     """
     if by not in ("self", "children"):
         raise ValueError("by must be 'self' or 'children'")
-    level = scope.child_level if by == "children" else scope.level
+    # "self": the scope filter alone selects the rows, so nothing is grouped by region.
+    level = scope.child_level if by == "children" else Level.NATIONAL
     if level == Level.FACILITATOR:
         raise InvalidScope("facilitator figures come from facilitator_counts()")
     d, t, a, f = models.RollupRegencyDay, models.RollupRegencyTargets, models.RollupRegencyActivity, models.Facilitator
@@ -229,7 +230,7 @@ def base_counts(
                 names_a,
             )
             counts = counts.join([staff, activity], how="left")
-    if not names:
+    if by == "self" and not by_category:
         counts.index = pd.Index([scope.code or NATIONAL_CODE], name="code")
     return counts.fillna(0).astype("int64")
 

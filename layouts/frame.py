@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import LANGUAGES, t
 
 
+def page_href(path: str, lang: str, metric: str | None = None) -> str:
+    """A link that keeps the language and the map metric (shareable, survives navigation)."""
+    query = {"lang": lang, **({"metric": metric} if metric else {})}
+    return f"{path}?{urlencode(query)}"
+
+
 def _with_lang(path: str, lang: str) -> str:
-    return f"{path}?lang={lang}"
+    return page_href(path, lang)
 
 
 def page_frame(lang: str, path: str, content: list, refresh_seconds: int) -> html.Div:

@@ -1,28 +1,70 @@
 """Page registration: every page is registered here, explicitly, by ``create_app``
-(``Dash(use_pages=True, pages_folder="")``), never as a side effect of an import."""
+(``Dash(use_pages=True, pages_folder="")``), never as a side effect of an import.
+
+Pages are shareable links: the area is in the path (``/provinsi/94``), the language and
+the map metric in the query string (``?lang=en&metric=return_rate``).
+"""
 
 from __future__ import annotations
 
 import dash
-
-from dash import dcc
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from dashboard.database import get_engine
-from dashboard.i18n import LANGUAGES
+from dashboard.formatting import region_display_name
+from dashboard.i18n import LANGUAGES, t
+from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
-from layouts import about, national
+from layouts import about, overview
 from layouts.data_source import data_source_panel
-from layouts.frame import page_frame
+from layouts.frame import page_frame, page_href
 
 
 def _language(lang: str | None, settings: Settings) -> str:
     return lang if lang in LANGUAGES else settings.default_language
 
 
+def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> html.Div:
+    """A clear "not found" view with a way back, never a traceback."""
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dbc.Alert(
+            [
+                html.H1(t("notfound.title", lang), className="h4"),
+                html.P(message, id="not-found-message"),
+                dbc.Button(t("notfound.back", lang), href=f"/?lang={lang}", color="primary", id="not-found-back"),
+            ],
+            color="warning",
+            className="mt-3",
+        ),
+    ]
+    return page_frame(lang, path, content, settings.refresh_interval_seconds)
+
+
 def register_pages(settings: Settings) -> None:
+    refresh = settings.refresh_interval_seconds
+
     def national_page(lang: str | None = None, metric: str | None = None, **_query):
-        return national.layout(_language(lang, settings), metric, settings.refresh_interval_seconds)
+        language = _language(lang, settings)
+        return overview.layout(Scope.national(), language, metric, refresh, path="/")
+
+    def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+        language = _language(lang, settings)
+        path = f"/provinsi/{code}"
+        try:
+            scope = Scope(Level.PROVINCE, code)
+        except InvalidScope:
+            scope = None
+        engine = get_engine(settings.database_url)
+        if scope is None or not region_exists(engine, scope):
+            message = t("notfound.region", language, level=t("region.province", language).lower(), code=code)
+            return not_found(language, message, settings, path)
+        name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
+        trail = [(t("region.national", language), page_href("/", language, metric)), (name, None)]
+        heading = f"{t('region.province', language)} {name}"
+        return overview.layout(scope, language, metric, refresh, path=path, heading=heading, trail=trail)
 
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
@@ -30,7 +72,16 @@ def register_pages(settings: Settings) -> None:
         status = data_status(engine)
         targets = {r.id: target_count(engine, r.id) for r in status.rounds} if status.ready else {}
         content = [data_source_panel(status, targets, language), about.about_layout(language), dcc.Store(id="page-lang", data=language)]
-        return page_frame(language, "/sumber-data", content, settings.refresh_interval_seconds)
+        return page_frame(language, "/sumber-data", content, refresh)
+
+    def missing_page(lang: str | None = None, **_query):
+        language = _language(lang, settings)
+        return not_found(language, t("notfound.page", language, path=""), settings)
 
     dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=national_page)
+    dash.register_page(
+        "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=province_page
+    )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
+    # Dash shows the page registered as "not_found_404" for any other path.
+    dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=missing_page)

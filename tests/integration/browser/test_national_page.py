@@ -26,7 +26,7 @@ def base_url(database_url_factory):
 
 # plotly draws a region as a path with a ``d`` and a ``fill`` attribute; the grey no-data
 # trace keeps an empty path for regions that have data, so each province is drawn once.
-_DRAWN = "[...document.querySelectorAll('#national-map path.choroplethlocation')].filter(p => p.getAttribute('d'))"
+_DRAWN = "[...document.querySelectorAll('#overview-map path.choroplethlocation')].filter(p => p.getAttribute('d'))"
 
 
 def _filled_regions(page) -> int:
@@ -40,7 +40,7 @@ def _fills(page) -> str:
 def test_national_page_map_metric_and_language(base_url):
     with browser_page(base_url) as (page, watch):
         page.goto(base_url + "/", wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('#national-map path.choroplethlocation').length >= 38", timeout=30_000)
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
         assert _filled_regions(page) == 38
         page.wait_for_selector(".kpi-value", timeout=20_000)
         assert page.locator(".kpi-card").count() == 7
@@ -50,7 +50,7 @@ def test_national_page_map_metric_and_language(base_url):
 
         # Switch the metric: the colours change, the 38 regions stay.
         before = _fills(page)
-        page.click("#national-metric")
+        page.click("#overview-metric")
         page.get_by_role("listbox").get_by_text("Tingkat pengembalian", exact=True).click()
         page.wait_for_function(f"(before) => {_DRAWN}.map(p => p.getAttribute('fill')).join() !== before", arg=before, timeout=15_000)
         assert _filled_regions(page) == 38
@@ -58,9 +58,50 @@ def test_national_page_map_metric_and_language(base_url):
         # Switch the language.
         page.click("#lang-en")
         page.wait_for_function("document.body.innerText.includes('Completion')", timeout=15_000)
-        page.wait_for_function("document.querySelectorAll('#national-map path.choroplethlocation').length >= 38", timeout=30_000)
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
         assert "Targets" in page.inner_text("body")
         page.screenshot(path=str(SHOTS / "national-1920-en.png"))
+
+    assert watch.console_errors == []
+    assert watch.foreign_requests == []
+
+
+def test_click_a_province_then_back_and_unknown_codes(base_url):
+    with browser_page(base_url) as (page, watch):
+        page.goto(base_url + "/?metric=return_rate", wait_until="networkidle")
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        # The values trace draws the provinces in code order; 62 is Kalimantan Tengah, whose
+        # bounding-box centre lies inside it.
+        codes = page.evaluate("() => document.querySelector('#overview-map .js-plotly-plot').data[1].locations")
+        paths = page.locator("#overview-map g.trace.choropleth").nth(1).locator("path.choroplethlocation")
+        box = paths.nth(codes.index("62")).bounding_box()
+        # plotly picks the region under the pointer itself (its background layer takes the
+        # events), so move there as a user would, then click.
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+        page.mouse.click(x, y)
+        page.wait_for_url("**/provinsi/62?*", timeout=15_000)
+        assert "metric=return_rate" in page.url  # the metric survives the navigation
+        page.wait_for_selector(".overview-breadcrumb", timeout=15_000)
+        assert "Kalimantan Tengah" in page.inner_text("h1")
+        page.wait_for_function(f"() => {_DRAWN}.length === 14", timeout=30_000)  # its 14 kabupaten/kota
+        page.screenshot(path=str(SHOTS / "province-62-1920.png"))
+
+        page.go_back()
+        page.wait_for_url(base_url + "/?metric=return_rate", timeout=15_000)
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+
+        page.goto(base_url + "/provinsi/62", wait_until="networkidle")
+        page.click(".overview-breadcrumb a")
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+
+        for path in ("/provinsi/99", "/provinsi/abc", "/tidak-ada"):
+            page.goto(base_url + path, wait_until="networkidle")
+            page.wait_for_selector("#not-found-back", timeout=15_000)
+            assert "Traceback" not in page.inner_text("body")
+        page.click("#not-found-back")
+        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
 
     assert watch.console_errors == []
     assert watch.foreign_requests == []

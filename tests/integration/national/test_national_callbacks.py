@@ -65,9 +65,9 @@ def page(database_url_factory):
 def _map(client, version, metric="completion_pct", figure=None, changed=None, lang="id"):
     return _call(
         client,
-        [{"id": "national-map", "property": "figure"}],
-        [_prop("national-metric", "value", metric), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
-        [_prop("page-lang", "data", lang), _prop("national-map", "figure", figure)],
+        [{"id": "overview-map", "property": "figure"}],
+        [_prop("overview-metric", "value", metric), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-scope", "data", None), _prop("page-lang", "data", lang), _prop("overview-map", "figure", figure)],
         changed,
     )
 
@@ -75,7 +75,7 @@ def _map(client, version, metric="completion_pct", figure=None, changed=None, la
 def test_the_map_shows_the_registry_values_without_geometry(page):
     client, url, version = page
     response = _map(client, version)
-    figure = response.get_json()["response"]["national-map"]["figure"]
+    figure = response.get_json()["response"]["overview-map"]["figure"]
     engine = get_engine(url)
     expected = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day, by="children"))["completion_pct"]
     values = figure["data"][1]
@@ -89,7 +89,7 @@ def test_the_map_shows_the_registry_values_without_geometry(page):
 def test_a_refresh_patches_only_the_values(page):
     client, _, version = page
     response = _map(client, version, figure={"data": [{}, {}]}, changed=["data-version.data"])
-    patch = response.get_json()["response"]["national-map"]["figure"]
+    patch = response.get_json()["response"]["overview-map"]["figure"]
     assert patch["__dash_patch_update"] == "__dash_patch_update"
     touched = {tuple(op["location"]) for op in patch["operations"]}
     assert touched <= {("data", 0, "z"), ("data", 0, "hovertext"), ("data", 1, "z"), ("data", 1, "hovertext")}
@@ -114,9 +114,9 @@ def test_kpis_show_the_registry_figures_in_indonesian_format(page):
     client, url, version = page
     response = _call(
         client,
-        [{"id": "national-kpis", "property": "children"}, {"id": "national-message", "property": "children"}],
+        [{"id": "overview-kpis", "property": "children"}, {"id": "overview-message", "property": "children"}],
         [_prop("data-version", "data", version)],
-        [_prop("page-lang", "data", "id")],
+        [_prop("overview-scope", "data", None), _prop("page-lang", "data", "id")],
     )
     text = json.dumps(response.get_json())
     targets = pd.read_sql("SELECT count(*) AS n FROM target", sa.create_engine(url))["n"][0]
@@ -130,11 +130,11 @@ def test_ranking_is_ordered_by_the_metric(page):
     client, url, version = page
     response = _call(
         client,
-        [{"id": "national-ranking", "property": "children"}],
-        [_prop("data-version", "data", version), _prop("national-metric", "value", "return_rate")],
-        [_prop("page-lang", "data", "en")],
+        [{"id": "overview-ranking", "property": "children"}],
+        [_prop("data-version", "data", version), _prop("overview-metric", "value", "return_rate")],
+        [_prop("overview-scope", "data", None), _prop("page-lang", "data", "en")],
     )
-    table = response.get_json()["response"]["national-ranking"]["children"]["props"]
+    table = response.get_json()["response"]["overview-ranking"]["children"]["props"]
     rows = pd.DataFrame(table["data"])
     assert len(rows) == 38
     assert rows["rank"].tolist() == sorted(rows["rank"])
@@ -145,13 +145,46 @@ def test_progress_follows_the_selected_province(page):
     client, url, version = page
     response = _call(
         client,
-        [{"id": "national-progress", "property": "figure"}],
-        [_prop("data-version", "data", version), _prop("national-selected", "data", "94"), _prop("font-scale", "data", 1)],
-        [_prop("page-lang", "data", "id")],
+        [{"id": "overview-progress", "property": "figure"}],
+        [_prop("data-version", "data", version), _prop("overview-selected", "data", "94"), _prop("font-scale", "data", 1)],
+        [_prop("overview-scope", "data", None), _prop("page-lang", "data", "id")],
     )
-    figure = response.get_json()["response"]["national-progress"]["figure"]
+    figure = response.get_json()["response"]["overview-progress"]["figure"]
     assert "Papua Tengah" in figure["layout"]["title"]["text"]
     actual = [y for y in _array(figure["data"][1]["y"]) if y == y and y is not None]
     raw = pd.read_sql("SELECT count(*) AS t, count(v.submitted_at) AS s FROM target t LEFT JOIN visit v ON v.target_id = t.id WHERE t.province_code = '94'", sa.create_engine(url))
     assert actual[-1] == pytest.approx(raw["s"][0] / raw["t"][0] * 100)
     assert _array(figure["data"][0]["y"])[-1] == pytest.approx(100)  # the plan reaches 100 % at the deadline
+
+
+def test_province_page_figures_and_regency_map(page):
+    client, url, version = page
+    response = _call(
+        client,
+        [{"id": "overview-map", "property": "figure"}],
+        [_prop("overview-metric", "value", "completion_pct"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-scope", "data", "33"), _prop("page-lang", "data", "id"), _prop("overview-map", "figure", None)],
+    )
+    figure = response.get_json()["response"]["overview-map"]["figure"]
+    assert figure["data"][1]["geojson"] == "/geodata/regencies/33.geojson"
+    raw = pd.read_sql(
+        "SELECT t.regency_code, count(*) AS t, count(v.submitted_at) AS s FROM target t "
+        "LEFT JOIN visit v ON v.target_id = t.id WHERE t.province_code = '33' GROUP BY t.regency_code",
+        sa.create_engine(url),
+    ).set_index("regency_code")
+    shown = pd.Series(_array(figure["data"][1]["z"]), index=figure["data"][1]["locations"], dtype=float)
+    expected = raw["s"] / raw["t"] * 100
+    assert len(shown) == 35
+    pd.testing.assert_series_equal(shown.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
+
+
+def test_a_click_on_the_national_map_opens_the_province_page(page):
+    client, _, _ = page
+    response = _call(
+        client,
+        [{"id": "overview-selected", "property": "data"}, {"id": "url", "property": "href"}],
+        [_prop("overview-map", "clickData", {"points": [{"location": "94"}]}), _prop("overview-reset", "n_clicks", None)],
+        [_prop("overview-scope", "data", None), _prop("overview-metric", "value", "return_rate"), _prop("page-lang", "data", "en")],
+        changed=["overview-map.clickData"],
+    )
+    assert response.get_json()["response"]["url"]["href"] == "/provinsi/94?lang=en&metric=return_rate"

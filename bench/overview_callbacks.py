@@ -1,0 +1,88 @@
+"""Benchmark: server time (p50/p95) and response size of the overview pages' callbacks.
+
+    PYTHONPATH=. .venv/bin/python bench/overview_callbacks.py --database-url sqlite:///path/1M.sqlite
+
+Calls every callback through Flask's test client (the full Dash request path, no browser),
+``--repeat`` times each, and prints milliseconds and bytes. Make the database with
+``bench/simulator_throughput.py`` (KEEP=1) or ``python -m dashboard.simulate --families 1000000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from dashboard.factory import create_app
+from dashboard.settings import Settings
+
+
+def _payload(output: str, outputs, inputs, state=()):
+    return {"output": output, "outputs": outputs, "inputs": inputs, "state": list(state), "changedPropIds": [i["id"] + "." + i["property"] for i in inputs]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    app = create_app(Settings(database_url=args.database_url))
+    client = app.server.test_client()
+
+    poll = client.post(
+        "/_dash-update-component",
+        json=_payload("data-version.data", {"id": "data-version", "property": "data"},
+                      [{"id": "refresh-timer", "property": "n_intervals", "value": 1}],
+                      [{"id": "data-version", "property": "data", "value": None}]),
+    )
+    version = poll.get_json()["response"]["data-version"]["data"]
+    lang = {"id": "page-lang", "property": "data", "value": "id"}
+    scale = {"id": "font-scale", "property": "data", "value": 1}
+    v = {"id": "data-version", "property": "data", "value": version}
+    def calls_for(scope_code):
+        where = {"id": "overview-scope", "property": "data", "value": scope_code}
+        return {
+            "map (metric change, full figure)": _payload(
+                "overview-map.figure", {"id": "overview-map", "property": "figure"},
+                [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, v, scale],
+                [where, lang, {"id": "overview-map", "property": "figure", "value": None}]),
+            "map (refresh, Patch)": {
+                **_payload("overview-map.figure", {"id": "overview-map", "property": "figure"},
+                           [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, v, scale],
+                           [where, lang, {"id": "overview-map", "property": "figure", "value": {"data": []}}]),
+                "changedPropIds": ["data-version.data"],
+            },
+            "kpis": _payload("..overview-kpis.children...overview-message.children..",
+                             [{"id": "overview-kpis", "property": "children"}, {"id": "overview-message", "property": "children"}], [v], [where, lang]),
+            "progress": _payload("overview-progress.figure", {"id": "overview-progress", "property": "figure"},
+                                 [v, {"id": "overview-selected", "property": "data", "value": None}, scale], [where, lang]),
+            "ranking": _payload("overview-ranking.children", {"id": "overview-ranking", "property": "children"},
+                                [v, {"id": "overview-metric", "property": "value", "value": "completion_pct"}], [where, lang]),
+            "categories + funnel": _payload("..overview-categories.figure...overview-funnel.figure..",
+                                            [{"id": "overview-categories", "property": "figure"}, {"id": "overview-funnel", "property": "figure"}],
+                                            [v, scale], [where, lang]),
+        }
+
+    calls = {
+        "poll data version (unchanged)": _payload(
+            "data-version.data", {"id": "data-version", "property": "data"},
+            [{"id": "refresh-timer", "property": "n_intervals", "value": 2}], [v]),
+        **{f"national: {k}": p for k, p in calls_for(None).items()},
+        **{f"province 35: {k}": p for k, p in calls_for("35").items()},
+    }
+    print(f"{'callback':48} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9}")
+    for name, payload in calls.items():
+        times, size = [], 0
+        for _ in range(args.repeat):
+            began = time.perf_counter()
+            response = client.post("/_dash-update-component", json=payload)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code in (200, 204), (name, response.status_code, response.data[:300])
+            size = len(response.data)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        print(f"{name:48} {statistics.median(times):8.1f} {p95:8.1f} {size:9,}")
+
+
+if __name__ == "__main__":
+    main()

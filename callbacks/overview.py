@@ -1,0 +1,184 @@
+"""Callbacks of the overview pages (nation and province): thin glue from the inputs to
+``dashboard.overview`` and the figure builders of ``layouts``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+
+from dashboard.database import get_engine
+from dashboard.formatting import format_int, format_percent, region_display_name
+from dashboard.i18n import t
+from dashboard.metrics import get_metric
+from dashboard.overview import category_split, funnel, kpis, progress_series, rank, region_table
+from dashboard.queries import Level, Scope, region_names, round_dates
+from dashboard.rollups import day_of
+from dashboard.settings import Settings
+from geodata import boundaries_available, province_bounds
+from layouts import components, maps
+from layouts.frame import page_href
+
+PROVINCES_URL = "/geodata/provinces.geojson"
+
+
+def _region_hover(table, metric_id: str, lang: str) -> list[str]:
+    metric = get_metric(metric_id)
+    return [
+        f"<b>{region_display_name(row.name)}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
+        f"<br>{get_metric('targets').label(lang)}: {format_int(row.targets, lang)}"
+        f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
+        f"<br>{get_metric('completion_pct').label(lang)}: {format_percent(row.completion_pct, lang)}"
+        f"<br>{get_metric('active_facilitators_7d_pct').label(lang)}: {format_percent(row.active_facilitators_7d_pct, lang)}"
+        for row in table.itertuples()
+    ]
+
+
+def map_regions(table, metric_id: str, lang: str):
+    """The rows ``layouts.maps`` draws: code, name, value, hover."""
+    regions = table[["name"]].copy()
+    regions["code"] = table.index
+    regions["value"] = table[metric_id]
+    regions["hover"] = _region_hover(table, metric_id, lang)
+    return regions.reset_index(drop=True)
+
+
+def _day(version: dict) -> dt.date:
+    return day_of(dt.datetime.fromisoformat(version["data_until"]))
+
+
+def register(app: Dash, settings: Settings) -> None:
+    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+
+    @app.callback(
+        Output("overview-map", "figure"),
+        Input("overview-metric", "value"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+        State("overview-map", "figure"),
+    )
+    def update_map(metric_id, version, scale, scope_code, lang, figure):
+        if not version:
+            return no_update
+        scope = Scope.of(scope_code)
+        table = region_table(engine(), version["round_id"], scope, _day(version))
+        regions = map_regions(table, metric_id, lang)
+        if ctx.triggered_id == "data-version" and figure:
+            return maps.patch_values(Patch(), regions)
+        metric = get_metric(metric_id)
+        options = {
+            "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
+            "higher_is_better": metric.higher_is_better,
+            "no_data_label": t("common.no_data", lang),
+            "separators": components.separators(lang),
+        }
+        if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
+            figure = maps.tile_grid_figure(regions, **options)
+        elif scope.level == Level.NATIONAL:
+            figure = maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
+        else:
+            # Without boundaries a province's regencies have no tile grid: the ranking
+            # table below the map carries the same figures.
+            if not boundaries_available(settings.geodata_dir):
+                return {}
+            figure = maps.choropleth_figure(
+                regions,
+                geojson_url=f"/geodata/regencies/{scope.code}.geojson",
+                bounds=province_bounds(settings.geodata_dir)[scope.code],
+                line_width=0.3,
+                **options,
+            )
+        return components.scale_fonts(figure, scale)
+
+    @app.callback(
+        Output("overview-kpis", "children"),
+        Output("overview-message", "children"),
+        Input("data-version", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_kpis(version, scope_code, lang):
+        if not version:
+            return None, dbc.Alert(t("status.no_round", lang), color="warning")
+        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), _day(version)), lang), None
+
+    @app.callback(
+        Output("overview-progress", "figure"),
+        Input("data-version", "data"),
+        Input("overview-selected", "data"),
+        Input("font-scale", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_progress(version, selected, scale, scope_code, lang):
+        if not version:
+            return no_update
+        scope = Scope.of(selected or scope_code)
+        dates = round_dates(engine(), version["round_id"])
+        day = _day(version)
+        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
+        if scope.level == Level.NATIONAL:
+            region = t("region.national", lang)
+        else:
+            parent = Scope.national() if scope.level == Level.PROVINCE else Scope.of(scope.province_code)
+            name = region_names(engine(), scope.level, parent).get(scope.code, scope.code)
+            region = region_display_name(name)
+        figure = components.progress_figure(series, lang, dates.deadline, day, t("progress.title_for", lang, region=region))
+        return components.scale_fonts(figure, scale)
+
+    @app.callback(
+        Output("overview-ranking", "children"),
+        Input("data-version", "data"),
+        Input("overview-metric", "value"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_ranking(version, metric_id, scope_code, lang):
+        if not version:
+            return no_update
+        scope = Scope.of(scope_code)
+        table = region_table(engine(), version["round_id"], scope, _day(version))
+        table["name"] = table["name"].map(region_display_name)
+        label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
+        return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
+
+    @app.callback(
+        Output("overview-categories", "figure"),
+        Output("overview-funnel", "figure"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_split_and_funnel(version, scale, scope_code, lang):
+        if not version:
+            return no_update, no_update
+        scope, day = Scope.of(scope_code), _day(version)
+        split = category_split(engine(), version["round_id"], scope, day)
+        steps = funnel(engine(), version["round_id"], scope, day)
+        return (
+            components.scale_fonts(components.category_figure(split, lang), scale),
+            components.scale_fonts(components.funnel_figure(steps, lang), scale),
+        )
+
+    @app.callback(
+        Output("overview-selected", "data"),
+        Output("url", "href"),
+        Input("overview-map", "clickData"),
+        Input("overview-reset", "n_clicks"),
+        State("overview-scope", "data"),
+        State("overview-metric", "value"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def click_region(click, _reset, scope_code, metric_id, lang):
+        """On the national map a click opens the province's page; on a province's map it
+        shows the kabupaten/kota's progress."""
+        if ctx.triggered_id == "overview-reset":
+            return None, no_update
+        code = maps.clicked_region(click)
+        if code and Scope.of(scope_code).level == Level.NATIONAL:
+            return no_update, page_href(f"/provinsi/{code}", lang, metric_id)
+        return code, no_update

@@ -1,0 +1,138 @@
+"""The overview of an area: the nation (``/``) or a province (``/provinsi/<code>``).
+
+KPI cards, the map of the child regions (38 provinces, or the kabupaten/kota of the
+province), progress against the plan, the ranking of the child regions, the split by target
+category and the outcome funnel. The layout is static (text in the page's language); every
+figure is filled by ``callbacks.overview`` from ``dashboard.overview`` for the scope in the
+``overview-scope`` store, and refreshed in place.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import t
+from dashboard.metrics import MAP_METRICS, get_metric
+from dashboard.queries import Level, Scope
+from layouts.frame import page_frame
+
+DEFAULT_MAP_METRIC = "completion_pct"
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    # go.Choropleth loads plotly's world topojson even with the base map hidden: served
+    # from our own assets so a wall screen without internet still draws the map.
+    "topojsonURL": "/assets/topojson/",
+}
+
+
+def _card(children, fill: bool = True, **kwargs) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(children), className="shadow-sm" + (" h-100" if fill else ""), **kwargs)
+
+
+def breadcrumb(items: list[tuple[str, str | None]]) -> dbc.Breadcrumb:
+    """Nasional › Provinsi › ...: (label, href) pairs, the last one the current page."""
+    return dbc.Breadcrumb(
+        items=[{"label": label, "href": href, "active": href is None} for label, href in items],
+        className="mb-2 overview-breadcrumb",
+    )
+
+
+def layout(
+    scope: Scope,
+    lang: str,
+    metric: str | None,
+    refresh_seconds: int,
+    *,
+    path: str,
+    heading: str | None = None,
+    trail: list[tuple[str, str | None]] | None = None,
+) -> html.Div:
+    metric = metric if metric in MAP_METRICS else DEFAULT_MAP_METRIC
+    national = scope.level == Level.NATIONAL
+    metric_picker = dcc.Dropdown(
+        id="overview-metric",
+        options=[{"label": get_metric(m).label(lang), "value": m} for m in MAP_METRICS],
+        value=metric,
+        clearable=False,
+        searchable=False,
+        className="metric-picker",
+    )
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Store(id="overview-scope", data=scope.code),
+        dcc.Store(id="overview-selected", data=None),
+        *([breadcrumb(trail)] if trail else []),
+        *([html.H1(heading, className="h3 mb-3")] if heading else []),
+        html.Div(id="overview-message"),
+        dcc.Loading(html.Div(id="overview-kpis"), type="dot", delay_show=500),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _card(
+                        [
+                            dbc.Row(
+                                [
+                                    dbc.Col(html.H2(t("map.title" if national else "map.title_regencies", lang), className="h5 mb-0"), width="auto"),
+                                    dbc.Col(
+                                        html.Div(
+                                            [html.Label(t("map.metric", lang), htmlFor="overview-metric", className="me-2 small text-muted"), metric_picker],
+                                            className="d-flex align-items-center",
+                                        ),
+                                    ),
+                                ],
+                                className="align-items-center mb-2 g-2",
+                            ),
+                            dcc.Graph(id="overview-map", config=GRAPH_CONFIG, className="map-graph"),
+                            html.Div(t("map.hint" if national else "map.hint_regency", lang), className="small text-muted"),
+                        ]
+                    ),
+                    xl=7,
+                    className="mb-3",
+                ),
+                dbc.Col(
+                    _card(
+                        [
+                            dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"),
+                            dbc.Button(
+                                t("progress.show_national" if national else "progress.show_province", lang),
+                                id="overview-reset",
+                                color="link",
+                                size="sm",
+                                className="p-0",
+                            ),
+                        ]
+                    ),
+                    xl=5,
+                    className="mb-3",
+                ),
+            ],
+            className="g-3",
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _card(
+                        [
+                            html.H2(t("ranking.title" if national else "ranking.title_regencies", lang), className="h5"),
+                            html.Div(id="overview-ranking"),
+                        ]
+                    ),
+                    xl=7,
+                    className="mb-3",
+                ),
+                dbc.Col(
+                    [
+                        _card(dcc.Graph(id="overview-categories", config={"displaylogo": False}, className="small-graph"), fill=False),
+                        html.Div(className="mb-3"),
+                        _card(dcc.Graph(id="overview-funnel", config={"displaylogo": False}, className="funnel-graph"), fill=False),
+                    ],
+                    xl=5,
+                    className="mb-3",
+                ),
+            ],
+            className="g-3",
+        ),
+    ]
+    return page_frame(lang, path, content, refresh_seconds)
