@@ -55,7 +55,7 @@ def main() -> None:
             "kpis": _payload("..overview-kpis.children...overview-message.children..",
                              [{"id": "overview-kpis", "property": "children"}, {"id": "overview-message", "property": "children"}], [v], [where, lang]),
             "progress": _payload("overview-progress.figure", {"id": "overview-progress", "property": "figure"},
-                                 [v, {"id": "overview-selected", "property": "data", "value": None}, scale], [where, lang]),
+                                 [v, scale], [where, lang]),
             "ranking": _payload("overview-ranking.children", {"id": "overview-ranking", "property": "children"},
                                 [v, {"id": "overview-metric", "property": "value", "value": "completion_pct"}], [where, lang]),
             "categories + funnel": _payload("..overview-categories.figure...overview-funnel.figure..",

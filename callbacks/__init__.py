@@ -9,7 +9,8 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import overview, refresh
+    from callbacks import overview, refresh, regency
 
     refresh.register(app, settings)
     overview.register(app, settings)
+    regency.register(app, settings)

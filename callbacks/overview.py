@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
@@ -107,15 +108,14 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("overview-progress", "figure"),
         Input("data-version", "data"),
-        Input("overview-selected", "data"),
         Input("font-scale", "data"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
     )
-    def update_progress(version, selected, scale, scope_code, lang):
+    def update_progress(version, scale, scope_code, lang):
         if not version:
             return no_update
-        scope = Scope.of(selected or scope_code)
+        scope = Scope.of(scope_code)
         dates = round_dates(engine(), version["round_id"])
         day = _day(version)
         series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
@@ -142,6 +142,8 @@ def register(app: Dash, settings: Settings) -> None:
         table = region_table(engine(), version["round_id"], scope, _day(version))
         table["name"] = table["name"].map(region_display_name)
         label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
+        page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
+        table["name"] = [f"[{name}]({page_href(page + code, lang, metric_id)})" for code, name in zip(table.index, table["name"])]
         return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
 
     @app.callback(
@@ -164,21 +166,17 @@ def register(app: Dash, settings: Settings) -> None:
         )
 
     @app.callback(
-        Output("overview-selected", "data"),
         Output("url", "href"),
         Input("overview-map", "clickData"),
-        Input("overview-reset", "n_clicks"),
         State("overview-scope", "data"),
         State("overview-metric", "value"),
         State("page-lang", "data"),
         prevent_initial_call=True,
     )
-    def click_region(click, _reset, scope_code, metric_id, lang):
-        """On the national map a click opens the province's page; on a province's map it
-        shows the kabupaten/kota's progress."""
-        if ctx.triggered_id == "overview-reset":
-            return None, no_update
+    def click_region(click, scope_code, metric_id, lang):
+        """A click on a region of the map opens its page (province, or kabupaten/kota)."""
         code = maps.clicked_region(click)
-        if code and Scope.of(scope_code).level == Level.NATIONAL:
-            return no_update, page_href(f"/provinsi/{code}", lang, metric_id)
-        return code, no_update
+        if not code:
+            return no_update
+        page = "/provinsi/" if Scope.of(scope_code).level == Level.NATIONAL else "/kabkota/"
+        return page_href(page + code, lang, metric_id)

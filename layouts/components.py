@@ -161,7 +161,7 @@ def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: s
         data=records,
         columns=[
             {"name": "#", "id": "rank", "type": "numeric"},
-            {"name": region_label, "id": "name"},
+            {"name": region_label, "id": "name", "presentation": "markdown"},
             *[
                 {"name": get_metric(c).label(lang), "id": c, "type": "numeric", "format": _number_format(c, lang)}
                 for c in columns
@@ -183,6 +183,7 @@ def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: s
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
         ],
         page_action="none",
+        markdown_options={"link_target": "_self"},
     )
 
 

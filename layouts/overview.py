@@ -62,7 +62,6 @@ def layout(
     content = [
         dcc.Store(id="page-lang", data=lang),
         dcc.Store(id="overview-scope", data=scope.code),
-        dcc.Store(id="overview-selected", data=None),
         *([breadcrumb(trail)] if trail else []),
         *([html.H1(heading, className="h3 mb-3")] if heading else []),
         html.Div(id="overview-message"),
@@ -95,13 +94,6 @@ def layout(
                     _card(
                         [
                             dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"),
-                            dbc.Button(
-                                t("progress.show_national" if national else "progress.show_province", lang),
-                                id="overview-reset",
-                                color="link",
-                                size="sm",
-                                className="p-0",
-                            ),
                         ]
                     ),
                     xl=5,

@@ -17,7 +17,7 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
-from layouts import about, overview
+from layouts import about, overview, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import page_frame, page_href
 
@@ -66,6 +66,26 @@ def register_pages(settings: Settings) -> None:
         heading = f"{t('region.province', language)} {name}"
         return overview.layout(scope, language, metric, refresh, path=path, heading=heading, trail=trail)
 
+    def regency_page(code: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+        language = _language(lang, settings)
+        path = f"/kabkota/{code}"
+        try:
+            scope = Scope(Level.REGENCY, code)
+        except InvalidScope:
+            scope = None
+        engine = get_engine(settings.database_url)
+        if scope is None or not region_exists(engine, scope):
+            message = t("notfound.region", language, level=t("region.regency", language).lower(), code=code)
+            return not_found(language, message, settings, path)
+        province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
+        name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+        trail = [
+            (t("region.national", language), page_href("/", language, metric)),
+            (province, page_href(f"/provinsi/{scope.province_code}", language, metric)),
+            (name, None),
+        ]
+        return regency.layout(scope, language, refresh, path=path, heading=name, trail=trail)
+
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         engine = get_engine(settings.database_url)
@@ -81,6 +101,9 @@ def register_pages(settings: Settings) -> None:
     dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=national_page)
     dash.register_page(
         "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=province_page
+    )
+    dash.register_page(
+        "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=regency_page
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
     # Dash shows the page registered as "not_found_404" for any other path.

@@ -141,13 +141,13 @@ def test_ranking_is_ordered_by_the_metric(page):
     assert rows["return_rate"].is_monotonic_increasing  # lower is better: best first
 
 
-def test_progress_follows_the_selected_province(page):
+def test_progress_of_a_province_page(page):
     client, url, version = page
     response = _call(
         client,
         [{"id": "overview-progress", "property": "figure"}],
-        [_prop("data-version", "data", version), _prop("overview-selected", "data", "94"), _prop("font-scale", "data", 1)],
-        [_prop("overview-scope", "data", None), _prop("page-lang", "data", "id")],
+        [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-scope", "data", "94"), _prop("page-lang", "data", "id")],
     )
     figure = response.get_json()["response"]["overview-progress"]["figure"]
     assert "Papua Tengah" in figure["layout"]["title"]["text"]
@@ -182,9 +182,16 @@ def test_a_click_on_the_national_map_opens_the_province_page(page):
     client, _, _ = page
     response = _call(
         client,
-        [{"id": "overview-selected", "property": "data"}, {"id": "url", "property": "href"}],
-        [_prop("overview-map", "clickData", {"points": [{"location": "94"}]}), _prop("overview-reset", "n_clicks", None)],
+        [{"id": "url", "property": "href"}],
+        [_prop("overview-map", "clickData", {"points": [{"location": "94"}]})],
         [_prop("overview-scope", "data", None), _prop("overview-metric", "value", "return_rate"), _prop("page-lang", "data", "en")],
         changed=["overview-map.clickData"],
     )
     assert response.get_json()["response"]["url"]["href"] == "/provinsi/94?lang=en&metric=return_rate"
+    response = _call(
+        client,
+        [{"id": "url", "property": "href"}],
+        [_prop("overview-map", "clickData", {"points": [{"location": "94.12"}]})],
+        [_prop("overview-scope", "data", "94"), _prop("overview-metric", "value", "completion_pct"), _prop("page-lang", "data", "id")],
+    )
+    assert response.get_json()["response"]["url"]["href"] == "/kabkota/94.12?lang=id&metric=completion_pct"

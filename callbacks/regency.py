@@ -1,0 +1,159 @@
+"""Callbacks of the kabupaten/kota page: KPIs, progress, kecamatan breakdown, and the
+facilitator grid's server-side pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard.database import get_engine
+from dashboard.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
+from dashboard.formatting import format_date, format_int, format_percent
+from dashboard.i18n import t
+from dashboard.overview import kpis, progress_series
+from dashboard.queries import Scope, round_dates
+from dashboard.rollups import day_of
+from dashboard.settings import Settings
+from layouts import components
+
+#: Grid columns whose sort/filter applies to another column of the table.
+_FIELD_ALIASES = {"id_link": "id"}
+
+
+def table_query(request: dict | None) -> TableQuery:
+    """The facilitator grid's ``getRowsRequest`` as a :class:`TableQuery` (the search box
+    and quick switches arrive in its filter model, see ``quick_filter_model``)."""
+    request = request or {}
+    sort = tuple((_FIELD_ALIASES.get(s["colId"], s["colId"]), s.get("sort") != "desc") for s in request.get("sortModel") or [])
+    return TableQuery(
+        start_row=int(request.get("startRow", 0)),
+        end_row=int(request.get("endRow", 25)),
+        sort=sort,
+        column_filters=request.get("filterModel") or None,
+    )
+
+
+def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_model: list | None) -> str:
+    """The query string of an export with the grid's filters and sort."""
+    params = {"parent": regency_code, "lang": lang}
+    if filter_model:
+        params["filter"] = json.dumps(filter_model, separators=(",", ":"))
+    if sort_model:
+        params["sort"] = json.dumps(sort_model, separators=(",", ":"))
+    return urlencode(params)
+
+
+def register(app: Dash, settings: Settings) -> None:
+    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+
+    def context(version):
+        dates = round_dates(engine(), version["round_id"])
+        return dates, day_of(dt.datetime.fromisoformat(version["data_until"]))
+
+    @app.callback(
+        Output("regency-kpis", "children"),
+        Output("regency-progress", "figure"),
+        Output("regency-districts", "figure"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("regency-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_figures(version, scale, code, lang):
+        if not version:
+            return no_update, no_update, no_update
+        dates, day = context(version)
+        scope = Scope.of(code)
+        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, day), lang)
+        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
+        progress = components.progress_figure(series, lang, dates.deadline, day, t("progress.title", lang))
+        districts = district_breakdown(engine(), version["round_id"], code, day)
+        return cards, components.scale_fonts(progress, scale), components.scale_fonts(district_figure(districts, lang), scale)
+
+    @app.callback(
+        Output("regency-facilitators", "getRowsResponse"),
+        Output("regency-table-count", "children"),
+        Input("regency-facilitators", "getRowsRequest"),
+        Input("data-version", "data"),
+        State("regency-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def facilitator_rows(request, version, code, lang):
+        if not version or not request:
+            return no_update, no_update
+        dates, day = context(version)
+        table = facilitator_table(engine(), version["round_id"], code, day, dates.start_date, dates.deadline)
+        rows, matching = select_rows(table, table_query(request))
+        records = []
+        for facilitator_id, row in rows.iterrows():
+            records.append(
+                {
+                    "id": facilitator_id,
+                    "id_link": f"[{facilitator_id}](/pendamping/{facilitator_id}?lang={lang})",
+                    "name": row["name"],
+                    "districts": row["districts"],
+                    **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle")},
+                    "last_visit": format_date(row["last_visit_day"], lang) if row["last_visit_day"] == row["last_visit_day"] and row["last_visit_day"] else "—",
+                }
+            )
+        count = t("facilitator.count", lang, shown=format_int(matching, lang), total=format_int(len(table), lang))
+        return {"rowData": records, "rowCount": matching}, count
+
+    @app.callback(
+        Output("regency-facilitators", "filterModel"),
+        Input("regency-search", "value"),
+        Input("regency-quick-filters", "value"),
+        State("regency-facilitators", "filterModel"),
+        prevent_initial_call=True,
+    )
+    def apply_quick_filters(search, quick, model):
+        """The search box and switches become column filters: the grid then asks the
+        server for its first page again."""
+        model = {k: v for k, v in (model or {}).items() if k not in ("search_text", "days_idle", "behind_plan")}
+        return {**model, **quick_filter_model(search, "idle" in (quick or []), "behind" in (quick or []))}
+
+    @app.callback(
+        Output("regency-export-csv", "href"),
+        Output("regency-export-xlsx", "href"),
+        Input("regency-facilitators", "getRowsRequest"),
+        State("regency-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def export_links(request, code, lang):
+        request = request or {}
+        query = export_query(code, lang, request.get("filterModel"), request.get("sortModel"))
+        return f"/export/facilitators.csv?{query}", f"/export/facilitators.xlsx?{query}"
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if value != value else value
+
+
+def district_figure(districts, lang: str) -> go.Figure:
+    """Completion per kecamatan (no kecamatan boundaries exist, so bars, lowest first)."""
+    names = [str(n).title() for n in districts["name"]]
+    hover = [
+        f"<b>{name}</b><br>{format_percent(row.completion_pct, lang)}<br>{format_int(row.submitted, lang)} / {format_int(row.targets, lang)}"
+        for name, row in zip(names, districts.itertuples())
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=names, x=districts["completion_pct"], orientation="h", marker={"color": components.BLUE},
+            text=[format_percent(v, lang) for v in districts["completion_pct"]], textposition="auto",
+            hovertext=hover, hoverinfo="text",
+        )
+    )
+    figure.update_layout(
+        title={"text": t("district.title", lang), "x": 0, "font": {"size": 16}},
+        separators=components.separators(lang), font=components.PLOT_FONT,
+        margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        xaxis={"range": [0, 100], "ticksuffix": " %" if lang == "id" else "%", "gridcolor": "#eee"},
+        yaxis={"automargin": True, "autorange": "reversed"}, plot_bgcolor="white", paper_bgcolor="white",
+    )
+    return figure

@@ -1,0 +1,243 @@
+"""Facilitator-level figures: the facilitator table of a kabupaten/kota, its kecamatan
+breakdown, and one facilitator's profile. Counts come from the rollups
+(``dashboard.queries.facilitator_counts``) and the metric registry; nothing here identifies
+a family (at most counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from dashboard import models
+from dashboard.metrics import compute
+from dashboard.overview import plan_share
+from dashboard.queries import facilitator_counts
+from dashboard.rollups import day_start_utc
+
+#: Columns of the facilitator table, in the order shown and exported.
+TABLE_COLUMNS = (
+    "name",
+    "districts",
+    "targets",
+    "visited",
+    "submitted",
+    "approved",
+    "returned",
+    "completion_pct",
+    "plan_pct",
+    "visits_1d",
+    "visits_7d",
+    "last_visit_day",
+    "days_idle",
+    "behind_plan",
+)
+#: A facilitator is "idle" from this many days without a visit (the quick filter).
+IDLE_DAYS = 3
+
+
+def facilitator_table(
+    engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date
+) -> pd.DataFrame:
+    """One row per facilitator of the kabupaten/kota, indexed by facilitator id."""
+    counts = facilitator_counts(engine, round_id, regency_code, day)
+    table = counts.join(compute(counts, ["completion_pct", "approval_pct"]))
+    f, d = models.FacilitatorDistrict, models.District
+    with engine.connect() as conn:
+        covered = pd.read_sql(
+            select(f.facilitator_id, d.name)
+            .join(d, d.code == f.district_code)
+            .where(d.regency_code == regency_code)
+            .order_by(f.facilitator_id, d.code),
+            conn,
+        )
+    table["districts"] = covered.groupby("facilitator_id")["name"].agg(", ".join).reindex(table.index).fillna("")
+    plan = float(plan_share((day - start).days, start, deadline) * 100)
+    table["plan_pct"] = plan
+    last = pd.to_datetime(table["last_visit_day"])
+    idle_since = last.fillna(pd.Timestamp(start) - pd.Timedelta(days=1))
+    table["days_idle"] = (pd.Timestamp(day) - idle_since).dt.days.clip(lower=0).astype("int64")
+    table["behind_plan"] = table["completion_pct"].fillna(0) < plan
+    return table[[*TABLE_COLUMNS, "approval_pct"]]
+
+
+def quick_filter_model(search: str | None, idle_only: bool, behind_only: bool) -> dict:
+    """The search box and the quick switches as grid column filters (see ``select_rows``)."""
+    model: dict = {}
+    if search and search.strip():
+        model["search_text"] = {"filterType": "text", "type": "contains", "filter": search.strip()}
+    if idle_only:
+        model["days_idle"] = {"filterType": "number", "type": "greaterThanOrEqual", "filter": IDLE_DAYS}
+    if behind_only:
+        model["behind_plan"] = {"filterType": "text", "type": "equals", "filter": "true"}
+    return model
+
+
+@dataclass(frozen=True)
+class TableQuery:
+    """What the facilitator grid asks for: a page of rows, sorted and filtered."""
+
+    start_row: int = 0
+    end_row: int = 50
+    sort: tuple[tuple[str, bool], ...] = ()  # (column, ascending)
+    search: str = ""
+    idle_only: bool = False
+    behind_only: bool = False
+    #: ag-grid column filters: column → {"filterType": "number"|"text", "type": ..., "filter": ...}
+    column_filters: dict | None = None
+
+
+def _column_filter(values: pd.Series, spec: dict) -> pd.Series:
+    kind, value = spec.get("type"), spec.get("filter")
+    if spec.get("filterType") == "text":
+        text = values.astype(str).str.lower()
+        needle = str(value or "").lower()
+        return {
+            "contains": text.str.contains(needle, regex=False),
+            "notContains": ~text.str.contains(needle, regex=False),
+            "equals": text == needle,
+            "notEqual": text != needle,
+            "startsWith": text.str.startswith(needle),
+            "endsWith": text.str.endswith(needle),
+        }.get(kind, pd.Series(True, index=values.index))
+    number = pd.to_numeric(values, errors="coerce")
+    return {
+        "equals": number == value,
+        "notEqual": number != value,
+        "lessThan": number < value,
+        "lessThanOrEqual": number <= value,
+        "greaterThan": number > value,
+        "greaterThanOrEqual": number >= value,
+        "inRange": number.between(value, spec.get("filterTo", value)),
+        "blank": number.isna(),
+        "notBlank": number.notna(),
+    }.get(kind, pd.Series(True, index=values.index))
+
+
+def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, int]:
+    """The rows of ``table`` the query asks for, and how many rows match in all."""
+    rows = table
+    if query.search:
+        needle = query.search.strip().lower()
+        rows = rows[rows.index.str.lower().str.contains(needle, regex=False) | rows["name"].str.lower().str.contains(needle, regex=False)]
+    if query.idle_only:
+        rows = rows[rows["days_idle"] >= IDLE_DAYS]
+    if query.behind_only:
+        rows = rows[rows["behind_plan"]]
+    for column, spec in (query.column_filters or {}).items():
+        if column == "search_text":  # the search box: a facilitator's id or name
+            source = rows.index.to_series(index=rows.index) + " " + rows["name"]
+        elif column == "behind_plan":
+            source = rows["behind_plan"].map({True: "true", False: "false"})
+        else:
+            source = rows.index.to_series(index=rows.index) if column == "id" else rows.get(column)
+        if source is not None:
+            rows = rows[_column_filter(source, spec)]
+    if query.sort:
+        frame = rows.reset_index()
+        columns = [c for c, _ in query.sort]
+        frame = frame.sort_values(columns, ascending=[a for _, a in query.sort], na_position="last", kind="stable")
+        rows = frame.set_index(rows.index.name or "code")
+    return rows.iloc[query.start_row : query.end_row], len(rows)
+
+
+def district_breakdown(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
+    """Per kecamatan of the kabupaten/kota: targets, visited, submitted and completion %
+    as of the end of ``day``. Read from the raw rows of one kabupaten/kota (indexed)."""
+    t, v, d = models.Target, models.Visit, models.District
+    until = day_start_utc(day + dt.timedelta(days=1))
+    with engine.connect() as conn:
+        frame = pd.read_sql(
+            select(
+                t.district_code.label("code"),
+                func.count().label("targets"),
+                func.count(v.target_id).filter(v.started_at < until).label("visited"),
+                func.count(v.target_id).filter(v.submitted_at < until).label("submitted"),
+            )
+            .select_from(t)
+            .outerjoin(v, v.target_id == t.id)
+            .where(t.round_id == round_id, t.regency_code == regency_code)
+            .group_by(t.district_code),
+            conn,
+        ).set_index("code")
+        names = dict(conn.execute(select(d.code, d.name).where(d.regency_code == regency_code)).all())
+    frame.insert(0, "name", frame.index.map(names))
+    frame["completion_pct"] = compute(frame, ["completion_pct"])["completion_pct"]
+    return frame.sort_values("completion_pct", na_position="last")
+
+
+@dataclass(frozen=True)
+class FacilitatorProfile:
+    id: str
+    name: str
+    regency_code: str
+    province_code: str
+    coordinator: str | None
+    districts: str
+    figures: pd.Series  # one row of facilitator_table
+    daily: pd.DataFrame  # day, started, submitted, approved, returned
+    outcomes: pd.Series  # outcome code → count of submissions
+    categories: pd.Series  # category code → targets
+
+
+def facilitator_profile(
+    engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date
+) -> FacilitatorProfile | None:
+    """Everything the facilitator page shows, or None for an unknown id."""
+    f, c, r, v, t = models.Facilitator, models.Coordinator, models.RollupFacilitatorDay, models.Visit, models.Target
+    until = day_start_utc(day + dt.timedelta(days=1))
+    with engine.connect() as conn:
+        person = conn.execute(
+            select(f.id, f.name, f.regency_code, f.province_code, c.name.label("coordinator"))
+            .outerjoin(c, c.id == f.coordinator_id)
+            .where(f.id == facilitator_id)
+        ).first()
+        if person is None:
+            return None
+        daily = pd.read_sql(
+            select(r.day, r.started, r.submitted, r.approved, r.returned)
+            .where(r.round_id == round_id, r.facilitator_id == facilitator_id, r.day <= day)
+            .order_by(r.day),
+            conn,
+        )
+        outcomes = dict(
+            conn.execute(
+                select(v.outcome, func.count())
+                .where(v.facilitator_id == facilitator_id, v.round_id == round_id, v.submitted_at < until)
+                .group_by(v.outcome)
+            ).all()
+        )
+        categories = dict(
+            conn.execute(
+                select(t.category, func.count()).where(t.facilitator_id == facilitator_id, t.round_id == round_id).group_by(t.category)
+            ).all()
+        )
+    table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline)
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    return FacilitatorProfile(
+        id=person.id,
+        name=person.name,
+        regency_code=person.regency_code,
+        province_code=person.province_code,
+        coordinator=person.coordinator,
+        districts=table.loc[person.id, "districts"],
+        figures=table.loc[person.id],
+        daily=daily,
+        outcomes=pd.Series(outcomes, dtype="int64"),
+        categories=pd.Series(categories, dtype="int64"),
+    )
+
+
+__all__ = [
+    "IDLE_DAYS",
+    "TABLE_COLUMNS",
+    "FacilitatorProfile",
+    "TableQuery",
+    "district_breakdown",
+    "facilitator_profile",
+    "facilitator_table",
+    "select_rows",
+]

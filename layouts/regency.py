@@ -1,0 +1,147 @@
+"""The kabupaten/kota page (``/kabkota/<code>``): KPI cards, progress against the plan, the
+facilitator table (server-side paging, sorting, filtering, search, quick filters, exports)
+and the kecamatan breakdown. Filled by ``callbacks.regency``."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.facilitators import IDLE_DAYS
+from dashboard.i18n import t
+from dashboard.metrics import get_metric
+from dashboard.queries import Scope
+from layouts.frame import page_frame
+from layouts.overview import breadcrumb
+
+PAGE_SIZE = 25
+
+
+def _number(label: str, field: str, lang: str, decimals: int = 0, width: int = 110) -> dict:
+    # d3's number formats with the language's separators (1.234,5 in Indonesian).
+    separators = '{"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""]}' if lang == "id" else (
+        '{"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}'
+    )
+    return {
+        "headerName": label,
+        "field": field,
+        "filter": "agNumberColumnFilter",
+        "type": "rightAligned",
+        "valueFormatter": {
+            "function": f"params.value == null ? '—' : d3.formatLocale({separators}).format(',.{decimals}f')(params.value)"
+        },
+        "width": width,
+    }
+
+
+def facilitator_columns(lang: str) -> list[dict]:
+    return [
+        {
+            "headerName": t("facilitator.id", lang),
+            "field": "id_link",
+            "filter": False,
+            "cellRenderer": "markdown",
+            "pinned": "left",
+            "width": 150,
+        },
+        {"headerName": t("facilitator.name", lang), "field": "name", "filter": "agTextColumnFilter", "width": 190, "pinned": "left"},
+        {"headerName": t("facilitator.districts", lang), "field": "districts", "filter": "agTextColumnFilter", "width": 180},
+        _number(t("facilitator.caseload", lang), "targets", lang),
+        _number(get_metric("visited").label(lang), "visited", lang),
+        _number(get_metric("submitted").label(lang), "submitted", lang),
+        _number(get_metric("approved").label(lang), "approved", lang),
+        _number(get_metric("returned").label(lang), "returned", lang),
+        _number(get_metric("completion_pct").label(lang) + " (%)", "completion_pct", lang, 1, 130),
+        _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
+        _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
+        {"headerName": t("facilitator.last_visit", lang), "field": "last_visit", "width": 130, "filter": False, "sortable": False},
+        _number(t("facilitator.days_idle", lang), "days_idle", lang),
+        # Hidden columns that carry the search box and the "behind plan" switch as ordinary
+        # column filters, so the grid, the server and the exports share one filter model.
+        {"field": "search_text", "hide": True, "filter": "agTextColumnFilter"},
+        {"field": "behind_plan", "hide": True, "filter": "agTextColumnFilter"},
+    ]
+
+
+def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list) -> html.Div:
+    toolbar = dbc.Row(
+        [
+            dbc.Col(
+                dbc.Input(id="regency-search", type="search", placeholder=t("facilitator.search", lang), debounce=0.4),
+                md=4,
+            ),
+            dbc.Col(
+                dbc.Checklist(
+                    id="regency-quick-filters",
+                    options=[
+                        {"label": t("facilitator.filter_idle", lang, days=IDLE_DAYS), "value": "idle"},
+                        {"label": t("facilitator.filter_behind", lang), "value": "behind"},
+                    ],
+                    value=[],
+                    inline=True,
+                    switch=True,
+                ),
+                md=5,
+                className="d-flex align-items-center",
+            ),
+            dbc.Col(
+                dbc.ButtonGroup(
+                    [
+                        dbc.Button("CSV", id="regency-export-csv", color="secondary", outline=True, size="sm", external_link=True, target="_blank"),
+                        dbc.Button("XLSX", id="regency-export-xlsx", color="secondary", outline=True, size="sm", external_link=True, target="_blank"),
+                    ]
+                ),
+                md=3,
+                className="text-md-end",
+            ),
+        ],
+        className="g-2 mb-2",
+    )
+    grid = dag.AgGrid(
+        id="regency-facilitators",
+        columnDefs=facilitator_columns(lang),
+        rowModelType="infinite",
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "filterParams": {"buttons": ["reset"], "maxNumConditions": 1},
+        },
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "cacheBlockSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "localeText": {"noRowsToShow": t("common.no_data", lang)},
+        },
+        style={"height": "36rem"},
+        className="ag-theme-alpine",
+    )
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Store(id="regency-scope", data=scope.code),
+        breadcrumb(trail),
+        html.H1(heading, className="h3 mb-3"),
+        html.Div(id="regency-kpis"),
+        dbc.Row(
+            [
+                dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id="regency-progress", className="progress-graph")), className="shadow-sm h-100"), xl=6, className="mb-3"),
+                dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id="regency-districts", className="progress-graph")), className="shadow-sm h-100"), xl=6, className="mb-3"),
+            ],
+            className="g-3",
+        ),
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.H2(t("facilitator.table_title", lang), className="h5"),
+                    toolbar,
+                    grid,
+                    html.Div(id="regency-table-count", className="small text-muted mt-1"),
+                ]
+            ),
+            className="shadow-sm mb-3",
+        ),
+    ]
+    return page_frame(lang, path, content, refresh_seconds)
