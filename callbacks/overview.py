@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
@@ -145,6 +146,17 @@ def register(app: Dash, settings: Settings) -> None:
         page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
         table["name"] = [f"[{name}]({page_href(page + code, lang, metric_id)})" for code, name in zip(table.index, table["name"])]
         return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
+
+    @app.callback(
+        Output("overview-export-csv", "href"),
+        Output("overview-export-xlsx", "href"),
+        Input("overview-metric", "value"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def export_links(metric_id, scope_code, lang):
+        query = urlencode({"lang": lang, "metric": metric_id, **({"parent": scope_code} if scope_code else {})})
+        return f"/export/regions.csv?{query}", f"/export/regions.xlsx?{query}"
 
     @app.callback(
         Output("overview-categories", "figure"),

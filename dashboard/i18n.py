@@ -142,6 +142,17 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "facilitator.page": {"id": "Pendamping {name}", "en": "Facilitator {name}"},
     "district.title": {"id": "Penyelesaian per kecamatan", "en": "Completion by district (kecamatan)"},
     "region.facilitator": {"id": "Pendamping", "en": "Facilitator"},
+    "export.source": {
+        "id": "Definisi metrik: /api/v1/metrics (dashboard/metrics.py)",
+        "en": "Metric definitions: /api/v1/metrics (dashboard/metrics.py)",
+    },
+    "export.generated": {"id": "Diunduh {time}", "en": "Downloaded {time}"},
+    "export.filters": {"id": "Filter: {filters}", "en": "Filters: {filters}"},
+    "export.filter_search": {"id": "cari '{text}'", "en": "search '{text}'"},
+    "export.code": {"id": "Kode", "en": "Code"},
+    "export.regions_title": {"id": "Progres ground check DTSEN · {scope}", "en": "DTSEN ground-check progress · {scope}"},
+    "export.facilitators_title": {"id": "Pendamping PKH · {scope}", "en": "PKH facilitators · {scope}"},
+    "export.download": {"id": "Unduh", "en": "Download"},
     "notfound.title": {"id": "Halaman tidak ditemukan", "en": "Page not found"},
     "notfound.region": {
         "id": "Tidak ada {level} dengan kode {code}.",

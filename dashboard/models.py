@@ -148,7 +148,7 @@ class Round(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: Parameters of the simulated round (seed, sizes, rates), so that ``--live`` can go
     #: on where the first run stopped. NULL for a real round.
-    simulation: Mapped[dict | None] = mapped_column(JSON)
+    simulation: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     #: The simulated clock: data up to this moment has been written.
     simulated_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -267,6 +267,10 @@ class Visit(Base):
     livestock_pigs: Mapped[int | None] = mapped_column(SmallInteger)
     livestock_poultry: Mapped[int | None] = mapped_column(SmallInteger)
 
+    #: When this row was last written (on the data's clock): the rollup refresh recomputes
+    #: every day a row written since the previous refresh touches, however late it synced.
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
     #: Welfare decile after BPS re-ranked the family from the verified answers.
     desil_after: Mapped[int | None] = mapped_column(SmallInteger)
     reranked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -280,6 +284,7 @@ class Visit(Base):
         Index("ix_visit_first_reviewed_at", "first_reviewed_at"),
         Index("ix_visit_first_returned_at", "first_returned_at"),
         Index("ix_visit_approved_at", "approved_at"),
+        Index("ix_visit_updated_at", "updated_at"),
     )
 
 

@@ -7,11 +7,13 @@ submissions by outcome; per facilitator and day; and facilitators active per day
 7 days. Cumulative figures "as of" a day are sums over the days up to it.
 
 Maintenance is incremental: the writer of the data (the simulator, or an import job)
-calls :func:`refresh_rollups` after each batch. A refresh recomputes the days from a few
-days before the previous refresh onwards (``RECHECK_DAYS``: data synced late from areas
-without signal lands there), from the raw rows of those days only, through the indexes on
-the visit timestamps. :func:`rebuild_rollups` recomputes everything
-(``python -m dashboard.manage rollups``), e.g. nightly or after a correction of old data.
+stamps each visit row it writes with ``updated_at`` and calls :func:`refresh_rollups` after
+each batch. A refresh recomputes, from the raw rows of those days only, every day from the
+earliest event of a row written since the previous refresh (data synced days late from
+areas without signal included), and at least the last ``RECHECK_DAYS`` days. Deleting
+visits or moving an old timestamp is not seen by a refresh: :func:`rebuild_rollups`
+recomputes everything (``python -m dashboard.manage rollups``), e.g. nightly or after a
+correction of old data.
 """
 
 from __future__ import annotations
@@ -21,10 +23,8 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, delete, func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 
 from dashboard import models
 from dashboard.bulk import write_columns
@@ -51,23 +51,6 @@ EVENT_COLUMNS = {
     "returned": models.Visit.first_returned_at,
     "approved": models.Visit.approved_at,
 }
-
-
-class wib_day(FunctionElement):
-    """The calendar day in WIB of a naive-UTC timestamp column, in SQL."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(wib_day, "sqlite")
-def _wib_day_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '+{DAY_OFFSET_HOURS} hours')"
-
-
-@compiles(wib_day, "postgresql")
-def _wib_day_postgresql(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)}) + INTERVAL '{DAY_OFFSET_HOURS} hours' AS DATE)"
 
 
 def day_of(moment: dt.datetime) -> dt.date:
@@ -239,7 +222,14 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
         rebuild_rollups(engine, round_id, data_until)
         return
     first_day = day_of(min(previous, data_until)) - dt.timedelta(days=RECHECK_DAYS)
+    v = models.Visit
     with engine.begin() as conn:
+        late = conn.execute(
+            select(func.min(v.started_at)).where(v.round_id == round_id, v.updated_at > previous)
+        ).scalar()
+        if late is not None:
+            first_day = min(first_day, day_of(late))
         first_day = max(first_day, _round_start(conn, round_id))
+        _refresh_targets(conn, round_id)
         _refresh_days(conn, round_id, first_day, day_of(data_until))
         _set_state(conn, round_id, data_until)

@@ -11,6 +11,7 @@ from flask_compress import Compress
 
 from dashboard.api import register_api
 from dashboard.database import get_engine
+from dashboard.downloads import register_downloads
 from dashboard.settings import Settings
 from dashboard.status import data_status
 
@@ -38,4 +39,5 @@ def create_server(settings: Settings) -> Flask:
         return jsonify(status.to_json()), 200 if status.ready else 503
 
     register_api(server, settings)
+    register_downloads(server, settings)
     return server

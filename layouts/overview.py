@@ -107,7 +107,21 @@ def layout(
                 dbc.Col(
                     _card(
                         [
-                            html.H2(t("ranking.title" if national else "ranking.title_regencies", lang), className="h5"),
+                            dbc.Row(
+                                [
+                                    dbc.Col(html.H2(t("ranking.title" if national else "ranking.title_regencies", lang), className="h5")),
+                                    dbc.Col(
+                                        dbc.ButtonGroup(
+                                            [
+                                                dbc.Button("CSV", id="overview-export-csv", color="secondary", outline=True, size="sm", external_link=True, title=t("export.download", lang)),
+                                                dbc.Button("XLSX", id="overview-export-xlsx", color="secondary", outline=True, size="sm", external_link=True, title=t("export.download", lang)),
+                                            ],
+                                        ),
+                                        width="auto",
+                                    ),
+                                ],
+                                className="align-items-start",
+                            ),
                             html.Div(id="overview-ranking"),
                         ]
                     ),

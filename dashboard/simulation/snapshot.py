@@ -74,6 +74,8 @@ def visit_rows(plan: ProvincePlan, rows: np.ndarray, until: float, round_id: int
         columns[name] = np.where(submitted, values, None if values.dtype == object else np.nan)
         if values.dtype == bool:
             columns[name] = np.where(submitted, values, False)
+    # The row is (re)written now: stamped with the moment of the write on the data's clock.
+    columns["updated_at"] = np.full(len(rows), until)
     reranked = _at_or_before(t["reranked"], until)
     columns["desil_after"] = np.where(reranked, plan.visits["desil_after"][rows], np.nan)
     columns["reranked_at"] = np.where(reranked, t["reranked"], np.nan)

@@ -1,0 +1,190 @@
+"""File downloads of the tables on screen: ``/export/regions.<csv|xlsx>`` (the ranking of
+the provinces, or of a province's kabupaten/kota) and ``/export/facilitators.<csv|xlsx>``
+(a kabupaten/kota's facilitator table, with the grid's filters and sort).
+
+Same columns, scope, filters and figures as on screen: the tables come from the same
+functions as the pages (``dashboard.overview.region_table``,
+``dashboard.facilitators.facilitator_table`` and ``select_rows``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy import select
+
+from dashboard import models
+from dashboard.database import get_engine
+from dashboard.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
+from dashboard.facilitators import TableQuery, facilitator_table, select_rows
+from dashboard.formatting import format_datetime, region_display_name
+from dashboard.i18n import LANGUAGES, t
+from dashboard.metrics import MAP_METRICS, get_metric
+from dashboard.overview import rank, region_table
+from dashboard.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
+from dashboard.settings import Settings
+
+REGION_COLUMNS = ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
+
+
+class BadExport(ValueError):
+    """A download that cannot be made; the message says why."""
+
+
+def _metric_column(metric_id: str, lang: str) -> ExportColumn:
+    metric = get_metric(metric_id)
+    kind = {"count": "count", "percent": "percent", "ratio": "decimal"}[metric.unit]
+    label = metric.label(lang)
+    return ExportColumn(metric_id, label + (" (%)" if metric.unit == "percent" and "%" not in label else ""), kind)
+
+
+def _meta(lang: str, title: str, scope_label: str, data_until: dt.datetime, filters: str | None, simulated: bool) -> ExportMeta:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return ExportMeta(
+        title=title,
+        scope_label=scope_label,
+        as_of=t("status.data_as_of", lang, time=format_datetime(data_until, lang)),
+        filters=filters,
+        source=t("export.source", lang) + (" · " + t("status.simulated", lang) if simulated else ""),
+        generated_at=t("export.generated", lang, time=format_datetime(now, lang)),
+    )
+
+
+def _describe_filters(model: dict, lang: str) -> str | None:
+    parts = []
+    for column, spec in model.items():
+        value = spec.get("filter")
+        if column == "search_text":
+            parts.append(t("export.filter_search", lang, text=value))
+        elif column == "behind_plan":
+            parts.append(t("facilitator.filter_behind", lang))
+        else:
+            parts.append(f"{column} {spec.get('type')} {value}")
+    return t("export.filters", lang, filters="; ".join(parts)) if parts else None
+
+
+def register_downloads(server: Flask, settings: Settings) -> None:
+    downloads = Blueprint("downloads", __name__, url_prefix="/export")
+
+    def context():
+        engine = get_engine(settings.database_url)
+        round_ = latest_round(engine)
+        state = data_state(engine, round_.id) if round_ else None
+        if state is None:
+            raise LookupError("no round with data")
+        return engine, round_, state
+
+    def language() -> str:
+        lang = request.args.get("lang", settings.default_language)
+        if lang not in LANGUAGES:
+            raise BadExport(f"unknown language {lang!r}: use id or en")
+        return lang
+
+    def send(content: bytes, mimetype: str, filename: str) -> Response:
+        response = Response(content, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @downloads.get("/regions.<fmt>")
+    def regions(fmt: str):
+        if fmt not in EXPORT_FORMATS:
+            raise BadExport(f"unknown format {fmt!r}: use csv or xlsx")
+        lang = language()
+        parent = request.args.get("parent") or None
+        try:
+            scope = Scope.of(parent)
+        except InvalidScope as exc:
+            raise BadExport(str(exc)) from None
+        if scope.level == Level.REGENCY:
+            raise BadExport("parent must be the nation (none) or a province code: a kabupaten/kota has facilitators, see /export/facilitators")
+        metric_id = request.args.get("metric", "completion_pct")
+        if metric_id not in MAP_METRICS:
+            raise BadExport(f"unknown map metric {metric_id!r}")
+        engine, round_, state = context()
+        if not region_exists(engine, scope):
+            raise LookupError(f"no province with code {scope.code!r}")
+        table = region_table(engine, round_.id, scope, state.day)
+        table["rank"] = rank(table, metric_id)
+        table = table.sort_values("rank")
+        table["name"] = table["name"].map(region_display_name)
+        table.insert(0, "code", table.index)
+        child = "region.province" if scope.level == Level.NATIONAL else "region.regency"
+        columns = [
+            ExportColumn("rank", "#", "count"),
+            ExportColumn("code", t("export.code", lang)),
+            ExportColumn("name", t(child, lang)),
+            *[_metric_column(m, lang) for m in dict.fromkeys([metric_id, *REGION_COLUMNS])],
+        ]
+        if scope.level == Level.NATIONAL:
+            scope_label, level, code = t("region.national", lang), "nasional", None
+        else:
+            name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
+            scope_label, level, code = f"{t('region.province', lang)}: {name} ({scope.code})", "provinsi", scope.code
+        meta = _meta(lang, t("export.regions_title", lang, scope=scope_label), scope_label, state.data_until, None, _simulated(engine, round_.id))
+        content, mimetype = export(table, columns, meta, fmt)
+        return send(content, mimetype, export_filename(level, code, state.day, fmt))
+
+    @downloads.get("/facilitators.<fmt>")
+    def facilitators(fmt: str):
+        if fmt not in EXPORT_FORMATS:
+            raise BadExport(f"unknown format {fmt!r}: use csv or xlsx")
+        lang = language()
+        try:
+            scope = Scope(Level.REGENCY, request.args.get("parent"))
+            model = json.loads(request.args.get("filter") or "{}")
+            sort = json.loads(request.args.get("sort") or "[]")
+        except (InvalidScope, json.JSONDecodeError) as exc:
+            raise BadExport(f"bad parameter: {exc}") from None
+        if not isinstance(model, dict) or not isinstance(sort, list):
+            raise BadExport("filter must be a JSON object and sort a JSON list")
+        engine, round_, state = context()
+        if not region_exists(engine, scope):
+            raise LookupError(f"no kabupaten/kota with code {scope.code!r}")
+        dates = round_dates(engine, round_.id)
+        table = facilitator_table(engine, round_.id, scope.code, state.day, dates.start_date, dates.deadline)
+        aliases = {"id_link": "id", "last_visit": "last_visit_day"}
+        query = TableQuery(
+            start_row=0,
+            end_row=len(table),
+            sort=tuple((aliases.get(s["colId"], s["colId"]), s.get("sort") != "desc") for s in sort),
+            column_filters=model,
+        )
+        rows, _ = select_rows(table, query)
+        rows = rows.reset_index()
+        columns = [
+            ExportColumn(rows.columns[0], t("facilitator.id", lang)),
+            ExportColumn("name", t("facilitator.name", lang)),
+            ExportColumn("districts", t("facilitator.districts", lang)),
+            ExportColumn("targets", t("facilitator.caseload", lang), "count"),
+            *[_metric_column(m, lang) for m in ("visited", "submitted", "approved", "returned", "completion_pct")],
+            ExportColumn("visits_1d", t("facilitator.visits_1d", lang), "count"),
+            ExportColumn("visits_7d", t("facilitator.visits_7d", lang), "count"),
+            ExportColumn("last_visit_day", t("facilitator.last_visit", lang), "date"),
+            ExportColumn("days_idle", t("facilitator.days_idle", lang), "count"),
+        ]
+        name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+        scope_label = f"{t('region.regency', lang)}: {name} ({scope.code})"
+        meta = _meta(
+            lang, t("export.facilitators_title", lang, scope=scope_label), scope_label, state.data_until,
+            _describe_filters(model, lang), _simulated(engine, round_.id),
+        )
+        content, mimetype = export(rows, columns, meta, fmt)
+        return send(content, mimetype, export_filename("kabkota", scope.code, state.day, fmt))
+
+    @downloads.errorhandler(BadExport)
+    def bad(exc):
+        return jsonify(error=str(exc)), 400
+
+    @downloads.errorhandler(LookupError)
+    def missing(exc):
+        return jsonify(error=str(exc)), 404
+
+    server.register_blueprint(downloads)
+
+
+def _simulated(engine, round_id: int) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(models.Round.simulation.is_not(None)).where(models.Round.id == round_id)).scalar_one()
