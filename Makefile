@@ -22,7 +22,10 @@ help: ## List the targets
 venv: $(STAMP) ## Create/update .venv from requirements-dev.txt
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(VENV_PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@test -x $(VENV)/bin/pip || { \
+		rm -rf $(VENV); echo "creating $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+			echo "python -m venv failed: on Debian install python3-venv (apt-get install python3-venv)" >&2; exit 1; }; }
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 

@@ -80,7 +80,7 @@ def _parse_as_of(text: str | None, newest: dt.date, first: dt.date) -> dt.date:
     if not text:
         return newest
     try:
-        day = dt.date.fromisoformat(text[:10])
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise BadRequest(f"as_of {text!r} is not a date (YYYY-MM-DD)") from None
     if day > newest:

@@ -73,6 +73,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "kpi.active_7d": {"id": "Pendamping aktif 7 hari terakhir", "en": "Active facilitators, last 7 days"},
     "kpi.since_yesterday": {"id": "sejak kemarin", "en": "since yesterday"},
     "kpi.delta_since_yesterday": {"id": "{delta} sejak kemarin", "en": "{delta} since yesterday"},
+    "kpi.yesterday_value": {"id": "kemarin: {value}", "en": "yesterday: {value}"},
     "kpi.productivity": {
         "id": "kunjungan per pendamping aktif per hari",
         "en": "visits per active facilitator per day",

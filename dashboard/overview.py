@@ -27,18 +27,32 @@ KPI_METRICS = (
 )
 
 
+#: KPIs that count activity *within* a day or window: today is still under way, so they
+#: are shown beside yesterday's value, not as a change (a morning would look like a collapse).
+WINDOW_METRICS = frozenset({"active_facilitators_1d", "active_facilitators_7d"})
+
+
 @dataclass(frozen=True)
 class Kpi:
     metric_id: str
     value: float
-    #: Change since the end of yesterday (percentage points for percentages).
-    delta: float
+    #: The value at the end of yesterday.
+    yesterday: float
+
+    @property
+    def delta(self) -> float:
+        """Change since the end of yesterday (percentage points for percentages)."""
+        return self.value - self.yesterday
+
+    @property
+    def compares_windows(self) -> bool:
+        return self.metric_id in WINDOW_METRICS
 
 
 def kpis(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> list[Kpi]:
     today = compute(base_counts(engine, round_id, scope, day), KPI_METRICS).iloc[0]
     yesterday = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1)), KPI_METRICS).iloc[0]
-    return [Kpi(m, float(today[m]), float(today[m] - yesterday[m])) for m in KPI_METRICS]
+    return [Kpi(m, float(today[m]), float(yesterday[m])) for m in KPI_METRICS]
 
 
 def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:

@@ -43,7 +43,8 @@ TEXT: dict[str, dict[str, str]] = {
             "Semua data ground check di dasbor ini sintetis, dibuat oleh simulator: sasaran, kunjungan, "
             "pendamping, dan semua angkanya tidak menggambarkan keluarga, orang, atau petugas yang nyata. "
             "Nama pendamping adalah nama rekaan. Tidak ada NIK, nama, atau alamat keluarga yang disimpan "
-            "atau ditampilkan."
+            "atau ditampilkan. Titik GPS kunjungan (juga sintetis) disimpan hanya untuk pemeriksaan "
+            "kualitas dan tidak pernah ditampilkan atau diekspor."
         ),
         "boundaries_title": "Batas wilayah pada peta",
         "boundaries_credit": "Batas wilayah administrasi: wilayah_boundaries © 2024 Cahya DSN ({link}), Lisensi MIT.",
@@ -89,7 +90,9 @@ TEXT: dict[str, dict[str, str]] = {
         "synthetic": (
             "All ground-check data on this dashboard is synthetic, made by a simulator: the targets, "
             "visits, facilitators and all their figures describe no real family, person or officer. "
-            "Facilitators' names are invented. No NIK, name or address of a family is stored or shown."
+            "Facilitators' names are invented. No NIK, name or address of a family is stored or shown. "
+            "The GPS points of visits (also synthetic) are stored for quality checks only and are never "
+            "shown or exported."
         ),
         "boundaries_title": "Boundaries on the map",
         "boundaries_credit": "Administrative boundaries: wilayah_boundaries © 2024 Cahya DSN ({link}), MIT License.",

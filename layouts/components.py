@@ -76,7 +76,11 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
     else:
         delta = format_count_delta(kpi.delta, lang)
     tone = "text-muted"
-    if kpi.delta and metric.higher_is_better is not None and kpi.delta == kpi.delta:
+    if kpi.compares_windows:
+        comparison = t("kpi.yesterday_value", lang, value=format_metric(kpi.metric_id, kpi.yesterday, lang))
+    else:
+        comparison = t("kpi.delta_since_yesterday", lang, delta=delta)
+    if not kpi.compares_windows and kpi.delta and metric.higher_is_better is not None and kpi.delta == kpi.delta:
         good = (kpi.delta > 0) == metric.higher_is_better
         tone = "kpi-delta-good" if good else "kpi-delta-bad"
     return dbc.Card(
@@ -84,7 +88,7 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
             [
                 html.Div(metric.label(lang), className="kpi-label", title=metric.description(lang)),
                 html.Div(format_metric(kpi.metric_id, kpi.value, lang), className="kpi-value"),
-                html.Div(t("kpi.delta_since_yesterday", lang, delta=delta), className=f"kpi-delta {tone}"),
+                html.Div(comparison, className=f"kpi-delta {tone}"),
             ]
         ),
         className="kpi-card h-100",
@@ -154,7 +158,7 @@ def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: s
     data.insert(0, "rank", ranks)
     data.insert(0, "code", table.index)
     data = data.sort_values("rank")
-    n = int(ranks.max()) if len(ranks) else 0
+    n = int(table[metric_id].notna().sum())  # regions without data rank last, unhighlighted
     records = data.replace({np.nan: None}).to_dict("records")
     return dash_table.DataTable(
         id=table_id,
@@ -179,7 +183,7 @@ def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: s
         style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
         style_data_conditional=[
             {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
-            {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)}"}, "backgroundColor": "#fbe6dc"},
+            {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
         ],
         page_action="none",

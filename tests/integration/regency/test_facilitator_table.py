@@ -1,0 +1,132 @@
+"""The kabupaten/kota page's facilitator table, its grid pages and its downloads equal an
+independent computation with pandas from the raw tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.database import get_engine
+from dashboard.exports import header_row_index
+from dashboard.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
+from dashboard.queries import data_state, round_dates
+from dashboard.server import create_server
+from dashboard.settings import Settings
+from tests._postgres import BACKENDS
+from tests.simulated import simulate_small
+
+WIB = pd.Timedelta(hours=7)
+SAMPLE = ("35.77", "32.01", "94.04", "53.10")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def round_(request, database_url_factory):
+    url = database_url_factory(request.param)
+    simulate_small(url, families=60_000)
+    engine = get_engine(url)
+    state, dates = data_state(engine, 1), round_dates(engine, 1)
+    raw = sa.create_engine(url)
+    targets = pd.read_sql("SELECT id, facilitator_id, regency_code FROM target", raw)
+    visits = pd.read_sql("SELECT target_id, facilitator_id, started_at, submitted_at, approved_at, first_returned_at FROM visit", raw)
+    facilitators = pd.read_sql("SELECT id, name, regency_code FROM facilitator", raw)
+    raw.dispose()
+    for column in ("started_at", "submitted_at", "approved_at", "first_returned_at"):
+        visits[column.replace("_at", "_day")] = (pd.to_datetime(visits[column]) + WIB).dt.date
+    return engine, url, state, dates, targets, visits, facilitators
+
+
+def expected_table(round_, regency: str) -> pd.DataFrame:
+    _, _, state, dates, targets, visits, facilitators = round_
+    day = state.day
+    staff = facilitators[facilitators["regency_code"] == regency].set_index("id")
+    v = visits[visits["facilitator_id"].isin(staff.index)]
+    count = lambda mask: v[mask].groupby("facilitator_id").size().reindex(staff.index).fillna(0)  # noqa: E731
+    out = pd.DataFrame(index=staff.index)
+    out["targets"] = targets[targets["facilitator_id"].isin(staff.index)].groupby("facilitator_id").size().reindex(staff.index).fillna(0)
+    out["visited"] = count(v["started_day"] <= day)
+    out["submitted"] = count(v["submitted_day"].notna() & (v["submitted_day"] <= day))
+    out["approved"] = count(v["approved_day"].notna() & (v["approved_day"] <= day))
+    out["returned"] = count(v["first_returned_day"].notna() & (v["first_returned_day"] <= day))
+    out["visits_1d"] = count(v["started_day"] == day)
+    out["visits_7d"] = count((v["started_day"] <= day) & (v["started_day"] >= day - dt.timedelta(days=6)))
+    out["completion_pct"] = out["submitted"] / out["targets"].where(out["targets"] > 0) * 100
+    last = v[v["started_day"] <= day].groupby("facilitator_id")["started_day"].max().reindex(staff.index)
+    out["last_visit_day"] = last
+    never = pd.Timestamp(dates.start_date) - pd.Timedelta(days=1)
+    out["days_idle"] = (pd.Timestamp(day) - pd.to_datetime(last).fillna(never)).dt.days
+    return out
+
+
+def test_facilitator_table_equals_pandas(round_):
+    engine, _, state, dates, *_ = round_
+    for regency in SAMPLE:
+        actual = facilitator_table(engine, 1, regency, state.day, dates.start_date, dates.deadline)
+        expected = expected_table(round_, regency)
+        assert set(actual.index) == set(expected.index) and len(actual) > 0
+        for column in ("targets", "visited", "submitted", "approved", "returned", "visits_1d", "visits_7d", "days_idle", "completion_pct"):
+            pd.testing.assert_series_equal(
+                actual[column].astype(float).sort_index(), expected[column].astype(float).sort_index(), check_names=False, obj=f"{regency} {column}"
+            )
+        assert (actual["last_visit_day"].sort_index().fillna("x") == expected["last_visit_day"].sort_index().fillna("x")).all()
+
+
+def test_grid_pages_sort_search_and_quick_filters(round_):
+    engine, _, state, dates, *_ = round_
+    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline)
+    page, total = select_rows(table, TableQuery(0, 10, (("completion_pct", True),)))
+    assert total == len(table) and len(page) == 10
+    assert page["completion_pct"].is_monotonic_increasing
+    assert page["completion_pct"].iloc[0] == table["completion_pct"].min()
+    second, _ = select_rows(table, TableQuery(10, 20, (("completion_pct", True),)))
+    assert not set(page.index) & set(second.index)
+    idle, n_idle = select_rows(table, TableQuery(0, 1000, column_filters=quick_filter_model(None, True, False)))
+    assert n_idle == (table["days_idle"] >= 3).sum() and (idle["days_idle"] >= 3).all()
+    name = table["name"].iloc[0].split()[0]
+    found, n_found = select_rows(table, TableQuery(0, 1000, column_filters=quick_filter_model(name.lower(), False, False)))
+    assert n_found == table["name"].str.contains(name).sum() and (found["name"].str.contains(name)).all()
+    one, n_one = select_rows(table, TableQuery(0, 10, column_filters=quick_filter_model(table.index[3], False, False)))
+    assert list(one.index) == [table.index[3]] and n_one == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_facilitator_download_matches_the_table(round_, fmt):
+    engine, url, state, dates, *_ = round_
+    client = create_server(Settings(database_url=url)).test_client()
+    model = quick_filter_model(None, True, False)
+    sort = [{"colId": "days_idle", "sort": "desc"}]
+    response = client.get(f"/export/facilitators.{fmt}?parent=32.01&lang=id&filter={json.dumps(model)}&sort={json.dumps(sort)}")
+    assert response.status_code == 200
+    assert f"groundcheck_kabkota_3201_{state.day.isoformat()}.{fmt}" in response.headers["Content-Disposition"]
+    skip = 7  # title, scope, as-of, filters, source, downloaded, blank
+    if fmt == "csv":
+        text = response.data.decode("utf-8-sig")
+        assert "Kabupaten/Kota: Kabupaten Bogor (32.01)" in text.splitlines()[1]
+        assert text.splitlines()[3].startswith("Filter:")
+        frame = pd.read_csv(io.StringIO(text), skiprows=skip)
+    else:
+        frame = pd.read_excel(io.BytesIO(response.data), skiprows=skip)
+    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline)
+    expected, _ = select_rows(table, TableQuery(0, len(table), (("days_idle", False),), column_filters=model))
+    assert list(frame["ID pendamping"]) == list(expected.index)
+    assert list(frame["Hari tanpa kunjungan"]) == list(expected["days_idle"])
+    assert list(frame["Dikirim"]) == list(expected["submitted"])
+    assert frame["Penyelesaian (%)"].round(1).tolist() == expected["completion_pct"].round(1).tolist()
+
+
+def test_region_download_and_bad_requests(round_):
+    _, url, state, *_ = round_
+    client = create_server(Settings(database_url=url)).test_client()
+    response = client.get("/export/regions.xlsx?parent=35&lang=en&metric=return_rate")
+    assert response.status_code == 200
+    frame = pd.read_excel(io.BytesIO(response.data), skiprows=6, dtype={"Code": str})
+    assert len(frame) == 38 and frame["Code"].str.startswith("35.").all()
+    assert frame["Return rate (%)"].dropna().is_monotonic_increasing
+    assert client.get("/export/regions.pdf").status_code == 400
+    assert client.get("/export/facilitators.csv?parent=32").status_code == 400
+    assert client.get("/export/facilitators.csv?parent=32.99").status_code == 404
+    assert client.get("/export/regions.csv?metric=nope").status_code == 400
