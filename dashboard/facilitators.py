@@ -170,6 +170,22 @@ def district_breakdown(engine: Engine, round_id: int, regency_code: str, day: dt
 
 
 @dataclass(frozen=True)
+class FacilitatorIdentity:
+    id: str
+    name: str
+    regency_code: str
+    province_code: str
+
+
+def facilitator_identity(engine: Engine, facilitator_id: str) -> FacilitatorIdentity | None:
+    """Who a facilitator id is (None for an unknown id)."""
+    f = models.Facilitator
+    with engine.connect() as conn:
+        row = conn.execute(select(f.id, f.name, f.regency_code, f.province_code).where(f.id == facilitator_id)).first()
+    return FacilitatorIdentity(*row) if row else None
+
+
+@dataclass(frozen=True)
 class FacilitatorProfile:
     id: str
     name: str
@@ -235,7 +251,9 @@ __all__ = [
     "IDLE_DAYS",
     "TABLE_COLUMNS",
     "FacilitatorProfile",
+    "FacilitatorIdentity",
     "TableQuery",
+    "facilitator_identity",
     "district_breakdown",
     "facilitator_profile",
     "facilitator_table",

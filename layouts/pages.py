@@ -14,10 +14,11 @@ from dash import dcc, html
 from dashboard.database import get_engine
 from dashboard.formatting import region_display_name
 from dashboard.i18n import LANGUAGES, t
+from dashboard.facilitators import facilitator_identity
 from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
-from layouts import about, overview, regency
+from layouts import about, facilitator, overview, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import page_frame, page_href
 
@@ -86,6 +87,25 @@ def register_pages(settings: Settings) -> None:
         ]
         return regency.layout(scope, language, refresh, path=path, heading=name, trail=trail)
 
+    def facilitator_page(facilitator_id: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+        language = _language(lang, settings)
+        path = f"/pendamping/{facilitator_id}"
+        engine = get_engine(settings.database_url)
+        person = facilitator_identity(engine, facilitator_id or "")
+        if person is None:
+            message = t("notfound.region", language, level=t("region.facilitator", language).lower(), code=facilitator_id)
+            return not_found(language, message, settings, path)
+        province = region_display_name(region_names(engine, Level.PROVINCE)[person.province_code])
+        regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(person.province_code))[person.regency_code])
+        trail = [
+            (t("region.national", language), page_href("/", language, metric)),
+            (province, page_href(f"/provinsi/{person.province_code}", language, metric)),
+            (regency_name, page_href(f"/kabkota/{person.regency_code}", language, metric)),
+            (person.name, None),
+        ]
+        heading = t("facilitator.page", language, name=f"{person.name} ({person.id})")
+        return facilitator.layout(person.id, language, refresh, path=path, heading=heading, trail=trail)
+
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         engine = get_engine(settings.database_url)
@@ -104,6 +124,13 @@ def register_pages(settings: Settings) -> None:
     )
     dash.register_page(
         "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=regency_page
+    )
+    dash.register_page(
+        "facilitator",
+        path_template="/pendamping/<facilitator_id>",
+        name="Pendamping",
+        title="Ground Check DTSEN · Pendamping",
+        layout=facilitator_page,
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
     # Dash shows the page registered as "not_found_404" for any other path.

@@ -105,3 +105,32 @@ def test_click_a_province_then_back_and_unknown_codes(base_url):
 
     assert watch.console_errors == []
     assert watch.foreign_requests == []
+
+
+def test_three_clicks_from_the_nation_to_a_facilitator_and_back(base_url):
+    with browser_page(base_url) as (page, watch):
+        page.goto(base_url + "/", wait_until="networkidle")
+        page.wait_for_selector("#overview-ranking-table a", timeout=20_000)
+        page.locator("#overview-ranking-table a", has_text="Jawa Timur").first.click()  # 1: a province
+        page.wait_for_url("**/provinsi/35?*", timeout=15_000)
+        page.wait_for_selector("#overview-ranking-table a", timeout=20_000)
+        page.locator("#overview-ranking-table a", has_text="Kota Madiun").first.click()  # 2: a kabupaten/kota
+        page.wait_for_url("**/kabkota/35.77?*", timeout=15_000)
+        page.wait_for_selector("#regency-facilitators .ag-row a", timeout=20_000)
+        assert "Kota Madiun" in page.inner_text("h1")
+        page.screenshot(path=str(SHOTS / "kabkota-3577-1920.png"))
+        first = page.locator("#regency-facilitators .ag-row a").first
+        facilitator_id = first.inner_text()
+        first.click()  # 3: a facilitator
+        page.wait_for_url(f"**/pendamping/{facilitator_id}*", timeout=15_000)
+        page.wait_for_selector(".kpi-card", timeout=20_000)
+        assert facilitator_id in page.inner_text("h1")
+        assert [a.inner_text() for a in page.locator(".overview-breadcrumb a").all()] == ["Nasional", "Jawa Timur", "Kota Madiun"]
+        page.screenshot(path=str(SHOTS / "pendamping-1920.png"))
+        page.go_back()
+        page.wait_for_url("**/kabkota/35.77*", timeout=15_000)
+        page.wait_for_selector("#regency-facilitators .ag-row", timeout=20_000)
+        page.goto(base_url + "/pendamping/PKH-0000-000", wait_until="networkidle")
+        page.wait_for_selector("#not-found-back", timeout=15_000)
+    assert watch.console_errors == []
+    assert watch.foreign_requests == []

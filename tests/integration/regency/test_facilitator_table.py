@@ -130,3 +130,22 @@ def test_region_download_and_bad_requests(round_):
     assert client.get("/export/facilitators.csv?parent=32").status_code == 400
     assert client.get("/export/facilitators.csv?parent=32.99").status_code == 404
     assert client.get("/export/regions.csv?metric=nope").status_code == 400
+
+
+def test_facilitator_profile_counts_equal_pandas(round_):
+    engine, url, state, dates, targets, visits, facilitators = round_
+    from dashboard.facilitators import facilitator_profile
+
+    raw = sa.create_engine(url)
+    outcomes = pd.read_sql("SELECT facilitator_id, outcome, submitted_at FROM visit WHERE submitted_at IS NOT NULL", raw)
+    categories = pd.read_sql("SELECT facilitator_id, category FROM target", raw)
+    raw.dispose()
+    outcomes = outcomes[(pd.to_datetime(outcomes["submitted_at"]) + WIB).dt.date <= state.day]
+    for facilitator_id in facilitators[facilitators["regency_code"] == "35.77"]["id"].head(5):
+        profile = facilitator_profile(engine, 1, facilitator_id, state.day, dates.start_date, dates.deadline)
+        mine = outcomes[outcomes["facilitator_id"] == facilitator_id]["outcome"].value_counts()
+        assert profile.outcomes.sort_index().to_dict() == mine.sort_index().to_dict()
+        cats = categories[categories["facilitator_id"] == facilitator_id]["category"].value_counts()
+        assert profile.categories.sort_index().to_dict() == cats.sort_index().to_dict()
+        assert profile.daily["started"].sum() == profile.figures["visited"]
+    assert facilitator_profile(engine, 1, "PKH-0000-000", state.day, dates.start_date, dates.deadline) is None

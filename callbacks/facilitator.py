@@ -1,0 +1,37 @@
+"""Callback of the facilitator page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard.database import get_engine
+from dashboard.facilitators import facilitator_profile
+from dashboard.i18n import t
+from dashboard.queries import round_dates
+from dashboard.rollups import day_of
+from dashboard.settings import Settings
+from layouts import facilitator
+
+
+def register(app: Dash, settings: Settings) -> None:
+    @app.callback(
+        Output("facilitator-content", "children"),
+        Output("facilitator-summary", "children"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("facilitator-id", "data"),
+        State("page-lang", "data"),
+    )
+    def update_facilitator(version, scale, facilitator_id, lang):
+        if not version:
+            return dbc.Alert(t("status.no_round", lang), color="warning"), no_update
+        engine = get_engine(settings.database_url)
+        dates = round_dates(engine, version["round_id"])
+        day = day_of(dt.datetime.fromisoformat(version["data_until"]))
+        profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline)
+        if profile is None:
+            return no_update, no_update
+        return facilitator.content(profile, lang, scale), facilitator.summary(profile, lang)

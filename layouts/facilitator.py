@@ -1,0 +1,118 @@
+"""The facilitator page (``/pendamping/<id>``): caseload and progress, visits per day over the
+round, the outcome mix and the review results. Counts only: no family is identified."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.facilitators import FacilitatorProfile
+from dashboard.formatting import format_date, format_int, format_percent
+from dashboard.i18n import t
+from dashboard.metrics import get_metric
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
+from layouts import components
+from layouts.frame import page_frame
+from layouts.overview import breadcrumb
+
+
+def layout(facilitator_id: str, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list) -> html.Div:
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Store(id="facilitator-id", data=facilitator_id),
+        breadcrumb(trail),
+        html.H1(heading, className="h3 mb-1"),
+        html.Div(id="facilitator-summary", className="text-muted mb-3"),
+        html.Div(id="facilitator-content"),
+        html.P(t("facilitator.privacy", lang), className="small text-muted"),
+    ]
+    return page_frame(lang, path, content, refresh_seconds)
+
+
+def _card(label: str, value: str, note: str = "") -> dbc.Col:
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"), html.Div(note, className="kpi-delta text-muted")]),
+            className="kpi-card h-100",
+        ),
+        xs=6, md=4, xl=True, className="mb-3",
+    )
+
+
+def summary(profile: FacilitatorProfile, lang: str) -> str:
+    parts = [f"{t('facilitator.districts', lang)}: {profile.districts}"]
+    if profile.coordinator:
+        parts.append(f"{t('facilitator.coordinator', lang)}: {profile.coordinator}")
+    return " · ".join(parts)
+
+
+def content(profile: FacilitatorProfile, lang: str, scale: float | None) -> list:
+    f = profile.figures
+    last = format_date(f["last_visit_day"], lang) if pd.notna(f["last_visit_day"]) else "—"
+    cards = dbc.Row(
+        [
+            _card(t("facilitator.caseload", lang), format_int(f["targets"], lang)),
+            _card(get_metric("visited").label(lang), format_int(f["visited"], lang)),
+            _card(get_metric("submitted").label(lang), format_int(f["submitted"], lang)),
+            _card(
+                get_metric("completion_pct").label(lang),
+                format_percent(f["completion_pct"], lang),
+                f"{t('progress.plan', lang)}: {format_percent(f['plan_pct'], lang)}",
+            ),
+            _card(get_metric("approved").label(lang), format_int(f["approved"], lang), f"{get_metric('approval_pct').label(lang)}: {format_percent(f['approval_pct'], lang)}"),
+            _card(get_metric("returned").label(lang), format_int(f["returned"], lang)),
+            _card(t("facilitator.last_visit", lang), last, f"{t('facilitator.days_idle', lang)}: {format_int(f['days_idle'], lang)}"),
+        ],
+        className="g-3",
+    )
+    graphs = dbc.Row(
+        [
+            dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(daily_figure(profile.daily, lang), scale), className="progress-graph")), className="shadow-sm h-100"), xl=7, className="mb-3"),
+            dbc.Col(
+                [
+                    dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(outcome_figure(profile.outcomes, lang), scale), className="small-graph")), className="shadow-sm mb-3"),
+                    dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(category_counts_figure(profile.categories, lang), scale), className="small-graph")), className="shadow-sm"),
+                ],
+                xl=5,
+                className="mb-3",
+            ),
+        ],
+        className="g-3",
+    )
+    return [cards, graphs]
+
+
+def _bar_layout(figure: go.Figure, title: str, lang: str) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}}, separators=components.separators(lang), font=components.PLOT_FONT,
+        margin={"l": 10, "r": 10, "t": 50, "b": 30}, plot_bgcolor="white", paper_bgcolor="white",
+        xaxis={"gridcolor": "#eee"}, yaxis={"automargin": True, "gridcolor": "#eee"}, legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def daily_figure(daily: pd.DataFrame, lang: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["started"], name=get_metric("visited").label(lang), marker={"color": components.BLUE}))
+    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["approved"], name=get_metric("approved").label(lang), marker={"color": components.GREEN}))
+    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["returned"], name=get_metric("returned").label(lang), marker={"color": components.VERMILION}))
+    days = list(daily["day"])
+    ticks = days[:: max(1, len(days) // 8)]
+    figure.update_layout(barmode="group", xaxis={"tickvals": ticks, "ticktext": [format_date(d, lang)[:-5] for d in ticks]})
+    return _bar_layout(figure, t("facilitator.daily_title", lang), lang)
+
+
+def outcome_figure(outcomes: pd.Series, lang: str) -> go.Figure:
+    labels = [VISIT_OUTCOME_TERMS[code].label(lang) for code in outcomes.index]
+    figure = go.Figure(go.Bar(y=labels, x=outcomes.values, orientation="h", marker={"color": components.BLUE},
+                              text=[format_int(v, lang) for v in outcomes.values], textposition="auto"))
+    return _bar_layout(figure, t("facilitator.outcomes_title", lang), lang)
+
+
+def category_counts_figure(categories: pd.Series, lang: str) -> go.Figure:
+    labels = [TARGET_CATEGORY_TERMS[code].label(lang) for code in categories.index]
+    figure = go.Figure(go.Bar(y=labels, x=categories.values, orientation="h", marker={"color": components.ORANGE},
+                              text=[format_int(v, lang) for v in categories.values], textposition="auto"))
+    return _bar_layout(figure, t("target.type", lang), lang)
