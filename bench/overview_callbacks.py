@@ -32,7 +32,7 @@ def main() -> None:
     poll = client.post(
         "/_dash-update-component",
         json=_payload("data-version.data", {"id": "data-version", "property": "data"},
-                      [{"id": "refresh-timer", "property": "n_intervals", "value": 1}],
+                      [{"id": "refresh-timer", "property": "n_intervals", "value": 1}, {"id": "url", "property": "search", "value": ""}],
                       [{"id": "data-version", "property": "data", "value": None}]),
     )
     version = poll.get_json()["response"]["data-version"]["data"]
@@ -83,7 +83,7 @@ def main() -> None:
     calls = {
         "poll data version (unchanged)": _payload(
             "data-version.data", {"id": "data-version", "property": "data"},
-            [{"id": "refresh-timer", "property": "n_intervals", "value": 2}], [v]),
+            [{"id": "refresh-timer", "property": "n_intervals", "value": 2}, {"id": "url", "property": "search", "value": ""}], [v]),
         **{f"national: {k}": p for k, p in calls_for(None).items()},
         **{f"province 35: {k}": p for k, p in calls_for("35").items()},
         **drilldown,

@@ -144,18 +144,23 @@ def register(app: Dash, settings: Settings) -> None:
         table["name"] = table["name"].map(region_display_name)
         label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
         page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
-        table["name"] = [f"[{name}]({page_href(page + code, lang, metric_id)})" for code, name in zip(table.index, table["name"])]
+        pinned = version.get("pinned")
+        table["name"] = [f"[{name}]({page_href(page + code, lang, metric_id, pinned)})" for code, name in zip(table.index, table["name"])]
         return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
 
     @app.callback(
         Output("overview-export-csv", "href"),
         Output("overview-export-xlsx", "href"),
         Input("overview-metric", "value"),
+        Input("data-version", "data"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
     )
-    def export_links(metric_id, scope_code, lang):
-        query = urlencode({"lang": lang, "metric": metric_id, **({"parent": scope_code} if scope_code else {})})
+    def export_links(metric_id, version, scope_code, lang):
+        pinned = (version or {}).get("pinned")
+        query = urlencode(
+            {"lang": lang, "metric": metric_id, **({"parent": scope_code} if scope_code else {}), **({"round": pinned} if pinned else {})}
+        )
         return f"/export/regions.csv?{query}", f"/export/regions.xlsx?{query}"
 
     @app.callback(
@@ -183,12 +188,13 @@ def register(app: Dash, settings: Settings) -> None:
         State("overview-scope", "data"),
         State("overview-metric", "value"),
         State("page-lang", "data"),
+        State("data-version", "data"),
         prevent_initial_call=True,
     )
-    def click_region(click, scope_code, metric_id, lang):
+    def click_region(click, scope_code, metric_id, lang, version):
         """A click on a region of the map opens its page (province, or kabupaten/kota)."""
         code = maps.clicked_region(click)
         if not code:
             return no_update
         page = "/provinsi/" if Scope.of(scope_code).level == Level.NATIONAL else "/kabkota/"
-        return page_href(page + code, lang, metric_id)
+        return page_href(page + code, lang, metric_id, (version or {}).get("pinned"))

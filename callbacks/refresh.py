@@ -4,6 +4,8 @@ plotly/dash#941)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from dash import Dash, Input, Output, State, no_update
 
 from dashboard.database import get_engine
@@ -12,14 +14,30 @@ from dashboard.settings import Settings
 from layouts.components import data_as_of
 
 
-def current_version(settings: Settings) -> dict | None:
-    """{round_id, version, data_until} of the newest round, or None without data."""
+def current_version(settings: Settings, pinned_round: int | None = None) -> dict | None:
+    """{round_id, version, data_until, pinned} of the round the URL names (``pinned``) or
+    of the newest round; None without data."""
     engine = get_engine(settings.database_url)
-    round_ = latest_round(engine)
-    state = data_state(engine, round_.id) if round_ else None
+    if pinned_round is None:
+        round_ = latest_round(engine)
+        round_id = round_.id if round_ else None
+    else:
+        round_id = pinned_round
+    state = data_state(engine, round_id) if round_id is not None else None
     if state is None:
         return None
-    return {"round_id": state.round_id, "version": state.version, "data_until": state.data_until.isoformat()}
+    return {
+        "round_id": state.round_id,
+        "version": state.version,
+        "data_until": state.data_until.isoformat(),
+        "pinned": pinned_round,
+    }
+
+
+def round_in(search: str | None) -> int | None:
+    """The ``round`` of a page's query string, if it is a number."""
+    values = parse_qs((search or "").lstrip("?")).get("round")
+    return int(values[0]) if values and values[0].isdigit() else None
 
 
 #: Text scale of figures by screen width, matching the root font size of assets/02_app.css.
@@ -37,10 +55,11 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("data-version", "data"),
         Input("refresh-timer", "n_intervals"),
+        Input("url", "search"),
         State("data-version", "data"),
     )
-    def poll_data_version(_n, known):
-        version = current_version(settings)
+    def poll_data_version(_n, search, known):
+        version = current_version(settings, round_in(search))
         return no_update if version == known else version
 
     @app.callback(Output("data-as-of", "children"), Input("data-version", "data"), State("page-lang", "data"))

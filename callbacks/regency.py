@@ -19,6 +19,7 @@ from dashboard.queries import Scope, round_dates
 from dashboard.rollups import day_of
 from dashboard.settings import Settings
 from layouts import components
+from layouts.frame import page_href
 
 #: Grid columns whose sort/filter applies to another column of the table.
 _FIELD_ALIASES = {"id_link": "id"}
@@ -37,9 +38,9 @@ def table_query(request: dict | None) -> TableQuery:
     )
 
 
-def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_model: list | None) -> str:
+def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_model: list | None, round_id: int | None = None) -> str:
     """The query string of an export with the grid's filters and sort."""
-    params = {"parent": regency_code, "lang": lang}
+    params = {"parent": regency_code, "lang": lang, **({"round": round_id} if round_id else {})}
     if filter_model:
         params["filter"] = json.dumps(filter_model, separators=(",", ":"))
     if sort_model:
@@ -93,7 +94,7 @@ def register(app: Dash, settings: Settings) -> None:
             records.append(
                 {
                     "id": facilitator_id,
-                    "id_link": f"[{facilitator_id}](/pendamping/{facilitator_id}?lang={lang})",
+                    "id_link": f"[{facilitator_id}]({page_href(f'/pendamping/{facilitator_id}', lang, None, version.get('pinned'))})",
                     "name": row["name"],
                     "districts": row["districts"],
                     **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle")},
@@ -122,10 +123,11 @@ def register(app: Dash, settings: Settings) -> None:
         Input("regency-facilitators", "getRowsRequest"),
         State("regency-scope", "data"),
         State("page-lang", "data"),
+        State("data-version", "data"),
     )
-    def export_links(request, code, lang):
+    def export_links(request, code, lang, version):
         request = request or {}
-        query = export_query(code, lang, request.get("filterModel"), request.get("sortModel"))
+        query = export_query(code, lang, request.get("filterModel"), request.get("sortModel"), (version or {}).get("pinned"))
         return f"/export/facilitators.csv?{query}", f"/export/facilitators.xlsx?{query}"
 
 

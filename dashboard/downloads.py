@@ -1,6 +1,7 @@
 """File downloads of the tables on screen: ``/export/regions.<csv|xlsx>`` (the ranking of
 the provinces, or of a province's kabupaten/kota) and ``/export/facilitators.<csv|xlsx>``
-(a kabupaten/kota's facilitator table, with the grid's filters and sort).
+(a kabupaten/kota's facilitator table, with the grid's filters and sort); ``round=<id>``
+for another round than the newest.
 
 Same columns, scope, filters and figures as on screen: the tables come from the same
 functions as the pages (``dashboard.overview.region_table``,
@@ -70,7 +71,10 @@ def register_downloads(server: Flask, settings: Settings) -> None:
 
     def context():
         engine = get_engine(settings.database_url)
-        round_ = latest_round(engine)
+        wanted = request.args.get("round")
+        if wanted and not wanted.isdigit():
+            raise BadExport(f"round {wanted!r} is not a number")
+        round_ = round_dates(engine, int(wanted)) if wanted else latest_round(engine)
         state = data_state(engine, round_.id) if round_ else None
         if state is None:
             raise LookupError("no round with data")

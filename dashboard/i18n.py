@@ -233,6 +233,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "en": "There is no {level} with the code {code}.",
     },
     "notfound.page": {"id": "Alamat {path} tidak ada di dasbor ini.", "en": "The address {path} does not exist in this dashboard."},
+    "notfound.round": {"id": "Tidak ada putaran {round}.", "en": "There is no round {round}."},
+    "round.label": {"id": "Putaran", "en": "Round"},
     "notfound.back": {"id": "← Kembali ke halaman nasional", "en": "← Back to the national page"},
     "region.national": {"id": "Nasional", "en": "National"},
     "region.province": {"id": "Provinsi", "en": "Province"},

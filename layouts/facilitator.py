@@ -18,7 +18,7 @@ from layouts.frame import page_frame
 from layouts.overview import breadcrumb
 
 
-def layout(facilitator_id: str, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list) -> html.Div:
+def layout(facilitator_id: str, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list, **frame) -> html.Div:
     content = [
         dcc.Store(id="page-lang", data=lang),
         dcc.Store(id="facilitator-id", data=facilitator_id),
@@ -28,7 +28,7 @@ def layout(facilitator_id: str, lang: str, refresh_seconds: int, *, path: str, h
         html.Div(id="facilitator-content"),
         html.P(t("facilitator.privacy", lang), className="small text-muted"),
     ]
-    return page_frame(lang, path, content, refresh_seconds)
+    return page_frame(lang, path, content, refresh_seconds, **frame)
 
 
 def _card(label: str, value: str, note: str = "") -> dbc.Col:

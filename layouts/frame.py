@@ -11,23 +11,34 @@ from dash import html
 from dashboard.i18n import LANGUAGES, t
 
 
-def page_href(path: str, lang: str, metric: str | None = None) -> str:
-    """A link that keeps the language and the map metric (shareable, survives navigation)."""
-    query = {"lang": lang, **({"metric": metric} if metric else {})}
+def page_href(path: str, lang: str, metric: str | None = None, round_id: int | None = None) -> str:
+    """A link that keeps the language, the map metric and a chosen round (shareable,
+    survives navigation). Without a round the pages show the newest one."""
+    query = {"lang": lang, **({"metric": metric} if metric else {}), **({"round": round_id} if round_id else {})}
     return f"{path}?{urlencode(query)}"
 
 
-def _with_lang(path: str, lang: str) -> str:
-    return page_href(path, lang)
+def _with_lang(path: str, lang: str, round_id: int | None = None) -> str:
+    return page_href(path, lang, round_id=round_id)
 
 
-def page_frame(lang: str, path: str, content: list, refresh_seconds: int) -> html.Div:
+def page_frame(
+    lang: str,
+    path: str,
+    content: list,
+    refresh_seconds: int,
+    *,
+    metric: str | None = None,
+    round_id: int | None = None,
+    rounds: list[tuple[int, str]] | None = None,
+) -> html.Div:
     """``content`` inside the header and footer; ``path`` is the page's own path (for the
-    language links)."""
+    language links, which keep ``metric`` and ``round_id``). With more than one round in
+    ``rounds`` the header offers a round switch."""
     nav = dbc.Nav(
         [
-            dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang), active="exact")),
-            dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang), active="exact")),
+            dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang, round_id), active="exact")),
+            dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang, round_id), active="exact")),
         ],
         navbar=True,
         className="me-auto",
@@ -36,7 +47,7 @@ def page_frame(lang: str, path: str, content: list, refresh_seconds: int) -> htm
         [
             dbc.Button(
                 code.upper(),
-                href=_with_lang(path, code),
+                href=page_href(path, code, metric, round_id),
                 external_link=False,
                 color="light",
                 outline=code != lang,
@@ -57,6 +68,20 @@ def page_frame(lang: str, path: str, content: list, refresh_seconds: int) -> htm
                     className="me-4",
                 ),
                 nav,
+                *(
+                    [
+                        dbc.DropdownMenu(
+                            [dbc.DropdownMenuItem(name, href=page_href(path, lang, metric, rid)) for rid, name in rounds],
+                            label=t("round.label", lang) + ": " + dict(rounds).get(round_id, rounds[-1][1]),
+                            id="round-menu",
+                            color="light",
+                            size="sm",
+                            className="me-3",
+                        )
+                    ]
+                    if rounds and len(rounds) > 1
+                    else []
+                ),
                 html.Span(id="data-as-of", className="badge text-bg-light data-as-of"),
                 languages,
             ],

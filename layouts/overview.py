@@ -42,14 +42,15 @@ def breadcrumb(items: list[tuple[str, str | None]]) -> dbc.Breadcrumb:
 def layout(
     scope: Scope,
     lang: str,
-    metric: str | None,
+    map_metric: str | None,
     refresh_seconds: int,
     *,
     path: str,
     heading: str | None = None,
     trail: list[tuple[str, str | None]] | None = None,
+    **frame,
 ) -> html.Div:
-    metric = metric if metric in MAP_METRICS else DEFAULT_MAP_METRIC
+    metric = map_metric if map_metric in MAP_METRICS else DEFAULT_MAP_METRIC
     national = scope.level == Level.NATIONAL
     metric_picker = dcc.Dropdown(
         id="overview-metric",
@@ -141,4 +142,4 @@ def layout(
             className="g-3",
         ),
     ]
-    return page_frame(lang, path, content, refresh_seconds)
+    return page_frame(lang, path, content, refresh_seconds, **frame)

@@ -45,15 +45,45 @@ def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> h
     return page_frame(lang, path, content, settings.refresh_interval_seconds)
 
 
+def _rounds(engine) -> list[tuple[int, str]]:
+    return [(r.id, r.name) for r in data_status(engine).rounds]
+
+
+def _round(text: str | None, rounds: list[tuple[int, str]]) -> int | None | bool:
+    """The round asked for in the query string: its id, None for the newest, False if no
+    such round exists."""
+    if not text:
+        return None
+    try:
+        wanted = int(text)
+    except ValueError:
+        return False
+    return wanted if wanted in dict(rounds) else False
+
+
 def register_pages(settings: Settings) -> None:
     refresh = settings.refresh_interval_seconds
 
-    def national_page(lang: str | None = None, metric: str | None = None, **_query):
-        language = _language(lang, settings)
-        return overview.layout(Scope.national(), language, metric, refresh, path="/")
+    def frame_and_links(lang: str, metric: str | None, round_text: str | None):
+        """The page frame's options, a link maker that keeps them, and an error view for
+        an unknown round (or None)."""
+        rounds = _rounds(get_engine(settings.database_url))
+        round_id = _round(round_text, rounds)
+        if round_id is False:
+            return None, None, not_found(lang, t("notfound.round", lang, round=round_text), settings)
+        frame = {"metric": metric, "round_id": round_id, "rounds": rounds}
+        return frame, (lambda path: page_href(path, lang, metric, round_id)), None
 
-    def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+    def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
+        frame, _, error = frame_and_links(language, metric, round)
+        return error or overview.layout(Scope.national(), language, metric, refresh, path="/", **frame)
+
+    def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
+        language = _language(lang, settings)
+        frame, link, error = frame_and_links(language, metric, round)
+        if error:
+            return error
         path = f"/provinsi/{code}"
         try:
             scope = Scope(Level.PROVINCE, code)
@@ -64,12 +94,15 @@ def register_pages(settings: Settings) -> None:
             message = t("notfound.region", language, level=t("region.province", language).lower(), code=code)
             return not_found(language, message, settings, path)
         name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
-        trail = [(t("region.national", language), page_href("/", language, metric)), (name, None)]
+        trail = [(t("region.national", language), link("/")), (name, None)]
         heading = f"{t('region.province', language)} {name}"
-        return overview.layout(scope, language, metric, refresh, path=path, heading=heading, trail=trail)
+        return overview.layout(scope, language, metric, refresh, path=path, heading=heading, trail=trail, **frame)
 
-    def regency_page(code: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+    def regency_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
+        frame, link, error = frame_and_links(language, metric, round)
+        if error:
+            return error
         path = f"/kabkota/{code}"
         try:
             scope = Scope(Level.REGENCY, code)
@@ -81,15 +114,16 @@ def register_pages(settings: Settings) -> None:
             return not_found(language, message, settings, path)
         province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
-        trail = [
-            (t("region.national", language), page_href("/", language, metric)),
-            (province, page_href(f"/provinsi/{scope.province_code}", language, metric)),
-            (name, None),
-        ]
-        return regency.layout(scope, language, refresh, path=path, heading=name, trail=trail)
+        trail = [(t("region.national", language), link("/")), (province, link(f"/provinsi/{scope.province_code}")), (name, None)]
+        return regency.layout(scope, language, refresh, path=path, heading=name, trail=trail, **frame)
 
-    def facilitator_page(facilitator_id: str | None = None, lang: str | None = None, metric: str | None = None, **_query):
+    def facilitator_page(
+        facilitator_id: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query
+    ):
         language = _language(lang, settings)
+        frame, link, error = frame_and_links(language, metric, round)
+        if error:
+            return error
         path = f"/pendamping/{facilitator_id}"
         engine = get_engine(settings.database_url)
         person = facilitator_identity(engine, facilitator_id or "")
@@ -99,13 +133,13 @@ def register_pages(settings: Settings) -> None:
         province = region_display_name(region_names(engine, Level.PROVINCE)[person.province_code])
         regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(person.province_code))[person.regency_code])
         trail = [
-            (t("region.national", language), page_href("/", language, metric)),
-            (province, page_href(f"/provinsi/{person.province_code}", language, metric)),
-            (regency_name, page_href(f"/kabkota/{person.regency_code}", language, metric)),
+            (t("region.national", language), link("/")),
+            (province, link(f"/provinsi/{person.province_code}")),
+            (regency_name, link(f"/kabkota/{person.regency_code}")),
             (person.name, None),
         ]
         heading = t("facilitator.page", language, name=f"{person.name} ({person.id})")
-        return facilitator.layout(person.id, language, refresh, path=path, heading=heading, trail=trail)
+        return facilitator.layout(person.id, language, refresh, path=path, heading=heading, trail=trail, **frame)
 
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)

@@ -64,7 +64,7 @@ def facilitator_columns(lang: str) -> list[dict]:
     ]
 
 
-def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list) -> html.Div:
+def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list, **frame) -> html.Div:
     toolbar = dbc.Row(
         [
             dbc.Col(
@@ -144,4 +144,4 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
             className="shadow-sm mb-3",
         ),
     ]
-    return page_frame(lang, path, content, refresh_seconds)
+    return page_frame(lang, path, content, refresh_seconds, **frame)

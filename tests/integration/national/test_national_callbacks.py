@@ -57,7 +57,7 @@ def page(database_url_factory):
     url = database_url_factory("sqlite")
     simulate_small(url, families=50_000)
     client = create_app(Settings(database_url=url)).server.test_client()
-    response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1)], [_prop("data-version", "data", None)])
+    response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")], [_prop("data-version", "data", None)])
     version = response.get_json()["response"]["data-version"]["data"]
     return client, url, version
 
@@ -98,14 +98,14 @@ def test_a_refresh_patches_only_the_values(page):
 
 def test_the_poll_does_nothing_when_the_data_did_not_change_and_sees_new_data(page):
     client, url, version = page
-    same = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 2)], [_prop("data-version", "data", version)])
+    same = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 2), _prop("url", "search", "")], [_prop("data-version", "data", version)])
     assert same.status_code in (200, 204)
     assert not (same.get_json() or {}).get("response")  # no_update: the pages do no work
     ticks = iter([AS_OF + dt.timedelta(hours=3)])
     from dashboard.settings import get_settings
 
     run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=lambda: next(ticks), max_ticks=1, progress=False)
-    newer = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 3)], [_prop("data-version", "data", version)])
+    newer = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 3), _prop("url", "search", "")], [_prop("data-version", "data", version)])
     assert newer.status_code == 200
     assert newer.get_json()["response"]["data-version"]["data"]["version"] == version["version"] + 1
 
@@ -184,7 +184,8 @@ def test_a_click_on_the_national_map_opens_the_province_page(page):
         client,
         [{"id": "url", "property": "href"}],
         [_prop("overview-map", "clickData", {"points": [{"location": "94"}]})],
-        [_prop("overview-scope", "data", None), _prop("overview-metric", "value", "return_rate"), _prop("page-lang", "data", "en")],
+        [_prop("overview-scope", "data", None), _prop("overview-metric", "value", "return_rate"), _prop("page-lang", "data", "en"),
+         _prop("data-version", "data", None)],
         changed=["overview-map.clickData"],
     )
     assert response.get_json()["response"]["url"]["href"] == "/provinsi/94?lang=en&metric=return_rate"
@@ -192,6 +193,25 @@ def test_a_click_on_the_national_map_opens_the_province_page(page):
         client,
         [{"id": "url", "property": "href"}],
         [_prop("overview-map", "clickData", {"points": [{"location": "94.12"}]})],
-        [_prop("overview-scope", "data", "94"), _prop("overview-metric", "value", "completion_pct"), _prop("page-lang", "data", "id")],
+        [_prop("overview-scope", "data", "94"), _prop("overview-metric", "value", "completion_pct"), _prop("page-lang", "data", "id"),
+         _prop("data-version", "data", None)],
     )
     assert response.get_json()["response"]["url"]["href"] == "/kabkota/94.12?lang=id&metric=completion_pct"
+
+
+def test_a_round_in_the_url_pins_the_pages_to_it(page):
+    client, _, version = page
+    response = _call(
+        client, [{"id": "data-version", "property": "data"}],
+        [_prop("refresh-timer", "n_intervals", 4), _prop("url", "search", "?lang=id&round=1")], [_prop("data-version", "data", None)],
+    )
+    pinned = response.get_json()["response"]["data-version"]["data"]
+    assert pinned["round_id"] == 1 and pinned["pinned"] == 1
+    response = _call(
+        client,
+        [{"id": "url", "property": "href"}],
+        [_prop("overview-map", "clickData", {"points": [{"location": "94"}]})],
+        [_prop("overview-scope", "data", None), _prop("overview-metric", "value", "completion_pct"), _prop("page-lang", "data", "id"),
+         _prop("data-version", "data", pinned)],
+    )
+    assert response.get_json()["response"]["url"]["href"] == "/provinsi/94?lang=id&metric=completion_pct&round=1"
