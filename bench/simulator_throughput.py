@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from dashboard.database import get_engine, is_sqlite
 from dashboard.settings import get_settings
-from dashboard.simulation.config import SimulationConfig, default_round_dates, holiday_slowdowns
+from dashboard.simulation.config import round_config
 from dashboard.simulation.run import simulate
 
 
@@ -39,11 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='gc-bench-')}/bench.sqlite"
     as_of = dt.datetime(2026, 11, 24, 12, 0)
-    start, deadline = default_round_dates(as_of)
-    config = SimulationConfig(
-        families=args.families, seed=args.seed, start=start, deadline=deadline, as_of=as_of,
-        slowdowns=tuple(holiday_slowdowns(start, start + dt.timedelta(days=150))),
-    )
+    config = round_config(args.families, args.seed, as_of)
     summary = simulate(url, config, get_settings().geodata_dir, progress=False, replace=True)
     rows = summary.targets + summary.visits + summary.events + summary.defects
     size = database_bytes(url)

@@ -20,7 +20,7 @@ from dashboard import models
 from dashboard.database import describe_url, init_database
 from dashboard.rollups import rebuild_rollups
 from dashboard.settings import Settings, get_settings
-from dashboard.simulation.config import SimulationConfig, default_round_dates, holiday_slowdowns
+from dashboard.simulation.config import round_config
 from dashboard.status import data_status
 
 
@@ -38,15 +38,7 @@ def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
                 rebuild_all_rollups(settings)
             return False
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    start, deadline = default_round_dates(now)
-    config = SimulationConfig(
-        families=settings.demo_families,
-        seed=settings.demo_seed,
-        start=start,
-        deadline=deadline,
-        as_of=now,
-        slowdowns=tuple(holiday_slowdowns(start, start + dt.timedelta(days=150))),
-    )
+    config = round_config(settings.demo_families, settings.demo_seed, now)
     print(
         f"Empty database {describe_url(settings.database_url)}: creating the demo round "
         f"({config.families:,} simulated targets, 33,603 facilitators) ...",

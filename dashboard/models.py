@@ -2,7 +2,8 @@
 
 Conventions that hold for every table:
 - Timestamps are naive UTC (``DateTime`` without time zone). SQLite has no time-zone type,
-  and one rule for both engines keeps queries identical; pages convert to WIB/WITA/WIT.
+  and one rule for both engines keeps queries identical; pages show WIB (the NSCC's time), the
+  simulator places visits in each province's local hours.
 - Region codes are Kemendagri codes as strings with their dots (``"32"``, ``"32.01"``,
   ``"32.01.01"``, ``"32.01.01.2001"``), never numbers.
 - ``target`` and ``visit`` repeat the region codes of their desa (province, regency,

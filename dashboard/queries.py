@@ -1,8 +1,9 @@
 """The query layer: base counts of a scope as of a day, read from the rollup tables.
 
 Every figure the product shows (pages, exports, the JSON API) comes from these functions
-and the metric registry (``dashboard.metrics``) applied to their result. They read only
-the rollups (``dashboard.rollups``), so their cost does not grow with the number of visits.
+and the metric registry (``dashboard.metrics``) applied to their result. The region figures
+read only the rollups (``dashboard.rollups``), so their cost does not grow with the number
+of visits; facilitator figures add one indexed count of a kabupaten/kota's targets.
 
 Time: figures are "as of" a calendar day in WIB. For the newest day that is the data up to
 ``DataState.data_until`` (the moment shown as "data as of"); for an earlier day, the end

@@ -24,13 +24,7 @@ from pathlib import Path
 
 from dashboard.database import describe_url, get_engine, init_database
 from dashboard.settings import get_settings
-from dashboard.simulation.config import (
-    DefectRates,
-    SimulationConfig,
-    Slowdown,
-    default_round_dates,
-    holiday_slowdowns,
-)
+from dashboard.simulation.config import DefectRates, SimulationConfig, Slowdown, round_config
 from dashboard.simulation.run import RoundExists, load_config, run_live, simulate
 
 
@@ -88,24 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SimulationConfig:
-    as_of = args.as_of or _utc_now()
-    default_start, default_deadline = default_round_dates(as_of)
-    start = args.start or default_start
-    deadline = args.deadline or (start + dt.timedelta(days=33) if args.start else default_deadline)
-    slowdowns = list(args.slowdown)
-    if not args.no_holidays:
-        slowdowns += holiday_slowdowns(start, start + dt.timedelta(days=150))
-    rates = DefectRates(**dict(args.defect_rate))
-    return SimulationConfig(
-        families=args.families,
-        seed=args.seed,
-        start=start,
-        deadline=deadline,
-        as_of=as_of,
+    return round_config(
+        args.families,
+        args.seed,
+        args.as_of or _utc_now(),
+        start=args.start,
+        deadline=args.deadline,
+        holidays=not args.no_holidays,
+        extra_slowdowns=tuple(args.slowdown),
         round_id=args.round_id,
         round_name=args.round_name,
-        slowdowns=tuple(slowdowns),
-        defect_rates=rates,
+        defect_rates=DefectRates(**dict(args.defect_rate)),
     )
 
 

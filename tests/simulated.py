@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboard.settings import get_settings
-from dashboard.simulation.config import DefectRates, SimulationConfig, holiday_slowdowns
+from dashboard.simulation.config import DefectRates, SimulationConfig, round_config
 from dashboard.simulation.run import SimulationSummary, simulate
 
 START = dt.date(2026, 10, 31)
@@ -27,16 +27,8 @@ TEST_RATES = DefectRates(
 
 
 def small_config(families: int = 120_000, seed: int = 7, as_of: dt.datetime = AS_OF, **kw) -> SimulationConfig:
-    return SimulationConfig(
-        families=families,
-        seed=seed,
-        start=START,
-        deadline=DEADLINE,
-        as_of=as_of,
-        slowdowns=tuple(holiday_slowdowns(START, START + dt.timedelta(days=150))),
-        defect_rates=kw.pop("defect_rates", TEST_RATES),
-        **kw,
-    )
+    kw.setdefault("defect_rates", TEST_RATES)
+    return round_config(families, seed, as_of, start=START, deadline=DEADLINE, **kw)
 
 
 def simulate_small(url: str, **kw) -> tuple[SimulationConfig, SimulationSummary]:

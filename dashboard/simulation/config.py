@@ -170,6 +170,31 @@ class SimulationConfig:
         return cls(**data)
 
 
+def round_config(
+    families: int,
+    seed: int,
+    as_of: dt.datetime,
+    start: dt.date | None = None,
+    deadline: dt.date | None = None,
+    holidays: bool = True,
+    extra_slowdowns: tuple[Slowdown, ...] = (),
+    **options,
+) -> SimulationConfig:
+    """A round's config with the usual defaults: the demo dates around ``as_of`` unless
+    ``start``/``deadline`` are given (a deadline 33 days after a given start), and the
+    Ramadan and Idul Fitri slowdowns that fall inside the round's horizon."""
+    default_start, default_deadline = default_round_dates(as_of)
+    start = start or default_start
+    deadline = deadline or (start + dt.timedelta(days=33) if start != default_start else default_deadline)
+    horizon = options.get("horizon_days", SimulationConfig.__dataclass_fields__["horizon_days"].default)
+    slowdowns = tuple(extra_slowdowns)
+    if holidays:
+        slowdowns += tuple(holiday_slowdowns(start, start + dt.timedelta(days=horizon)))
+    return SimulationConfig(
+        families=families, seed=seed, start=start, deadline=deadline, as_of=as_of, slowdowns=slowdowns, **options
+    )
+
+
 def default_round_dates(now: dt.datetime) -> tuple[dt.date, dt.date]:
     """A demo round that ``now`` falls inside: started 24 days ago, deadline 33 days after
     the start (the 2025 round's 26 Feb to 31 Mar), so "today" and "last 7 days" mean
