@@ -13,8 +13,8 @@ from dash import dcc, html
 
 from dashboard.database import get_engine
 from dashboard.formatting import region_display_name
-from dashboard.i18n import LANGUAGES, t
 from dashboard.facilitators import facilitator_identity
+from dashboard.i18n import LANGUAGES, t
 from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
@@ -74,6 +74,17 @@ def register_pages(settings: Settings) -> None:
         frame = {"metric": metric, "round_id": round_id, "rounds": rounds}
         return frame, (lambda path: page_href(path, lang, metric, round_id)), None
 
+    def existing_region(level: Level, code: str | None, lang: str, path: str):
+        """The scope of ``code`` if such a region exists, else the not-found view."""
+        try:
+            scope = Scope(level, code)
+        except InvalidScope:
+            scope = None
+        if scope is None or not region_exists(get_engine(settings.database_url), scope):
+            label = t("region.province" if level == Level.PROVINCE else "region.regency", lang).lower()
+            return None, not_found(lang, t("notfound.region", lang, level=label, code=code), settings, path)
+        return scope, None
+
     def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
         frame, _, error = frame_and_links(language, metric, round)
@@ -85,14 +96,10 @@ def register_pages(settings: Settings) -> None:
         if error:
             return error
         path = f"/provinsi/{code}"
-        try:
-            scope = Scope(Level.PROVINCE, code)
-        except InvalidScope:
-            scope = None
+        scope, missing = existing_region(Level.PROVINCE, code, language, path)
+        if missing:
+            return missing
         engine = get_engine(settings.database_url)
-        if scope is None or not region_exists(engine, scope):
-            message = t("notfound.region", language, level=t("region.province", language).lower(), code=code)
-            return not_found(language, message, settings, path)
         name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
         trail = [(t("region.national", language), link("/")), (name, None)]
         heading = f"{t('region.province', language)} {name}"
@@ -104,14 +111,10 @@ def register_pages(settings: Settings) -> None:
         if error:
             return error
         path = f"/kabkota/{code}"
-        try:
-            scope = Scope(Level.REGENCY, code)
-        except InvalidScope:
-            scope = None
+        scope, missing = existing_region(Level.REGENCY, code, language, path)
+        if missing:
+            return missing
         engine = get_engine(settings.database_url)
-        if scope is None or not region_exists(engine, scope):
-            message = t("notfound.region", language, level=t("region.regency", language).lower(), code=code)
-            return not_found(language, message, settings, path)
         province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
         trail = [(t("region.national", language), link("/")), (province, link(f"/provinsi/{scope.province_code}")), (name, None)]
