@@ -151,8 +151,9 @@ def _number_format(metric_id: str, lang: str) -> Format:
 
 
 def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: str, table_id: str, region_label: str) -> dash_table.DataTable:
-    """Sortable table of the child regions; the top and bottom three by the map metric
-    are highlighted."""
+    """Sortable, filterable table of the child regions (filter row: ``>50`` on a number
+    column, a name fragment on the name); the top and bottom three by the map metric are
+    highlighted."""
     columns = list(dict.fromkeys([metric_id, *RANKING_COLUMNS]))
     data = table[["name", *columns]].copy()
     data.insert(0, "rank", ranks)
@@ -172,6 +173,8 @@ def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: s
             ],
         ],
         sort_action="native",
+        filter_action="native",
+        filter_options={"case": "insensitive", "placeholder_text": "…"},
         style_as_list_view=True,
         style_table={"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
         css=[{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
