@@ -4,6 +4,7 @@ plotly/dash#941)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, no_update
@@ -64,8 +65,6 @@ def register(app: Dash, settings: Settings) -> None:
 
     @app.callback(Output("data-as-of", "children"), Input("data-version", "data"), State("page-lang", "data"))
     def show_data_as_of(version, lang):
-        import datetime as dt
-
         if not version:
             return ""
         return data_as_of(dt.datetime.fromisoformat(version["data_until"]), lang or settings.default_language)

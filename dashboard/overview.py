@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.metrics import compute, get_metric
-from dashboard.queries import Level, Scope, base_counts, daily_progress, region_names
+from dashboard.queries import Scope, base_counts, daily_progress, region_names
 
 #: The KPI cards of an overview, in order.
 KPI_METRICS = (
@@ -126,4 +126,4 @@ def rank(table: pd.DataFrame, metric_id: str) -> pd.Series:
     return table[metric_id].rank(ascending=ascending, method="min", na_option="bottom").astype(int)
 
 
-__all__ = ["KPI_METRICS", "Kpi", "Level", "category_split", "funnel", "kpis", "plan_share", "progress_series", "rank", "region_table"]
+__all__ = ["KPI_METRICS", "Kpi", "category_split", "funnel", "kpis", "plan_share", "progress_series", "rank", "region_table"]

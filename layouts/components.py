@@ -17,7 +17,6 @@ from dashboard.formatting import (
     format_count_delta,
     format_datetime,
     format_decimal,
-    format_date,
     format_date_short,
     format_int,
     format_percent,
@@ -255,4 +254,4 @@ def data_as_of(moment: dt.datetime, lang: str) -> str:
     return t("status.data_as_of", lang, time=format_datetime(moment, lang))
 
 
-__all__ = ["category_figure", "data_as_of", "format_date", "funnel_figure", "kpi_row", "progress_figure", "ranking_table"]
+__all__ = ["category_figure", "data_as_of", "funnel_figure", "kpi_row", "progress_figure", "ranking_table", "scale_fonts"]
