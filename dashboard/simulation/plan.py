@@ -167,17 +167,11 @@ def plan_province(
     lon = anchor_lon[village] + rng.normal(0, 0.0015, n)
     lat = anchor_lat[village] + rng.normal(0, 0.0015, n)
     if len(fab_rows):
-        # A fabricator "visits" from one spot: their home, in another desa of the area.
+        # A fabricator "visits" from one spot: their home, in one desa of their own area.
         home_village = facilitators["village_start"].to_numpy() + np.floor(
             rng.random(len(facilitators))
             * (facilitators["village_end"] - facilitators["village_start"]).to_numpy()
         ).astype(int)
-        home_village = np.where(
-            facilitators["village_end"] - facilitators["village_start"] > 1,
-            home_village,
-            # a facilitator of a single desa: fake from the next desa in code order
-            np.minimum(home_village + 1, len(anchor_lon) - 1),
-        )
         lon[fab_rows] = anchor_lon[home_village[fac[fab_rows]]] + rng.normal(0, 0.0002, len(fab_rows))
         lat[fab_rows] = anchor_lat[home_village[fac[fab_rows]]] + rng.normal(0, 0.0002, len(fab_rows))
 
