@@ -88,7 +88,8 @@ def inject_defects(
     metered = talked & (visits["lighting_source"] == LIGHTING_WITH_PLN_METER)
 
     rows = _pick(rng, talked, rates.short_interview)
-    visits["duration_seconds"][rows] = np.rint(rng.uniform(90, 270, len(rows)))
+    # 1-3 minutes: below the minimum of every target type (a family 5, an individual 3).
+    visits["duration_seconds"][rows] = np.rint(rng.uniform(60, 170, len(rows)))
     record(rows, DefectKind.SHORT_INTERVIEW)
 
     rows = _pick(rng, eligible, rates.gps_missing)

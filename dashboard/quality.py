@@ -1,0 +1,191 @@
+"""Quality rules: one definition each (id, labels, explanation, severity, parameters) and a
+vectorised check over submitted visits.
+
+This is the first part of the quality work (issue 5): the rules and their evaluation. They
+take a frame of visit rows (the columns of ``visit``) and return, per rule, which visits
+break it. Storing the flags incrementally, the fabrication-risk score and the quality page
+build on this module.
+
+Parameters come from :class:`QualityParameters` (defaults below); a rule that needs the
+kabupaten/kota polygons (GPS outside the area) takes them as an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.vocabulary import (
+    ASSET_COLUMNS,
+    FAMILY_VARIABLES,
+    INTERVIEWED_OUTCOMES,
+    LIGHTING_WITHOUT_ELECTRICITY,
+    LIVESTOCK_COLUMNS,
+    PROVINCE_UTC_OFFSET_HOURS,
+    Language,
+    TargetCategory,
+)
+
+Severity = Literal["high", "medium", "low"]
+#: Metres per degree of latitude (the coast tolerance is given in metres).
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class QualityParameters:
+    """Thresholds of the rules (kept in one place so that settings can override them)."""
+
+    #: An interview of a family (or of an individual, for an inactive NIK) shorter than
+    #: this is implausible: the 39 questions and the photos take longer.
+    min_interview_seconds_family: int = 300
+    min_interview_seconds_individual: int = 180
+    #: Points this close outside the kabupaten/kota polygon are accepted (coasts, and the
+    #: generalised boundaries: median vertex spacing ~1.7 km).
+    gps_tolerance_m: float = 2_000.0
+    #: Local hours in which visits are plausible: [first, last).
+    first_plausible_hour: int = 6
+    last_plausible_hour: int = 22
+    #: More visits started by one facilitator on one local day than a person can make.
+    max_visits_per_day: int = 25
+
+
+@dataclass(frozen=True)
+class QualityRule:
+    id: str
+    label_id: str
+    label_en: str
+    explanation_id: str
+    explanation_en: str
+    severity: Severity
+
+    def label(self, lang: Language = "id") -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+    def explanation(self, lang: Language = "id") -> str:
+        return self.explanation_id if lang == "id" else self.explanation_en
+
+
+RULES: tuple[QualityRule, ...] = (
+    QualityRule("short_interview", "Wawancara terlalu singkat", "Interview too short",
+                "Durasi wawancara di bawah batas minimum jenis sasarannya.",
+                "The interview took less than the minimum for its target type.", "high"),
+    QualityRule("gps_missing", "GPS kosong", "GPS missing",
+                "Kunjungan tanpa titik GPS.", "The visit has no GPS point.", "medium"),
+    QualityRule("gps_outside_regency", "GPS di luar kab/kota", "GPS outside the regency",
+                "Titik GPS berada di luar kabupaten/kota pendamping (dengan toleransi pantai).",
+                "The GPS point lies outside the facilitator's regency/city (with a tolerance for coasts).", "high"),
+    QualityRule("gps_duplicate", "Titik GPS sama", "Same GPS point",
+                "Beberapa keluarga tercatat pada titik GPS yang persis sama.",
+                "Several families were recorded at exactly the same GPS point.", "medium"),
+    QualityRule("pln_reused", "ID PLN dipakai ulang", "PLN id reused",
+                "ID pelanggan PLN yang sama tercatat pada beberapa keluarga.",
+                "The same PLN customer id was recorded for several families.", "medium"),
+    QualityRule("pln_malformed", "ID PLN tidak valid", "PLN id malformed",
+                "ID pelanggan PLN bukan 12 digit atau berisi nol semua.",
+                "The PLN customer id is not 12 digits, or is all zeros.", "low"),
+    QualityRule("photo_missing", "Foto tidak lengkap", "Photo missing",
+                "Foto rumah tampak depan, dalam rumah, atau KK tidak ada.",
+                "The photo of the house front, the inside or the family card is missing.", "medium"),
+    QualityRule("missing_variables", "Variabel wajib kosong", "Mandatory variables missing",
+                "Keluarga diwawancarai tetapi ada variabel keluarga yang kosong.",
+                "The family was interviewed but a family variable is empty.", "medium"),
+    QualityRule("inconsistent_answers", "Jawaban tidak konsisten", "Inconsistent answers",
+                "Kepala keluarga di bawah 15 tahun, ART 0, ternak tanpa aset apa pun, atau tanpa listrik tetapi ada ID PLN.",
+                "Head of family under 15, household of 0, livestock without any asset, or no electricity with a PLN id.", "high"),
+    QualityRule("implausible_hour", "Jam kunjungan tidak wajar", "Implausible visit hour",
+                "Kunjungan dimulai di luar jam wajar (waktu setempat).",
+                "The visit started outside plausible hours (local time).", "low"),
+    QualityRule("too_many_per_day", "Terlalu banyak kunjungan sehari", "Too many visits in a day",
+                "Pendamping memulai lebih banyak kunjungan dalam sehari daripada yang mungkin dilakukan.",
+                "The facilitator started more visits in one day than a person can make.", "high"),
+)
+RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
+_INTERVIEWED = tuple(o.value for o in INTERVIEWED_OUTCOMES)
+_PLN_FORMAT = r"[1-9]\d{11}"
+
+
+def _local_start(visits: pd.DataFrame) -> pd.Series:
+    offsets = visits["province_code"].map(PROVINCE_UTC_OFFSET_HOURS).fillna(7)
+    return pd.to_datetime(visits["started_at"]) + pd.to_timedelta(offsets, unit="h")
+
+
+def _shared(values: pd.Series) -> pd.Series:
+    """Rows whose (non-missing) value appears on more than one row."""
+    return values.notna() & values.duplicated(keep=False)
+
+
+def evaluate(
+    visits: pd.DataFrame,
+    parameters: QualityParameters = QualityParameters(),
+    regency_polygons: dict | None = None,
+) -> pd.DataFrame:
+    """A boolean frame (one column per rule, one row per visit, same index) of the rules
+    each submitted visit breaks. ``regency_polygons`` maps kabupaten/kota code to a shapely
+    geometry; without it ``gps_outside_regency`` is False everywhere."""
+    v = visits
+    submitted = v["submitted_at"].notna()
+    interviewed = submitted & v["outcome"].isin(_INTERVIEWED)
+    flags = pd.DataFrame(index=v.index)
+
+    minimum = np.where(
+        v["category"] == TargetCategory.INACTIVE_NIK.value,
+        parameters.min_interview_seconds_individual,
+        parameters.min_interview_seconds_family,
+    )
+    flags["short_interview"] = interviewed & (v["duration_seconds"] < minimum)
+
+    lat = pd.to_numeric(v["gps_lat"], errors="coerce")
+    lon = pd.to_numeric(v["gps_lon"], errors="coerce")
+    has_gps = lat.notna() & lon.notna()
+    flags["gps_missing"] = submitted & ~has_gps
+
+    outside = pd.Series(False, index=v.index)
+    if regency_polygons is not None:
+        tolerance = parameters.gps_tolerance_m / METRES_PER_DEGREE
+        for code, rows in v[submitted & has_gps].groupby("regency_code").groups.items():
+            geometry = regency_polygons.get(code)
+            if geometry is None:
+                continue
+            area = shapely.buffer(geometry, tolerance) if tolerance > 0 else geometry
+            shapely.prepare(area)
+            inside = shapely.contains_xy(area, lon.loc[rows].to_numpy(), lat.loc[rows].to_numpy())
+            outside.loc[rows] = ~inside
+    flags["gps_outside_regency"] = outside
+
+    point = lat.round(6).astype(str) + "," + lon.round(6).astype(str)
+    flags["gps_duplicate"] = submitted & has_gps & _shared(point.where(has_gps & submitted))
+
+    pln = v["pln_meter_id"].where(interviewed)
+    well_formed = pln.fillna("").str.fullmatch(_PLN_FORMAT)
+    flags["pln_reused"] = _shared(pln.where(well_formed))
+    flags["pln_malformed"] = pln.notna() & ~well_formed
+
+    photos = v[["photo_house_front", "photo_house_inside", "photo_family_card"]].fillna(False).astype(bool)
+    flags["photo_missing"] = interviewed & ~photos.all(axis=1)
+
+    mandatory = [c for c in FAMILY_VARIABLES if c not in ("pln_meter_id", "electricity_va")]
+    flags["missing_variables"] = interviewed & v[mandatory].isna().any(axis=1)
+
+    assets = v[list(ASSET_COLUMNS)].fillna(0).astype(bool).any(axis=1)
+    livestock = v[list(LIVESTOCK_COLUMNS)].fillna(0).sum(axis=1) > 0
+    no_power_with_meter = (v["lighting_source"] == LIGHTING_WITHOUT_ELECTRICITY) & v["pln_meter_id"].notna()
+    flags["inconsistent_answers"] = interviewed & (
+        (v["head_age"] < 15) | (v["household_size"] == 0) | (livestock & ~assets) | no_power_with_meter
+    )
+
+    local = _local_start(v)
+    hour = local.dt.hour
+    flags["implausible_hour"] = submitted & ((hour < parameters.first_plausible_hour) | (hour >= parameters.last_plausible_hour))
+
+    day = local.dt.floor("D")
+    per_day = v.assign(_day=day).groupby(["facilitator_id", "_day"])["target_id"].transform("size")
+    flags["too_many_per_day"] = submitted & (per_day > parameters.max_visits_per_day)
+    flags = flags.fillna(False).astype(bool)
+    return flags[list(RULE_IDS)]
+
+
+__all__ = ["RULES", "RULE_IDS", "QualityParameters", "QualityRule", "evaluate"]
