@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
@@ -11,8 +9,8 @@ from dashboard.database import get_engine
 from dashboard.facilitators import facilitator_profile
 from dashboard.i18n import t
 from dashboard.queries import round_dates
-from dashboard.rollups import day_of
 from dashboard.settings import Settings
+from callbacks.refresh import version_day
 from layouts import facilitator
 
 
@@ -30,7 +28,7 @@ def register(app: Dash, settings: Settings) -> None:
             return dbc.Alert(t("status.no_round", lang), color="warning"), no_update
         engine = get_engine(settings.database_url)
         dates = round_dates(engine, version["round_id"])
-        day = day_of(dt.datetime.fromisoformat(version["data_until"]))
+        day = version_day(version)
         profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline)
         if profile is None:
             return no_update, no_update

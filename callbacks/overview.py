@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -15,9 +14,9 @@ from dashboard.i18n import t
 from dashboard.metrics import get_metric
 from dashboard.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.queries import Level, Scope, region_names, round_dates
-from dashboard.rollups import day_of
 from dashboard.settings import Settings
 from geodata import boundaries_available, province_bounds
+from callbacks.refresh import version_day
 from layouts import components, maps
 from layouts.frame import page_href
 
@@ -45,10 +44,6 @@ def map_regions(table, metric_id: str, lang: str):
     return regions.reset_index(drop=True)
 
 
-def _day(version: dict) -> dt.date:
-    return day_of(dt.datetime.fromisoformat(version["data_until"]))
-
-
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
 
@@ -65,7 +60,7 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = region_table(engine(), version["round_id"], scope, _day(version))
+        table = region_table(engine(), version["round_id"], scope, version_day(version))
         regions = map_regions(table, metric_id, lang)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
@@ -104,7 +99,7 @@ def register(app: Dash, settings: Settings) -> None:
     def update_kpis(version, scope_code, lang):
         if not version:
             return None, dbc.Alert(t("status.no_round", lang), color="warning")
-        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), _day(version)), lang), None
+        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), version_day(version)), lang), None
 
     @app.callback(
         Output("overview-progress", "figure"),
@@ -118,7 +113,7 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update
         scope = Scope.of(scope_code)
         dates = round_dates(engine(), version["round_id"])
-        day = _day(version)
+        day = version_day(version)
         series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
         if scope.level == Level.NATIONAL:
             region = t("region.national", lang)
@@ -140,7 +135,7 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = region_table(engine(), version["round_id"], scope, _day(version))
+        table = region_table(engine(), version["round_id"], scope, version_day(version))
         table["name"] = table["name"].map(region_display_name)
         label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
         page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
@@ -174,7 +169,7 @@ def register(app: Dash, settings: Settings) -> None:
     def update_split_and_funnel(version, scale, scope_code, lang):
         if not version:
             return no_update, no_update
-        scope, day = Scope.of(scope_code), _day(version)
+        scope, day = Scope.of(scope_code), version_day(version)
         split = category_split(engine(), version["round_id"], scope, day)
         steps = funnel(engine(), version["round_id"], scope, day)
         return (

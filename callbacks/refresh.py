@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from dashboard.database import get_engine
 from dashboard.queries import data_state, latest_round
+from dashboard.rollups import day_of
 from dashboard.settings import Settings
 from layouts.components import data_as_of
 
@@ -33,6 +34,11 @@ def current_version(settings: Settings, pinned_round: int | None = None) -> dict
         "data_until": state.data_until.isoformat(),
         "pinned": pinned_round,
     }
+
+
+def version_day(version: dict) -> dt.date:
+    """The newest day (WIB) of the data a version describes: what "as of" the pages show."""
+    return day_of(dt.datetime.fromisoformat(version["data_until"]))
 
 
 def round_in(search: str | None) -> int | None:

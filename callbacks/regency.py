@@ -3,7 +3,6 @@ facilitator grid's server-side pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -16,8 +15,8 @@ from dashboard.formatting import format_date, format_int, format_percent
 from dashboard.i18n import t
 from dashboard.overview import kpis, progress_series
 from dashboard.queries import Scope, round_dates
-from dashboard.rollups import day_of
 from dashboard.settings import Settings
+from callbacks.refresh import version_day
 from layouts import components
 from layouts.frame import page_href
 
@@ -53,7 +52,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     def context(version):
         dates = round_dates(engine(), version["round_id"])
-        return dates, day_of(dt.datetime.fromisoformat(version["data_until"]))
+        return dates, version_day(version)
 
     @app.callback(
         Output("regency-kpis", "children"),
