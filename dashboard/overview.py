@@ -86,10 +86,9 @@ def progress_series(engine: Engine, round_id: int, scope: Scope, day: dt.date, s
     days = [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
     frame = pd.DataFrame(index=pd.Index(days, name="day"))
     targets = int(series["targets"].iloc[0]) if len(series) else 0
-    cumulative = series["submitted_cumulative"].reindex(days).ffill().fillna(0)
-    frame["completion_pct"] = np.where(
-        [d <= day for d in days], cumulative / targets * 100 if targets else np.nan, np.nan
-    )
+    counts = pd.DataFrame({"submitted": series["submitted_cumulative"].reindex(days).ffill().fillna(0), "targets": targets})
+    completion = compute(counts, ["completion_pct"])["completion_pct"]  # the registry's definition
+    frame["completion_pct"] = completion.where([d <= day for d in days])
     frame["plan_pct"] = plan_share(np.arange(len(days)), start, deadline) * 100
     frame["targets"] = targets
     return frame

@@ -22,7 +22,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import models
-from dashboard.rollups import day_of
+from dashboard.rollups import OUTCOME_COLUMNS, day_of
 
 NATIONAL_CODE = "ID"
 
@@ -183,7 +183,7 @@ def base_counts(
     with engine.connect() as conn:
         keys, names = keyed(d, by_category)
         sums = [func.sum(getattr(d, c)).label(c) for c in ("submitted", "reviewed", "returned", "approved")]
-        outcome_sums = [func.sum(getattr(d, c)).label(c) for c in _OUTCOME_COLUMNS]
+        outcome_sums = [func.sum(getattr(d, c)).label(c) for c in OUTCOME_COLUMNS.values()]
         events = _read(
             conn,
             select(*keys, func.sum(d.started).label("visited"), *sums, *outcome_sums)
@@ -236,14 +236,6 @@ def base_counts(
     return counts.fillna(0).astype("int64")
 
 
-_OUTCOME_COLUMNS = (
-    "outcome_found_verified",
-    "outcome_moved",
-    "outcome_deceased",
-    "outcome_not_found",
-    "outcome_refused",
-    "outcome_nik_confirmed",
-)
 
 
 def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
