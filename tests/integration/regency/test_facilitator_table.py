@@ -149,3 +149,25 @@ def test_facilitator_profile_counts_equal_pandas(round_):
         assert profile.categories.sort_index().to_dict() == cats.sort_index().to_dict()
         assert profile.daily["started"].sum() == profile.figures["visited"]
     assert facilitator_profile(engine, 1, "PKH-0000-000", state.day, dates.start_date, dates.deadline) is None
+
+
+def test_kecamatan_breakdown_equals_pandas(round_):
+    engine, url, state, *_ = round_
+    from dashboard.facilitators import district_breakdown
+
+    raw = sa.create_engine(url)
+    frame = pd.read_sql(
+        "SELECT t.district_code, v.started_at, v.submitted_at FROM target t LEFT JOIN visit v ON v.target_id = t.id "
+        "WHERE t.regency_code = '32.01'",
+        raw,
+    )
+    raw.dispose()
+    day_of = lambda column: (pd.to_datetime(frame[column]) + WIB).dt.date  # noqa: E731
+    frame["visited"] = frame["started_at"].notna() & (day_of("started_at") <= state.day)
+    frame["submitted"] = frame["submitted_at"].notna() & (day_of("submitted_at") <= state.day)
+    expected = frame.groupby("district_code").agg(targets=("district_code", "size"), visited=("visited", "sum"), submitted=("submitted", "sum"))
+    expected["completion_pct"] = expected["submitted"] / expected["targets"] * 100
+    actual = district_breakdown(engine, 1, "32.01", state.day).sort_index()
+    assert actual["name"].notna().all() and len(actual) == len(expected)
+    for column in ("targets", "visited", "submitted", "completion_pct"):
+        pd.testing.assert_series_equal(actual[column].astype(float), expected[column].astype(float).sort_index(), check_names=False, obj=column)
