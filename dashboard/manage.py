@@ -2,9 +2,9 @@
 
 ``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
 that and, on a database without any round, simulates the demo round (``make run`` calls
-it); ``rollups`` rebuilds the rollup tables of every round from the raw rows (after a
-migration, a correction of old data, or nightly); ``status`` prints what ``/readyz``
-would answer.
+it); ``rollups`` rebuilds the rollup tables, the quality flags and the risk scores of every
+round from the raw rows (after a migration, a correction of old data, or nightly);
+``status`` prints what ``/readyz`` would answer.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from dashboard import models
 from dashboard.database import describe_url, init_database
+from dashboard.quality_store import refresh_with_settings
 from dashboard.rollups import rebuild_rollups
 from dashboard.settings import Settings, get_settings
 from dashboard.simulation.config import round_config
@@ -32,9 +33,12 @@ def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
     with engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(models.Round)).scalar_one():
             missing = conn.execute(
-                select(models.Round.id).where(~models.Round.id.in_(select(models.RollupState.round_id)))
+                select(models.Round.id).where(
+                    ~models.Round.id.in_(select(models.RollupState.round_id))
+                    | ~models.Round.id.in_(select(models.QualityState.round_id))
+                )
             ).first()
-            if missing:  # a database from before the rollups (migration 0002)
+            if missing:  # a database from before the rollups (0002) or the quality flags (0004)
                 rebuild_all_rollups(settings)
             return False
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
@@ -50,14 +54,20 @@ def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
 
 
 def rebuild_all_rollups(settings: Settings) -> None:
-    """Rebuild the rollups of every round, up to its simulated clock (or now)."""
+    """Rebuild the rollups, quality flags and risk scores of every round, up to its
+    simulated clock (or now)."""
     engine = init_database(settings.database_url)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     with engine.connect() as conn:
         rounds = conn.execute(select(models.Round.id, models.Round.simulated_until)).all()
     for round_id, simulated_until in rounds:
         rebuild_rollups(engine, round_id, simulated_until or now)
-        print(f"rebuilt the rollups of round {round_id}")
+        print(f"rebuilt the rollups of round {round_id}", flush=True)
+        result = refresh_with_settings(engine, round_id, simulated_until or now, settings, rebuild=True)
+        print(
+            f"checked {result.visits_checked:,} visits of round {round_id}: {result.flags_written:,} quality flags, "
+            f"{result.facilitators_scored:,} facilitators scored for fabrication risk"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -286,6 +286,9 @@ class Visit(Base):
         Index("ix_visit_first_returned_at", "first_returned_at"),
         Index("ix_visit_approved_at", "approved_at"),
         Index("ix_visit_updated_at", "updated_at"),
+        # The quality rules that compare visits look up the others with the same value.
+        Index("ix_visit_round_pln_meter_id", "round_id", "pln_meter_id"),
+        Index("ix_visit_round_gps_lat", "round_id", "gps_lat"),
     )
 
 
@@ -409,3 +412,87 @@ class RollupState(Base):
     refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: Increases with every refresh: pages skip work when it did not change.
     version: Mapped[int] = mapped_column(Integer)
+
+
+# --- Quality (maintained by ``dashboard.quality_store`` as visits arrive) -----------------
+
+
+class QualityFlag(Base):
+    """A quality rule (``dashboard.quality``) a submitted visit breaks: one row per visit
+    and rule. ``day`` is the WIB day of the visit's first submission (figures "as of" a day
+    count the flags of visits submitted by then). Rules that compare visits (same point,
+    same meter id, too many in a day) store the ``group_key`` that joins the visits they
+    compare, so that a new visit re-checks only its groups; ``value`` is the figure behind
+    the flag (the duration, the local hour, the size of the group)."""
+
+    __tablename__ = "quality_flag"
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(24), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    facilitator_id: Mapped[str] = mapped_column(String(16))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    category: Mapped[str] = mapped_column(String(20))
+    day: Mapped[dt.date] = mapped_column(Date)
+    group_key: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_quality_flag_round_day", "round_id", "day"),
+        Index("ix_quality_flag_round_regency", "round_id", "regency_code"),
+        Index("ix_quality_flag_facilitator", "facilitator_id"),
+        Index("ix_quality_flag_round_rule_key", "round_id", "rule", "group_key"),
+    )
+
+
+class FacilitatorRisk(Base):
+    """A facilitator's fabrication-risk signals and score (``dashboard.risk``), from all
+    their submitted visits so far; ``score`` is NULL below the minimum of interviews."""
+
+    __tablename__ = "facilitator_risk"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    interviews: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    short_share: Mapped[float | None] = mapped_column(Float)
+    short_share_peer: Mapped[float | None] = mapped_column(Float)
+    short_share_strength: Mapped[float | None] = mapped_column(Float)
+    packed_share: Mapped[float | None] = mapped_column(Float)
+    packed_share_peer: Mapped[float | None] = mapped_column(Float)
+    packed_share_strength: Mapped[float | None] = mapped_column(Float)
+    gps_spread_m: Mapped[float | None] = mapped_column(Float)
+    gps_spread_m_peer: Mapped[float | None] = mapped_column(Float)
+    gps_spread_m_strength: Mapped[float | None] = mapped_column(Float)
+    uniformity: Mapped[float | None] = mapped_column(Float)
+    uniformity_peer: Mapped[float | None] = mapped_column(Float)
+    uniformity_strength: Mapped[float | None] = mapped_column(Float)
+    round_share: Mapped[float | None] = mapped_column(Float)
+    round_share_peer: Mapped[float | None] = mapped_column(Float)
+    round_share_strength: Mapped[float | None] = mapped_column(Float)
+    peer_distance: Mapped[float | None] = mapped_column(Float)
+    peer_distance_peer: Mapped[float | None] = mapped_column(Float)
+    peer_distance_strength: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_facilitator_risk_round_regency", "round_id", "regency_code"),
+        Index("ix_facilitator_risk_round_province", "round_id", "province_code"),
+    )
+
+
+class QualityState(Base):
+    """How far the stored flags and risk scores of a round are."""
+
+    __tablename__ = "quality_state"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    #: Visits written (``visit.updated_at``) up to this moment have been checked.
+    data_until: Mapped[dt.datetime] = mapped_column(DateTime)
+    refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: The risk scores include the visits written up to this moment ...
+    risk_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: ... and were computed then (wall clock).
+    risk_scored_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -1,13 +1,17 @@
 """Quality rules: one definition each (id, labels, explanation, severity, parameters) and a
 vectorised check over submitted visits.
 
-This is the first part of the quality work (issue 5): the rules and their evaluation. They
-take a frame of visit rows (the columns of ``visit``) and return, per rule, which visits
-break it. Storing the flags incrementally, the fabrication-risk score and the quality page
-build on this module.
+Rules take a frame of visit rows (the columns of ``visit``) and say, per rule, which visits
+break it. Most rules look at one visit alone (:func:`visit_flags`). Three look across
+visits, and each such flag belongs to a *group* named by a key, so that the stored flags
+can be brought up to date by re-checking only the groups a new visit joins
+(``dashboard.quality_store``): ``gps_duplicate`` (key: the point), ``pln_reused`` (key: the
+meter id) and ``too_many_per_day`` (key: facilitator and local day). :func:`evaluate`
+applies them all to one frame (tests, benchmarks).
 
-Parameters come from :class:`QualityParameters` (defaults below); a rule that needs the
-kabupaten/kota polygons (GPS outside the area) takes them as an argument.
+Parameters come from :class:`QualityParameters`, whose values are settings
+(``QUALITY_*``, see ``dashboard.settings``); the GPS-outside rule takes the kabupaten/kota
+polygons as an argument.
 """
 
 from __future__ import annotations
@@ -51,6 +55,18 @@ class QualityParameters:
     last_plausible_hour: int = 22
     #: More visits started by one facilitator on one local day than a person can make.
     max_visits_per_day: int = 25
+
+    @classmethod
+    def from_settings(cls, settings) -> QualityParameters:
+        """The thresholds configured in ``settings`` (a ``dashboard.settings.Settings``)."""
+        return cls(
+            min_interview_seconds_family=settings.quality_min_interview_seconds_family,
+            min_interview_seconds_individual=settings.quality_min_interview_seconds_individual,
+            gps_tolerance_m=settings.quality_gps_tolerance_m,
+            first_plausible_hour=settings.quality_first_plausible_hour,
+            last_plausible_hour=settings.quality_last_plausible_hour,
+            max_visits_per_day=settings.quality_max_visits_per_day,
+        )
 
 
 @dataclass(frozen=True)
@@ -108,24 +124,37 @@ _INTERVIEWED = tuple(o.value for o in INTERVIEWED_OUTCOMES)
 _PLN_FORMAT = r"[1-9]\d{11}"
 
 
-def _local_start(visits: pd.DataFrame) -> pd.Series:
+#: Rules that compare visits with each other; their flags carry a group key.
+GROUP_RULES: tuple[str, ...] = ("gps_duplicate", "pln_reused", "too_many_per_day")
+VISIT_RULES: tuple[str, ...] = tuple(r for r in RULE_IDS if r not in GROUP_RULES)
+RULES_BY_ID: dict[str, QualityRule] = {r.id: r for r in RULES}
+#: The columns of ``visit`` the rules read.
+VISIT_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "target_id", "facilitator_id", "province_code", "regency_code", "category", "outcome",
+            "started_at", "submitted_at", "duration_seconds", "gps_lat", "gps_lon", "pln_meter_id",
+            "photo_house_front", "photo_house_inside", "photo_family_card", "lighting_source",
+            "head_age", "household_size", *FAMILY_VARIABLES, *ASSET_COLUMNS, *LIVESTOCK_COLUMNS,
+        )
+    )
+)
+
+
+def local_start(visits: pd.DataFrame) -> pd.Series:
+    """Start of each visit in the local time of its province (naive)."""
     offsets = visits["province_code"].map(PROVINCE_UTC_OFFSET_HOURS).fillna(7)
     return pd.to_datetime(visits["started_at"]) + pd.to_timedelta(offsets, unit="h")
 
 
-def _shared(values: pd.Series) -> pd.Series:
-    """Rows whose (non-missing) value appears on more than one row."""
-    return values.notna() & values.duplicated(keep=False)
-
-
-def evaluate(
+def visit_flags(
     visits: pd.DataFrame,
     parameters: QualityParameters = QualityParameters(),
     regency_polygons: dict | None = None,
 ) -> pd.DataFrame:
-    """A boolean frame (one column per rule, one row per visit, same index) of the rules
-    each submitted visit breaks. ``regency_polygons`` maps kabupaten/kota code to a shapely
-    geometry; without it ``gps_outside_regency`` is False everywhere."""
+    """A boolean frame (one column per rule of ``VISIT_RULES``, same index as ``visits``)
+    of the rules each submitted visit breaks on its own. ``regency_polygons`` maps
+    kabupaten/kota code to a shapely geometry; without it ``gps_outside_regency`` is False."""
     v = visits
     submitted = v["submitted_at"].notna()
     interviewed = submitted & v["outcome"].isin(_INTERVIEWED)
@@ -156,13 +185,8 @@ def evaluate(
             outside.loc[rows] = ~inside
     flags["gps_outside_regency"] = outside
 
-    point = lat.round(6).astype(str) + "," + lon.round(6).astype(str)
-    flags["gps_duplicate"] = submitted & has_gps & _shared(point.where(has_gps & submitted))
-
     pln = v["pln_meter_id"].where(interviewed)
-    well_formed = pln.fillna("").str.fullmatch(_PLN_FORMAT)
-    flags["pln_reused"] = _shared(pln.where(well_formed))
-    flags["pln_malformed"] = pln.notna() & ~well_formed
+    flags["pln_malformed"] = pln.notna() & ~pln.fillna("").str.fullmatch(_PLN_FORMAT)
 
     photos = v[["photo_house_front", "photo_house_inside", "photo_family_card"]].fillna(False).astype(bool)
     flags["photo_missing"] = interviewed & ~photos.all(axis=1)
@@ -177,15 +201,58 @@ def evaluate(
         (v["head_age"] < 15) | (v["household_size"] == 0) | (livestock & ~assets) | no_power_with_meter
     )
 
-    local = _local_start(v)
-    hour = local.dt.hour
+    hour = local_start(v).dt.hour
     flags["implausible_hour"] = submitted & ((hour < parameters.first_plausible_hour) | (hour >= parameters.last_plausible_hour))
+    return flags.fillna(False).astype(bool)[list(VISIT_RULES)]
 
-    day = local.dt.floor("D")
-    per_day = v.assign(_day=day).groupby(["facilitator_id", "_day"])["target_id"].transform("size")
-    flags["too_many_per_day"] = submitted & (per_day > parameters.max_visits_per_day)
-    flags = flags.fillna(False).astype(bool)
+
+def group_keys(visits: pd.DataFrame) -> pd.DataFrame:
+    """Per visit, the key of its group under each rule of ``GROUP_RULES`` (missing where
+    the visit cannot take part: not submitted, no GPS point, no well-formed meter id)."""
+    v = visits
+    submitted = v["submitted_at"].notna()
+    interviewed = submitted & v["outcome"].isin(_INTERVIEWED)
+    lat = pd.to_numeric(v["gps_lat"], errors="coerce")
+    lon = pd.to_numeric(v["gps_lon"], errors="coerce")
+    has_gps = submitted & lat.notna() & lon.notna()
+    keys = pd.DataFrame(index=v.index)
+    # Exactly the same point (a copied record), not merely close neighbours.
+    keys["gps_duplicate"] = (lat.map(repr) + "," + lon.map(repr)).where(has_gps)
+    pln = v["pln_meter_id"].where(interviewed)
+    keys["pln_reused"] = pln.where(pln.fillna("").str.fullmatch(_PLN_FORMAT))
+    day = local_start(v).dt.strftime("%Y-%m-%d")
+    keys["too_many_per_day"] = (v["facilitator_id"].astype(str) + "|" + day).where(submitted)
+    return keys.astype(object).where(keys.notna(), None)
+
+
+def group_sizes(keys: pd.DataFrame, parameters: QualityParameters = QualityParameters()) -> pd.DataFrame:
+    """Per visit and group rule (the columns of ``keys``), the size of its group when the group breaks the rule
+    (else 0): families sharing a point or a meter id (2+), or visits the facilitator
+    started that local day (more than ``max_visits_per_day``)."""
+    sizes = pd.DataFrame(index=keys.index)
+    for rule in keys.columns:
+        key = keys[rule]
+        size = key.map(key.value_counts()).fillna(0).astype("int64")
+        limit = parameters.max_visits_per_day if rule == "too_many_per_day" else 1
+        sizes[rule] = size.where(size > limit, 0)
+    return sizes
+
+
+def evaluate(
+    visits: pd.DataFrame,
+    parameters: QualityParameters = QualityParameters(),
+    regency_polygons: dict | None = None,
+) -> pd.DataFrame:
+    """A boolean frame (one column per rule, one row per visit, same index) of the rules
+    each submitted visit breaks, the visits of the frame being compared with each other."""
+    flags = visit_flags(visits, parameters, regency_polygons)
+    sizes = group_sizes(group_keys(visits), parameters)
+    for rule in GROUP_RULES:
+        flags[rule] = sizes[rule] > 0
     return flags[list(RULE_IDS)]
 
 
-__all__ = ["RULES", "RULE_IDS", "QualityParameters", "QualityRule", "evaluate"]
+__all__ = [
+    "GROUP_RULES", "RULES", "VISIT_COLUMNS", "RULES_BY_ID", "RULE_IDS", "VISIT_RULES", "QualityParameters", "QualityRule",
+    "evaluate", "group_keys", "group_sizes", "local_start", "visit_flags",
+]

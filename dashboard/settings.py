@@ -57,6 +57,30 @@ class Settings(BaseSettings):
     )
     demo_seed: int = Field(default=2025, description="Seed of the demo round.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+    quality_min_interview_seconds_family: int = Field(
+        default=300, ge=0, description="Quality rule: an interview of a family shorter than this is too short."
+    )
+    quality_min_interview_seconds_individual: int = Field(
+        default=180, ge=0, description="Quality rule: the same for an individual (inactive NIK)."
+    )
+    quality_gps_tolerance_m: float = Field(
+        default=2000.0, ge=0, description="Quality rule: metres outside the kabupaten/kota accepted (coasts, generalised boundaries)."
+    )
+    quality_first_plausible_hour: int = Field(
+        default=6, ge=0, le=23, description="Quality rule: visits starting before this local hour are implausible."
+    )
+    quality_last_plausible_hour: int = Field(
+        default=22, ge=1, le=24, description="Quality rule: visits starting at or after this local hour are implausible."
+    )
+    quality_max_visits_per_day: int = Field(
+        default=25, ge=1, description="Quality rule: more visits started by one facilitator in a local day is implausible."
+    )
+    risk_threshold: float = Field(
+        default=50.0, ge=0, le=100, description="Fabrication risk score (0-100) from which a facilitator is shown as high risk."
+    )
+    risk_min_interviews: int = Field(
+        default=8, ge=2, description="Interviews a facilitator needs before a fabrication risk score is given."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -16,7 +16,11 @@ from tqdm import tqdm
 
 from dashboard import models
 from dashboard.database import init_database, read_reference_tables
+from dashboard.quality import QualityParameters
+from dashboard.quality_store import refresh_quality, regency_polygons
+from dashboard.risk import RiskParameters
 from dashboard.rollups import rebuild_rollups, refresh_rollups
+from dashboard.settings import get_settings
 from dashboard.simulation import snapshot
 from dashboard.simulation import timeline as tl
 from dashboard.simulation.config import SimulationConfig
@@ -147,6 +151,9 @@ def delete_round(engine: Engine, round_id: int) -> None:
             models.RollupRegencyActivity,
             models.RollupRegencyTargets,
             models.RollupState,
+            models.QualityFlag,
+            models.FacilitatorRisk,
+            models.QualityState,
         ):
             conn.execute(delete(rollup).where(rollup.round_id == round_id))
         conn.execute(delete(models.Round).where(models.Round.id == round_id))
@@ -197,8 +204,23 @@ def simulate(
         bar.update(len(plan))
     bar.close()
     rebuild_rollups(engine, config.round_id, config.as_of)
+    _refresh_quality(engine, config.round_id, config.as_of, geodata_dir, rebuild=True)
     _analyze(engine)
     return SimulationSummary(config.families, *totals, len(sim.workforce.facilitators), time.perf_counter() - began)
+
+
+def _refresh_quality(engine: Engine, round_id: int, data_until: dt.datetime, geodata_dir: Path, **options) -> None:
+    """The stored quality flags and risk scores, with the thresholds of the settings."""
+    settings = get_settings()
+    refresh_quality(
+        engine,
+        round_id,
+        data_until,
+        QualityParameters.from_settings(settings),
+        RiskParameters.from_settings(settings),
+        regency_polygons(Path(geodata_dir)),
+        **options,
+    )
 
 
 def _analyze(engine: Engine) -> None:
@@ -252,6 +274,7 @@ def run_live(
                 for plan in plans:
                     counts = [a + b for a, b in zip(counts, _write_window(conn, plan, round_id, since, until, False))]
                 conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
+            _refresh_quality(engine, round_id, now, geodata_dir)
             refresh_rollups(engine, round_id, now)
             written += counts[0]
             if progress:

@@ -24,6 +24,9 @@ TABLES = {
     "visit": "target_id",
     "visit_event": "target_id, occurred_at, status",
     "simulated_defect": "kind, target_id, facilitator_id",
+    # Derived as the data arrives: a live run must store what a single load computes.
+    "quality_flag": "target_id, rule",
+    "facilitator_risk": "facilitator_id",
 }
 
 
@@ -42,8 +45,9 @@ def fingerprint(url: str) -> dict[str, str]:
             if column.endswith("_at"):
                 frame[column] = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M:%S")
             elif isinstance(Base.metadata.tables[table].c[column].type, (sa.Boolean, sa.Integer, sa.Float)):
-                # SQLite answers 0/1 and ints, PostgreSQL True/False and floats where NULLs are
-                frame[column] = values.astype(float)
+                # SQLite answers 0/1 and ints, PostgreSQL True/False and floats where NULLs
+                # are; sums over rows read in another order may differ in the last bit.
+                frame[column] = values.astype(float).round(9)
         text = frame.astype(str).replace({"None": "nan", "<NA>": "nan", "NaT": "nan"}).to_csv(index=False)
         digests[table] = hashlib.sha256(text.encode()).hexdigest()
     engine.dispose()

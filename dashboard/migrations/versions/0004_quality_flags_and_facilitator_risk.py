@@ -1,0 +1,109 @@
+"""quality flags and facilitator risk
+
+The stored quality flags (one row per visit and rule broken), the facilitators' fabrication
+risk scores and how far both are; indexes on the visit values the cross-visit rules look
+up. A database upgraded from 0003 gets its flags computed by `python -m dashboard.manage
+rollups` (and `make run` does it for the demo database).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-24
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('quality_state',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('data_until', sa.DateTime(), nullable=False),
+    sa.Column('refreshed_at', sa.DateTime(), nullable=False),
+    sa.Column('risk_until', sa.DateTime(), nullable=True),
+    sa.Column('risk_scored_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_quality_state_round_id_round')),
+    sa.PrimaryKeyConstraint('round_id', name=op.f('pk_quality_state'))
+    )
+    op.create_table('facilitator_risk',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('facilitator_id', sa.String(length=16), nullable=False),
+    sa.Column('province_code', sa.String(length=2), nullable=False),
+    sa.Column('regency_code', sa.String(length=5), nullable=False),
+    sa.Column('interviews', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('short_share', sa.Float(), nullable=True),
+    sa.Column('short_share_peer', sa.Float(), nullable=True),
+    sa.Column('short_share_strength', sa.Float(), nullable=True),
+    sa.Column('packed_share', sa.Float(), nullable=True),
+    sa.Column('packed_share_peer', sa.Float(), nullable=True),
+    sa.Column('packed_share_strength', sa.Float(), nullable=True),
+    sa.Column('gps_spread_m', sa.Float(), nullable=True),
+    sa.Column('gps_spread_m_peer', sa.Float(), nullable=True),
+    sa.Column('gps_spread_m_strength', sa.Float(), nullable=True),
+    sa.Column('uniformity', sa.Float(), nullable=True),
+    sa.Column('uniformity_peer', sa.Float(), nullable=True),
+    sa.Column('uniformity_strength', sa.Float(), nullable=True),
+    sa.Column('round_share', sa.Float(), nullable=True),
+    sa.Column('round_share_peer', sa.Float(), nullable=True),
+    sa.Column('round_share_strength', sa.Float(), nullable=True),
+    sa.Column('peer_distance', sa.Float(), nullable=True),
+    sa.Column('peer_distance_peer', sa.Float(), nullable=True),
+    sa.Column('peer_distance_strength', sa.Float(), nullable=True),
+    sa.ForeignKeyConstraint(['facilitator_id'], ['facilitator.id'], name=op.f('fk_facilitator_risk_facilitator_id_facilitator')),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_facilitator_risk_round_id_round')),
+    sa.PrimaryKeyConstraint('round_id', 'facilitator_id', name=op.f('pk_facilitator_risk'))
+    )
+    with op.batch_alter_table('facilitator_risk', schema=None) as batch_op:
+        batch_op.create_index('ix_facilitator_risk_round_province', ['round_id', 'province_code'], unique=False)
+        batch_op.create_index('ix_facilitator_risk_round_regency', ['round_id', 'regency_code'], unique=False)
+
+    op.create_table('quality_flag',
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('rule', sa.String(length=24), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('facilitator_id', sa.String(length=16), nullable=False),
+    sa.Column('province_code', sa.String(length=2), nullable=False),
+    sa.Column('regency_code', sa.String(length=5), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('group_key', sa.String(length=64), nullable=True),
+    sa.Column('value', sa.Float(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_quality_flag_round_id_round')),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], name=op.f('fk_quality_flag_target_id_target')),
+    sa.PrimaryKeyConstraint('target_id', 'rule', name=op.f('pk_quality_flag'))
+    )
+    with op.batch_alter_table('quality_flag', schema=None) as batch_op:
+        batch_op.create_index('ix_quality_flag_facilitator', ['facilitator_id'], unique=False)
+        batch_op.create_index('ix_quality_flag_round_day', ['round_id', 'day'], unique=False)
+        batch_op.create_index('ix_quality_flag_round_regency', ['round_id', 'regency_code'], unique=False)
+        batch_op.create_index('ix_quality_flag_round_rule_key', ['round_id', 'rule', 'group_key'], unique=False)
+
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_round_gps_lat', ['round_id', 'gps_lat'], unique=False)
+        batch_op.create_index('ix_visit_round_pln_meter_id', ['round_id', 'pln_meter_id'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_visit_round_pln_meter_id')
+        batch_op.drop_index('ix_visit_round_gps_lat')
+
+    with op.batch_alter_table('quality_flag', schema=None) as batch_op:
+        batch_op.drop_index('ix_quality_flag_round_rule_key')
+        batch_op.drop_index('ix_quality_flag_round_regency')
+        batch_op.drop_index('ix_quality_flag_round_day')
+        batch_op.drop_index('ix_quality_flag_facilitator')
+
+    op.drop_table('quality_flag')
+    with op.batch_alter_table('facilitator_risk', schema=None) as batch_op:
+        batch_op.drop_index('ix_facilitator_risk_round_regency')
+        batch_op.drop_index('ix_facilitator_risk_round_province')
+
+    op.drop_table('facilitator_risk')
+    op.drop_table('quality_state')

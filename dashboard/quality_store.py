@@ -1,0 +1,305 @@
+"""Stored quality flags and fabrication-risk scores, kept up to date as visits arrive.
+
+Pages never evaluate rules: they count the rows of ``quality_flag`` and read
+``facilitator_risk``. The writer of the data (the simulator, an import job) calls
+:func:`refresh_quality` after each batch, next to ``dashboard.rollups.refresh_rollups``;
+``python -m dashboard.manage rollups`` rebuilds both from scratch.
+
+A refresh re-checks only what the new rows can change:
+- the visits written since the previous refresh (``visit.updated_at``) against the rules
+  that look at one visit;
+- for the rules that compare visits, the groups (same point, same meter id, same
+  facilitator and day) those visits belong to now *or* belonged to before they were
+  rewritten, with every other member of those groups read back through an index; an old
+  visit gains a flag when a new one copies its point;
+- the fabrication-risk scores of the provinces with new visits, when the data has moved
+  on by ``risk_interval`` since they were scored (a score over weeks of work does not
+  move in ten seconds, and scoring a large province takes a second or two), and always
+  on a rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard import models, risk
+from dashboard.bulk import write_columns
+from dashboard.quality import (
+    GROUP_RULES,
+    VISIT_COLUMNS,
+    QualityParameters,
+    group_keys,
+    group_sizes,
+    local_start,
+    visit_flags,
+)
+from dashboard.rollups import DAY_OFFSET_HOURS
+
+log = logging.getLogger(__name__)
+
+#: Values per ``IN (...)`` list (well below SQLite's and PostgreSQL's parameter limits).
+CHUNK = 500
+_GROUP_COLUMNS = (
+    "target_id", "facilitator_id", "province_code", "regency_code", "category", "outcome",
+    "started_at", "submitted_at", "gps_lat", "gps_lon", "pln_meter_id",
+)
+#: The figure stored with a flag (see ``models.QualityFlag.value``).
+_VALUE_OF = {
+    "short_interview": lambda v: v["duration_seconds"],
+    "implausible_hour": lambda v: local_start(v).dt.hour.astype(float),
+}
+
+
+@dataclass(frozen=True)
+class QualityRefresh:
+    """What a refresh did (logged, and printed by the command line)."""
+
+    visits_checked: int
+    flags_written: int
+    flags_removed: int
+    facilitators_scored: int
+
+
+@lru_cache(maxsize=4)
+def regency_polygons(geodata_dir: Path) -> dict | None:
+    """Kabupaten/kota code → polygon for the GPS-outside rule; None (rule off, logged)
+    when the boundary file is missing."""
+    from geodata import BoundariesUnavailable, load_regency_boundaries
+
+    try:
+        return load_regency_boundaries(Path(geodata_dir)).set_index("code").geometry.to_dict()
+    except BoundariesUnavailable as error:
+        log.warning("GPS-outside-regency rule off: %s", error)
+        return None
+
+
+def refresh_with_settings(engine: Engine, round_id: int, data_until: dt.datetime, settings, **options) -> QualityRefresh:
+    """:func:`refresh_quality` with the thresholds and boundaries of ``settings``."""
+    return refresh_quality(
+        engine,
+        round_id,
+        data_until,
+        QualityParameters.from_settings(settings),
+        risk.RiskParameters.from_settings(settings),
+        regency_polygons(Path(settings.geodata_dir)),
+        **options,
+    )
+
+
+def _chunks(values: Iterable) -> Iterator[list]:
+    values = list(values)
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+def _visit_columns(names: Iterable[str]) -> list:
+    return [getattr(models.Visit, name) for name in names]
+
+
+def _submission_day(visits: pd.DataFrame) -> np.ndarray:
+    moment = pd.to_datetime(visits["submitted_at"], format="mixed") + pd.Timedelta(hours=DAY_OFFSET_HOURS)
+    return np.array([d.isoformat() for d in moment.dt.date], dtype=object)
+
+
+def _flag_rows(visits: pd.DataFrame, rule: str, keys: pd.Series | None = None, values=None) -> dict[str, np.ndarray]:
+    n = len(visits)
+    return {
+        "target_id": visits["target_id"].to_numpy(dtype="int64"),
+        "rule": np.full(n, rule, dtype=object),
+        "round_id": visits["round_id"].to_numpy(dtype="int64"),
+        "facilitator_id": visits["facilitator_id"].to_numpy(dtype=object),
+        "province_code": visits["province_code"].to_numpy(dtype=object),
+        "regency_code": visits["regency_code"].to_numpy(dtype=object),
+        "category": visits["category"].to_numpy(dtype=object),
+        "day": _submission_day(visits),
+        "group_key": (keys.to_numpy(dtype=object) if keys is not None else np.full(n, None, dtype=object)),
+        "value": (np.asarray(values, dtype=float) if values is not None else np.full(n, np.nan)),
+    }
+
+
+def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    parts = [p for p in parts if len(p["target_id"])]
+    if not parts:
+        return {}
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+
+
+def _read_visits(conn: Connection, round_id: int, columns, *conditions) -> pd.DataFrame:
+    v = models.Visit
+    frame = pd.read_sql(select(*_visit_columns(columns)).where(v.round_id == round_id, *conditions), conn)
+    return frame.assign(round_id=round_id)
+
+
+def _group_members(conn: Connection, round_id: int, rule: str, keys: set[str]) -> pd.DataFrame:
+    """Every visit of the round that may belong to one of the groups ``keys`` of ``rule``."""
+    v = models.Visit
+    if rule == "pln_reused":
+        column, values = v.pln_meter_id, keys
+    elif rule == "gps_duplicate":
+        column, values = v.gps_lat, {float(k.split(",")[0]) for k in keys}
+    else:
+        column, values = v.facilitator_id, {k.split("|")[0] for k in keys}
+    frames = [_read_visits(conn, round_id, _GROUP_COLUMNS, column.in_(chunk)) for chunk in _chunks(values)]
+    if not frames:
+        return pd.DataFrame(columns=[*_GROUP_COLUMNS, "round_id"])
+    return pd.concat(frames, ignore_index=True).drop_duplicates("target_id")
+
+
+def _delete_flags(conn: Connection, round_id: int, *, target_ids=None, rule=None, keys=None) -> int:
+    f = models.QualityFlag
+    removed = 0
+    if target_ids is not None:
+        for chunk in _chunks(target_ids):
+            removed += conn.execute(delete(f).where(f.target_id.in_(chunk))).rowcount
+    else:
+        for chunk in _chunks(keys):
+            removed += conn.execute(
+                delete(f).where(f.round_id == round_id, f.rule == rule, f.group_key.in_(chunk))
+            ).rowcount
+    return removed
+
+
+def _old_group_keys(conn: Connection, target_ids) -> dict[str, set[str]]:
+    f = models.QualityFlag
+    old: dict[str, set[str]] = {rule: set() for rule in GROUP_RULES}
+    for chunk in _chunks(target_ids):
+        for rule, key in conn.execute(
+            select(f.rule, f.group_key).where(f.target_id.in_(chunk), f.rule.in_(GROUP_RULES))
+        ):
+            old[rule].add(key)
+    return old
+
+
+def _flags_of_visits(visits: pd.DataFrame, parameters: QualityParameters, polygons) -> dict[str, np.ndarray]:
+    submitted = visits[visits["submitted_at"].notna()]
+    flags = visit_flags(submitted, parameters, polygons)
+    parts = []
+    for rule in flags.columns:
+        hit = submitted[flags[rule].to_numpy()]
+        value = _VALUE_OF[rule](hit) if rule in _VALUE_OF else None
+        parts.append(_flag_rows(hit, rule, values=value))
+    return _concat(parts)
+
+
+def _flags_of_groups(members: pd.DataFrame, rule: str, keys: set[str] | None, parameters) -> dict[str, np.ndarray]:
+    """Flags of ``rule`` for the visits of ``members`` in a group that breaks it (only the
+    groups ``keys``, unless None: all)."""
+    member_keys = group_keys(members)[rule]
+    if keys is not None:
+        member_keys = member_keys.where(member_keys.isin(keys))
+    size = group_sizes(member_keys.to_frame(rule), parameters)[rule]
+    hit = size > 0
+    return _flag_rows(members[hit.to_numpy()], rule, member_keys[hit], size[hit])
+
+
+def _write_flags(conn: Connection, rows: dict[str, np.ndarray]) -> int:
+    return write_columns(conn, "quality_flag", rows) if rows else 0
+
+
+def _score_provinces(conn: Connection, round_id: int, provinces: list[str] | None, parameters: risk.RiskParameters) -> int:
+    """Recompute and store the risk scores of ``provinces`` (None: all)."""
+    v, r = models.Visit, models.FacilitatorRisk
+    condition = [v.province_code.in_(provinces)] if provinces is not None else []
+    visits = _read_visits(conn, round_id, risk.VISIT_COLUMNS, v.submitted_at.is_not(None), *condition)
+    if provinces is None:
+        conn.execute(delete(r).where(r.round_id == round_id))
+    else:
+        conn.execute(delete(r).where(r.round_id == round_id, r.province_code.in_(provinces)))
+    if visits.empty:
+        return 0
+    table = risk.score(visits, parameters)
+    columns = [c.key for c in r.__table__.columns if c.key not in ("round_id", "facilitator_id")]
+    rows = {"round_id": np.full(len(table), round_id), "facilitator_id": table.index.to_numpy(dtype=object)}
+    for column in columns:
+        values = table[column]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        rows[column] = values.to_numpy(dtype=float) if numeric else values.to_numpy(dtype=object)
+    return write_columns(conn, "facilitator_risk", rows)
+
+
+def _state(conn: Connection, round_id: int):
+    s = models.QualityState
+    return conn.execute(select(s.data_until, s.risk_until, s.risk_scored_at).where(s.round_id == round_id)).first()
+
+
+def _set_state(conn: Connection, round_id: int, data_until: dt.datetime, risk_until: dt.datetime | None, scored_at) -> None:
+    s = models.QualityState
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    conn.execute(delete(s).where(s.round_id == round_id))
+    conn.execute(
+        s.__table__.insert().values(
+            round_id=round_id, data_until=data_until, refreshed_at=now, risk_until=risk_until, risk_scored_at=scored_at
+        )
+    )
+
+
+def refresh_quality(
+    engine: Engine,
+    round_id: int,
+    data_until: dt.datetime,
+    parameters: QualityParameters = QualityParameters(),
+    risk_parameters: risk.RiskParameters = risk.RiskParameters(),
+    regency_polygons: dict | None = None,
+    *,
+    rebuild: bool = False,
+    risk_interval: dt.timedelta = dt.timedelta(minutes=15),
+) -> QualityRefresh:
+    """Bring the flags and risk scores of the round up to the visits written by
+    ``data_until`` (everything anew when ``rebuild`` or when the round has none yet)."""
+    v = models.Visit
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with engine.begin() as conn:
+        state = None if rebuild else _state(conn, round_id)
+        if state is None:
+            conn.execute(delete(models.QualityFlag).where(models.QualityFlag.round_id == round_id))
+            visits = _read_visits(conn, round_id, VISIT_COLUMNS, v.submitted_at.is_not(None))
+            rows = [_flags_of_visits(visits, parameters, regency_polygons)]
+            rows += [_flags_of_groups(visits, rule, None, parameters) for rule in GROUP_RULES]
+            written = _write_flags(conn, _concat(rows))
+            scored = _score_provinces(conn, round_id, None, risk_parameters)
+            _set_state(conn, round_id, data_until, data_until, now)
+            result = QualityRefresh(len(visits), written, 0, scored)
+        else:
+            previous, risk_until, scored_at = state
+            visits = _read_visits(conn, round_id, VISIT_COLUMNS, v.updated_at > previous)
+            ids = visits["target_id"].tolist()
+            old_keys = _old_group_keys(conn, ids)
+            removed = _delete_flags(conn, round_id, target_ids=ids)
+            rows = [_flags_of_visits(visits, parameters, regency_polygons)]
+            new_keys = group_keys(visits)
+            for rule in GROUP_RULES:
+                keys = (set(new_keys[rule].dropna()) | old_keys[rule]) - {None}
+                if not keys:
+                    continue
+                removed += _delete_flags(conn, round_id, rule=rule, keys=keys)
+                members = _group_members(conn, round_id, rule, keys)
+                rows.append(_flags_of_groups(members, rule, keys, parameters))
+            written = _write_flags(conn, _concat(rows))
+            scored = 0
+            if risk_until is None or data_until - risk_until >= risk_interval:
+                since = risk_until or previous
+                provinces = [
+                    p for (p,) in conn.execute(
+                        select(v.province_code).where(v.round_id == round_id, v.updated_at > since).distinct()
+                    )
+                ]
+                if provinces:
+                    scored = _score_provinces(conn, round_id, provinces, risk_parameters)
+                risk_until, scored_at = data_until, now
+            _set_state(conn, round_id, data_until, risk_until, scored_at)
+            result = QualityRefresh(len(visits), written, removed, scored)
+    log.info("quality of round %s up to %s: %s", round_id, data_until, result)
+    return result
+
+
+__all__ = ["QualityRefresh", "refresh_quality", "refresh_with_settings", "regency_polygons"]
