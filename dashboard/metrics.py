@@ -9,12 +9,13 @@ unit, and whether higher is better (which way a colour scale runs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from dashboard.quality import RULES
 from dashboard.vocabulary import Language
 
 Unit = Literal["count", "percent", "ratio"]
@@ -38,6 +39,8 @@ class Metric:
     #: Whether the metric can be split by target category (facilitator activity cannot:
     #: a facilitator works on all categories).
     by_category: bool = True
+    #: Only known for the newest data, not as of a past day (the risk scores).
+    newest_only: bool = False
 
     def label(self, lang: Language = "id") -> str:
         return self.label_id if lang == "id" else self.label_en
@@ -69,6 +72,7 @@ class Metric:
             "denominator": list(self.denominator),
             "higher_is_better": self.higher_is_better,
             "by_category": self.by_category,
+            "newest_only": self.newest_only,
         }
 
 
@@ -141,10 +145,45 @@ METRICS: tuple[Metric, ...] = (
            "ratio", ("visits_7d",), ("active_days_7d",), True, by_category=False),
 )
 
+#: Quality indicators (``dashboard.quality``, ``dashboard.risk``): what the quality page shows.
+QUALITY_METRICS: tuple[Metric, ...] = (
+    _share("flagged_pct", "Kiriman bermasalah", "Submissions with a flag",
+           "Kiriman yang melanggar minimal satu aturan kualitas, dari seluruh kiriman.",
+           "Submissions breaking at least one quality rule, of all submissions.", "flagged", "submitted", better=False),
+    _count("flagged", "Kiriman bermasalah (jumlah)", "Submissions with a flag (count)",
+           "Kiriman yang melanggar minimal satu aturan kualitas.",
+           "Submissions breaking at least one quality rule.", "flagged", False),
+    _share("first_review_approval_pct", "Disetujui pada pemeriksaan pertama", "Approved at first review",
+           "Kiriman yang disetujui pada pemeriksaan pertama, dari kiriman yang sudah diperiksa.",
+           "Submissions approved at their first review, of those reviewed.", "approved_first_review", "reviewed"),
+    replace(
+        _share("high_risk_pct", "Pendamping berisiko pemalsuan", "Facilitators at risk of fabrication",
+               "Pendamping dengan skor risiko pemalsuan di atas ambang, dari pendamping yang sudah dinilai (data terbaru saja).",
+               "Facilitators whose fabrication-risk score is at or above the threshold, of those scored (newest data only).",
+               "high_risk", "risk_scored", better=False, by_category=False),
+        newest_only=True,
+    ),
+    replace(
+        _count("high_risk", "Pendamping berisiko pemalsuan (jumlah)", "Facilitators at risk of fabrication (count)",
+               "Pendamping dengan skor risiko pemalsuan di atas ambang (data terbaru saja).",
+               "Facilitators whose fabrication-risk score is at or above the threshold (newest data only).",
+               "high_risk", False, by_category=False),
+        newest_only=True,
+    ),
+    *(
+        _count(f"flags_{rule.id}", f"Temuan: {rule.label_id}", f"Flags: {rule.label_en}",
+               rule.explanation_id, rule.explanation_en, f"flags_{rule.id}", False)
+        for rule in RULES
+    ),
+)
+METRICS = METRICS + QUALITY_METRICS
+
 REGISTRY: dict[str, Metric] = {m.id: m for m in METRICS}
 
-#: The metrics a map can be coloured by (counts depend on region size, so shares only).
-MAP_METRICS: tuple[str, ...] = tuple(m.id for m in METRICS if m.unit != "count")
+#: The metrics a map can be coloured by (counts depend on region size, so shares only);
+#: the progress pages offer the first, the quality page the second.
+MAP_METRICS: tuple[str, ...] = tuple(m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS)
+QUALITY_MAP_METRICS: tuple[str, ...] = ("flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct")
 
 
 def get_metric(metric_id: str) -> Metric:

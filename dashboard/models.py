@@ -448,7 +448,8 @@ class QualityFlag(Base):
 
 class FacilitatorRisk(Base):
     """A facilitator's fabrication-risk signals and score (``dashboard.risk``), from all
-    their submitted visits so far; ``score`` is NULL below the minimum of interviews."""
+    their submitted visits so far (not "as of" a past day); ``score`` is NULL below the
+    minimum of interviews."""
 
     __tablename__ = "facilitator_risk"
 
@@ -458,6 +459,9 @@ class FacilitatorRisk(Base):
     regency_code: Mapped[str] = mapped_column(String(5))
     interviews: Mapped[int] = mapped_column(Integer)
     score: Mapped[float | None] = mapped_column(Float)
+    #: Score at or above ``RISK_THRESHOLD`` when it was computed (a new threshold takes
+    #: effect with ``python -m dashboard.manage rollups``).
+    high_risk: Mapped[bool] = mapped_column(Boolean)
     short_share: Mapped[float | None] = mapped_column(Float)
     short_share_peer: Mapped[float | None] = mapped_column(Float)
     short_share_strength: Mapped[float | None] = mapped_column(Float)
@@ -481,6 +485,33 @@ class FacilitatorRisk(Base):
         Index("ix_facilitator_risk_round_regency", "round_id", "regency_code"),
         Index("ix_facilitator_risk_round_province", "round_id", "province_code"),
     )
+
+
+class RollupQualityDay(Base):
+    """Quality flags per kabupaten/kota, target category and day of submission: the visits
+    with any flag and the flags of each rule (rows of ``quality_flag``, counted)."""
+
+    __tablename__ = "rollup_quality_day"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    flags_short_interview: Mapped[int] = mapped_column(Integer, default=0)
+    flags_gps_missing: Mapped[int] = mapped_column(Integer, default=0)
+    flags_gps_outside_regency: Mapped[int] = mapped_column(Integer, default=0)
+    flags_gps_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    flags_pln_reused: Mapped[int] = mapped_column(Integer, default=0)
+    flags_pln_malformed: Mapped[int] = mapped_column(Integer, default=0)
+    flags_photo_missing: Mapped[int] = mapped_column(Integer, default=0)
+    flags_missing_variables: Mapped[int] = mapped_column(Integer, default=0)
+    flags_inconsistent_answers: Mapped[int] = mapped_column(Integer, default=0)
+    flags_implausible_hour: Mapped[int] = mapped_column(Integer, default=0)
+    flags_too_many_per_day: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_rollup_quality_day_province_day", "round_id", "province_code", "day"),)
 
 
 class QualityState(Base):

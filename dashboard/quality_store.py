@@ -1,7 +1,8 @@
 """Stored quality flags and fabrication-risk scores, kept up to date as visits arrive.
 
-Pages never evaluate rules: they count the rows of ``quality_flag`` and read
-``facilitator_risk``. The writer of the data (the simulator, an import job) calls
+Pages never evaluate rules: they read ``rollup_quality_day`` (the flags counted per
+kabupaten/kota, category and day), ``quality_flag`` (one facilitator's or region's flags)
+and ``facilitator_risk``. The writer of the data (the simulator, an import job) calls
 :func:`refresh_quality` after each batch, next to ``dashboard.rollups.refresh_rollups``;
 ``python -m dashboard.manage rollups`` rebuilds both from scratch.
 
@@ -29,13 +30,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import models, risk
 from dashboard.bulk import write_columns
 from dashboard.quality import (
     GROUP_RULES,
+    RULE_IDS,
     VISIT_COLUMNS,
     QualityParameters,
     group_keys,
@@ -206,6 +208,35 @@ def _write_flags(conn: Connection, rows: dict[str, np.ndarray]) -> int:
     return write_columns(conn, "quality_flag", rows) if rows else 0
 
 
+def _refresh_flag_rollup(conn: Connection, round_id: int, days: set[str] | None) -> None:
+    """Recount ``rollup_quality_day`` for ``days`` (ISO dates; None: every day)."""
+    q, r = models.QualityFlag, models.RollupQualityDay
+    day_filter = (lambda column, chunk: [column.in_(chunk)]) if days is not None else (lambda column, chunk: [])
+    for chunk in _chunks(sorted(days)) if days is not None else [None]:
+        chunk = [dt.date.fromisoformat(d) for d in chunk] if chunk is not None else None
+        conn.execute(delete(r).where(r.round_id == round_id, *day_filter(r.day, chunk)))
+        counts = pd.read_sql(
+            select(
+                q.regency_code, q.category, q.day, q.province_code,
+                func.count(func.distinct(q.target_id)).label("flagged"),
+                *(func.sum(case((q.rule == rule, 1), else_=0)).label(f"flags_{rule}") for rule in RULE_IDS),
+            )
+            .where(q.round_id == round_id, *day_filter(q.day, chunk))
+            .group_by(q.regency_code, q.category, q.day, q.province_code),
+            conn,
+        )
+        columns = {c: counts[c].to_numpy(dtype=object) for c in ("regency_code", "category", "province_code")}
+        columns["day"] = np.array([str(d)[:10] for d in counts["day"]], dtype=object)
+        for c in ("flagged", *(f"flags_{rule}" for rule in RULE_IDS)):
+            columns[c] = counts[c].to_numpy(dtype="int64")
+        write_columns(conn, "rollup_quality_day", {"round_id": np.full(len(counts), round_id), **columns})
+
+
+def _days(visits: pd.DataFrame) -> set[str]:
+    submitted = visits[visits["submitted_at"].notna()]
+    return set(_submission_day(submitted)) if len(submitted) else set()
+
+
 def _score_provinces(conn: Connection, round_id: int, provinces: list[str] | None, parameters: risk.RiskParameters) -> int:
     """Recompute and store the risk scores of ``provinces`` (None: all)."""
     v, r = models.Visit, models.FacilitatorRisk
@@ -266,6 +297,7 @@ def refresh_quality(
             rows = [_flags_of_visits(visits, parameters, regency_polygons)]
             rows += [_flags_of_groups(visits, rule, None, parameters) for rule in GROUP_RULES]
             written = _write_flags(conn, _concat(rows))
+            _refresh_flag_rollup(conn, round_id, None)
             scored = _score_provinces(conn, round_id, None, risk_parameters)
             _set_state(conn, round_id, data_until, data_until, now)
             result = QualityRefresh(len(visits), written, 0, scored)
@@ -277,14 +309,19 @@ def refresh_quality(
             removed = _delete_flags(conn, round_id, target_ids=ids)
             rows = [_flags_of_visits(visits, parameters, regency_polygons)]
             new_keys = group_keys(visits)
+            # A visit's flags all fall on the day of its first submission, which a rewrite
+            # does not move: the days to recount are those of the visits re-checked.
+            days = _days(visits)
             for rule in GROUP_RULES:
                 keys = (set(new_keys[rule].dropna()) | old_keys[rule]) - {None}
                 if not keys:
                     continue
                 removed += _delete_flags(conn, round_id, rule=rule, keys=keys)
                 members = _group_members(conn, round_id, rule, keys)
+                days |= _days(members)
                 rows.append(_flags_of_groups(members, rule, keys, parameters))
             written = _write_flags(conn, _concat(rows))
+            _refresh_flag_rollup(conn, round_id, days)
             scored = 0
             if risk_until is None or data_until - risk_until >= risk_interval:
                 since = risk_until or previous

@@ -22,6 +22,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import models
+from dashboard.quality import RULE_IDS
 from dashboard.rollups import OUTCOME_COLUMNS, day_of
 
 NATIONAL_CODE = "ID"
@@ -159,10 +160,14 @@ def base_counts(
     nation, kabupaten/kota of a province), optionally one per target category too.
 
     Columns: ``targets``, ``visited``, ``submitted``, ``reviewed``, ``returned``,
-    ``approved``, ``outcome_*`` (cumulative to ``day``); ``visits_7d`` (started in the 7
-    days to ``day``); and, per region only (not per category), ``facilitators``,
-    ``active_1d``, ``active_7d`` and ``active_days_7d`` (facilitator-days with a visit in
-    those 7 days).
+    ``approved``, ``approved_first_review`` (reviewed minus returned: a visit's first
+    return is its first review), ``outcome_*`` (cumulative to ``day``); ``visits_7d``
+    (started in the 7 days to ``day``); ``flagged`` (visits submitted by ``day`` that break
+    any quality rule) and ``flags_<rule>`` (those breaking each rule); and, per region only
+    (not per category), ``facilitators``, ``active_1d``, ``active_7d`` and
+    ``active_days_7d`` (facilitator-days with a visit in those 7 days), and for the newest
+    day only (risk scores are not kept per day) ``risk_scored`` and ``high_risk``
+    (facilitators with a fabrication-risk score, and at or above the threshold).
     """
     if by not in ("self", "children"):
         raise ValueError("by must be 'self' or 'children'")
@@ -206,7 +211,20 @@ def base_counts(
             .group_by(*keys_t),
             names_t,
         )
-        counts = targets.join([events, week], how="left")
+        q = models.RollupQualityDay
+        keys_q, names_q = keyed(q, by_category)
+        flags = _read(
+            conn,
+            select(
+                *keys_q,
+                func.sum(q.flagged).label("flagged"),
+                *(func.sum(getattr(q, f"flags_{rule}")).label(f"flags_{rule}") for rule in RULE_IDS),
+            )
+            .where(q.round_id == round_id, q.day <= day, *_scope_filter(q, scope))
+            .group_by(*keys_q),
+            names_q,
+        )
+        counts = targets.join([events, week, flags], how="left")
         if not by_category:
             keys_f, names_f = keyed(f, False)
             staff = _read(
@@ -231,6 +249,25 @@ def base_counts(
                 names_a,
             )
             counts = counts.join([staff, activity], how="left")
+            newest = conn.execute(
+                select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)
+            ).scalar()
+            if newest is not None and day >= day_of(newest):
+                r = models.FacilitatorRisk
+                keys_r, names_r = keyed(r, False)
+                risk = _read(
+                    conn,
+                    select(
+                        *keys_r,
+                        func.count(r.score).label("risk_scored"),
+                        func.sum(case((r.high_risk, 1), else_=0)).label("high_risk"),
+                    )
+                    .where(r.round_id == round_id, *_scope_filter(r, scope))
+                    .group_by(*keys_r),
+                    names_r,
+                )
+                counts = counts.join(risk, how="left")
+    counts["approved_first_review"] = counts["reviewed"].fillna(0) - counts["returned"].fillna(0)
     if by == "self" and not by_category:
         counts.index = pd.Index([scope.code or NATIONAL_CODE], name="code")
     return counts.fillna(0).astype("int64")

@@ -152,6 +152,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
             models.RollupRegencyTargets,
             models.RollupState,
             models.QualityFlag,
+            models.RollupQualityDay,
             models.FacilitatorRisk,
             models.QualityState,
         ):

@@ -1,7 +1,7 @@
 """quality flags and facilitator risk
 
-The stored quality flags (one row per visit and rule broken), the facilitators' fabrication
-risk scores and how far both are; indexes on the visit values the cross-visit rules look
+The stored quality flags (one row per visit and rule broken), their counts per
+kabupaten/kota and day, the facilitators' fabrication risk scores and how far all are; indexes on the visit values the cross-visit rules look
 up. A database upgraded from 0003 gets its flags computed by `python -m dashboard.manage
 rollups` (and `make run` does it for the demo database).
 
@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('regency_code', sa.String(length=5), nullable=False),
     sa.Column('interviews', sa.Integer(), nullable=False),
     sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('high_risk', sa.Boolean(), nullable=False),
     sa.Column('short_share', sa.Float(), nullable=True),
     sa.Column('short_share_peer', sa.Float(), nullable=True),
     sa.Column('short_share_strength', sa.Float(), nullable=True),
@@ -83,6 +84,30 @@ def upgrade() -> None:
         batch_op.create_index('ix_quality_flag_round_regency', ['round_id', 'regency_code'], unique=False)
         batch_op.create_index('ix_quality_flag_round_rule_key', ['round_id', 'rule', 'group_key'], unique=False)
 
+    op.create_table('rollup_quality_day',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('regency_code', sa.String(length=5), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('province_code', sa.String(length=2), nullable=False),
+    sa.Column('flagged', sa.Integer(), nullable=False),
+    sa.Column('flags_short_interview', sa.Integer(), nullable=False),
+    sa.Column('flags_gps_missing', sa.Integer(), nullable=False),
+    sa.Column('flags_gps_outside_regency', sa.Integer(), nullable=False),
+    sa.Column('flags_gps_duplicate', sa.Integer(), nullable=False),
+    sa.Column('flags_pln_reused', sa.Integer(), nullable=False),
+    sa.Column('flags_pln_malformed', sa.Integer(), nullable=False),
+    sa.Column('flags_photo_missing', sa.Integer(), nullable=False),
+    sa.Column('flags_missing_variables', sa.Integer(), nullable=False),
+    sa.Column('flags_inconsistent_answers', sa.Integer(), nullable=False),
+    sa.Column('flags_implausible_hour', sa.Integer(), nullable=False),
+    sa.Column('flags_too_many_per_day', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_rollup_quality_day_round_id_round')),
+    sa.PrimaryKeyConstraint('round_id', 'regency_code', 'category', 'day', name=op.f('pk_rollup_quality_day'))
+    )
+    with op.batch_alter_table('rollup_quality_day', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_quality_day_province_day', ['round_id', 'province_code', 'day'], unique=False)
+
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_round_gps_lat', ['round_id', 'gps_lat'], unique=False)
         batch_op.create_index('ix_visit_round_pln_meter_id', ['round_id', 'pln_meter_id'], unique=False)
@@ -101,6 +126,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_quality_flag_facilitator')
 
     op.drop_table('quality_flag')
+    with op.batch_alter_table('rollup_quality_day', schema=None) as batch_op:
+        batch_op.drop_index('ix_rollup_quality_day_province_day')
+
+    op.drop_table('rollup_quality_day')
     with op.batch_alter_table('facilitator_risk', schema=None) as batch_op:
         batch_op.drop_index('ix_facilitator_risk_round_regency')
         batch_op.drop_index('ix_facilitator_risk_round_province')
