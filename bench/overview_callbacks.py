@@ -1,4 +1,5 @@
-"""Benchmark: server time (p50/p95) and response size of the overview pages' callbacks.
+"""Benchmark: server time (p50/p95) and response size of the pages' callbacks (overview,
+drill-down, quality).
 
     PYTHONPATH=. .venv/bin/python bench/overview_callbacks.py --database-url sqlite:///path/1M.sqlite
 
@@ -80,6 +81,26 @@ def main() -> None:
             [{"id": "facilitator-content", "property": "children"}, {"id": "facilitator-summary", "property": "children"}],
             [v, scale], [{"id": "facilitator-id", "property": "data", "value": "PKH-3201-001"}, lang]),
     }
+    def quality_calls(scope_code):
+        where = {"id": "quality-scope", "property": "data", "value": scope_code}
+        metric = {"id": "quality-metric", "property": "value", "value": "flagged_pct"}
+        calls = {
+            "kpis": _payload("quality-kpis.children", {"id": "quality-kpis", "property": "children"}, [v], [where, lang]),
+            "flags by rule + per day": _payload(
+                "..quality-rules.figure...quality-trend.figure..",
+                [{"id": "quality-rules", "property": "figure"}, {"id": "quality-trend", "property": "figure"}],
+                [v, scale], [where, lang]),
+            "facilitators (risk, flags)": _payload(
+                "quality-facilitators.children", {"id": "quality-facilitators", "property": "children"}, [v], [where, lang]),
+        }
+        if scope_code is None or len(scope_code) == 2:
+            calls["map (full figure)"] = _payload(
+                "quality-map.figure", {"id": "quality-map", "property": "figure"}, [metric, v, scale],
+                [where, lang, {"id": "quality-map", "property": "figure", "value": None}])
+            calls["kabupaten/kota table"] = _payload(
+                "quality-regions.children", {"id": "quality-regions", "property": "children"}, [v, metric], [where, lang])
+        return calls
+
     calls = {
         "poll data version (unchanged)": _payload(
             "data-version.data", {"id": "data-version", "property": "data"},
@@ -87,6 +108,9 @@ def main() -> None:
         **{f"national: {k}": p for k, p in calls_for(None).items()},
         **{f"province 35: {k}": p for k, p in calls_for("35").items()},
         **drilldown,
+        **{f"quality national: {k}": p for k, p in quality_calls(None).items()},
+        **{f"quality 35: {k}": p for k, p in quality_calls("35").items()},
+        **{f"quality 32.01: {k}": p for k, p in quality_calls("32.01").items()},
     }
     print(f"{'callback':48} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9}")
     for name, payload in calls.items():

@@ -4,24 +4,25 @@ false-flag rate on clean visits, for several seeds.
     PYTHONPATH=. .venv/bin/python bench/quality_rules.py [--families 200000] [--seeds 1 2 3]
 
 Each seed simulates a round seen after its end (every planned visit in) into a temporary
-SQLite file with the default defect rates, runs ``dashboard.quality.evaluate`` and prints
-one line per rule.
+SQLite file with the default defect rates; the load stores the flags as in production
+(``dashboard.quality_store``), and the benchmark reads them back (``quality_flag``) and
+prints one line per rule.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import tempfile
 
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.quality import RULE_IDS, evaluate
+from dashboard.quality import RULE_IDS
 from dashboard.settings import get_settings
 from dashboard.simulation.config import round_config
 from dashboard.simulation.run import simulate
-from geodata import load_regency_boundaries
 
 
 def main() -> None:
@@ -30,16 +31,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
     settings = get_settings()
-    polygons = load_regency_boundaries(settings.geodata_dir).set_index("code").geometry.to_dict()
     rows = []
     for seed in args.seeds:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='gc-quality-')}/q.sqlite"
+        folder = tempfile.mkdtemp(prefix="gc-quality-")
+        url = f"sqlite:///{folder}/q.sqlite"
         config = round_config(args.families, seed, dt.datetime(2027, 6, 1), start=dt.date(2026, 10, 31))
         simulate(url, config, settings.geodata_dir, progress=False)
         engine = sa.create_engine(url)
-        visits = pd.read_sql("SELECT * FROM visit", engine).set_index("target_id", drop=False)
+        visits = pd.read_sql("SELECT target_id, facilitator_id, submitted_at FROM visit", engine).set_index("target_id", drop=False)
         truth = pd.read_sql("SELECT kind, target_id, facilitator_id FROM simulated_defect", engine)
-        flags = evaluate(visits, regency_polygons=polygons)
+        stored = pd.read_sql("SELECT target_id, rule FROM quality_flag", engine)
+        flags = pd.DataFrame({rule: visits.index.isin(stored.loc[stored["rule"] == rule, "target_id"]) for rule in RULE_IDS}, index=visits.index)
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
         fabricators = set(truth.loc[truth["kind"] == "fabrication", "facilitator_id"])
         dirty = set(truth["target_id"].dropna().astype(int))
         clean = visits["submitted_at"].notna() & ~visits.index.isin(dirty) & ~visits["facilitator_id"].isin(fabricators)

@@ -9,9 +9,10 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import facilitator, overview, refresh, regency
+    from callbacks import facilitator, overview, quality, refresh, regency
 
     refresh.register(app, settings)
     facilitator.register(app, settings)
     overview.register(app, settings)
     regency.register(app, settings)
+    quality.register(app, settings)

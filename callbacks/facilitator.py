@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, State, no_update
 from dashboard.database import get_engine
 from dashboard.facilitators import facilitator_profile
 from dashboard.i18n import t
+from dashboard.quality_report import facilitator_flags, facilitator_risk, risk_signals
 from dashboard.queries import round_dates
 from dashboard.settings import Settings
 from callbacks.refresh import version_day
@@ -32,4 +33,8 @@ def register(app: Dash, settings: Settings) -> None:
         profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline)
         if profile is None:
             return no_update, no_update
-        return facilitator.content(profile, lang, scale), facilitator.summary(profile, lang)
+        risk = facilitator_risk(engine, version["round_id"], facilitator_id)
+        signals = risk_signals(risk) if risk is not None else None
+        flags = facilitator_flags(engine, version["round_id"], facilitator_id, day)
+        quality = facilitator.quality_section(risk, signals, flags, lang, settings.risk_min_interviews)
+        return [*facilitator.content(profile, lang, scale), quality], facilitator.summary(profile, lang)

@@ -96,7 +96,8 @@ def register(app: Dash, settings: Settings) -> None:
                     "id_link": f"[{facilitator_id}]({page_href(f'/pendamping/{facilitator_id}', lang, None, version.get('pinned'))})",
                     "name": row["name"],
                     "districts": row["districts"],
-                    **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle")},
+                    **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score")},
+                    "high_risk": bool(row["high_risk"]),
                     "last_visit": format_date(row["last_visit_day"], lang) if row["last_visit_day"] == row["last_visit_day"] and row["last_visit_day"] else "—",
                 }
             )
@@ -113,8 +114,9 @@ def register(app: Dash, settings: Settings) -> None:
     def apply_quick_filters(search, quick, model):
         """The search box and switches become column filters: the grid then asks the
         server for its first page again."""
-        model = {k: v for k, v in (model or {}).items() if k not in ("search_text", "days_idle", "behind_plan")}
-        return {**model, **quick_filter_model(search, "idle" in (quick or []), "behind" in (quick or []))}
+        model = {k: v for k, v in (model or {}).items() if k not in ("search_text", "days_idle", "behind_plan", "high_risk")}
+        quick = quick or []
+        return {**model, **quick_filter_model(search, "idle" in quick, "behind" in quick, "risk" in quick)}
 
     @app.callback(
         Output("regency-export-csv", "href"),

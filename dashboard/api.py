@@ -112,7 +112,7 @@ def progress(settings: Settings, args) -> dict:
     if level == Level.FACILITATOR:
         counts = facilitator_counts(engine, round_.id, parent.code, day)
         names = counts.pop("name")
-        extra = {"last_visit_day": counts.pop("last_visit_day")}
+        extra = {"last_visit_day": counts.pop("last_visit_day"), "risk_score": counts.pop("risk_score")}
     else:
         counts = base_counts(engine, round_.id, parent, day, by="self" if level == Level.NATIONAL else "children")
         names = region_names(engine, level, parent) if level != Level.NATIONAL else None
@@ -194,7 +194,8 @@ def openapi_document() -> dict:
                     "type": "object",
                     "required": ["code", "name"],
                     "properties": {"code": {"type": "string"}, "name": {"type": ["string", "null"]}, **metric_properties,
-                                   "last_visit_day": {"type": ["string", "null"], "format": "date"}},
+                                   "last_visit_day": {"type": ["string", "null"], "format": "date"},
+                                   "risk_score": {"type": ["number", "null"], "description": "Facilitator level only: fabrication-risk score 0-100 of the newest data (null: too few interviews)."}},
                 },
                 "Progress": {
                     "type": "object",

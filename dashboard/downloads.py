@@ -61,6 +61,8 @@ def _describe_filters(model: dict, lang: str) -> str | None:
             parts.append(t("export.filter_search", lang, text=value))
         elif column == "behind_plan":
             parts.append(t("facilitator.filter_behind", lang))
+        elif column == "high_risk":
+            parts.append(t("facilitator.filter_risk", lang))
         else:
             parts.append(f"{column} {spec.get('type')} {value}")
     return t("export.filters", lang, filters="; ".join(parts)) if parts else None
@@ -168,6 +170,9 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             ExportColumn("visits_7d", t("facilitator.visits_7d", lang), "count"),
             ExportColumn("last_visit_day", t("facilitator.last_visit", lang), "date"),
             ExportColumn("days_idle", t("facilitator.days_idle", lang), "count"),
+            ExportColumn("flagged", t("facilitator.flagged", lang), "count"),
+            ExportColumn("flagged_pct", t("facilitator.flagged_pct", lang), "percent"),
+            ExportColumn("risk_score", t("facilitator.risk_score", lang), "decimal"),
         ]
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
         scope_label = f"{t('region.regency', lang)}: {name} ({scope.code})"

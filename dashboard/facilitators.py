@@ -34,6 +34,10 @@ TABLE_COLUMNS = (
     "last_visit_day",
     "days_idle",
     "behind_plan",
+    "flagged",
+    "flagged_pct",
+    "risk_score",
+    "high_risk",
 )
 #: A facilitator is "idle" from this many days without a visit (the quick filter).
 IDLE_DAYS = 3
@@ -44,7 +48,7 @@ def facilitator_table(
 ) -> pd.DataFrame:
     """One row per facilitator of the kabupaten/kota, indexed by facilitator id."""
     counts = facilitator_counts(engine, round_id, regency_code, day)
-    table = counts.join(compute(counts, ["completion_pct", "approval_pct"]))
+    table = counts.join(compute(counts, ["completion_pct", "approval_pct", "flagged_pct"]))
     f, d = models.FacilitatorDistrict, models.District
     with engine.connect() as conn:
         covered = pd.read_sql(
@@ -64,9 +68,11 @@ def facilitator_table(
     return table[[*TABLE_COLUMNS, "approval_pct"]]
 
 
-def quick_filter_model(search: str | None, idle_only: bool, behind_only: bool) -> dict:
+def quick_filter_model(search: str | None, idle_only: bool, behind_only: bool, risk_only: bool = False) -> dict:
     """The search box and the quick switches as grid column filters (see ``select_rows``)."""
     model: dict = {}
+    if risk_only:
+        model["high_risk"] = {"filterType": "text", "type": "equals", "filter": "true"}
     if search and search.strip():
         model["search_text"] = {"filterType": "text", "type": "contains", "filter": search.strip()}
     if idle_only:
@@ -130,8 +136,8 @@ def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, i
     for column, spec in (query.column_filters or {}).items():
         if column == "search_text":  # the search box: a facilitator's id or name
             source = rows.index.to_series(index=rows.index) + " " + rows["name"]
-        elif column == "behind_plan":
-            source = rows["behind_plan"].map({True: "true", False: "false"})
+        elif column in ("behind_plan", "high_risk"):
+            source = rows[column].map({True: "true", False: "false"})
         else:
             source = rows.index.to_series(index=rows.index) if column == "id" else rows.get(column)
         if source is not None:

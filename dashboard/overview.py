@@ -49,10 +49,13 @@ class Kpi:
         return self.metric_id in WINDOW_METRICS
 
 
-def kpis(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> list[Kpi]:
-    today = compute(base_counts(engine, round_id, scope, day), KPI_METRICS).iloc[0]
-    yesterday = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1)), KPI_METRICS).iloc[0]
-    return [Kpi(m, float(today[m]), float(yesterday[m])) for m in KPI_METRICS]
+def kpis(engine: Engine, round_id: int, scope: Scope, day: dt.date, metric_ids: tuple[str, ...] = KPI_METRICS) -> list[Kpi]:
+    """The KPIs ``metric_ids`` of the scope on ``day`` and at the end of the day before
+    (NaN for metrics known only for the newest data, such as the risk scores)."""
+    today = compute(base_counts(engine, round_id, scope, day), metric_ids).iloc[0]
+    before = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1)), metric_ids)
+    yesterday = before.reindex(columns=list(metric_ids)).iloc[0]
+    return [Kpi(m, float(today.get(m, float("nan"))), float(yesterday[m])) for m in metric_ids]
 
 
 def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:

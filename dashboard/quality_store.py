@@ -130,7 +130,7 @@ def _flag_rows(visits: pd.DataFrame, rule: str, keys: pd.Series | None = None, v
 
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    parts = [p for p in parts if len(p["target_id"])]
+    parts = [p for p in parts if p and len(p["target_id"])]
     if not parts:
         return {}
     return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}

@@ -129,7 +129,8 @@ def data_state(engine: Engine, round_id: int) -> DataState | None:
     return DataState(round_id, row.version, row.data_until) if row else None
 
 
-def _scope_filter(table, scope: Scope) -> list:
+def scope_filter(table, scope: Scope) -> list:
+    """WHERE conditions that keep the rows of ``scope`` of a table with region codes."""
     if scope.level == Level.PROVINCE:
         return [table.province_code == scope.code]
     if scope.level == Level.REGENCY:
@@ -192,14 +193,14 @@ def base_counts(
         events = _read(
             conn,
             select(*keys, func.sum(d.started).label("visited"), *sums, *outcome_sums)
-            .where(d.round_id == round_id, d.day <= day, *_scope_filter(d, scope))
+            .where(d.round_id == round_id, d.day <= day, *scope_filter(d, scope))
             .group_by(*keys),
             names,
         )
         week = _read(
             conn,
             select(*keys, func.sum(d.started).label("visits_7d"))
-            .where(d.round_id == round_id, d.day <= day, d.day >= week_start, *_scope_filter(d, scope))
+            .where(d.round_id == round_id, d.day <= day, d.day >= week_start, *scope_filter(d, scope))
             .group_by(*keys),
             names,
         )
@@ -207,7 +208,7 @@ def base_counts(
         targets = _read(
             conn,
             select(*keys_t, func.sum(t.targets).label("targets"))
-            .where(t.round_id == round_id, *_scope_filter(t, scope))
+            .where(t.round_id == round_id, *scope_filter(t, scope))
             .group_by(*keys_t),
             names_t,
         )
@@ -220,7 +221,7 @@ def base_counts(
                 func.sum(q.flagged).label("flagged"),
                 *(func.sum(getattr(q, f"flags_{rule}")).label(f"flags_{rule}") for rule in RULE_IDS),
             )
-            .where(q.round_id == round_id, q.day <= day, *_scope_filter(q, scope))
+            .where(q.round_id == round_id, q.day <= day, *scope_filter(q, scope))
             .group_by(*keys_q),
             names_q,
         )
@@ -231,7 +232,7 @@ def base_counts(
                 conn,
                 select(*keys_f, func.count().label("facilitators"))
                 .select_from(f)
-                .where(*_scope_filter(f, scope))
+                .where(*scope_filter(f, scope))
                 .group_by(*keys_f),
                 names_f,
             )
@@ -244,7 +245,7 @@ def base_counts(
                     func.sum(case((a.day == day, a.active_7d), else_=0)).label("active_7d"),
                     func.sum(a.active_1d).label("active_days_7d"),
                 )
-                .where(a.round_id == round_id, a.day <= day, a.day >= week_start, *_scope_filter(a, scope))
+                .where(a.round_id == round_id, a.day <= day, a.day >= week_start, *scope_filter(a, scope))
                 .group_by(*keys_a),
                 names_a,
             )
@@ -262,7 +263,7 @@ def base_counts(
                         func.count(r.score).label("risk_scored"),
                         func.sum(case((r.high_risk, 1), else_=0)).label("high_risk"),
                     )
-                    .where(r.round_id == round_id, *_scope_filter(r, scope))
+                    .where(r.round_id == round_id, *scope_filter(r, scope))
                     .group_by(*keys_r),
                     names_r,
                 )
@@ -282,13 +283,13 @@ def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date
     with engine.connect() as conn:
         frame = pd.read_sql(
             select(d.day, func.sum(d.started).label("visited"), func.sum(d.submitted).label("submitted"), func.sum(d.approved).label("approved"))
-            .where(d.round_id == round_id, d.day <= through, *_scope_filter(d, scope))
+            .where(d.round_id == round_id, d.day <= through, *scope_filter(d, scope))
             .group_by(d.day)
             .order_by(d.day),
             conn,
         )
         targets = conn.execute(
-            select(func.coalesce(func.sum(t.targets), 0)).where(t.round_id == round_id, *_scope_filter(t, scope))
+            select(func.coalesce(func.sum(t.targets), 0)).where(t.round_id == round_id, *scope_filter(t, scope))
         ).scalar_one()
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     for column in ("visited", "submitted", "approved"):
@@ -324,8 +325,10 @@ def region_exists(engine: Engine, scope: Scope) -> bool:
 
 def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
     """Base counts per facilitator of a kabupaten/kota as of ``day``, indexed by
-    facilitator id, with ``name``: targets, visited, submitted, approved, returned
-    (cumulative), ``visits_1d`` and ``visits_7d``, and ``last_visit_day``."""
+    facilitator id, with ``name``: targets, visited, submitted, approved, returned,
+    ``flagged`` (submissions with a quality flag; cumulative), ``visits_1d`` and
+    ``visits_7d``, ``last_visit_day``; and the fabrication ``risk_score`` (NaN: too few
+    interviews) and ``high_risk`` of the newest data."""
     scope = Scope(Level.REGENCY, regency_code)
     f, t, d = models.Facilitator, models.Target, models.RollupFacilitatorDay
     week_start = day - dt.timedelta(days=6)
@@ -352,8 +355,23 @@ def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt
             .group_by(d.facilitator_id),
             conn,
         ).set_index("code")
-    counts = staff.join([targets, activity], how="left")
+        q, r = models.QualityFlag, models.FacilitatorRisk
+        flagged = pd.read_sql(
+            select(q.facilitator_id.label("code"), func.count(func.distinct(q.target_id)).label("flagged"))
+            .where(q.round_id == round_id, q.regency_code == scope.code, q.day <= day)
+            .group_by(q.facilitator_id),
+            conn,
+        ).set_index("code")
+        risk = pd.read_sql(
+            select(r.facilitator_id.label("code"), r.score.label("risk_score"), r.high_risk)
+            .where(r.round_id == round_id, r.regency_code == scope.code),
+            conn,
+        ).set_index("code")
+    counts = staff.join([targets, activity, flagged], how="left")
     numbers = [c for c in counts.columns if c not in ("name", "last_visit_day")]
     counts[numbers] = counts[numbers].fillna(0).astype("int64")
     counts["last_visit_day"] = pd.to_datetime(counts["last_visit_day"]).dt.date
+    # Risk scores are of the newest data, whatever the day asked for.
+    counts["risk_score"] = risk["risk_score"].reindex(counts.index).astype(float)
+    counts["high_risk"] = risk["high_risk"].reindex(counts.index).fillna(False).astype(bool)
     return counts.sort_index()

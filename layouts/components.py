@@ -75,7 +75,9 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
     else:
         delta = format_count_delta(kpi.delta, lang)
     tone = "text-muted"
-    if kpi.compares_windows:
+    if kpi.yesterday != kpi.yesterday:  # not kept per day (risk scores): no comparison
+        comparison = t("kpi.newest_only", lang)
+    elif kpi.compares_windows:
         comparison = t("kpi.yesterday_value", lang, value=format_metric(kpi.metric_id, kpi.yesterday, lang))
     else:
         comparison = t("kpi.delta_since_yesterday", lang, delta=delta)
@@ -149,15 +151,28 @@ def _number_format(metric_id: str, lang: str) -> Format:
     return fmt
 
 
-def ranking_table(table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: str, table_id: str, region_label: str) -> dash_table.DataTable:
-    """Sortable, filterable table of the child regions (filter row: ``>50`` on a number
-    column, a name fragment on the name); the top and bottom three by the map metric are
-    highlighted."""
-    columns = list(dict.fromkeys([metric_id, *RANKING_COLUMNS]))
+def ranking_table(
+    table: pd.DataFrame,
+    ranks: pd.Series,
+    metric_id: str,
+    lang: str,
+    table_id: str,
+    region_label: str,
+    metric_columns: tuple[str, ...] = RANKING_COLUMNS,
+    worst_first: bool = False,
+) -> dash_table.DataTable:
+    """Sortable, filterable table of regions (filter row: ``>50`` on a number column, a
+    name fragment on the name) with the metric ``metric_id`` and ``metric_columns``; the
+    top and bottom three by ``metric_id`` are highlighted. Rank 1 is the best; with
+    ``worst_first`` the rows start from the worst (regions without data stay last)."""
+    columns = list(dict.fromkeys([metric_id, *metric_columns]))
     data = table[["name", *columns]].copy()
     data.insert(0, "rank", ranks)
     data.insert(0, "code", table.index)
     data = data.sort_values("rank")
+    if worst_first:
+        known = data[metric_id].notna()
+        data = pd.concat([data[known].iloc[::-1], data[~known]])
     n = int(table[metric_id].notna().sum())  # regions without data rank last, unhighlighted
     records = data.replace({np.nan: None}).to_dict("records")
     return dash_table.DataTable(

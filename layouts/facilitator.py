@@ -1,15 +1,19 @@
 """The facilitator page (``/pendamping/<id>``): caseload and progress, visits per day over the
-round, the outcome mix and the review results. Counts only: no family is identified."""
+round, the outcome mix and the review results; the fabrication-risk score with the signals
+that raised it, and the list of quality flags. No family is identified: flags name a
+target by its pseudonymous code only (what a supervisor needs to send someone back)."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from dashboard.facilitators import FacilitatorProfile
-from dashboard.formatting import format_date, format_int, format_percent
+from dashboard.formatting import format_date, format_decimal, format_int, format_percent
+from dashboard.quality import RULES_BY_ID
+from dashboard.risk import SIGNALS_BY_ID
 from dashboard.i18n import t
 from dashboard.metrics import get_metric
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
@@ -116,3 +120,100 @@ def category_counts_figure(categories: pd.Series, lang: str) -> go.Figure:
     figure = go.Figure(go.Bar(y=labels, x=categories.values, orientation="h", marker={"color": components.ORANGE},
                               text=[format_int(v, lang) for v in categories.values], textposition="auto"))
     return _bar_layout(figure, t("target.type", lang), lang)
+
+
+def _signal_value(signal_id: str, value, lang: str) -> str:
+    if value is None or value != value:
+        return "—"
+    if SIGNALS_BY_ID[signal_id].unit == "metres":
+        return f"{format_int(value, lang)} m"
+    return format_percent(float(value) * 100, lang)
+
+
+def _flag_detail(rule: str, value, lang: str) -> str:
+    if value is None or value != value:
+        return ""
+    if rule == "short_interview":
+        return t("quality.detail_minutes", lang, n=format_decimal(value / 60, lang, 1))
+    if rule == "implausible_hour":
+        return t("quality.detail_hour", lang, n=int(value))
+    if rule in ("gps_duplicate", "pln_reused"):
+        return t("quality.detail_group", lang, n=int(value))
+    if rule == "too_many_per_day":
+        return t("quality.detail_day", lang, n=int(value))
+    return ""
+
+
+def quality_section(risk: pd.Series | None, signals: pd.DataFrame | None, flags: pd.DataFrame, lang: str, min_interviews: int) -> dbc.Row:
+    """The risk card (score, and each signal beside the peers' median) and the flag list."""
+    if risk is None or risk["score"] is None or risk["score"] != risk["score"]:
+        interviews = 0 if risk is None else int(risk["interviews"])
+        risk_body = [html.P(t("quality.risk_unscored", lang, n=format_int(interviews, lang), min=min_interviews), className="mb-0")]
+    else:
+        high = bool(risk["high_risk"])
+        badge = dbc.Badge(t("quality.risk_high" if high else "quality.risk_low", lang), color="danger" if high else "success", className="ms-2")
+        rows = [
+            html.Tr(
+                [
+                    html.Td(SIGNALS_BY_ID[r.signal].label(lang)),
+                    html.Td(_signal_value(r.signal, r.value, lang), className="text-end"),
+                    html.Td(_signal_value(r.signal, r.peer, lang), className="text-end"),
+                    html.Td("▲" if r.raised else "", className="text-center signal-raised"),
+                ],
+                className="signal-raised" if r.raised else None,
+            )
+            for r in signals.itertuples()
+        ]
+        risk_body = [
+            html.Div([html.Span(format_decimal(risk["score"], lang, 0), className="kpi-value", id="facilitator-risk-score"), badge], className="mb-2"),
+            dbc.Table(
+                [
+                    html.Thead(html.Tr([html.Th(t("quality.signal", lang)), html.Th(t("quality.value", lang), className="text-end"),
+                                        html.Th(t("quality.peer", lang), className="text-end"), html.Th(t("quality.raised", lang), className="text-center")])),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                className="mb-0",
+                id="facilitator-risk-signals",
+            ),
+        ]
+    if flags.empty:
+        flag_list = html.P(t("quality.flags_none", lang), className="mb-0")
+    else:
+        records = [
+            {
+                "target_code": row.target_code,
+                "rule": RULES_BY_ID[row.rule].label(lang),
+                "day": format_date(row.day, lang),
+                "detail": _flag_detail(row.rule, row.value, lang),
+            }
+            for row in flags.itertuples()
+        ]
+        flag_list = dash_table.DataTable(
+            id="facilitator-flags",
+            data=records,
+            columns=[
+                {"name": t("quality.target", lang), "id": "target_code"},
+                {"name": t("quality.rule", lang), "id": "rule"},
+                {"name": t("quality.day", lang), "id": "day"},
+                {"name": t("quality.detail", lang), "id": "detail"},
+            ],
+            page_size=10,
+            sort_action="native",
+            filter_action="native",
+            filter_options={"case": "insensitive", "placeholder_text": "…"},
+            style_as_list_view=True,
+            style_cell={"fontFamily": components.PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "left"},
+            style_header={"fontWeight": "600", "backgroundColor": "#f3f5f8"},
+        )
+    return dbc.Row(
+        [
+            dbc.Col(dbc.Card(dbc.CardBody([html.H2(t("quality.risk_title", lang), className="h5"), *risk_body]), className="shadow-sm h-100"), xl=5, className="mb-3"),
+            dbc.Col(
+                dbc.Card(dbc.CardBody([html.H2(f"{t('quality.flags_title', lang)} ({format_int(flags['target_code'].nunique(), lang)})", className="h5"), flag_list]), className="shadow-sm h-100"),
+                xl=7,
+                className="mb-3",
+            ),
+        ],
+        className="g-3",
+    )

@@ -38,6 +38,7 @@ def page_frame(
     nav = dbc.Nav(
         [
             dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang, round_id), active="exact")),
+            dbc.NavItem(dbc.NavLink(t("nav.quality", lang), href=_with_lang("/kualitas", lang, round_id), active="partial")),
             dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang, round_id), active="exact")),
         ],
         navbar=True,

@@ -19,7 +19,7 @@ from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_
 from dashboard.settings import Settings
 from dashboard.status import data_status, target_count
 from geodata import boundaries_available
-from layouts import about, facilitator, overview, regency
+from layouts import about, facilitator, overview, quality, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import page_frame, page_href
 
@@ -144,6 +144,33 @@ def register_pages(settings: Settings) -> None:
         heading = t("facilitator.page", language, name=f"{person.name} ({person.id})")
         return facilitator.layout(person.id, language, refresh, path=path, heading=heading, trail=trail, **frame)
 
+    def quality_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
+        """``/kualitas`` (the nation) and ``/kualitas/<code>`` (a province or kabupaten/kota)."""
+        language = _language(lang, settings)
+        frame, link, error = frame_and_links(language, metric, round)
+        if error:
+            return error
+        path = f"/kualitas/{code}" if code else "/kualitas"
+        engine = get_engine(settings.database_url)
+        trail = [(t("region.national", language), link("/kualitas"))]
+        scope = Scope.national()
+        if code:
+            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
+            scope, missing = existing_region(level, code, language, path)
+            if missing:
+                return missing
+            province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
+            trail.append((province, link(f"/kualitas/{scope.province_code}")))
+            if level == Level.REGENCY:
+                regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+                trail.append((regency_name, link(f"/kualitas/{scope.code}")))
+        trail[-1] = (trail[-1][0], None)
+        heading = t("quality.page", language) + " · " + trail[-1][0]
+        return quality.layout(
+            scope, language, metric, refresh, path=path, heading=heading, trail=trail,
+            risk_threshold=settings.risk_threshold, **{k: v for k, v in frame.items() if k != "metric"},
+        )
+
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         engine = get_engine(settings.database_url)
@@ -173,6 +200,10 @@ def register_pages(settings: Settings) -> None:
         name="Pendamping",
         title="Ground Check DTSEN · Pendamping",
         layout=facilitator_page,
+    )
+    dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=quality_page)
+    dash.register_page(
+        "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=quality_page
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
     # Dash shows the page registered as "not_found_404" for any other path.

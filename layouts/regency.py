@@ -57,10 +57,18 @@ def facilitator_columns(lang: str) -> list[dict]:
         _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
         {"headerName": t("facilitator.last_visit", lang), "field": "last_visit", "width": 130, "filter": False, "sortable": False},
         _number(t("facilitator.days_idle", lang), "days_idle", lang),
+        _number(t("facilitator.flagged", lang), "flagged", lang, 0, 120),
+        _number(t("facilitator.flagged_pct", lang), "flagged_pct", lang, 1, 120),
+        {
+            **_number(t("facilitator.risk_score", lang), "risk_score", lang, 0, 130),
+            # A score at or above the threshold is shown in red (the row's high_risk).
+            "cellClassRules": {"risk-high": "params.data && params.data.high_risk"},
+        },
         # Hidden columns that carry the search box and the "behind plan" switch as ordinary
         # column filters, so the grid, the server and the exports share one filter model.
         {"field": "search_text", "hide": True, "filter": "agTextColumnFilter"},
         {"field": "behind_plan", "hide": True, "filter": "agTextColumnFilter"},
+        {"field": "high_risk", "hide": True, "filter": "agTextColumnFilter"},
     ]
 
 
@@ -77,6 +85,7 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
                     options=[
                         {"label": t("facilitator.filter_idle", lang, days=IDLE_DAYS), "value": "idle"},
                         {"label": t("facilitator.filter_behind", lang), "value": "behind"},
+                        {"label": t("facilitator.filter_risk", lang), "value": "risk"},
                     ],
                     value=[],
                     inline=True,

@@ -141,6 +141,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
     """Remove a round and everything of it (``--replace``)."""
     with engine.begin() as conn:
         target_ids = select(models.Target.id).where(models.Target.round_id == round_id)
+        conn.execute(delete(models.QualityFlag).where(models.QualityFlag.round_id == round_id))
         conn.execute(delete(models.VisitEvent).where(models.VisitEvent.target_id.in_(target_ids)))
         conn.execute(delete(models.SimulatedDefect).where(models.SimulatedDefect.round_id == round_id))
         conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
@@ -151,7 +152,6 @@ def delete_round(engine: Engine, round_id: int) -> None:
             models.RollupRegencyActivity,
             models.RollupRegencyTargets,
             models.RollupState,
-            models.QualityFlag,
             models.RollupQualityDay,
             models.FacilitatorRisk,
             models.QualityState,

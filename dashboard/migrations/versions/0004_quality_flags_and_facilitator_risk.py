@@ -79,10 +79,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('target_id', 'rule', name=op.f('pk_quality_flag'))
     )
     with op.batch_alter_table('quality_flag', schema=None) as batch_op:
-        batch_op.create_index('ix_quality_flag_facilitator', ['facilitator_id'], unique=False)
-        batch_op.create_index('ix_quality_flag_round_day', ['round_id', 'day'], unique=False)
-        batch_op.create_index('ix_quality_flag_round_regency', ['round_id', 'regency_code'], unique=False)
-        batch_op.create_index('ix_quality_flag_round_rule_key', ['round_id', 'rule', 'group_key'], unique=False)
+        batch_op.create_index('ix_quality_flag_facilitator_day', ['facilitator_id', 'day'], unique=False)
+        batch_op.create_index('ix_quality_flag_province_day', ['province_code', 'day'], unique=False)
+        batch_op.create_index('ix_quality_flag_regency_day', ['regency_code', 'day'], unique=False)
+        batch_op.create_index('ix_quality_flag_rule_key', ['rule', 'group_key'], unique=False)
 
     op.create_table('rollup_quality_day',
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -109,21 +109,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_rollup_quality_day_province_day', ['round_id', 'province_code', 'day'], unique=False)
 
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index('ix_visit_round_gps_lat', ['round_id', 'gps_lat'], unique=False)
-        batch_op.create_index('ix_visit_round_pln_meter_id', ['round_id', 'pln_meter_id'], unique=False)
+        batch_op.create_index('ix_visit_gps_lat', ['gps_lat'], unique=False)
+        batch_op.create_index('ix_visit_pln_meter_id', ['pln_meter_id'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.drop_index('ix_visit_round_pln_meter_id')
-        batch_op.drop_index('ix_visit_round_gps_lat')
+        batch_op.drop_index('ix_visit_pln_meter_id')
+        batch_op.drop_index('ix_visit_gps_lat')
 
     with op.batch_alter_table('quality_flag', schema=None) as batch_op:
-        batch_op.drop_index('ix_quality_flag_round_rule_key')
-        batch_op.drop_index('ix_quality_flag_round_regency')
-        batch_op.drop_index('ix_quality_flag_round_day')
-        batch_op.drop_index('ix_quality_flag_facilitator')
+        batch_op.drop_index('ix_quality_flag_rule_key')
+        batch_op.drop_index('ix_quality_flag_regency_day')
+        batch_op.drop_index('ix_quality_flag_province_day')
+        batch_op.drop_index('ix_quality_flag_facilitator_day')
 
     op.drop_table('quality_flag')
     with op.batch_alter_table('rollup_quality_day', schema=None) as batch_op:

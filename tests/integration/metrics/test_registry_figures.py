@@ -1,6 +1,7 @@
 """Every registry figure equals an independent computation with pandas straight from the
-raw tables (target, visit, facilitator), for the nation, all 38 provinces and a sample of
-kabupaten/kota, today and yesterday, on SQLite and PostgreSQL."""
+raw tables (target, visit, facilitator, and the stored quality flags and risk scores), for
+the nation, all 38 provinces and a sample of kabupaten/kota, today and yesterday, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from dashboard.database import get_engine
 from dashboard.metrics import METRICS, compute
+from dashboard.quality import RULE_IDS
 from dashboard.queries import Scope, base_counts, daily_progress, data_state
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
@@ -32,12 +34,15 @@ class Raw:
             engine,
         )
         self.facilitators = pd.read_sql("SELECT id, province_code, regency_code FROM facilitator", engine)
+        self.flags = pd.read_sql("SELECT target_id, rule FROM quality_flag", engine)
+        self.risk = pd.read_sql("SELECT facilitator_id, score, high_risk FROM facilitator_risk", engine)
         engine.dispose()
         for column in ("started_at", "submitted_at", "first_reviewed_at", "first_returned_at", "approved_at"):
             self.visits[column.replace("_at", "_day")] = (pd.to_datetime(self.visits[column]) + WIB).dt.date
 
-    def metrics(self, key: str, day: dt.date, category: bool = False) -> pd.DataFrame:
-        """Metric values per ``key`` ("province_code", "regency_code" or None for the nation)."""
+    def metrics(self, key: str, day: dt.date, category: bool = False, newest: bool = False) -> pd.DataFrame:
+        """Metric values per ``key`` ("province_code", "regency_code" or None for the nation);
+        ``newest``: ``day`` is the newest day (the risk scores are known only for it)."""
         t, v, f = self.targets.copy(), self.visits.copy(), self.facilitators.copy()
         if key is None:
             for frame in (t, v, f):
@@ -66,6 +71,22 @@ class Raw:
             name = "found" if outcome == "found_verified" else outcome
             n = submitted[submitted["outcome"] == outcome].groupby(keys).size().reindex(out.index).fillna(0)
             expected[f"share_{name}"] = rate(n, out["submitted"])
+        # Quality: a flag counts from the day its visit was first submitted.
+        flags = self.flags.merge(v, on="target_id")
+        flags = flags[flags["submitted_day"].notna() & (flags["submitted_day"] <= day)]
+        flagged = flags.drop_duplicates("target_id").groupby(keys).size().reindex(out.index).fillna(0)
+        expected["flagged"] = flagged
+        expected["flagged_pct"] = rate(flagged, out["submitted"])
+        for rule in RULE_IDS:
+            expected[f"flags_{rule}"] = flags[flags["rule"] == rule].groupby(keys).size().reindex(out.index).fillna(0)
+        reviewed_all = reviewed.reindex(out.index).fillna(0)
+        expected["first_review_approval_pct"] = rate(reviewed_all - out["returned"], reviewed_all)
+        if not category and newest:
+            risk = self.risk.merge(f, left_on="facilitator_id", right_on="id")
+            high = risk[risk["high_risk"].astype(bool)].groupby(key).size().reindex(out.index).fillna(0)
+            scored = risk[risk["score"].notna()].groupby(key).size().reindex(out.index).fillna(0)
+            expected["high_risk"] = high
+            expected["high_risk_pct"] = rate(high, scored)
         if not category:
             started = v[done("started_day")]
             week = started[started["started_day"] >= day - dt.timedelta(days=6)]
@@ -103,15 +124,17 @@ def _compare(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
 def test_national_and_provincial_figures(round_, yesterday):
     engine, raw, state = round_
     day = state.day - dt.timedelta(days=int(yesterday))
-    _compare(compute(base_counts(engine, 1, Scope.national(), day)), raw.metrics(None, day))
+    national = compute(base_counts(engine, 1, Scope.national(), day))
+    _compare(national, raw.metrics(None, day, newest=not yesterday))
+    assert ("high_risk" in national.columns) == (not yesterday)  # no risk "as of" a past day
     provinces = compute(base_counts(engine, 1, Scope.national(), day, by="children"))
     assert len(provinces) == 38
-    _compare(provinces, raw.metrics("province_code", day))
+    _compare(provinces, raw.metrics("province_code", day, newest=not yesterday))
 
 
 def test_regency_figures_for_a_sample_of_provinces(round_):
     engine, raw, state = round_
-    expected = raw.metrics("regency_code", state.day)
+    expected = raw.metrics("regency_code", state.day, newest=True)
     for province in ("11", "32", "35", "53", "94", "96"):
         actual = compute(base_counts(engine, 1, Scope.of(province), state.day, by="children"))
         assert len(actual) > 0 and all(code.startswith(province + ".") for code in actual.index)

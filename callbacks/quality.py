@@ -1,0 +1,160 @@
+"""Callbacks of the quality page: thin glue from the inputs to ``dashboard.quality_report``
+and the registry, and to the figure builders of ``layouts``."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+
+from dashboard.database import get_engine
+from dashboard.formatting import region_display_name
+from dashboard.i18n import t
+from dashboard.metrics import get_metric
+from dashboard.overview import kpis, rank, region_table
+from dashboard.quality import RULE_IDS
+from dashboard.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
+from dashboard.queries import Level, Scope
+from dashboard.settings import Settings
+from geodata import boundaries_available, province_bounds
+from callbacks.refresh import version_day
+from layouts import components, maps, quality
+from layouts.frame import page_href
+
+PROVINCES_URL = "/geodata/provinces.geojson"
+
+
+def register(app: Dash, settings: Settings) -> None:
+    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+
+    def map_table(scope: Scope, round_id: int, day):
+        """The child regions with their quality figures, as the map and its hover need them."""
+        table = region_table(engine(), round_id, scope, day)
+        table["display_name"] = table["name"].map(region_display_name)
+        return table
+
+    @app.callback(
+        Output("quality-map", "figure"),
+        Input("quality-metric", "value"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("quality-scope", "data"),
+        State("page-lang", "data"),
+        State("quality-map", "figure"),
+    )
+    def update_map(metric_id, version, scale, scope_code, lang, figure):
+        if not version:
+            return no_update
+        scope = Scope.of(scope_code)
+        table = map_table(scope, version["round_id"], version_day(version))
+        regions = table[["display_name"]].rename(columns={"display_name": "name"})
+        regions["code"] = table.index
+        regions["value"] = table[metric_id]
+        regions["hover"] = quality.region_hover(table, metric_id, lang)
+        regions = regions.reset_index(drop=True)
+        if ctx.triggered_id == "data-version" and figure:
+            return maps.patch_values(Patch(), regions)
+        metric = get_metric(metric_id)
+        options = {
+            "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
+            "higher_is_better": metric.higher_is_better,
+            "no_data_label": t("common.no_data", lang),
+            "separators": components.separators(lang),
+        }
+        if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
+            figure = maps.tile_grid_figure(regions, **options)
+        elif scope.level == Level.NATIONAL:
+            figure = maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
+        elif not boundaries_available(settings.geodata_dir):
+            return {}
+        else:
+            figure = maps.choropleth_figure(
+                regions,
+                geojson_url=f"/geodata/regencies/{scope.code}.geojson",
+                bounds=province_bounds(settings.geodata_dir)[scope.code],
+                line_width=0.3,
+                **options,
+            )
+        return components.scale_fonts(figure, scale)
+
+    @app.callback(
+        Output("quality-kpis", "children"),
+        Input("data-version", "data"),
+        State("quality-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_kpis(version, scope_code, lang):
+        if not version:
+            return no_update
+        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), version_day(version), QUALITY_KPIS), lang)
+
+    @app.callback(
+        Output("quality-rules", "figure"),
+        Output("quality-trend", "figure"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("quality-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_flags(version, scale, scope_code, lang):
+        if not version:
+            return no_update, no_update
+        trend = flag_trend(engine(), version["round_id"], Scope.of(scope_code), version_day(version))
+        totals = trend[list(RULE_IDS)].sum()
+        return (
+            components.scale_fonts(quality.rule_totals_figure(totals, lang), scale),
+            components.scale_fonts(quality.trend_figure(trend, lang), scale),
+        )
+
+    @app.callback(
+        Output("quality-regions", "children"),
+        Input("data-version", "data"),
+        Input("quality-metric", "value"),
+        State("quality-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_regions(version, metric_id, scope_code, lang):
+        if not version:
+            return no_update
+        scope = Scope.of(scope_code)
+        table = regency_quality(engine(), version["round_id"], scope, version_day(version))
+        pinned = version.get("pinned")
+        names = [region_display_name(n) for n in table["name"]]
+        if scope.level == Level.NATIONAL:
+            names = [f"{n} ({region_display_name(p)})" for n, p in zip(names, table["province_name"])]
+        table["name"] = [f"[{n}]({page_href('/kualitas/' + code, lang, metric_id, pinned)})" for code, n in zip(table.index, names)]
+        return components.ranking_table(
+            table, rank(table, metric_id), metric_id, lang, "quality-regions-table", t("region.regency", lang),
+            quality.REGION_COLUMNS, worst_first=True,
+        )
+
+    @app.callback(
+        Output("quality-facilitators", "children"),
+        Input("data-version", "data"),
+        State("quality-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_facilitators(version, scope_code, lang):
+        if not version:
+            return no_update
+        table = facilitator_quality(engine(), version["round_id"], Scope.of(scope_code), version_day(version))
+        if table.empty:
+            return t("common.no_data", lang)
+        pinned = version.get("pinned")
+        links = {i: page_href(f"/pendamping/{i}", lang, None, pinned) for i in table.index}
+        regency_links = {c: page_href(f"/kabkota/{c}", lang, None, pinned) for c in table["regency_code"].unique()}
+        table["regency_name"] = table["regency_name"].map(region_display_name)
+        return quality.facilitator_table(table, lang, links, regency_links)
+
+    @app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input("quality-map", "clickData"),
+        State("quality-metric", "value"),
+        State("page-lang", "data"),
+        State("data-version", "data"),
+        prevent_initial_call=True,
+    )
+    def click_region(click, metric_id, lang, version):
+        """A click on a region opens its quality page (province, or kabupaten/kota)."""
+        code = maps.clicked_region(click)
+        if not code:
+            return no_update
+        return page_href(f"/kualitas/{code}", lang, metric_id, (version or {}).get("pinned"))

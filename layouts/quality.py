@@ -1,0 +1,238 @@
+"""The quality page (``/kualitas``, ``/kualitas/<province or kabupaten/kota code>``): quality
+KPIs, a map coloured by a quality indicator, flags per rule (in all and per day), the
+kabupaten/kota with the most flags and the facilitators with the highest fabrication risk
+and most flags, each linking to its page. Filled by ``callbacks.quality``.
+
+Figures builders for the flags are here too (pure functions of frames), so that the
+callbacks stay glue.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dash_table, dcc, html
+
+from dashboard.formatting import format_date, format_decimal, format_int
+from dashboard.i18n import t
+from dashboard.metrics import QUALITY_MAP_METRICS, get_metric
+from dashboard.quality import RULES, RULES_BY_ID
+from dashboard.queries import Level, Scope
+from layouts import components
+from layouts.frame import page_frame
+from layouts.overview import GRAPH_CONFIG, breadcrumb
+
+DEFAULT_QUALITY_METRIC = "flagged_pct"
+#: One colour per rule (Okabe-Ito and Tol's muted palette: told apart by colour-blind
+#: readers, in this order of the rules).
+RULE_COLOURS = (
+    "#D55E00", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#F0E442",
+    "#CC79A7", "#882255", "#332288", "#999933", "#44AA99",
+)
+#: Region columns of the quality ranking (after the map metric).
+REGION_COLUMNS = ("submitted", "flagged", "flagged_pct", "first_review_approval_pct", "return_rate", "high_risk")
+
+
+def _card(children, **kwargs) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(children), className="shadow-sm h-100", **kwargs)
+
+
+def layout(
+    scope: Scope,
+    lang: str,
+    map_metric: str | None,
+    refresh_seconds: int,
+    *,
+    path: str,
+    heading: str,
+    trail: list,
+    risk_threshold: float,
+    **frame,
+) -> html.Div:
+    metric = map_metric if map_metric in QUALITY_MAP_METRICS else DEFAULT_QUALITY_METRIC
+    has_map = scope.level != Level.REGENCY
+    picker = dcc.Dropdown(
+        id="quality-metric",
+        options=[{"label": get_metric(m).label(lang), "value": m} for m in QUALITY_MAP_METRICS],
+        value=metric,
+        clearable=False,
+        searchable=False,
+        className="metric-picker",
+    )
+    map_card = _card(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(html.H2(t("quality.map_title" if scope.level == Level.NATIONAL else "quality.map_title_regencies", lang), className="h5 mb-0"), width="auto"),
+                    dbc.Col(html.Div([html.Label(t("map.metric", lang), htmlFor="quality-metric", className="me-2 small text-muted"), picker], className="d-flex align-items-center")),
+                ],
+                className="align-items-center mb-2 g-2",
+            ),
+            dcc.Graph(id="quality-map", config=GRAPH_CONFIG, className="map-graph"),
+            html.Div(t("quality.map_hint", lang), className="small text-muted"),
+        ]
+    )
+    top_row = [
+        *([dbc.Col(map_card, xl=7, className="mb-3")] if has_map else []),
+        dbc.Col(_card(dcc.Graph(id="quality-rules", config={"displaylogo": False}, className="progress-graph")), xl=5 if has_map else 12, className="mb-3"),
+    ]
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Store(id="quality-scope", data=scope.code),
+        # Without a map the metric still decides the region ranking's highlighted column.
+        *([] if has_map else [html.Div(picker, hidden=True)]),
+        breadcrumb(trail),
+        html.H1(heading, className="h3 mb-1"),
+        html.P(t("quality.lead", lang), className="text-muted mb-3"),
+        html.Div(id="quality-kpis"),
+        dbc.Row(top_row, className="g-3"),
+        dbc.Row(dbc.Col(_card(dcc.Graph(id="quality-trend", config={"displaylogo": False}, className="progress-graph")), className="mb-3")),
+        dbc.Row(
+            [
+                *(
+                    [
+                        dbc.Col(
+                            _card([html.H2(t("quality.regions_title", lang), className="h5"), html.Div(id="quality-regions")]),
+                            xl=6,
+                            className="mb-3",
+                        )
+                    ]
+                    if has_map
+                    else []
+                ),
+                dbc.Col(
+                    _card(
+                        [
+                            html.H2(t("quality.facilitators_title", lang), className="h5"),
+                            html.Div(id="quality-facilitators"),
+                            html.P(t("quality.risk_note", lang, threshold=format_decimal(risk_threshold, lang, 0)), className="small text-muted mt-2 mb-0"),
+                        ]
+                    ),
+                    xl=6 if has_map else 12,
+                    className="mb-3",
+                ),
+            ],
+            className="g-3",
+        ),
+    ]
+    return page_frame(lang, path, content, refresh_seconds, metric=metric, **frame)
+
+
+def _figure_layout(figure: go.Figure, title: str, lang: str) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        separators=components.separators(lang),
+        font=components.PLOT_FONT,
+        margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis={"gridcolor": "#eee"},
+        yaxis={"automargin": True, "gridcolor": "#eee"},
+    )
+    return figure
+
+
+def rule_totals_figure(totals: pd.Series, lang: str) -> go.Figure:
+    """Flags per rule (all days), most frequent at the top; a rule's explanation in the hover."""
+    totals = totals.reindex([r.id for r in RULES]).fillna(0).astype(int)
+    order = totals.sort_values().index
+    labels = [RULES_BY_ID[r].label(lang) for r in order]
+    colours = {r.id: c for r, c in zip(RULES, RULE_COLOURS)}
+    hover = [f"<b>{RULES_BY_ID[r].label(lang)}</b><br>{RULES_BY_ID[r].explanation(lang)}<br>{format_int(totals[r], lang)}" for r in order]
+    figure = go.Figure(
+        go.Bar(
+            y=labels, x=totals[order].to_numpy(), orientation="h",
+            marker={"color": [colours[r] for r in order]},
+            text=[format_int(v, lang) for v in totals[order]], textposition="auto",
+            hovertext=hover, hoverinfo="text",
+        )
+    )
+    return _figure_layout(figure, t("quality.rules_title", lang), lang)
+
+
+def trend_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
+    """Flags per day of submission, stacked by rule."""
+    figure = go.Figure()
+    days = list(trend.index)
+    for rule, colour in zip(RULES, RULE_COLOURS):
+        if rule.id not in trend or not trend[rule.id].any():
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=days, y=trend[rule.id], name=rule.label(lang), marker={"color": colour},
+                hovertemplate="%{y:,d}<extra>" + rule.label(lang) + "</extra>",
+            )
+        )
+    ticks = days[:: max(1, len(days) // 8)]
+    figure.update_layout(
+        barmode="stack",
+        xaxis={"tickvals": ticks, "ticktext": [format_date(d, lang)[:-5] for d in ticks]},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    figure = _figure_layout(figure, t("quality.trend_title", lang), lang)
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
+
+
+def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], regency_links: dict[str, str]) -> dash_table.DataTable:
+    """The facilitators with the highest risk and most flags; the score in red at or above
+    the threshold."""
+    data = pd.DataFrame(
+        {
+            "name": [f"[{name}]({links[i]})" for i, name in zip(table.index, table["name"])],
+            "regency": [f"[{name}]({regency_links[code]})" for code, name in zip(table["regency_code"], table["regency_name"])],
+            "interviews": table["interviews"].to_numpy(),
+            "risk_score": table["risk_score"].round(0).to_numpy(),
+            "flagged": table["flagged"].to_numpy(),
+            "high_risk": table["high_risk"].map({True: "1", False: "0"}).to_numpy(),
+        }
+    )
+    number = components._number_format("flagged", lang)
+    return dash_table.DataTable(
+        id="quality-facilitators-table",
+        data=data.replace({np.nan: None}).to_dict("records"),
+        columns=[
+            {"name": t("facilitator.name", lang), "id": "name", "presentation": "markdown"},
+            {"name": t("region.regency", lang), "id": "regency", "presentation": "markdown"},
+            {"name": t("quality.interviews", lang), "id": "interviews", "type": "numeric", "format": number},
+            {"name": t("facilitator.risk_score", lang), "id": "risk_score", "type": "numeric", "format": number},
+            {"name": t("facilitator.flagged", lang), "id": "flagged", "type": "numeric", "format": number},
+        ],
+        sort_action="native",
+        filter_action="native",
+        filter_options={"case": "insensitive", "placeholder_text": "…"},
+        style_as_list_view=True,
+        style_table={"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
+        css=[{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
+        style_cell={"fontFamily": components.PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": "9rem"},
+        style_cell_conditional=[
+            {"if": {"column_id": c}, "textAlign": "left", "minWidth": "10rem", "maxWidth": "15rem"} for c in ("name", "regency")
+        ],
+        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
+        style_data_conditional=[
+            {"if": {"filter_query": '{high_risk} = "1"', "column_id": "risk_score"}, "color": "#b3261e", "fontWeight": "700"},
+        ],
+        page_action="none",
+        markdown_options={"link_target": "_self"},
+    )
+
+
+def region_hover(table: pd.DataFrame, metric_id: str, lang: str) -> list[str]:
+    metric = get_metric(metric_id)
+    return [
+        f"<b>{row.display_name}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
+        f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
+        f"<br>{get_metric('flagged').label(lang)}: {format_int(row.flagged, lang)}"
+        f"<br>{get_metric('first_review_approval_pct').label(lang)}: {components.format_metric('first_review_approval_pct', row.first_review_approval_pct, lang)}"
+        f"<br>{get_metric('high_risk').label(lang)}: {format_int(row.high_risk, lang) if row.high_risk == row.high_risk else '—'}"
+        for row in table.itertuples()
+    ]
+
+
+def score_text(score: float | None, lang: str) -> str:
+    return "—" if score is None or score != score else format_decimal(score, lang, 0)
+
+
+__all__ = ["layout", "facilitator_table", "region_hover", "rule_totals_figure", "score_text", "trend_figure"]

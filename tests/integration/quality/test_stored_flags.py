@@ -1,0 +1,114 @@
+"""The stored quality flags and risk scores: what the simulator's load stores equals the rules
+applied to all visits at once; a visit written later flags (and unflags) the old visits it
+joins in a group; the risk scores stored are those of ``dashboard.risk``; on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.quality import RULE_IDS, QualityParameters, VISIT_COLUMNS, evaluate
+from dashboard.quality_store import refresh_quality, regency_polygons
+from dashboard.risk import RiskParameters, VISIT_COLUMNS as RISK_COLUMNS, score
+from dashboard.settings import get_settings
+from tests._postgres import BACKENDS
+from tests.simulated import AS_OF, simulate_small
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def simulated(request, database_url_factory):
+    url = database_url_factory(request.param)
+    simulate_small(url, families=60_000)
+    engine = sa.create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _stored(engine) -> set[tuple[int, str]]:
+    flags = pd.read_sql("SELECT target_id, rule FROM quality_flag", engine)
+    return set(zip(flags["target_id"].astype(int), flags["rule"]))
+
+
+def _refresh(engine, until):
+    polygons = regency_polygons(get_settings().geodata_dir)
+    return refresh_quality(engine, 1, until, QualityParameters(), RiskParameters(), polygons, risk_interval=dt.timedelta(0))
+
+
+def test_stored_flags_are_the_rules_applied_to_all_visits(simulated):
+    visits = pd.read_sql(f"SELECT {', '.join(VISIT_COLUMNS)} FROM visit", simulated)
+    visits = visits.set_index("target_id", drop=False)
+    flags = evaluate(visits, QualityParameters(), regency_polygons(get_settings().geodata_dir))
+    expected = {(int(target), rule) for rule in RULE_IDS for target in flags.index[flags[rule]]}
+    assert len(expected) > 1000
+    assert _stored(simulated) == expected
+    # The flag's day is the WIB day of the first submission.
+    days = pd.read_sql(
+        "SELECT q.day, v.submitted_at FROM quality_flag q JOIN visit v ON v.target_id = q.target_id", simulated
+    )
+    wib = (pd.to_datetime(days["submitted_at"]) + pd.Timedelta(hours=7)).dt.date
+    assert (pd.to_datetime(days["day"]).dt.date == wib).all()
+
+
+def test_the_flag_rollup_counts_the_stored_flags(simulated):
+    flags = pd.read_sql("SELECT regency_code, category, day, target_id, rule FROM quality_flag", simulated)
+    rollup = pd.read_sql("SELECT * FROM rollup_quality_day", simulated)
+    rollup["day"] = pd.to_datetime(rollup["day"]).dt.date
+    flags["day"] = pd.to_datetime(flags["day"]).dt.date
+    keys = ["regency_code", "category", "day"]
+    expected = flags.groupby(keys)["target_id"].nunique().rename("flagged").to_frame()
+    for rule in RULE_IDS:
+        expected[f"flags_{rule}"] = flags[flags["rule"] == rule].groupby(keys).size()
+    expected = expected.fillna(0).astype("int64").sort_index()
+    actual = rollup.set_index(keys)[expected.columns].astype("int64").sort_index()
+    pd.testing.assert_frame_equal(actual, expected)
+
+
+def test_a_later_visit_flags_and_unflags_the_old_visit_it_copies(simulated):
+    """Copy one family's GPS point and PLN id onto another family's visit (as a re-sync
+    would write it): both are flagged; write the visit back: both flags go."""
+    engine = simulated
+    rows = pd.read_sql(
+        "SELECT target_id, gps_lat, gps_lon, pln_meter_id FROM visit WHERE submitted_at IS NOT NULL "
+        "AND pln_meter_id IS NOT NULL AND gps_lat IS NOT NULL ORDER BY target_id",
+        engine,
+    )
+    stored = _stored(engine)
+    clean = [t for t in rows["target_id"] if not any((int(t), r) in stored for r in RULE_IDS)]
+    old, new = (rows.set_index("target_id").loc[t] for t in (clean[0], clean[-1]))
+    until = AS_OF + dt.timedelta(minutes=5)
+
+    def write(target_id, lat, lon, pln, moment):
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE visit SET gps_lat = :lat, gps_lon = :lon, pln_meter_id = :pln, updated_at = :at WHERE target_id = :t"),
+                {"lat": lat, "lon": lon, "pln": pln, "at": moment, "t": int(target_id)},
+            )
+
+    write(clean[-1], old.gps_lat, old.gps_lon, old.pln_meter_id, until)
+    result = _refresh(engine, until)
+    assert result.visits_checked == 1
+    flagged = _stored(engine)
+    for target in (clean[0], clean[-1]):
+        assert {(int(target), "gps_duplicate"), (int(target), "pln_reused")} <= flagged
+    write(clean[-1], new.gps_lat, new.gps_lon, new.pln_meter_id, until + dt.timedelta(minutes=5))
+    _refresh(engine, until + dt.timedelta(minutes=5))
+    assert _stored(engine) == stored
+
+
+def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
+    # A small round has 1-3 interviews per facilitator: score from 2 on, threshold 40.
+    parameters = RiskParameters(threshold=40, min_interviews=2)
+    until = pd.read_sql("SELECT max(updated_at) AS u FROM visit", simulated)["u"].iloc[0]
+    refresh_quality(
+        simulated, 1, pd.Timestamp(until).to_pydatetime(), QualityParameters(), parameters, regency_polygons(get_settings().geodata_dir), rebuild=True,
+    )
+    visits = pd.read_sql(f"SELECT {', '.join(RISK_COLUMNS)} FROM visit WHERE submitted_at IS NOT NULL", simulated)
+    expected = score(visits, parameters).sort_index()
+    stored = pd.read_sql("SELECT * FROM facilitator_risk", simulated).set_index("facilitator_id").sort_index()
+    assert len(stored) == len(expected) > 1000 and stored["score"].notna().sum() > 1000
+    pd.testing.assert_series_equal(stored["score"].astype(float), expected["score"], check_names=False, rtol=1e-9)
+    assert (stored["high_risk"].astype(bool) == (stored["score"] >= 40)).all()
+    assert stored.loc[stored["interviews"] < 2, "score"].isna().all()
