@@ -187,6 +187,7 @@ def openapi_document() -> dict:
                         "numerator": {"type": "array", "items": {"type": "string"}},
                         "denominator": {"type": "array", "items": {"type": "string"}},
                         "higher_is_better": {"type": ["boolean", "null"]}, "by_category": {"type": "boolean"},
+                        "newest_only": {"type": "boolean", "description": "Known for the newest data only (absent for a past as_of)."},
                     },
                 },
                 "Metrics": {"type": "object", "properties": {"metrics": {"type": "array", "items": {"$ref": "#/components/schemas/Metric"}}}},

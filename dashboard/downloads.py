@@ -166,13 +166,13 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             ExportColumn("districts", t("facilitator.districts", lang)),
             ExportColumn("targets", t("facilitator.caseload", lang), "count"),
             *[_metric_column(m, lang) for m in ("visited", "submitted", "approved", "returned", "completion_pct")],
+            ExportColumn("flagged", t("facilitator.flagged", lang), "count"),
+            ExportColumn("flagged_pct", t("facilitator.flagged_pct", lang), "percent"),
+            ExportColumn("risk_score", t("facilitator.risk_score", lang), "decimal"),
             ExportColumn("visits_1d", t("facilitator.visits_1d", lang), "count"),
             ExportColumn("visits_7d", t("facilitator.visits_7d", lang), "count"),
             ExportColumn("last_visit_day", t("facilitator.last_visit", lang), "date"),
             ExportColumn("days_idle", t("facilitator.days_idle", lang), "count"),
-            ExportColumn("flagged", t("facilitator.flagged", lang), "count"),
-            ExportColumn("flagged_pct", t("facilitator.flagged_pct", lang), "percent"),
-            ExportColumn("risk_score", t("facilitator.risk_score", lang), "decimal"),
         ]
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
         scope_label = f"{t('region.regency', lang)}: {name} ({scope.code})"

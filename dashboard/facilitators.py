@@ -28,15 +28,15 @@ TABLE_COLUMNS = (
     "approved",
     "returned",
     "completion_pct",
+    "flagged",
+    "flagged_pct",
+    "risk_score",
     "plan_pct",
     "visits_1d",
     "visits_7d",
     "last_visit_day",
     "days_idle",
     "behind_plan",
-    "flagged",
-    "flagged_pct",
-    "risk_score",
     "high_risk",
 )
 #: A facilitator is "idle" from this many days without a visit (the quick filter).

@@ -81,7 +81,9 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
         comparison = t("kpi.yesterday_value", lang, value=format_metric(kpi.metric_id, kpi.yesterday, lang))
     else:
         comparison = t("kpi.delta_since_yesterday", lang, delta=delta)
-    if not kpi.compares_windows and kpi.delta and metric.higher_is_better is not None and kpi.delta == kpi.delta:
+    # A change that shows as 0 (0,0 poin) is no change: no colour.
+    shown_delta = round(kpi.delta, 1) if metric.unit != "count" else kpi.delta
+    if not kpi.compares_windows and shown_delta and metric.higher_is_better is not None and kpi.delta == kpi.delta:
         good = (kpi.delta > 0) == metric.higher_is_better
         tone = "kpi-delta-good" if good else "kpi-delta-bad"
     return dbc.Card(
@@ -142,7 +144,7 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
 RANKING_COLUMNS = ("targets", "submitted", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
 
 
-def _number_format(metric_id: str, lang: str) -> Format:
+def number_format(metric_id: str, lang: str) -> Format:
     metric = get_metric(metric_id)
     decimals = 1 if metric.unit != "count" else 0
     fmt = Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes)
@@ -182,7 +184,7 @@ def ranking_table(
             {"name": "#", "id": "rank", "type": "numeric"},
             {"name": region_label, "id": "name", "presentation": "markdown"},
             *[
-                {"name": get_metric(c).label(lang), "id": c, "type": "numeric", "format": _number_format(c, lang)}
+                {"name": get_metric(c).label(lang), "id": c, "type": "numeric", "format": number_format(c, lang)}
                 for c in columns
             ],
         ],

@@ -168,7 +168,7 @@ def register_pages(settings: Settings) -> None:
         heading = t("quality.page", language) + " · " + trail[-1][0]
         return quality.layout(
             scope, language, metric, refresh, path=path, heading=heading, trail=trail,
-            risk_threshold=settings.risk_threshold, **{k: v for k, v in frame.items() if k != "metric"},
+            risk_threshold=settings.risk_threshold, risk_min_interviews=settings.risk_min_interviews, **{k: v for k, v in frame.items() if k != "metric"},
         )
 
     def about_page(lang: str | None = None, **_query):

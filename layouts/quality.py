@@ -19,6 +19,7 @@ from dashboard.formatting import format_date, format_decimal, format_int
 from dashboard.i18n import t
 from dashboard.metrics import QUALITY_MAP_METRICS, get_metric
 from dashboard.quality import RULES, RULES_BY_ID
+from dashboard.risk import SIGNALS
 from dashboard.queries import Level, Scope
 from layouts import components
 from layouts.frame import page_frame
@@ -49,6 +50,7 @@ def layout(
     heading: str,
     trail: list,
     risk_threshold: float,
+    risk_min_interviews: int,
     **frame,
 ) -> html.Div:
     metric = map_metric if map_metric in QUALITY_MAP_METRICS else DEFAULT_QUALITY_METRIC
@@ -116,8 +118,33 @@ def layout(
             ],
             className="g-3",
         ),
+        _definitions(lang, risk_min_interviews),
     ]
     return page_frame(lang, path, content, refresh_seconds, metric=metric, **frame)
+
+
+def _definitions(lang: str, min_interviews: int) -> dbc.Accordion:
+    """What each rule checks and each risk signal measures (from their one definition)."""
+    rules = dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(t("quality.rule", lang)), html.Th(t("quality.detail", lang)), html.Th(t("quality.severity", lang))])),
+            html.Tbody(
+                [html.Tr([html.Td(r.label(lang)), html.Td(r.explanation(lang)), html.Td(t(f"quality.severity_{r.severity}", lang))]) for r in RULES]
+            ),
+        ],
+        size="sm",
+        className="mb-0",
+    )
+    signals = html.Ul([html.Li(s.label(lang)) for s in SIGNALS], className="mb-0")
+    return dbc.Accordion(
+        [
+            dbc.AccordionItem(rules, title=t("quality.rules_definitions", lang)),
+            dbc.AccordionItem([html.P(t("quality.signals_intro", lang, min=min_interviews)), signals], title=t("quality.signals_definitions", lang)),
+        ],
+        start_collapsed=True,
+        className="mb-3",
+        id="quality-definitions",
+    )
 
 
 def _figure_layout(figure: go.Figure, title: str, lang: str) -> go.Figure:
@@ -189,7 +216,7 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
             "high_risk": table["high_risk"].map({True: "1", False: "0"}).to_numpy(),
         }
     )
-    number = components._number_format("flagged", lang)
+    number = components.number_format("flagged", lang)
     return dash_table.DataTable(
         id="quality-facilitators-table",
         data=data.replace({np.nan: None}).to_dict("records"),

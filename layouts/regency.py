@@ -53,10 +53,6 @@ def facilitator_columns(lang: str) -> list[dict]:
         _number(get_metric("approved").label(lang), "approved", lang),
         _number(get_metric("returned").label(lang), "returned", lang),
         _number(get_metric("completion_pct").label(lang) + " (%)", "completion_pct", lang, 1, 130),
-        _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
-        _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
-        {"headerName": t("facilitator.last_visit", lang), "field": "last_visit", "width": 130, "filter": False, "sortable": False},
-        _number(t("facilitator.days_idle", lang), "days_idle", lang),
         _number(t("facilitator.flagged", lang), "flagged", lang, 0, 120),
         _number(t("facilitator.flagged_pct", lang), "flagged_pct", lang, 1, 120),
         {
@@ -64,6 +60,10 @@ def facilitator_columns(lang: str) -> list[dict]:
             # A score at or above the threshold is shown in red (the row's high_risk).
             "cellClassRules": {"risk-high": "params.data && params.data.high_risk"},
         },
+        _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
+        _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
+        {"headerName": t("facilitator.last_visit", lang), "field": "last_visit", "width": 130, "filter": False, "sortable": False},
+        _number(t("facilitator.days_idle", lang), "days_idle", lang),
         # Hidden columns that carry the search box and the "behind plan" switch as ordinary
         # column filters, so the grid, the server and the exports share one filter model.
         {"field": "search_text", "hide": True, "filter": "agTextColumnFilter"},

@@ -1,0 +1,70 @@
+"""Benchmark: what one ``--live`` tick costs on a big simulated round: writing the visits of
+the interval, the incremental quality refresh (flags; risk scores when due) and the rollup
+refresh.
+
+    PYTHONPATH=. .venv/bin/python bench/live_refresh.py --database-url sqlite:///copy-of-1M.sqlite
+        [--ticks 4] [--minutes 10]
+
+It continues the round from its simulated clock in steps of ``--minutes`` of data time
+(the risk scores are recomputed every 15 minutes of data, so with 10-minute steps every
+other tick re-scores) and prints each step's seconds. It changes the database: use a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import time
+
+import sqlalchemy as sa
+
+from dashboard.settings import get_settings
+from dashboard.simulation.run import run_live
+
+
+class _Timer(logging.Handler):
+    """Notes when the quality and rollup refreshes log their end."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.marks: list[tuple[float, str]] = []
+
+    def emit(self, record):
+        self.marks.append((time.perf_counter(), record.getMessage()[:90]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--ticks", type=int, default=4)
+    parser.add_argument("--minutes", type=float, default=10)
+    args = parser.parse_args()
+    engine = sa.create_engine(args.database_url)
+    with engine.connect() as conn:
+        start = conn.execute(sa.text("SELECT simulated_until FROM round WHERE id = 1")).scalar_one()
+    engine.dispose()
+    start = dt.datetime.fromisoformat(str(start))
+    moments = iter([start + dt.timedelta(minutes=args.minutes * (i + 1)) for i in range(args.ticks)])
+    timer = _Timer()
+    for name in ("dashboard.quality_store", "dashboard.rollups"):
+        logging.getLogger(name).addHandler(timer)
+        logging.getLogger(name).setLevel(logging.INFO)
+    ticks: list[float] = []
+
+    def clock():
+        ticks.append(time.perf_counter())
+        return next(moments)
+
+    began = time.perf_counter()
+    run_live(args.database_url, 1, get_settings().geodata_dir, tick_seconds=0, clock=clock, max_ticks=args.ticks, progress=True)
+    ticks.append(time.perf_counter())
+    print(f"plan rebuilt in {ticks[0] - began:.1f} s")
+    for i in range(args.ticks):
+        seconds = ticks[i + 1] - ticks[i]
+        quality = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1] and m.startswith("quality")]
+        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}")
+
+
+if __name__ == "__main__":
+    main()
