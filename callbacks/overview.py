@@ -44,6 +44,32 @@ def map_regions(table, metric_id: str, lang: str):
     return regions.reset_index(drop=True)
 
 
+def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings: Settings) -> dict:
+    """The map of the child regions of ``scope`` coloured by ``metric_id``: the provinces
+    (the tile grid without boundary files), or a province's kabupaten/kota fitted to it
+    (nothing without boundary files: the ranking below the map carries the figures)."""
+    metric = get_metric(metric_id)
+    options = {
+        "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
+        "higher_is_better": metric.higher_is_better,
+        "no_data_label": t("common.no_data", lang),
+        "separators": components.separators(lang),
+    }
+    if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
+        return maps.tile_grid_figure(regions, **options)
+    if scope.level == Level.NATIONAL:
+        return maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
+    if not boundaries_available(settings.geodata_dir):
+        return {}
+    return maps.choropleth_figure(
+        regions,
+        geojson_url=f"/geodata/regencies/{scope.code}.geojson",
+        bounds=province_bounds(settings.geodata_dir)[scope.code],
+        line_width=0.3,
+        **options,
+    )
+
+
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
 
@@ -64,30 +90,8 @@ def register(app: Dash, settings: Settings) -> None:
         regions = map_regions(table, metric_id, lang)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
-        metric = get_metric(metric_id)
-        options = {
-            "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
-            "higher_is_better": metric.higher_is_better,
-            "no_data_label": t("common.no_data", lang),
-            "separators": components.separators(lang),
-        }
-        if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
-            figure = maps.tile_grid_figure(regions, **options)
-        elif scope.level == Level.NATIONAL:
-            figure = maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
-        else:
-            # Without boundaries a province's regencies have no tile grid: the ranking
-            # table below the map carries the same figures.
-            if not boundaries_available(settings.geodata_dir):
-                return {}
-            figure = maps.choropleth_figure(
-                regions,
-                geojson_url=f"/geodata/regencies/{scope.code}.geojson",
-                bounds=province_bounds(settings.geodata_dir)[scope.code],
-                line_width=0.3,
-                **options,
-            )
-        return components.scale_fonts(figure, scale)
+        figure = region_map_figure(regions, scope, metric_id, lang, settings)
+        return components.scale_fonts(figure, scale) if figure else figure
 
     @app.callback(
         Output("overview-kpis", "children"),

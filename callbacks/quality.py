@@ -8,19 +8,15 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from dashboard.database import get_engine
 from dashboard.formatting import region_display_name
 from dashboard.i18n import t
-from dashboard.metrics import get_metric
 from dashboard.overview import kpis, rank, region_table
 from dashboard.quality import RULE_IDS
 from dashboard.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
 from dashboard.queries import Level, Scope
 from dashboard.settings import Settings
-from geodata import boundaries_available, province_bounds
+from callbacks.overview import region_map_figure
 from callbacks.refresh import version_day
 from layouts import components, maps, quality
 from layouts.frame import page_href
-
-PROVINCES_URL = "/geodata/provinces.geojson"
-
 
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
@@ -52,28 +48,8 @@ def register(app: Dash, settings: Settings) -> None:
         regions = regions.reset_index(drop=True)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
-        metric = get_metric(metric_id)
-        options = {
-            "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
-            "higher_is_better": metric.higher_is_better,
-            "no_data_label": t("common.no_data", lang),
-            "separators": components.separators(lang),
-        }
-        if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
-            figure = maps.tile_grid_figure(regions, **options)
-        elif scope.level == Level.NATIONAL:
-            figure = maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
-        elif not boundaries_available(settings.geodata_dir):
-            return {}
-        else:
-            figure = maps.choropleth_figure(
-                regions,
-                geojson_url=f"/geodata/regencies/{scope.code}.geojson",
-                bounds=province_bounds(settings.geodata_dir)[scope.code],
-                line_width=0.3,
-                **options,
-            )
-        return components.scale_fonts(figure, scale)
+        figure = region_map_figure(regions, scope, metric_id, lang, settings)
+        return components.scale_fonts(figure, scale) if figure else figure
 
     @app.callback(
         Output("quality-kpis", "children"),

@@ -153,6 +153,24 @@ def number_format(metric_id: str, lang: str) -> Format:
     return fmt
 
 
+#: The look of every sortable table (the header stays on top while the rows scroll).
+TABLE_STYLE = {
+    "sort_action": "native",
+    "filter_action": "native",
+    "filter_options": {"case": "insensitive", "placeholder_text": "…"},
+    "style_as_list_view": True,
+    "style_table": {"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
+    "css": [{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
+    "style_header": {"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
+    "markdown_options": {"link_target": "_self"},
+}
+
+
+def table_cells(max_width: str = "8rem") -> dict:
+    """Cell style of ``TABLE_STYLE`` tables: numbers right-aligned."""
+    return {"fontFamily": PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": max_width}
+
+
 def ranking_table(
     table: pd.DataFrame,
     ranks: pd.Series,
@@ -188,25 +206,18 @@ def ranking_table(
                 for c in columns
             ],
         ],
-        sort_action="native",
-        filter_action="native",
-        filter_options={"case": "insensitive", "placeholder_text": "…"},
-        style_as_list_view=True,
-        style_table={"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
-        css=[{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
-        style_cell={"fontFamily": PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": "8rem"},
+        style_cell=table_cells(),
         style_cell_conditional=[
             {"if": {"column_id": "name"}, "textAlign": "left", "minWidth": "11rem", "maxWidth": "16rem"},
             {"if": {"column_id": "rank"}, "minWidth": "2.5rem", "width": "2.5rem"},
         ],
-        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
         style_data_conditional=[
             {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
             {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
         ],
         page_action="none",
-        markdown_options={"link_target": "_self"},
+        **TABLE_STYLE,
     )
 
 

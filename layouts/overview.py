@@ -27,7 +27,8 @@ GRAPH_CONFIG = {
 }
 
 
-def _card(children, fill: bool = True, **kwargs) -> dbc.Card:
+def card(children, fill: bool = True, **kwargs) -> dbc.Card:
+    """A white card with a shadow, filling its column's height unless ``fill`` is False."""
     return dbc.Card(dbc.CardBody(children), className="shadow-sm" + (" h-100" if fill else ""), **kwargs)
 
 
@@ -70,7 +71,7 @@ def layout(
         dbc.Row(
             [
                 dbc.Col(
-                    _card(
+                    card(
                         [
                             dbc.Row(
                                 [
@@ -92,7 +93,7 @@ def layout(
                     className="mb-3",
                 ),
                 dbc.Col(
-                    _card(
+                    card(
                         [
                             dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"),
                         ]
@@ -106,7 +107,7 @@ def layout(
         dbc.Row(
             [
                 dbc.Col(
-                    _card(
+                    card(
                         [
                             dbc.Row(
                                 [
@@ -131,9 +132,9 @@ def layout(
                 ),
                 dbc.Col(
                     [
-                        _card(dcc.Graph(id="overview-categories", config={"displaylogo": False}, className="small-graph"), fill=False),
+                        card(dcc.Graph(id="overview-categories", config={"displaylogo": False}, className="small-graph"), fill=False),
                         html.Div(className="mb-3"),
-                        _card(dcc.Graph(id="overview-funnel", config={"displaylogo": False}, className="funnel-graph"), fill=False),
+                        card(dcc.Graph(id="overview-funnel", config={"displaylogo": False}, className="funnel-graph"), fill=False),
                     ],
                     xl=5,
                     className="mb-3",

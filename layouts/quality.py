@@ -23,7 +23,7 @@ from dashboard.risk import SIGNALS
 from dashboard.queries import Level, Scope
 from layouts import components
 from layouts.frame import page_frame
-from layouts.overview import GRAPH_CONFIG, breadcrumb
+from layouts.overview import GRAPH_CONFIG, breadcrumb, card
 
 DEFAULT_QUALITY_METRIC = "flagged_pct"
 #: One colour per rule (Okabe-Ito and Tol's muted palette: told apart by colour-blind
@@ -34,10 +34,6 @@ RULE_COLOURS = (
 )
 #: Region columns of the quality ranking (after the map metric).
 REGION_COLUMNS = ("submitted", "flagged", "flagged_pct", "first_review_approval_pct", "return_rate", "high_risk")
-
-
-def _card(children, **kwargs) -> dbc.Card:
-    return dbc.Card(dbc.CardBody(children), className="shadow-sm h-100", **kwargs)
 
 
 def layout(
@@ -63,7 +59,7 @@ def layout(
         searchable=False,
         className="metric-picker",
     )
-    map_card = _card(
+    map_card = card(
         [
             dbc.Row(
                 [
@@ -78,7 +74,7 @@ def layout(
     )
     top_row = [
         *([dbc.Col(map_card, xl=7, className="mb-3")] if has_map else []),
-        dbc.Col(_card(dcc.Graph(id="quality-rules", config={"displaylogo": False}, className="progress-graph")), xl=5 if has_map else 12, className="mb-3"),
+        dbc.Col(card(dcc.Graph(id="quality-rules", config={"displaylogo": False}, className="progress-graph")), xl=5 if has_map else 12, className="mb-3"),
     ]
     content = [
         dcc.Store(id="page-lang", data=lang),
@@ -90,13 +86,13 @@ def layout(
         html.P(t("quality.lead", lang), className="text-muted mb-3"),
         html.Div(id="quality-kpis"),
         dbc.Row(top_row, className="g-3"),
-        dbc.Row(dbc.Col(_card(dcc.Graph(id="quality-trend", config={"displaylogo": False}, className="progress-graph")), className="mb-3")),
+        dbc.Row(dbc.Col(card(dcc.Graph(id="quality-trend", config={"displaylogo": False}, className="progress-graph")), className="mb-3")),
         dbc.Row(
             [
                 *(
                     [
                         dbc.Col(
-                            _card([html.H2(t("quality.regions_title", lang), className="h5"), html.Div(id="quality-regions")]),
+                            card([html.H2(t("quality.regions_title", lang), className="h5"), html.Div(id="quality-regions")]),
                             xl=6,
                             className="mb-3",
                         )
@@ -105,7 +101,7 @@ def layout(
                     else []
                 ),
                 dbc.Col(
-                    _card(
+                    card(
                         [
                             html.H2(t("quality.facilitators_title", lang), className="h5"),
                             html.Div(id="quality-facilitators"),
@@ -227,22 +223,15 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
             {"name": t("facilitator.risk_score", lang), "id": "risk_score", "type": "numeric", "format": number},
             {"name": t("facilitator.flagged", lang), "id": "flagged", "type": "numeric", "format": number},
         ],
-        sort_action="native",
-        filter_action="native",
-        filter_options={"case": "insensitive", "placeholder_text": "…"},
-        style_as_list_view=True,
-        style_table={"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
-        css=[{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
-        style_cell={"fontFamily": components.PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": "9rem"},
+        style_cell=components.table_cells("9rem"),
         style_cell_conditional=[
             {"if": {"column_id": c}, "textAlign": "left", "minWidth": "10rem", "maxWidth": "15rem"} for c in ("name", "regency")
         ],
-        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
         style_data_conditional=[
             {"if": {"filter_query": '{high_risk} = "1"', "column_id": "risk_score"}, "color": "#b3261e", "fontWeight": "700"},
         ],
         page_action="none",
-        markdown_options={"link_target": "_self"},
+        **components.TABLE_STYLE,
     )
 
 
