@@ -2,12 +2,13 @@
 the interval, the incremental quality refresh (flags; risk scores when due) and the rollup
 refresh.
 
-    PYTHONPATH=. .venv/bin/python bench/live_refresh.py --database-url sqlite:///copy-of-1M.sqlite
+    PYTHONPATH=. .venv/bin/python bench/live_refresh.py [--database-url sqlite:///copy-of-1M.sqlite]
         [--ticks 4] [--minutes 10]
 
 It continues the round from its simulated clock in steps of ``--minutes`` of data time
 (the risk scores are recomputed every 15 minutes of data, so with 10-minute steps every
-other tick re-scores) and prints each step's seconds. It changes the database: use a copy.
+other tick re-scores) and prints each step's seconds. It changes the database: give a copy,
+or nothing for a temporary copy of the SQLite database of ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -36,10 +40,19 @@ class _Timer(logging.Handler):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", help="default: a temporary copy of the SQLite database of DATABASE_URL")
     parser.add_argument("--ticks", type=int, default=4)
     parser.add_argument("--minutes", type=float, default=10)
     args = parser.parse_args()
+    temporary = None
+    if not args.database_url:
+        source = sa.engine.make_url(get_settings().database_url)
+        if source.get_backend_name() != "sqlite" or not Path(source.database or "").exists():
+            parser.error("--database-url is needed unless DATABASE_URL is an existing SQLite file (it is copied)")
+        temporary = Path(tempfile.mkdtemp(prefix="gc-live-"))
+        copy = temporary / "copy.sqlite"
+        shutil.copyfile(source.database, copy)
+        args.database_url = f"sqlite:///{copy}"
     engine = sa.create_engine(args.database_url)
     with engine.connect() as conn:
         start = conn.execute(sa.text("SELECT simulated_until FROM round WHERE id = 1")).scalar_one()
@@ -64,6 +77,8 @@ def main() -> None:
         seconds = ticks[i + 1] - ticks[i]
         quality = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1] and m.startswith("quality")]
         print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}")
+    if temporary:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 if __name__ == "__main__":

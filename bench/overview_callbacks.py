@@ -24,10 +24,11 @@ def _payload(output: str, outputs, inputs, state=()):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", help="default: DATABASE_URL (the demo database of `make run`)")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    app = create_app(Settings(database_url=args.database_url))
+    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
+    app = create_app(settings)
     client = app.server.test_client()
 
     poll = client.post(
