@@ -112,7 +112,11 @@ def progress(settings: Settings, args) -> dict:
     if level == Level.FACILITATOR:
         counts = facilitator_counts(engine, round_.id, parent.code, day)
         names = counts.pop("name")
-        extra = {"last_visit_day": counts.pop("last_visit_day"), "risk_score": counts.pop("risk_score")}
+        extra = {"last_visit_day": counts.pop("last_visit_day")}
+        if day >= state.day:  # risk scores are of the newest data only
+            extra["risk_score"] = counts.pop("risk_score")
+        else:
+            counts = counts.drop(columns=["risk_score", "high_risk"])
     else:
         counts = base_counts(engine, round_.id, parent, day, by="self" if level == Level.NATIONAL else "children")
         names = region_names(engine, level, parent) if level != Level.NATIONAL else None

@@ -171,7 +171,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "quality.detail_minutes": {"id": "{n} menit", "en": "{n} min"},
     "quality.detail_hour": {"id": "pukul {n}.00 waktu setempat", "en": "at {n}:00 local time"},
     "quality.detail_group": {"id": "{n} keluarga", "en": "{n} families"},
-    "quality.detail_day": {"id": "{n} kunjungan hari itu", "en": "{n} visits that day"},
+    "quality.detail_day": {"id": "{n} kunjungan terkirim dimulai pada hari itu (waktu setempat)", "en": "{n} submitted visits started that local day"},
     "quality.severity": {"id": "Tingkat", "en": "Severity"},
     "quality.severity_high": {"id": "tinggi", "en": "high"},
     "quality.severity_medium": {"id": "sedang", "en": "medium"},

@@ -101,8 +101,8 @@ RULES: tuple[QualityRule, ...] = (
                 "ID pelanggan PLN yang sama tercatat pada beberapa keluarga.",
                 "The same PLN customer id was recorded for several families.", "medium"),
     QualityRule("pln_malformed", "ID PLN tidak valid", "PLN id malformed",
-                "ID pelanggan PLN bukan 12 digit atau berisi nol semua.",
-                "The PLN customer id is not 12 digits, or is all zeros.", "low"),
+                "ID pelanggan PLN bukan 12 digit atau diawali angka 0 (termasuk nol semua).",
+                "The PLN customer id is not 12 digits, or starts with 0 (all zeros included).", "low"),
     QualityRule("photo_missing", "Foto tidak lengkap", "Photo missing",
                 "Foto rumah tampak depan, dalam rumah, atau KK tidak ada.",
                 "The photo of the house front, the inside or the family card is missing.", "medium"),
@@ -217,7 +217,8 @@ def group_keys(visits: pd.DataFrame) -> pd.DataFrame:
     has_gps = submitted & lat.notna() & lon.notna()
     keys = pd.DataFrame(index=v.index)
     # Exactly the same point (a copied record), not merely close neighbours.
-    keys["gps_duplicate"] = (lat.map(repr) + "," + lon.map(repr)).where(has_gps)
+    point = lat.map(repr).astype(object) + "," + lon.map(repr).astype(object) if len(v) else pd.Series(dtype=object, index=v.index)
+    keys["gps_duplicate"] = point.where(has_gps)
     pln = v["pln_meter_id"].where(interviewed)
     keys["pln_reused"] = pln.where(pln.fillna("").str.fullmatch(_PLN_FORMAT))
     day = local_start(v).dt.strftime("%Y-%m-%d")

@@ -304,6 +304,11 @@ def refresh_quality(
         else:
             previous, risk_until, scored_at = state
             visits = _read_visits(conn, round_id, VISIT_COLUMNS, v.updated_at > previous)
+            if visits.empty:  # nothing written since (a quiet tick, the night)
+                _set_state(conn, round_id, data_until, risk_until, scored_at)
+                result = QualityRefresh(0, 0, 0, 0)
+                log.debug("quality of round %s up to %s: nothing new", round_id, data_until)
+                return result
             ids = visits["target_id"].tolist()
             old_keys = _old_group_keys(conn, ids)
             removed = _delete_flags(conn, round_id, target_ids=ids)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.quality import local_start
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES, Language
 
 #: An interview shorter than this is "very short" for the risk score (the quality rule's
@@ -50,7 +51,7 @@ ANSWER_COLUMNS: tuple[str, ...] = (
 )
 #: Answers whose values heap on round numbers when made up.
 ROUND_COLUMNS: tuple[str, ...] = ("head_age", "floor_area_m2")
-#: Columns :func:`score` needs from ``visit`` (plus ``village_code`` from ``target``).
+#: Columns :func:`score` needs from ``visit``.
 VISIT_COLUMNS: tuple[str, ...] = (
     "target_id", "facilitator_id", "province_code", "regency_code", "outcome", "started_at",
     "submitted_at", "duration_seconds", "gps_lat", "gps_lon", *ANSWER_COLUMNS,
@@ -126,7 +127,7 @@ def _packed_share(visits: pd.DataFrame) -> pd.Series:
         subset=["started_at"]
     ).sort_values(["facilitator_id", "started_at"])
     start = pd.to_datetime(v["started_at"])
-    day = start.dt.floor("D")
+    day = local_start(v).dt.floor("D")  # the facilitator's working day, not the UTC one
     same = (v["facilitator_id"] == v["facilitator_id"].shift()) & (day == day.shift())
     previous_end = start.shift() + pd.to_timedelta(v["duration_seconds"].shift().fillna(0), unit="s")
     gap = (start - previous_end).dt.total_seconds()

@@ -75,7 +75,7 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
     else:
         delta = format_count_delta(kpi.delta, lang)
     tone = "text-muted"
-    if kpi.yesterday != kpi.yesterday:  # not kept per day (risk scores): no comparison
+    if metric.newest_only:  # not kept per day (risk scores): no comparison
         comparison = t("kpi.newest_only", lang)
     elif kpi.compares_windows:
         comparison = t("kpi.yesterday_value", lang, value=format_metric(kpi.metric_id, kpi.yesterday, lang))

@@ -210,7 +210,7 @@ def quality_section(risk: pd.Series | None, signals: pd.DataFrame | None, flags:
         [
             dbc.Col(dbc.Card(dbc.CardBody([html.H2(t("quality.risk_title", lang), className="h5"), *risk_body]), className="shadow-sm h-100"), xl=5, className="mb-3"),
             dbc.Col(
-                dbc.Card(dbc.CardBody([html.H2(f"{t('quality.flags_title', lang)} ({format_int(flags['target_code'].nunique(), lang)})", className="h5"), flag_list]), className="shadow-sm h-100"),
+                dbc.Card(dbc.CardBody([html.H2(f"{t('quality.flags_title', lang)} ({format_int(len(flags), lang)})", className="h5"), flag_list]), className="shadow-sm h-100"),
                 xl=7,
                 className="mb-3",
             ),

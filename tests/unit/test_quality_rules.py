@@ -104,3 +104,10 @@ def test_pairs_and_days():
     ]
     assert all(b == {"too_many_per_day"} for b in broken(*day))
     assert all(b == set() for b in broken(*day[:25]))
+
+
+def test_no_visits_no_flags():
+    """A quiet tick or a round before its first submission: an empty frame, no error."""
+    frame = pd.DataFrame([clean_visit()]).iloc[:0]
+    flags = evaluate(frame, QualityParameters(), POLYGONS)
+    assert list(flags.columns) == list(RULE_IDS) and flags.empty

@@ -98,6 +98,13 @@ def test_a_later_visit_flags_and_unflags_the_old_visit_it_copies(simulated):
     assert _stored(engine) == stored
 
 
+def test_a_refresh_with_nothing_new_changes_nothing(simulated):
+    stored = _stored(simulated)
+    result = _refresh(simulated, AS_OF + dt.timedelta(hours=1))
+    assert (result.visits_checked, result.flags_written, result.flags_removed) == (0, 0, 0)
+    assert _stored(simulated) == stored
+
+
 def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
     # A small round has 1-3 interviews per facilitator: score from 2 on, threshold 40.
     parameters = RiskParameters(threshold=40, min_interviews=2)
