@@ -60,12 +60,12 @@ def _expected(visits: pd.DataFrame, flags: pd.DataFrame, key: str | None) -> pd.
     return out
 
 
-def _quality_call(client, version, output: str, scope=None, lang="id", extra_inputs=()):
+def _quality_call(client, version, output: str, scope=None, lang="id"):
     outputs = [{"id": o, "property": p} for o, p in (x.split(".") for x in output.split("|"))]
     return _call(
         client,
         outputs,
-        [*extra_inputs, _prop("data-version", "data", version)],
+        [_prop("data-version", "data", version)],
         [_prop("quality-scope", "data", scope), _prop("page-lang", "data", lang)],
     ).get_json()["response"]
 
@@ -169,3 +169,35 @@ def test_the_api_serves_the_quality_figures(page):
     metric_ids = {m["id"] for m in client.get("/api/v1/metrics").get_json()["metrics"]}
     assert {"flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct"} <= metric_ids
     assert {f"flags_{r.id}" for r in RULES} <= metric_ids
+
+
+def test_the_regency_table_of_the_quality_page(page):
+    client, url, version, visits, flags, risk = page
+    table = _call(
+        client,
+        [{"id": "quality-regions", "property": "children"}],
+        [_prop("data-version", "data", version), _prop("quality-metric", "value", "flagged_pct")],
+        [_prop("quality-scope", "data", "35"), _prop("page-lang", "data", "id")],
+    ).get_json()["response"]["quality-regions"]["children"]
+    rows = pd.DataFrame(table["props"]["data"]).set_index("code")
+    expected = _expected(visits[visits["province_code"] == "35"], flags, "regency_code")
+    at_risk = risk[risk["high_risk"].astype(bool)].groupby("regency_code").size()
+    assert set(rows.index) >= set(expected.index)
+    shown = rows.loc[expected.index]
+    for column in ("submitted", "flagged", "flagged_pct", "first_review_approval_pct"):
+        pd.testing.assert_series_equal(shown[column].astype(float), expected[column].astype(float), check_names=False, rtol=1e-9)
+    assert shown["high_risk"].astype(int).to_dict() == at_risk.reindex(shown.index).fillna(0).astype(int).to_dict()
+    # Worst first: the highest share flagged on top.
+    known = rows["flagged_pct"].dropna()
+    assert list(known) == sorted(known, reverse=True)
+
+
+def test_the_facilitator_list_counts_their_flags(page):
+    client, url, version, visits, flags, risk = page
+    table = _quality_call(client, version, "quality-facilitators.children")["quality-facilitators"]["children"]
+    rows = pd.DataFrame(table["props"]["data"])
+    rows["id"] = rows["name"].str.extract(r"/pendamping/([^?]+)\?")[0]
+    expected = _expected(visits, flags, "facilitator_id")["flagged"]
+    assert (rows.set_index("id")["flagged"] == expected.reindex(rows["id"]).fillna(0).to_numpy()).all()
+    most = expected.sort_values(ascending=False)
+    assert int(most.iloc[0]) == rows["flagged"].max()

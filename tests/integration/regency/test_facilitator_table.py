@@ -116,6 +116,11 @@ def test_facilitator_download_matches_the_table(round_, fmt):
     assert list(frame["Hari tanpa kunjungan"]) == list(expected["days_idle"])
     assert list(frame["Dikirim"]) == list(expected["submitted"])
     assert frame["Penyelesaian (%)"].round(1).tolist() == expected["completion_pct"].round(1).tolist()
+    assert list(frame["Kiriman bermasalah"]) == list(expected["flagged"])
+    pd.testing.assert_series_equal(
+        frame["Skor risiko pemalsuan"].astype(float), expected["risk_score"].reset_index(drop=True).astype(float),
+        check_names=False, check_exact=False, atol=1e-9,
+    )
 
 
 def test_region_download_and_bad_requests(round_):
