@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dashboard import models
 from dashboard.metrics import compute
 from dashboard.quality import RULE_IDS
-from dashboard.queries import Level, Scope, scope_filter
+from dashboard.queries import Level, Scope, base_counts, scope_filter
 from dashboard.risk import SIGNALS
 
 #: The KPI cards of the quality page, in order.
@@ -47,64 +47,19 @@ def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date) ->
 
 def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Every kabupaten/kota of the scope, indexed by code, with ``name``, ``province_name``,
-    ``submitted``, ``reviewed``, ``flagged``, the flags per rule, ``high_risk`` and the
-    quality metrics; most flagged first."""
-    d, q, r = models.RollupRegencyDay, models.RollupQualityDay, models.FacilitatorRisk
+    the base counts (``dashboard.queries.base_counts``) and the quality metrics."""
+    counts = base_counts(engine, round_id, scope, day, by="regencies")
     g, p = models.Regency, models.Province
+    within = [g.code == scope.code] if scope.level == Level.REGENCY else scope_filter(g, scope)
     with engine.connect() as conn:
-        events = pd.read_sql(
-            select(
-                d.regency_code.label("code"),
-                func.sum(d.submitted).label("submitted"),
-                func.sum(d.reviewed).label("reviewed"),
-                func.sum(d.returned).label("returned"),
-            )
-            .where(d.round_id == round_id, d.day <= day, *scope_filter(d, scope))
-            .group_by(d.regency_code),
-            conn,
-        ).set_index("code")
-        flags = pd.read_sql(
-            select(
-                q.regency_code.label("code"),
-                func.sum(q.flagged).label("flagged"),
-                *(func.sum(getattr(q, f"flags_{rule}")).label(f"flags_{rule}") for rule in RULE_IDS),
-            )
-            .where(q.round_id == round_id, q.day <= day, *scope_filter(q, scope))
-            .group_by(q.regency_code),
-            conn,
-        ).set_index("code")
-        risk = pd.read_sql(
-            select(
-                r.regency_code.label("code"),
-                func.count(r.score).label("risk_scored"),
-                func.sum(case((r.high_risk, 1), else_=0)).label("high_risk"),
-            )
-            .where(r.round_id == round_id, *scope_filter(r, scope))
-            .group_by(r.regency_code),
-            conn,
-        ).set_index("code")
         names = pd.read_sql(
-            select(g.code, g.name, p.name.label("province_name"))
-            .join(p, p.code == g.province_code)
-            .where(*_scope_filter_regions(g, scope)),
+            select(g.code, g.name, p.name.label("province_name")).join(p, p.code == g.province_code).where(*within),
             conn,
         ).set_index("code")
-    table = names.join([events, flags, risk], how="left")
-    counts = [c for c in table.columns if c not in ("name", "province_name")]
-    table[counts] = table[counts].fillna(0).astype("int64")
-    table["approved_first_review"] = table["reviewed"] - table["returned"]
-    metrics = compute(table, ["flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct"])
-    table = table.join(metrics)
+    metrics = compute(counts, ["flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct"])
+    table = names.join([counts, metrics], how="left")
     table.index.name = "code"
-    return table.sort_values(["flagged", "flagged_pct"], ascending=False, na_position="last")
-
-
-def _scope_filter_regions(regency_table, scope: Scope) -> list:
-    if scope.level == Level.PROVINCE:
-        return [regency_table.province_code == scope.code]
-    if scope.level == Level.REGENCY:
-        return [regency_table.code == scope.code]
-    return []
+    return table
 
 
 def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, limit: int = 50) -> pd.DataFrame:

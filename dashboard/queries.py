@@ -157,8 +157,9 @@ def base_counts(
     by_category: bool = False,
 ) -> pd.DataFrame:
     """Base counts of ``scope`` as of ``day``: one row for the scope (``by="self"``, code
-    ``ID`` for the nation) or one per child region (``by="children"``: provinces of the
-    nation, kabupaten/kota of a province), optionally one per target category too.
+    ``ID`` for the nation), one per child region (``by="children"``: provinces of the
+    nation, kabupaten/kota of a province) or one per kabupaten/kota of the scope
+    (``by="regencies"``), optionally one per target category too.
 
     Columns: ``targets``, ``visited``, ``submitted``, ``reviewed``, ``returned``,
     ``approved``, ``approved_first_review`` (reviewed minus returned: a visit's first
@@ -170,10 +171,10 @@ def base_counts(
     day only (risk scores are not kept per day) ``risk_scored`` and ``high_risk``
     (facilitators with a fabrication-risk score, and at or above the threshold).
     """
-    if by not in ("self", "children"):
-        raise ValueError("by must be 'self' or 'children'")
+    if by not in ("self", "children", "regencies"):
+        raise ValueError("by must be 'self', 'children' or 'regencies'")
     # "self": the scope filter alone selects the rows, so nothing is grouped by region.
-    level = scope.child_level if by == "children" else Level.NATIONAL
+    level = {"self": Level.NATIONAL, "children": scope.child_level, "regencies": Level.REGENCY}[by]
     if level == Level.FACILITATOR:
         raise InvalidScope("facilitator figures come from facilitator_counts()")
     d, t, a, f = models.RollupRegencyDay, models.RollupRegencyTargets, models.RollupRegencyActivity, models.Facilitator
