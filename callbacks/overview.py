@@ -35,12 +35,13 @@ def _region_hover(table, metric_id: str, lang: str) -> list[str]:
     ]
 
 
-def map_regions(table, metric_id: str, lang: str):
-    """The rows ``layouts.maps`` draws: code, name, value, hover."""
+def map_regions(table, metric_id: str, lang: str, hover=_region_hover):
+    """The rows ``layouts.maps`` draws: code, name, value, and ``hover(table, metric_id,
+    lang)`` (the figures around the metric differ by page)."""
     regions = table[["name"]].copy()
     regions["code"] = table.index
     regions["value"] = table[metric_id]
-    regions["hover"] = _region_hover(table, metric_id, lang)
+    regions["hover"] = hover(table, metric_id, lang)
     return regions.reset_index(drop=True)
 
 

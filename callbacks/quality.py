@@ -13,19 +13,13 @@ from dashboard.quality import RULE_IDS
 from dashboard.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
 from dashboard.queries import Level, Scope
 from dashboard.settings import Settings
-from callbacks.overview import region_map_figure
+from callbacks.overview import map_regions, region_map_figure
 from callbacks.refresh import version_day
 from layouts import components, maps, quality
 from layouts.frame import page_href
 
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
-
-    def map_table(scope: Scope, round_id: int, day):
-        """The child regions with their quality figures, as the map and its hover need them."""
-        table = region_table(engine(), round_id, scope, day)
-        table["display_name"] = table["name"].map(region_display_name)
-        return table
 
     @app.callback(
         Output("quality-map", "figure"),
@@ -40,12 +34,8 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = map_table(scope, version["round_id"], version_day(version))
-        regions = table[["display_name"]].rename(columns={"display_name": "name"})
-        regions["code"] = table.index
-        regions["value"] = table[metric_id]
-        regions["hover"] = quality.region_hover(table, metric_id, lang)
-        regions = regions.reset_index(drop=True)
+        table = region_table(engine(), version["round_id"], scope, version_day(version))
+        regions = map_regions(table, metric_id, lang, hover=quality.region_hover)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
         figure = region_map_figure(regions, scope, metric_id, lang, settings)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
-from dashboard.formatting import format_date, format_decimal, format_int
+from dashboard.formatting import format_date, format_decimal, format_int, region_display_name
 from dashboard.i18n import t
 from dashboard.metrics import QUALITY_MAP_METRICS, get_metric
 from dashboard.quality import RULES, RULES_BY_ID
@@ -238,7 +238,7 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
 def region_hover(table: pd.DataFrame, metric_id: str, lang: str) -> list[str]:
     metric = get_metric(metric_id)
     return [
-        f"<b>{row.display_name}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
+        f"<b>{region_display_name(row.name)}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
         f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
         f"<br>{get_metric('flagged').label(lang)}: {format_int(row.flagged, lang)}"
         f"<br>{get_metric('first_review_approval_pct').label(lang)}: {components.format_metric('first_review_approval_pct', row.first_review_approval_pct, lang)}"
