@@ -59,7 +59,8 @@ def test_national_page_map_metric_and_language(base_url):
         page.click("#lang-en")
         page.wait_for_function("document.body.innerText.includes('Completion')", timeout=15_000)
         page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
-        assert "Targets" in page.inner_text("body")
+        # The KPI cards arrive by their own callback, after the map may have.
+        page.wait_for_function("document.body.innerText.includes('Targets')", timeout=15_000)
         page.screenshot(path=str(SHOTS / "national-1920-en.png"))
 
     assert watch.console_errors == []
