@@ -146,13 +146,15 @@ METRICS: tuple[Metric, ...] = (
 )
 
 #: Quality indicators (``dashboard.quality``, ``dashboard.risk``): what the quality page shows.
+#: Counts of flags grow with the submissions, so they have no good direction (no colour
+#: for their change); their share does.
 QUALITY_METRICS: tuple[Metric, ...] = (
     _share("flagged_pct", "Kiriman bermasalah", "Submissions with a flag",
            "Kiriman yang melanggar minimal satu aturan kualitas, dari seluruh kiriman.",
            "Submissions breaking at least one quality rule, of all submissions.", "flagged", "submitted", better=False),
     _count("flagged", "Kiriman bermasalah (jumlah)", "Submissions with a flag (count)",
            "Kiriman yang melanggar minimal satu aturan kualitas.",
-           "Submissions breaking at least one quality rule.", "flagged", False),
+           "Submissions breaking at least one quality rule.", "flagged", None),
     _share("first_review_approval_pct", "Disetujui pada pemeriksaan pertama", "Approved at first review",
            "Kiriman yang disetujui pada pemeriksaan pertama, dari kiriman yang sudah diperiksa.",
            "Submissions approved at their first review, of those reviewed.", "approved_first_review", "reviewed"),
@@ -172,7 +174,7 @@ QUALITY_METRICS: tuple[Metric, ...] = (
     ),
     *(
         _count(f"flags_{rule.id}", f"Temuan: {rule.label_id}", f"Flags: {rule.label_en}",
-               rule.explanation_id, rule.explanation_en, f"flags_{rule.id}", False)
+               rule.explanation_id, rule.explanation_en, f"flags_{rule.id}", None)
         for rule in RULES
     ),
 )
