@@ -18,6 +18,7 @@ from callbacks.refresh import version_day
 from layouts import components, maps, quality
 from layouts.frame import page_href
 
+
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
 
