@@ -96,6 +96,8 @@ def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.dat
             .where(f.id.in_(ids)),
             conn,
         ).set_index("id")
+        # Counted again for these ids only: reading every facilitator's count of the nation
+        # into pandas instead took 109 ms against 25 ms for both queries (1M targets).
         counts = pd.read_sql(
             select(q.facilitator_id.label("id"), func.count(func.distinct(q.target_id)).label("flagged"))
             .where(q.round_id == round_id, q.day <= day, q.facilitator_id.in_(ids))
