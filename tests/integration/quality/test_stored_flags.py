@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from dashboard.quality import RULE_IDS, QualityParameters, VISIT_COLUMNS, evaluate
 from dashboard.quality_store import refresh_quality, regency_polygons
-from dashboard.risk import RiskParameters, VISIT_COLUMNS as RISK_COLUMNS, score
+from dashboard.risk import SIGNAL_IDS, RiskParameters, VISIT_COLUMNS as RISK_COLUMNS, score
 from dashboard.settings import get_settings
 from tests._postgres import BACKENDS
 from tests.simulated import AS_OF, simulate_small
@@ -117,5 +117,8 @@ def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
     stored = pd.read_sql("SELECT * FROM facilitator_risk", simulated).set_index("facilitator_id").sort_index()
     assert len(stored) == len(expected) > 1000 and stored["score"].notna().sum() > 1000
     pd.testing.assert_series_equal(stored["score"].astype(float), expected["score"], check_names=False, rtol=1e-9)
+    # The facilitator page shows each signal beside the peers' median: stored as computed.
+    columns = [f"{s}{suffix}" for s in SIGNAL_IDS for suffix in ("", "_peer", "_strength")]
+    pd.testing.assert_frame_equal(stored[columns].astype(float), expected[columns].astype(float), check_names=False, rtol=1e-9)
     assert (stored["high_risk"].astype(bool) == (stored["score"] >= 40)).all()
     assert stored.loc[stored["interviews"] < 2, "score"].isna().all()
