@@ -6,7 +6,7 @@ against the simulator's fabricating facilitators, for several seeds and moments.
 
 For each seed and moment it simulates a round (start 31 Oct 2026, default defect rates:
 0.5 % of facilitators fabricate) into a temporary SQLite file; the simulator stores the risk
-scores as it would in production (``dashboard.quality_store``). It prints, per run, the
+scores as it would in production (``dashboard.quality.refresh``). It prints, per run, the
 fabricators, how many had enough interviews to be scored, true/false positives, precision,
 recall (over *all* fabricators) and the highest score of an honest facilitator, and the
 seconds the quality refresh took inside the load.

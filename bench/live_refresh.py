@@ -60,7 +60,7 @@ def main() -> None:
     start = dt.datetime.fromisoformat(str(start))
     moments = iter([start + dt.timedelta(minutes=args.minutes * (i + 1)) for i in range(args.ticks)])
     timer = _Timer()
-    for name in ("dashboard.quality_store", "dashboard.rollups"):
+    for name in ("dashboard.quality.refresh", "dashboard.store.rollups"):
         logging.getLogger(name).addHandler(timer)
         logging.getLogger(name).setLevel(logging.INFO)
     ticks: list[float] = []

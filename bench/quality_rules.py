@@ -5,7 +5,7 @@ false-flag rate on clean visits, for several seeds.
 
 Each seed simulates a round seen after its end (every planned visit in) into a temporary
 SQLite file with the default defect rates; the load stores the flags as in production
-(``dashboard.quality_store``), and the benchmark reads them back (``quality_flag``) and
+(``dashboard.quality.refresh``), and the benchmark reads them back (``quality_flag``) and
 prints one line per rule.
 """
 
@@ -19,7 +19,7 @@ import tempfile
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.quality import RULE_IDS
+from dashboard.quality.rules import RULE_IDS
 from dashboard.settings import get_settings
 from dashboard.simulation.config import round_config
 from dashboard.simulation.run import simulate

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from dashboard.database import get_engine, is_sqlite
 from dashboard.settings import get_settings
 from dashboard.simulation.config import round_config
 from dashboard.simulation.run import simulate
+from dashboard.store.database import get_engine, is_sqlite
 
 
 def database_bytes(url: str) -> int:

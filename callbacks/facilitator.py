@@ -5,13 +5,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard.database import get_engine
-from dashboard.facilitators import facilitator_profile
-from dashboard.i18n import t
-from dashboard.quality_report import facilitator_flags, facilitator_risk, risk_signals
-from dashboard.queries import round_dates
-from dashboard.settings import Settings
 from callbacks.refresh import version_day
+from dashboard.figures.facilitators import facilitator_profile
+from dashboard.figures.quality_report import facilitator_flags, facilitator_risk, risk_signals
+from dashboard.figures.queries import round_dates
+from dashboard.i18n import t
+from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 from layouts import facilitator
 
 

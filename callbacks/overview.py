@@ -1,5 +1,5 @@
 """Callbacks of the overview pages (nation and province): thin glue from the inputs to
-``dashboard.overview`` and the figure builders of ``layouts``."""
+``dashboard.figures.overview`` and the figure builders of ``layouts``."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from dashboard.database import get_engine
+from callbacks.refresh import version_day
+from dashboard.figures.metrics import get_metric
+from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
+from dashboard.figures.queries import Level, Scope, region_names, round_dates
 from dashboard.formatting import format_int, format_percent, region_display_name
 from dashboard.i18n import t
-from dashboard.metrics import get_metric
-from dashboard.overview import category_split, funnel, kpis, progress_series, rank, region_table
-from dashboard.queries import Level, Scope, region_names, round_dates
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 from geodata import boundaries_available, province_bounds
-from callbacks.refresh import version_day
 from layouts import components, maps
 from layouts.frame import page_href
 

@@ -1,20 +1,20 @@
-"""Callbacks of the quality page: thin glue from the inputs to ``dashboard.quality_report``
+"""Callbacks of the quality page: thin glue from the inputs to ``dashboard.figures.quality_report``
 and the registry, and to the figure builders of ``layouts``."""
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from dashboard.database import get_engine
-from dashboard.formatting import region_display_name
-from dashboard.i18n import t
-from dashboard.overview import kpis, rank, region_table
-from dashboard.quality import RULE_IDS
-from dashboard.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
-from dashboard.queries import Level, Scope
-from dashboard.settings import Settings
 from callbacks.overview import map_regions, region_map_figure
 from callbacks.refresh import version_day
+from dashboard.figures.overview import kpis, rank, region_table
+from dashboard.figures.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
+from dashboard.figures.queries import Level, Scope
+from dashboard.formatting import region_display_name
+from dashboard.i18n import t
+from dashboard.quality.rules import RULE_IDS
+from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 from layouts import components, maps, quality
 from layouts.frame import page_href
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard.database import get_engine
-from dashboard.queries import data_state, latest_round
-from dashboard.rollups import day_of
+from dashboard.figures.queries import data_state, latest_round
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.store.rollups import day_of
 from layouts.components import data_as_of
 
 

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard.database import get_engine
-from dashboard.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
+from callbacks.refresh import version_day
+from dashboard.figures.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
+from dashboard.figures.overview import kpis, progress_series
+from dashboard.figures.queries import Scope, round_dates
 from dashboard.formatting import format_date, format_int, format_percent
 from dashboard.i18n import t
-from dashboard.overview import kpis, progress_series
-from dashboard.queries import Scope, round_dates
 from dashboard.settings import Settings
-from callbacks.refresh import version_day
+from dashboard.store.database import get_engine
 from layouts import components
 from layouts.frame import page_href
 

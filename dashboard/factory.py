@@ -11,8 +11,8 @@ from __future__ import annotations
 import dash
 from dash import Dash, dcc, html
 
-from dashboard.server import create_server
 from dashboard.settings import REPO_ROOT, Settings, get_settings
+from dashboard.web.server import create_server
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -200,8 +200,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "district.title": {"id": "Penyelesaian per kecamatan", "en": "Completion by district (kecamatan)"},
     "region.facilitator": {"id": "Pendamping", "en": "Facilitator"},
     "export.source": {
-        "id": "Definisi metrik: /api/v1/metrics (dashboard/metrics.py)",
-        "en": "Metric definitions: /api/v1/metrics (dashboard/metrics.py)",
+        "id": "Definisi metrik: /api/v1/metrics (dashboard/figures/metrics.py)",
+        "en": "Metric definitions: /api/v1/metrics (dashboard/figures/metrics.py)",
     },
     "export.generated": {"id": "Diunduh {time}", "en": "Downloaded {time}"},
     "export.filters": {"id": "Filter: {filters}", "en": "Filters: {filters}"},

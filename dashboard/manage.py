@@ -16,13 +16,13 @@ import sys
 
 from sqlalchemy import func, select
 
-from dashboard import models
-from dashboard.database import describe_url, init_database
-from dashboard.quality_store import refresh_with_settings
-from dashboard.rollups import rebuild_rollups
+from dashboard.quality.refresh import refresh_with_settings
 from dashboard.settings import Settings, get_settings
 from dashboard.simulation.config import round_config
-from dashboard.status import data_status
+from dashboard.store import models
+from dashboard.store.database import describe_url, init_database
+from dashboard.store.rollups import rebuild_rollups
+from dashboard.store.status import data_status
 
 
 def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if not ensure_demo_database(settings):
             print(f"{describe_url(settings.database_url)} already holds a round: nothing to do")
     else:
-        from dashboard.database import get_engine
+        from dashboard.store.database import get_engine
 
         status = data_status(get_engine(settings.database_url))
         print(json.dumps(status.to_json(), indent=2))

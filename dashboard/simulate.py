@@ -22,10 +22,10 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from dashboard.database import describe_url, get_engine, init_database
 from dashboard.settings import get_settings
 from dashboard.simulation.config import DefectRates, SimulationConfig, Slowdown, round_config
 from dashboard.simulation.run import RoundExists, load_config, run_live, simulate
+from dashboard.store.database import describe_url, get_engine, init_database
 
 
 def _utc_now() -> dt.datetime:

@@ -138,7 +138,7 @@ def check_coverage(geodata_dir: Path, province_codes: Iterable[str], regency_cod
     Reports, one string each: a reference code with no feature, a feature whose code is not
     in the reference (an "extra" feature), a code held by several features, a missing or
     unreadable file, and a regency whose ``province_code`` is not the prefix of its code.
-    Pass the reference codes, e.g. from ``dashboard.database.read_reference_tables()``
+    Pass the reference codes, e.g. from ``dashboard.store.database.read_reference_tables()``
     (``tables["province"]["code"]``, ``tables["regency"]["code"]``): this module does not
     read the database so that it stays usable from the command line and tests.
 

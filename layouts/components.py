@@ -13,18 +13,18 @@ import plotly.graph_objects as go
 from dash import dash_table, html
 from dash.dash_table.Format import Format, Group, Scheme
 
+from dashboard.figures.metrics import get_metric
+from dashboard.figures.overview import Kpi
 from dashboard.formatting import (
     format_count_delta,
+    format_date_short,
     format_datetime,
     format_decimal,
-    format_date_short,
     format_int,
     format_percent,
     format_percent_delta,
 )
 from dashboard.i18n import t
-from dashboard.metrics import get_metric
-from dashboard.overview import Kpi
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
 
 #: Colours (Okabe-Ito, safe for colour-blind readers).

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard.formatting import format_date, format_datetime, format_int
 from dashboard.i18n import t
-from dashboard.status import DataStatus
+from dashboard.store.status import DataStatus
 
 
 def data_source_panel(status: DataStatus, targets_by_round: dict[int, int], lang: str) -> dbc.Card:

@@ -10,12 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
-from dashboard.facilitators import FacilitatorProfile
+from dashboard.figures.facilitators import FacilitatorProfile
+from dashboard.figures.metrics import get_metric
 from dashboard.formatting import format_date, format_decimal, format_int, format_percent
-from dashboard.quality import RULES_BY_ID
-from dashboard.risk import SIGNALS_BY_ID
 from dashboard.i18n import t
-from dashboard.metrics import get_metric
+from dashboard.quality.risk import SIGNALS_BY_ID
+from dashboard.quality.rules import RULES_BY_ID
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
 from layouts import components
 from layouts.frame import page_frame

@@ -3,7 +3,7 @@
 KPI cards, the map of the child regions (38 provinces, or the kabupaten/kota of the
 province), progress against the plan, the ranking of the child regions, the split by target
 category and the outcome funnel. The layout is static (text in the page's language); every
-figure is filled by ``callbacks.overview`` from ``dashboard.overview`` for the scope in the
+figure is filled by ``callbacks.overview`` from ``dashboard.figures.overview`` for the scope in the
 ``overview-scope`` store, and refreshed in place.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.figures.metrics import MAP_METRICS, get_metric
+from dashboard.figures.queries import Level, Scope
 from dashboard.i18n import t
-from dashboard.metrics import MAP_METRICS, get_metric
-from dashboard.queries import Level, Scope
 from layouts.frame import page_frame
 
 DEFAULT_MAP_METRIC = "completion_pct"

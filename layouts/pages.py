@@ -11,13 +11,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.database import get_engine
+from dashboard.figures.facilitators import facilitator_identity
+from dashboard.figures.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.formatting import region_display_name
-from dashboard.facilitators import facilitator_identity
 from dashboard.i18n import LANGUAGES, t
-from dashboard.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.settings import Settings
-from dashboard.status import data_status, target_count
+from dashboard.store.database import get_engine
+from dashboard.store.status import data_status, target_count
 from geodata import boundaries_available
 from layouts import about, facilitator, overview, quality, regency
 from layouts.data_source import data_source_panel

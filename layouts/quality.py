@@ -15,12 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
+from dashboard.figures.metrics import QUALITY_MAP_METRICS, get_metric
+from dashboard.figures.queries import Level, Scope
 from dashboard.formatting import format_date, format_decimal, format_int, region_display_name
 from dashboard.i18n import t
-from dashboard.metrics import QUALITY_MAP_METRICS, get_metric
-from dashboard.quality import RULES, RULES_BY_ID
-from dashboard.risk import SIGNALS
-from dashboard.queries import Level, Scope
+from dashboard.quality.risk import SIGNALS
+from dashboard.quality.rules import RULES, RULES_BY_ID
 from layouts import components
 from layouts.frame import page_frame
 from layouts.overview import GRAPH_CONFIG, breadcrumb, card

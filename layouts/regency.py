@@ -8,10 +8,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.facilitators import IDLE_DAYS
+from dashboard.figures.facilitators import IDLE_DAYS
+from dashboard.figures.metrics import get_metric
+from dashboard.figures.queries import Scope
 from dashboard.i18n import t
-from dashboard.metrics import get_metric
-from dashboard.queries import Scope
 from layouts.frame import page_frame
 from layouts.overview import breadcrumb
 

@@ -1,4 +1,4 @@
-"""Rebuild ``dashboard/reference/*.csv`` from the npm package ``idn-area-data``.
+"""Rebuild ``dashboard/store/reference/*.csv`` from the npm package ``idn-area-data``.
 
 Run by hand when a new release of the package should be taken:
 
@@ -17,7 +17,7 @@ import gzip
 import shutil
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "dashboard" / "reference"
+OUT = Path(__file__).resolve().parent.parent / "dashboard" / "store" / "reference"
 
 
 def main() -> None:

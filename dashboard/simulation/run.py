@@ -14,12 +14,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
-from dashboard import models
-from dashboard.database import init_database, read_reference_tables
-from dashboard.quality import QualityParameters
-from dashboard.quality_store import refresh_quality, regency_polygons
-from dashboard.risk import RiskParameters
-from dashboard.rollups import rebuild_rollups, refresh_rollups
+from dashboard.quality.refresh import refresh_quality, regency_polygons
+from dashboard.quality.risk import RiskParameters
+from dashboard.quality.rules import QualityParameters
 from dashboard.settings import get_settings
 from dashboard.simulation import snapshot
 from dashboard.simulation import timeline as tl
@@ -27,7 +24,10 @@ from dashboard.simulation.config import SimulationConfig
 from dashboard.simulation.geography import village_anchors
 from dashboard.simulation.plan import ProvincePlan, plan_province
 from dashboard.simulation.workforce import Workforce, build_workforce
-from dashboard.bulk import delete_visits, write_columns
+from dashboard.store import models
+from dashboard.store.bulk import delete_visits, write_columns
+from dashboard.store.database import init_database, read_reference_tables
+from dashboard.store.rollups import rebuild_rollups, refresh_rollups
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.exports import (
+from dashboard.web.exports import (
     APP_NAME,
     EXPORT_FORMATS,
     MIMETYPES,
@@ -34,7 +34,7 @@ META = ExportMeta(
     scope_label="Kabupaten/Kota: Kota Madiun (35.77)",
     as_of="Data per 24 Nov 2026 14.05 WIB",
     filters="Filter: menganggur ≥ 3 hari; cari: 'siti', \"pak\"",
-    source="Definisi metrik: /api/v1/metrics (dashboard/metrics.py), data simulasi",
+    source="Definisi metrik: /api/v1/metrics (dashboard/figures/metrics.py), data simulasi",
     generated_at="Diunduh 24 Nov 2026 14.07 WIB",
     created=dt.datetime(2026, 11, 24, 14, 7, tzinfo=dt.timezone(dt.timedelta(hours=7))),
 )

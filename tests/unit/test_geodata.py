@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.database import read_reference_tables
 from dashboard.settings import get_settings
+from dashboard.store.database import read_reference_tables
 from geodata import (
     BoundariesUnavailable,
     boundaries_available,

@@ -13,7 +13,7 @@ import pytest
 from dash import Patch
 from plotly.io.json import to_json_plotly
 
-from dashboard.database import read_reference_tables
+from dashboard.store.database import read_reference_tables
 from geodata import load_tile_grid
 from layouts import maps
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard.quality import RULE_IDS, RULES, QualityParameters, evaluate
+from dashboard.quality.rules import RULE_IDS, RULES, QualityParameters, evaluate
 from dashboard.vocabulary import ASSET_COLUMNS, FAMILY_VARIABLES, LIVESTOCK_COLUMNS
 
 

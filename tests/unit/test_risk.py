@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.quality_report import risk_signals
-from dashboard.risk import ANSWER_COLUMNS, SIGNAL_IDS, SIGNALS, RiskParameters, score, signals
+from dashboard.figures.quality_report import risk_signals
+from dashboard.quality.risk import ANSWER_COLUMNS, SIGNAL_IDS, SIGNALS, RiskParameters, score, signals
 
 START = dt.datetime(2026, 11, 2, 1, 0)  # 08.00 WIB
 

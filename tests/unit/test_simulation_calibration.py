@@ -7,10 +7,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from dashboard.database import read_reference_tables
 from dashboard.simulation.config import SimulationConfig, holiday_slowdowns
-from dashboard.simulation.timeline import WorkCalendar, expected_completion, next_rerank, epoch
+from dashboard.simulation.timeline import WorkCalendar, epoch, expected_completion, next_rerank
 from dashboard.simulation.workforce import build_workforce
+from dashboard.store.database import read_reference_tables
 
 START_2025 = dt.date(2025, 2, 26)
 

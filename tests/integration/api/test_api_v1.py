@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.database import get_engine
-from dashboard.server import create_server
-from dashboard.metrics import REGISTRY, compute
-from dashboard.queries import Scope, base_counts, data_state
+from dashboard.figures.metrics import REGISTRY, compute
+from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.web.server import create_server
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
 

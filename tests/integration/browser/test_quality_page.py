@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from dashboard.factory import create_app
-from dashboard.quality import QualityParameters
-from dashboard.quality_store import refresh_quality, regency_polygons
-from dashboard.database import get_engine
-from dashboard.risk import RiskParameters
+from dashboard.quality.refresh import refresh_quality, regency_polygons
+from dashboard.quality.risk import RiskParameters
+from dashboard.quality.rules import QualityParameters
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 from tests.browser import browser_page, serve
 from tests.simulated import AS_OF, simulate_small
 

@@ -9,8 +9,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from dashboard.database import alembic_config, create_db_engine, ensure_reference_data, init_database, migrate
-from dashboard.models import Base
+from dashboard.store.database import alembic_config, create_db_engine, ensure_reference_data, init_database, migrate
+from dashboard.store.models import Base
 
 REFERENCE_CSV = "../shared/reference/pendamping_per_provinsi.csv"
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.database import get_engine
-from dashboard.metrics import METRICS, compute
-from dashboard.quality import RULE_IDS
-from dashboard.queries import Scope, base_counts, daily_progress, data_state
+from dashboard.figures.metrics import METRICS, compute
+from dashboard.figures.queries import Scope, base_counts, daily_progress, data_state
+from dashboard.quality.rules import RULE_IDS
+from dashboard.store.database import get_engine
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
 

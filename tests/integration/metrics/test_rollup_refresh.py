@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.database import get_engine
-from dashboard.rollups import rebuild_rollups, refresh_rollups
 from dashboard.settings import get_settings
 from dashboard.simulation.run import run_live
+from dashboard.store.database import get_engine
+from dashboard.store.rollups import rebuild_rollups, refresh_rollups
 from tests._postgres import BACKENDS
 from tests.simulated import AS_OF, simulate_small
 

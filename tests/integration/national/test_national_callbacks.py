@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.database import get_engine
 from dashboard.factory import create_app
-from dashboard.metrics import compute
-from dashboard.queries import Scope, base_counts, data_state
+from dashboard.figures.metrics import compute
+from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.settings import Settings
 from dashboard.simulation.run import run_live
+from dashboard.store.database import get_engine
 from tests.simulated import AS_OF, simulate_small
 
 

@@ -9,16 +9,15 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.factory import create_app
-from dashboard.facilitators import facilitator_table
-from dashboard.database import get_engine
+from dashboard.figures.facilitators import facilitator_table
+from dashboard.figures.queries import data_state, round_dates
 from dashboard.formatting import format_int, format_percent
-from dashboard.quality import RULES
-from dashboard.queries import data_state, round_dates
+from dashboard.quality.refresh import refresh_quality, regency_polygons
+from dashboard.quality.risk import RiskParameters
+from dashboard.quality.rules import RULES, QualityParameters
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 from tests.integration.national.test_national_callbacks import _array, _call, _prop
-from dashboard.quality import QualityParameters
-from dashboard.quality_store import refresh_quality, regency_polygons
-from dashboard.risk import RiskParameters
 from tests.simulated import AS_OF, simulate_small
 
 WIB = pd.Timedelta(hours=7)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.quality import evaluate
+from dashboard.quality.rules import evaluate
 from dashboard.settings import get_settings
 from geodata import load_regency_boundaries
 from tests.simulated import simulate_small

@@ -1,6 +1,6 @@
 """The stored quality flags and risk scores: what the simulator's load stores equals the rules
 applied to all visits at once; a visit written later flags (and unflags) the old visits it
-joins in a group; the risk scores stored are those of ``dashboard.risk``; on both engines."""
+joins in a group; the risk scores stored are those of ``dashboard.quality.risk``; on both engines."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.quality import RULE_IDS, QualityParameters, VISIT_COLUMNS, evaluate
-from dashboard.quality_store import refresh_quality, regency_polygons
-from dashboard.risk import SIGNAL_IDS, RiskParameters, VISIT_COLUMNS as RISK_COLUMNS, score
+from dashboard.quality.refresh import refresh_quality, regency_polygons
+from dashboard.quality.risk import SIGNAL_IDS, RiskParameters, score
+from dashboard.quality.risk import VISIT_COLUMNS as RISK_COLUMNS
+from dashboard.quality.rules import RULE_IDS, VISIT_COLUMNS, QualityParameters, evaluate
 from dashboard.settings import get_settings
 from tests._postgres import BACKENDS
 from tests.simulated import AS_OF, simulate_small

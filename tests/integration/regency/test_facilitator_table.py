@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.database import get_engine
-from dashboard.exports import header_row_index
-from dashboard.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
-from dashboard.queries import data_state, round_dates
-from dashboard.server import create_server
+from dashboard.figures.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
+from dashboard.figures.queries import data_state, round_dates
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.web.exports import header_row_index
+from dashboard.web.server import create_server
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
 
@@ -139,7 +139,7 @@ def test_region_download_and_bad_requests(round_):
 
 def test_facilitator_profile_counts_equal_pandas(round_):
     engine, url, state, dates, targets, visits, facilitators = round_
-    from dashboard.facilitators import facilitator_profile
+    from dashboard.figures.facilitators import facilitator_profile
 
     raw = sa.create_engine(url)
     outcomes = pd.read_sql("SELECT facilitator_id, outcome, submitted_at FROM visit WHERE submitted_at IS NOT NULL", raw)
@@ -158,7 +158,7 @@ def test_facilitator_profile_counts_equal_pandas(round_):
 
 def test_kecamatan_breakdown_equals_pandas(round_):
     engine, url, state, *_ = round_
-    from dashboard.facilitators import district_breakdown
+    from dashboard.figures.facilitators import district_breakdown
 
     raw = sa.create_engine(url)
     frame = pd.read_sql(

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.models import Base
 from dashboard.settings import get_settings
 from dashboard.simulation.run import RoundExists, run_live, simulate
+from dashboard.store.models import Base
 from tests._postgres import BACKENDS
-from tests.simulated import AS_OF, small_config, simulate_small
+from tests.simulated import AS_OF, simulate_small, small_config
 
 TABLES = {
     "facilitator": "id",

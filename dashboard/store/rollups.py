@@ -26,8 +26,8 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import models
-from dashboard.bulk import write_columns
+from dashboard.store import models
+from dashboard.store.bulk import write_columns
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ Signals (higher = more suspicious, except the GPS spread):
   too rare, common ones too common).
 
 Facilitators with fewer than ``min_interviews`` interviews get no score (too little to
-judge). The functions are pure (frames in, frames out); ``dashboard.quality_store`` keeps
+judge). The functions are pure (frames in, frames out); ``dashboard.quality.refresh`` keeps
 the scores in the database as visits arrive.
 """
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.quality import local_start
+from dashboard.quality.rules import local_start
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES, Language
 
 #: An interview shorter than this is "very short" for the risk score (the quality rule's

@@ -5,7 +5,7 @@ Rules take a frame of visit rows (the columns of ``visit``) and say, per rule, w
 break it. Most rules look at one visit alone (:func:`visit_flags`). Three look across
 visits, and each such flag belongs to a *group* named by a key, so that the stored flags
 can be brought up to date by re-checking only the groups a new visit joins
-(``dashboard.quality_store``): ``gps_duplicate`` (key: the point), ``pln_reused`` (key: the
+(``dashboard.quality.refresh``): ``gps_duplicate`` (key: the point), ``pln_reused`` (key: the
 meter id) and ``too_many_per_day`` (key: facilitator and local day). :func:`evaluate`
 applies them all to one frame (tests, benchmarks).
 

@@ -1,8 +1,8 @@
 """The query layer: base counts of a scope as of a day, read from the rollup tables.
 
 Every figure the product shows (pages, exports, the JSON API) comes from these functions
-and the metric registry (``dashboard.metrics``) applied to their result. The region figures
-read only the rollups (``dashboard.rollups``), so their cost does not grow with the number
+and the metric registry (``dashboard.figures.metrics``) applied to their result. The region figures
+read only the rollups (``dashboard.store.rollups``), so their cost does not grow with the number
 of visits; facilitator figures add one indexed count of a kabupaten/kota's targets.
 
 Time: figures are "as of" a calendar day in WIB. For the newest day that is the data up to
@@ -21,9 +21,9 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import models
-from dashboard.quality import RULE_IDS
-from dashboard.rollups import OUTCOME_COLUMNS, day_of
+from dashboard.quality.rules import RULE_IDS
+from dashboard.store import models
+from dashboard.store.rollups import OUTCOME_COLUMNS, day_of
 
 NATIONAL_CODE = "ID"
 

@@ -18,7 +18,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dashboard import models
+from dashboard.store import models
 from dashboard.vocabulary import PROVINCE_UTC_OFFSET_HOURS
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def migrate(url: str, revision: str = "head") -> None:
 
 
 def read_reference_tables() -> dict[str, pd.DataFrame]:
-    """The region reference as committed in ``dashboard/reference`` (idn-area-data 3.1.2)."""
+    """The region reference as committed in ``dashboard/store/reference`` (idn-area-data 3.1.2)."""
     read = lambda path: pd.read_csv(path, dtype=str, keep_default_na=False)  # noqa: E731
     provinces = read(REFERENCE_DIR / "provinces.csv")
     regencies = read(REFERENCE_DIR / "regencies.csv")

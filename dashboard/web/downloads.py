@@ -4,8 +4,8 @@ the provinces, or of a province's kabupaten/kota) and ``/export/facilitators.<cs
 for another round than the newest.
 
 Same columns, scope, filters and figures as on screen: the tables come from the same
-functions as the pages (``dashboard.overview.region_table``,
-``dashboard.facilitators.facilitator_table`` and ``select_rows``).
+functions as the pages (``dashboard.figures.overview.region_table``,
+``dashboard.figures.facilitators.facilitator_table`` and ``select_rows``).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ import json
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import select
 
-from dashboard import models
-from dashboard.database import get_engine
-from dashboard.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
-from dashboard.facilitators import TableQuery, facilitator_table, select_rows
+from dashboard.figures.facilitators import TableQuery, facilitator_table, select_rows
+from dashboard.figures.metrics import MAP_METRICS, get_metric
+from dashboard.figures.overview import rank, region_table
+from dashboard.figures.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
 from dashboard.formatting import format_datetime, region_display_name
 from dashboard.i18n import LANGUAGES, t
-from dashboard.metrics import MAP_METRICS, get_metric
-from dashboard.overview import rank, region_table
-from dashboard.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
 from dashboard.settings import Settings
+from dashboard.store import models
+from dashboard.store.database import get_engine
+from dashboard.web.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
 
 REGION_COLUMNS = ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
 

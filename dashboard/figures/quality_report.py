@@ -2,9 +2,9 @@
 rule over time, the kabupaten/kota and facilitators with the most flags and the highest
 fabrication risk, and one facilitator's flags and risk signals.
 
-Everything is read from what ``dashboard.quality_store`` keeps (``rollup_quality_day``,
+Everything is read from what ``dashboard.quality.refresh`` keeps (``rollup_quality_day``,
 ``quality_flag``, ``facilitator_risk``); the indicators themselves (shares, counts) are the
-metric registry's, computed from ``dashboard.queries.base_counts``.
+metric registry's, computed from ``dashboard.figures.queries.base_counts``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from dashboard import models
-from dashboard.metrics import compute
-from dashboard.quality import RULE_IDS
-from dashboard.queries import Level, Scope, base_counts, scope_filter
-from dashboard.risk import SIGNALS
+from dashboard.figures.metrics import compute
+from dashboard.figures.queries import Level, Scope, base_counts, scope_filter
+from dashboard.quality.risk import SIGNALS
+from dashboard.quality.rules import RULE_IDS
+from dashboard.store import models
 
 #: The KPI cards of the quality page, in order.
 QUALITY_KPIS = ("flagged_pct", "flagged", "first_review_approval_pct", "return_rate", "high_risk")
@@ -47,7 +47,7 @@ def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date) ->
 
 def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Every kabupaten/kota of the scope, indexed by code, with ``name``, ``province_name``,
-    the base counts (``dashboard.queries.base_counts``) and the quality metrics."""
+    the base counts (``dashboard.figures.queries.base_counts``) and the quality metrics."""
     counts = base_counts(engine, round_id, scope, day, by="regencies")
     g, p = models.Regency, models.Province
     within = [g.code == scope.code] if scope.level == Level.REGENCY else scope_filter(g, scope)

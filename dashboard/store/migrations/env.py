@@ -1,8 +1,9 @@
 """Alembic environment: migrations run on SQLite (in batch mode) and PostgreSQL alike."""
 
 from alembic import context
-from dashboard.database import create_db_engine
-from dashboard.models import Base
+
+from dashboard.store.database import create_db_engine
+from dashboard.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

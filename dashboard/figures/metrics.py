@@ -1,7 +1,7 @@
 """The metric registry: the single definition of every indicator the product shows.
 
 A metric is a numerator over a denominator of the base counts that
-``dashboard.queries.base_counts`` returns for a scope, as of a day. Pages, exports and the
+``dashboard.figures.queries.base_counts`` returns for a scope, as of a day. Pages, exports and the
 JSON API all compute their figures with :func:`compute`, so a number means the same
 everywhere. Each metric carries its labels and description in Indonesian and English, its
 unit, and whether higher is better (which way a colour scale runs).
@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.quality import RULES
+from dashboard.quality.rules import RULES
 from dashboard.vocabulary import Language
 
 Unit = Literal["count", "percent", "ratio"]
@@ -145,7 +145,7 @@ METRICS: tuple[Metric, ...] = (
            "ratio", ("visits_7d",), ("active_days_7d",), True, by_category=False),
 )
 
-#: Quality indicators (``dashboard.quality``, ``dashboard.risk``): what the quality page shows.
+#: Quality indicators (``dashboard.quality.rules``, ``dashboard.quality.risk``): what the quality page shows.
 #: Counts of flags grow with the submissions, so they have no good direction (no colour
 #: for their change); their share does.
 QUALITY_METRICS: tuple[Metric, ...] = (

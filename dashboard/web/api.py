@@ -1,7 +1,7 @@
 """The read-only JSON API, version 1: the registry and the same figures the pages show.
 
 ``GET /api/v1/metrics``, ``GET /api/v1/progress`` and ``GET /api/v1/openapi.json``. Figures
-come from ``dashboard.queries`` and ``dashboard.metrics``, exactly as on the pages. Bad
+come from ``dashboard.figures.queries`` and ``dashboard.figures.metrics``, exactly as on the pages. Bad
 parameters answer 400 with a message that says what is wrong.
 """
 
@@ -12,9 +12,8 @@ import math
 
 from flask import Blueprint, Flask, jsonify, request
 
-from dashboard.database import get_engine
-from dashboard.metrics import METRICS, compute
-from dashboard.queries import (
+from dashboard.figures.metrics import METRICS, compute
+from dashboard.figures.queries import (
     InvalidScope,
     Level,
     Scope,
@@ -27,6 +26,7 @@ from dashboard.queries import (
     round_dates,
 )
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 
 API_VERSION = "1.0.0"
 _PARENT_LEVEL = {

@@ -2,7 +2,7 @@
 
 The ORM would cost minutes per million rows; this writes (for the simulator and the rollups) through the DBAPI connection of a
 SQLAlchemy transaction, converting each column once according to its type in
-``dashboard.models`` (times arrive as float epoch seconds with NaN for "none").
+``dashboard.store.models`` (times arrive as float epoch seconds with NaN for "none").
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, SmallInteger, String, Text
 from sqlalchemy.engine import Connection
 
-from dashboard.models import Base
+from dashboard.store.models import Base
 
 #: Rows per executemany / COPY batch.
 BATCH = 50_000

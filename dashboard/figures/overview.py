@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.metrics import compute, get_metric
-from dashboard.queries import Scope, base_counts, daily_progress, region_names
+from dashboard.figures.metrics import compute, get_metric
+from dashboard.figures.queries import Scope, base_counts, daily_progress, region_names
 
 #: The KPI cards of an overview, in order.
 KPI_METRICS = (

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import models
-from dashboard.database import describe_url, has_schema
+from dashboard.store import models
+from dashboard.store.database import describe_url, has_schema
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ Conventions that hold for every table:
   answers hold no NIK, name or address. Facilitators and coordinators are staff and
   carry (synthetic) names.
 
-The schema is created and upgraded by Alembic (``dashboard/migrations``); a test checks
+The schema is created and upgraded by Alembic (``dashboard/store/migrations``); a test checks
 that these models and the migrations agree.
 """
 
@@ -326,7 +326,7 @@ class SimulatedDefect(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-# --- Rollups (maintained by ``dashboard.rollups``; pages read these, not the raw rows) ---
+# --- Rollups (maintained by ``dashboard.store.rollups``; pages read these, not the raw rows) ---
 # Days are calendar days in WIB (UTC+7), the time of the national command centre.
 
 
@@ -415,11 +415,11 @@ class RollupState(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-# --- Quality (maintained by ``dashboard.quality_store`` as visits arrive) -----------------
+# --- Quality (maintained by ``dashboard.quality.refresh`` as visits arrive) -----------------
 
 
 class QualityFlag(Base):
-    """A quality rule (``dashboard.quality``) a submitted visit breaks: one row per visit
+    """A quality rule (``dashboard.quality.rules``) a submitted visit breaks: one row per visit
     and rule. ``day`` is the WIB day of the visit's first submission (figures "as of" a day
     count the flags of visits submitted by then). Rules that compare visits (same point,
     same meter id, too many in a day) store the ``group_key`` that joins the visits they
@@ -450,7 +450,7 @@ class QualityFlag(Base):
 
 
 class FacilitatorRisk(Base):
-    """A facilitator's fabrication-risk signals and score (``dashboard.risk``), from all
+    """A facilitator's fabrication-risk signals and score (``dashboard.quality.risk``), from all
     their submitted visits so far (not "as of" a past day); ``score`` is NULL below the
     minimum of interviews."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from flask_compress import Compress
 
-from dashboard.api import register_api
-from dashboard.database import get_engine
-from dashboard.downloads import register_downloads
 from dashboard.settings import Settings
-from dashboard.status import data_status
+from dashboard.store.database import get_engine
+from dashboard.store.status import data_status
+from dashboard.web.api import register_api
+from dashboard.web.downloads import register_downloads
 
 
 def create_server(settings: Settings) -> Flask:

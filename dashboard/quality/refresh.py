@@ -3,7 +3,7 @@
 Pages never evaluate rules: they read ``rollup_quality_day`` (the flags counted per
 kabupaten/kota, category and day), ``quality_flag`` (one facilitator's or region's flags)
 and ``facilitator_risk``. The writer of the data (the simulator, an import job) calls
-:func:`refresh_quality` after each batch, next to ``dashboard.rollups.refresh_rollups``;
+:func:`refresh_quality` after each batch, next to ``dashboard.store.rollups.refresh_rollups``;
 ``python -m dashboard.manage rollups`` rebuilds both from scratch.
 
 A refresh re-checks only what the new rows can change:
@@ -33,9 +33,8 @@ import pandas as pd
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import models, risk
-from dashboard.bulk import write_columns
-from dashboard.quality import (
+from dashboard.quality import risk
+from dashboard.quality.rules import (
     GROUP_RULES,
     RULE_IDS,
     VISIT_COLUMNS,
@@ -45,7 +44,9 @@ from dashboard.quality import (
     local_start,
     visit_flags,
 )
-from dashboard.rollups import DAY_OFFSET_HOURS
+from dashboard.store import models
+from dashboard.store.bulk import write_columns
+from dashboard.store.rollups import DAY_OFFSET_HOURS
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Facilitator-level figures: the facilitator table of a kabupaten/kota, its kecamatan
 breakdown, and one facilitator's profile. Counts come from the rollups
-(``dashboard.queries.facilitator_counts``) and the metric registry; nothing here identifies
+(``dashboard.figures.queries.facilitator_counts``) and the metric registry; nothing here identifies
 a family (at most counts)."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from dashboard import models
-from dashboard.metrics import compute
-from dashboard.overview import plan_share
-from dashboard.queries import facilitator_counts
-from dashboard.rollups import day_start_utc
+from dashboard.figures.metrics import compute
+from dashboard.figures.overview import plan_share
+from dashboard.figures.queries import facilitator_counts
+from dashboard.store import models
+from dashboard.store.rollups import day_start_utc
 
 #: Columns of the facilitator table, in the order shown and exported.
 TABLE_COLUMNS = (

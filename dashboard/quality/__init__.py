@@ -1,0 +1,7 @@
+"""Quality of the field work: the rules a submitted visit may break (``rules``), the
+fabrication-risk score of a facilitator (``risk``), and the stored flags and scores that
+the writer of the data refreshes after each batch (``refresh``).
+
+May import: the foundation, ``dashboard.store`` and ``geodata`` (boundaries for the
+GPS rule). Not ``figures`` (which reads what this package stores) nor ``web``.
+"""
