@@ -1,8 +1,9 @@
 """Entry point: ``python app.py`` (what ``make run`` does) or ``gunicorn app:server``.
 
-``python app.py`` prepares the database first (migrations, and a demo round on an empty
-database), then serves on ``HOST:PORT``. Under gunicorn the database must be prepared
-beforehand with ``python -m dashboard.manage migrate``.
+``python app.py`` prepares the database first (migrations, a demo round on an empty
+database, the demo accounts on one without users), then serves on ``HOST:PORT``. Under
+gunicorn the database must be prepared beforehand with ``python -m dashboard.manage
+migrate`` and its first admin added with ``python -m dashboard.users add``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ server = app.server
 
 if __name__ == "__main__":
     from dashboard.manage import ensure_demo_database
+    from dashboard.web.security import QuietRequestHandler
 
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ensure_demo_database(settings)
     print(f"Serving the dashboard at http://{settings.host}:{settings.port}/", flush=True)
-    app.run(host=settings.host, port=settings.port, debug=False)
+    app.run(host=settings.host, port=settings.port, debug=False, request_handler=QuietRequestHandler)

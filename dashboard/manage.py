@@ -1,8 +1,8 @@
 """Command line: ``python -m dashboard.manage migrate|demo|rollups|status`` (database chores).
 
 ``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
-that and, on a database without any round, simulates the demo round (``make run`` calls
-it); ``rollups`` rebuilds the rollup tables, the quality flags and the risk scores of every
+that and, on a database without any round, simulates the demo round, and on one without
+users creates the demo accounts (``make run`` calls it); ``rollups`` rebuilds the rollup tables, the quality flags and the risk scores of every
 round from the raw rows (after a migration, a correction of old data, or nightly);
 ``status`` prints what ``/readyz`` would answer.
 """
@@ -13,20 +13,43 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from dashboard.access.demo import create_demo_accounts, format_credentials
 from dashboard.quality.refresh import refresh_with_settings
-from dashboard.settings import Settings, get_settings
+from dashboard.settings import REPO_ROOT, Settings, get_settings
 from dashboard.simulation.config import round_config
 from dashboard.store import models
-from dashboard.store.database import describe_url, init_database
+from dashboard.store.database import describe_url, get_engine, init_database
 from dashboard.store.rollups import rebuild_rollups
 from dashboard.store.status import data_status
 
 
+#: Where ``make run`` keeps the demo accounts' passwords (readable by its owner only).
+DEMO_CREDENTIALS = REPO_ROOT / "data" / "demo-accounts.txt"
+
+
+def ensure_demo_accounts(settings: Settings, credentials_file: Path = DEMO_CREDENTIALS) -> bool:
+    """On a database without any user, create the demo accounts with random passwords,
+    print them once and keep them in ``credentials_file``. Returns whether it did."""
+    created = create_demo_accounts(get_engine(settings.database_url), credentials_file)
+    if created:
+        print("Demo accounts (sign in at /login; shown once, also in " f"{credentials_file}, readable only by you):", flush=True)
+        print(format_credentials(created), flush=True)
+    return bool(created)
+
+
 def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
-    """Migrate; on a database with no round, create the demo round. Returns whether it did."""
+    """Migrate; on a database with no round, create the demo round; on one without users,
+    the demo accounts. Returns whether it created the round."""
+    created = _ensure_demo_round(settings, progress)
+    ensure_demo_accounts(settings)
+    return created
+
+
+def _ensure_demo_round(settings: Settings, progress: bool) -> bool:
     from dashboard.simulation.run import simulate  # numpy-heavy: only when needed
 
     engine = init_database(settings.database_url)
@@ -87,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         if not ensure_demo_database(settings):
             print(f"{describe_url(settings.database_url)} already holds a round: nothing to do")
     else:
-        from dashboard.store.database import get_engine
-
         status = data_status(get_engine(settings.database_url))
         print(json.dumps(status.to_json(), indent=2))
         return 0 if status.ready else 1

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root: defaults are relative to it, not to the working directory,
@@ -80,6 +80,35 @@ class Settings(BaseSettings):
     )
     risk_min_interviews: int = Field(
         default=8, ge=2, description="Interviews a facilitator needs before a fabrication risk score is given."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key that signs sessions and CSRF tokens. Required with PostgreSQL; "
+        "on SQLite (the demo) a random key is kept in `secret_key` beside the database file.",
+    )
+    https: bool = Field(
+        default=False,
+        description="Served over HTTPS (directly or by a TLS proxy): cookies get `Secure` and HSTS is sent.",
+    )
+    trusted_proxies: int = Field(
+        default=0, ge=0, le=5,
+        description="Reverse proxies in front that set `X-Forwarded-For`/`-Proto` (their client address is audited and rate-limited).",
+    )
+    session_hours: int = Field(default=12, ge=1, le=24 * 7, description="How long a sign-in lasts in a browser.")
+    display_session_days: int = Field(
+        default=365, ge=1, le=400, description="How long a display (wall screen) account stays signed in."
+    )
+    login_rate_limit: str = Field(
+        default="10 per minute", description="Sign-in attempts allowed per client address (Flask-Limiter syntax)."
+    )
+    login_lockout_attempts: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row after which an account is locked."
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, description="How long a locked account stays locked.")
+    audit_retention_days: int = Field(default=365, ge=1, description="Days the audit trail is kept.")
+    open_province_comparison: bool = Field(
+        default=False,
+        description="Show every signed-in user the 38-province ranking and map (aggregates), not only their own area.",
     )
 
     @field_validator("database_url")

@@ -530,3 +530,75 @@ class QualityState(Base):
     risk_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     #: ... and were computed then (wall clock).
     risk_scored_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# --- Access (kept by ``dashboard.access``) -------------------------------------------------
+
+
+class AppUser(Base):
+    """A person (or a wall screen's display account) who may sign in. ``role`` is one of
+    ``dashboard.access.policy.Role``; the area is in ``user_scope``. ``session_epoch`` is
+    carried by every session and remember-me cookie of the account: bumping it (password
+    reset, disable) ends them all."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    #: Argon2id hash (``argon2-cffi``), never the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Failed sign-ins in a row; at ``LOGIN_LOCKOUT_ATTEMPTS`` the account is locked ...
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    #: ... until then (whatever the password).
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserScope(Base):
+    """A province or kabupaten/kota code of a user's area (none: the nation)."""
+
+    __tablename__ = "user_scope"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+
+
+class ApiToken(Base):
+    """An API token of a user: only its SHA-256 is kept; revoked tokens stay for the audit."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """One event of the audit trail (``dashboard.access.audit``): who (name, role and area
+    at the time), what (``action`` and ``detail``: a path, a facilitator id; never a
+    family's data), the HTTP status, when (UTC) and from where."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16))
+    area: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(String(500))
+    status: Mapped[int | None] = mapped_column(Integer)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_audit_event_user_at", "user_name", "at"),
+        Index("ix_audit_event_action_at", "action", "at"),
+    )

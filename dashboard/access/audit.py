@@ -1,0 +1,143 @@
+"""The audit trail: who saw what, when and from where.
+
+Kept in the database (``audit_event``) so that every app server writes to one trail and an
+admin reads it on ``/admin``. What is recorded: sign-ins and their failures (and lockouts),
+sign-outs, views of facilitator pages (and refusals of pages, callbacks, downloads and API
+calls outside a user's area), downloads and API calls. Each event names the user, their
+role and area, the action, what was asked (a path with its query, a facilitator id: never
+a family's data), the HTTP status and the client's address. Events older than
+``AUDIT_RETENTION_DAYS`` are removed, at most once an hour, by the server that writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.access.policy import Access
+from dashboard.store import models
+
+log = logging.getLogger(__name__)
+
+#: How often a writer removes events older than the retention.
+PURGE_INTERVAL = dt.timedelta(hours=1)
+_DETAIL_LENGTH = 500
+
+
+class AuditAction(StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED_OUT = "locked_out"
+    SIGN_OUT = "sign_out"
+    FACILITATOR_VIEW = "facilitator_view"
+    EXPORT = "export"
+    API = "api"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    action: AuditAction
+    detail: str
+    user: str | None = None
+    role: str | None = None
+    area: str | None = None
+    status: int | None = None
+    remote_addr: str | None = None
+
+
+def entry(action: AuditAction, access: Access | None, detail: str, status: int | None = None, remote_addr: str | None = None, user: str | None = None) -> AuditEntry:
+    """An entry for ``access`` (or an unknown/anonymous user named ``user``)."""
+    signed_in = access is not None and access.signed_in
+    return AuditEntry(
+        action=action,
+        detail=detail[:_DETAIL_LENGTH],
+        user=access.user if signed_in else user,
+        role=access.role.value if signed_in else None,
+        area=access.describe() if signed_in else None,
+        status=status,
+        remote_addr=(remote_addr or "")[:64] or None,
+    )
+
+
+class AuditTrail:
+    """Writes entries to one database and purges old ones. A failing write is logged, never
+    raised: the audit must not take a page down (the failure itself is in the log)."""
+
+    def __init__(self, engine: Engine, retention_days: int) -> None:
+        self.engine = engine
+        self.retention = dt.timedelta(days=retention_days)
+        self._last_purge: dt.datetime | None = None
+        self._lock = threading.Lock()
+
+    def record(self, item: AuditEntry) -> None:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    models.AuditEvent.__table__.insert().values(
+                        at=now, action=item.action.value, user_name=item.user, role=item.role, area=item.area,
+                        detail=item.detail, status=item.status, remote_addr=item.remote_addr,
+                    )
+                )
+        except SQLAlchemyError:
+            log.exception("could not write the audit event %s %s of %s", item.action, item.detail, item.user)
+            return
+        self._purge_if_due(now)
+
+    def _purge_if_due(self, now: dt.datetime) -> None:
+        with self._lock:
+            if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:
+                return
+            self._last_purge = now
+        purge(self.engine, now - self.retention)
+
+
+def purge(engine: Engine, before: dt.datetime) -> int:
+    """Remove the events before ``before``; returns how many."""
+    with engine.begin() as conn:
+        return conn.execute(delete(models.AuditEvent).where(models.AuditEvent.at < before)).rowcount
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A filter of the trail (every field optional)."""
+
+    user: str | None = None
+    action: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    text: str | None = None
+    limit: int = 500
+
+
+def read(engine: Engine, query: AuditQuery) -> pd.DataFrame:
+    """The newest events matching ``query`` (at most ``query.limit``), newest first."""
+    a = models.AuditEvent
+    conditions = []
+    if query.user:
+        conditions.append(a.user_name == query.user)
+    if query.action:
+        conditions.append(a.action == query.action)
+    if query.since:
+        conditions.append(a.at >= dt.datetime.combine(query.since, dt.time()))
+    if query.until:
+        conditions.append(a.at < dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time()))
+    if query.text:
+        conditions.append(a.detail.contains(query.text, autoescape=True))
+    with engine.connect() as conn:
+        return pd.read_sql(
+            select(a.at, a.user_name, a.role, a.area, a.action, a.detail, a.status, a.remote_addr)
+            .where(*conditions)
+            .order_by(a.at.desc(), a.id.desc())
+            .limit(max(1, min(query.limit, 5000))),
+            conn,
+        )

@@ -1,0 +1,103 @@
+"""Command line for operators: ``python -m dashboard.users COMMAND`` manages who may sign in.
+
+    add NAME --role ROLE [--scope CODE ...] --password-stdin
+    token NAME                      prints a new API token as its only line of output
+    list
+    disable NAME | enable NAME
+    reset-password NAME --password-stdin
+    revoke-tokens NAME
+
+Roles: national (NSCC, BPS RI), province (--scope 35 ...), regency (--scope 35.77 ...),
+admin (national; manages users), display (a wall screen's read-only account; --scope
+optional, none = national). Passwords are read from standard input (never from the command
+line, where other users and the shell history would see them): the first line, without its
+line break. Errors go to standard error with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dashboard.access.accounts import (
+    AccountError,
+    create_user,
+    issue_token,
+    list_users,
+    revoke_tokens,
+    set_active,
+    set_password,
+)
+from dashboard.access.policy import Role
+from dashboard.settings import get_settings
+from dashboard.store.database import describe_url, init_database
+
+
+def _password(stream) -> str:
+    line = stream.readline()
+    if not line:
+        raise AccountError("no password on standard input (use --password-stdin with e.g. printf '%s\\n' \"$PW\" |)")
+    return line.rstrip("\r\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.users", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: DATABASE_URL")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="create a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--scope", nargs="+", default=[], metavar="CODE", help="province (35) or kabupaten/kota (35.77) codes")
+    add.add_argument("--password-stdin", action="store_true", required=True, help="read the password from standard input")
+    token = commands.add_parser("token", help="print a new API token of the user (its only line of output)")
+    token.add_argument("name")
+    commands.add_parser("list", help="list the users")
+    for name, help_ in (
+        ("disable", "disable the user (ends their sessions; their tokens stop working)"),
+        ("enable", "enable a disabled user"),
+        ("revoke-tokens", "revoke every API token of the user"),
+    ):
+        commands.add_parser(name, help=help_).add_argument("name")
+    reset = commands.add_parser("reset-password", help="set a new password (ends the user's sessions, lifts a lockout)")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", required=True, help="read the password from standard input")
+    return parser
+
+
+def main(argv: list[str] | None = None, stdin=None, stdout=None) -> int:
+    args = build_parser().parse_args(argv)
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    settings = get_settings()
+    url = args.database_url or settings.database_url
+    engine = init_database(url)
+    try:
+        if args.command == "add":
+            user = create_user(engine, args.name, args.role, args.scope, _password(stdin))
+            area = " ".join(user.codes) or "national"
+            print(f"added {user.name} ({user.role.value}, {area}) to {describe_url(url)}", file=stdout)
+        elif args.command == "token":
+            print(issue_token(engine, args.name), file=stdout)
+        elif args.command == "list":
+            users = list_users(engine)
+            if not users:
+                print("no users (add one with: python -m dashboard.users add NAME --role admin --password-stdin)", file=stdout)
+            for u in users:
+                state = "active" if u.active else "disabled"
+                last = u.last_sign_in_at.isoformat(sep=" ") + " UTC" if u.last_sign_in_at else "never"
+                print(f"{u.name:<24} {u.role.value:<9} {' '.join(u.codes) or 'national':<20} {state:<9} tokens {u.active_tokens:<3} last sign-in {last}", file=stdout)
+        elif args.command in ("disable", "enable"):
+            set_active(engine, args.name, args.command == "enable")
+            print(f"{args.name} {args.command}d", file=stdout)
+        elif args.command == "reset-password":
+            set_password(engine, args.name, _password(stdin))
+            print(f"new password set for {args.name}; their sessions ended", file=stdout)
+        elif args.command == "revoke-tokens":
+            print(f"revoked {revoke_tokens(engine, args.name)} token(s) of {args.name}", file=stdout)
+    except AccountError as exc:
+        print(f"python -m dashboard.users {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
