@@ -11,11 +11,14 @@ Calls every callback through Flask's test client (the full Dash request path, no
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import time
 
+from dashboard.access.accounts import create_user, issue_token, list_users
 from dashboard.factory import create_app
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
 
 
 def _payload(output: str, outputs, inputs, state=()):
@@ -30,6 +33,12 @@ def main() -> None:
     settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
     app = create_app(settings)
     client = app.server.test_client()
+    # Signed in as a national user through an API token (a user "bench-national" is
+    # created on first use with a random password nobody knows).
+    engine = get_engine(settings.database_url)
+    if not any(u.name == "bench-national" for u in list_users(engine)):
+        create_user(engine, "bench-national", "national", (), secrets.token_urlsafe(24))
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(engine, "bench-national")
 
     poll = client.post(
         "/_dash-update-component",

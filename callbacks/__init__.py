@@ -1,4 +1,9 @@
-"""Thin glue from page inputs to ``dashboard`` and back, registered explicitly by the factory."""
+"""Thin glue from page inputs to ``dashboard`` and back, registered explicitly by the factory.
+
+Every callback is registered through ``callbacks.guard.GuardedApp``: what it may show is
+decided by the server (``dashboard.web.auth.current_access``), and a refusal becomes an
+explained empty view.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import facilitator, overview, quality, refresh, regency
+    from callbacks import admin, facilitator, overview, quality, refresh, regency
+    from callbacks.guard import GuardedApp
 
-    refresh.register(app, settings)
-    facilitator.register(app, settings)
-    overview.register(app, settings)
-    regency.register(app, settings)
-    quality.register(app, settings)
+    guarded = GuardedApp(app)
+    refresh.register(guarded, settings)
+    facilitator.register(guarded, settings)
+    overview.register(guarded, settings)
+    regency.register(guarded, settings)
+    quality.register(guarded, settings)
+    admin.register(guarded, settings)

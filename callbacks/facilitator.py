@@ -12,6 +12,7 @@ from dashboard.figures.queries import round_dates
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.web.auth import current_access
 from layouts import facilitator
 
 
@@ -27,14 +28,14 @@ def register(app: Dash, settings: Settings) -> None:
     def update_facilitator(version, scale, facilitator_id, lang):
         if not version:
             return dbc.Alert(t("status.no_round", lang), color="warning"), no_update
-        engine = get_engine(settings.database_url)
+        engine, access = get_engine(settings.database_url), current_access()
         dates = round_dates(engine, version["round_id"])
         day = version_day(version)
-        profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline)
+        profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline, access=access)
         if profile is None:
             return no_update, no_update
-        risk = facilitator_risk(engine, version["round_id"], facilitator_id)
+        risk = facilitator_risk(engine, version["round_id"], facilitator_id, access=access)
         signals = risk_signals(risk) if risk is not None else None
-        flags = facilitator_flags(engine, version["round_id"], facilitator_id, day)
+        flags = facilitator_flags(engine, version["round_id"], facilitator_id, day, access=access)
         quality = facilitator.quality_section(risk, signals, flags, lang, settings.risk_min_interviews)
         return [*facilitator.content(profile, lang, scale), quality], facilitator.summary(profile, lang)

@@ -16,6 +16,7 @@ from dashboard.formatting import format_int, format_percent, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.web.auth import current_access
 from geodata import boundaries_available, province_bounds
 from layouts import components, maps
 from layouts.frame import page_href
@@ -26,11 +27,13 @@ PROVINCES_URL = "/geodata/provinces.geojson"
 def _region_hover(table, metric_id: str, lang: str) -> list[str]:
     metric = get_metric(metric_id)
     return [
-        f"<b>{region_display_name(row.name)}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
+        f"<b>{components.hover_text(region_display_name(row.name))}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
         f"<br>{get_metric('targets').label(lang)}: {format_int(row.targets, lang)}"
         f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
         f"<br>{get_metric('completion_pct').label(lang)}: {format_percent(row.completion_pct, lang)}"
         f"<br>{get_metric('active_facilitators_7d_pct').label(lang)}: {format_percent(row.active_facilitators_7d_pct, lang)}"
+        if row.visible
+        else components.outside_hover(region_display_name(row.name), lang)
         for row in table.itertuples()
     ]
 
@@ -87,7 +90,7 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = region_table(engine(), version["round_id"], scope, version_day(version))
+        table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         regions = map_regions(table, metric_id, lang)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
@@ -104,7 +107,10 @@ def register(app: Dash, settings: Settings) -> None:
     def update_kpis(version, scope_code, lang):
         if not version:
             return None, dbc.Alert(t("status.no_round", lang), color="warning")
-        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), version_day(version)), lang), None
+        access = current_access()
+        scope = Scope.of(scope_code)
+        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, version_day(version), access=access), lang)
+        return cards, components.context_note(lang) if not access.sees_area(scope.code) else None
 
     @app.callback(
         Output("overview-progress", "figure"),
@@ -119,7 +125,7 @@ def register(app: Dash, settings: Settings) -> None:
         scope = Scope.of(scope_code)
         dates = round_dates(engine(), version["round_id"])
         day = version_day(version)
-        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
+        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=current_access())
         if scope.level == Level.NATIONAL:
             region = t("region.national", lang)
         else:
@@ -140,12 +146,13 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = region_table(engine(), version["round_id"], scope, version_day(version))
+        table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
+        table = table[table["visible"]]
         table["name"] = table["name"].map(region_display_name)
         label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
         page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
         pinned = version.get("pinned")
-        table["name"] = [f"[{name}]({page_href(page + code, lang, metric_id, pinned)})" for code, name in zip(table.index, table["name"])]
+        table["name"] = [components.markdown_link(name, page_href(page + code, lang, metric_id, pinned)) for code, name in zip(table.index, table["name"])]
         return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
 
     @app.callback(
@@ -157,6 +164,12 @@ def register(app: Dash, settings: Settings) -> None:
         State("page-lang", "data"),
     )
     def export_links(metric_id, version, scope_code, lang):
+        """The download links of the ranking (none for an account that may not download,
+        or a scope outside its area)."""
+        access = current_access()
+        access.require_total(Scope.of(scope_code).code)
+        if not access.may_download:
+            return None, None
         pinned = (version or {}).get("pinned")
         query = urlencode(
             {"lang": lang, "metric": metric_id, **({"parent": scope_code} if scope_code else {}), **({"round": pinned} if pinned else {})}
@@ -175,8 +188,9 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update, no_update
         scope, day = Scope.of(scope_code), version_day(version)
-        split = category_split(engine(), version["round_id"], scope, day)
-        steps = funnel(engine(), version["round_id"], scope, day)
+        access = current_access()
+        split = category_split(engine(), version["round_id"], scope, day, access=access)
+        steps = funnel(engine(), version["round_id"], scope, day, access=access)
         return (
             components.scale_fonts(components.category_figure(split, lang), scale),
             components.scale_fonts(components.funnel_figure(steps, lang), scale),
@@ -194,7 +208,7 @@ def register(app: Dash, settings: Settings) -> None:
     def click_region(click, scope_code, metric_id, lang, version):
         """A click on a region of the map opens its page (province, or kabupaten/kota)."""
         code = maps.clicked_region(click)
-        if not code:
-            return no_update
+        if not code or not current_access().sees_total(code):
+            return no_update  # a grey region outside the user's area opens nothing
         page = "/provinsi/" if Scope.of(scope_code).level == Level.NATIONAL else "/kabkota/"
         return page_href(page + code, lang, metric_id, (version or {}).get("pinned"))

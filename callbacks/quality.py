@@ -15,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.quality.rules import RULE_IDS
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.web.auth import current_access
 from layouts import components, maps, quality
 from layouts.frame import page_href
 
@@ -35,7 +36,7 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = region_table(engine(), version["round_id"], scope, version_day(version))
+        table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         regions = map_regions(table, metric_id, lang, hover=quality.region_hover)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions)
@@ -51,7 +52,10 @@ def register(app: Dash, settings: Settings) -> None:
     def update_kpis(version, scope_code, lang):
         if not version:
             return no_update
-        return components.kpi_row(kpis(engine(), version["round_id"], Scope.of(scope_code), version_day(version), QUALITY_KPIS), lang)
+        access = current_access()
+        scope = Scope.of(scope_code)
+        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, version_day(version), QUALITY_KPIS, access=access), lang)
+        return [cards, components.context_note(lang)] if not access.sees_area(scope.code) else cards
 
     @app.callback(
         Output("quality-rules", "figure"),
@@ -64,7 +68,7 @@ def register(app: Dash, settings: Settings) -> None:
     def update_flags(version, scale, scope_code, lang):
         if not version:
             return no_update, no_update
-        trend = flag_trend(engine(), version["round_id"], Scope.of(scope_code), version_day(version))
+        trend = flag_trend(engine(), version["round_id"], Scope.of(scope_code), version_day(version), access=current_access())
         totals = trend[list(RULE_IDS)].sum()
         return (
             components.scale_fonts(quality.rule_totals_figure(totals, lang), scale),
@@ -82,12 +86,12 @@ def register(app: Dash, settings: Settings) -> None:
         if not version:
             return no_update
         scope = Scope.of(scope_code)
-        table = regency_quality(engine(), version["round_id"], scope, version_day(version))
+        table = regency_quality(engine(), version["round_id"], scope, version_day(version), access=current_access())
         pinned = version.get("pinned")
         names = [region_display_name(n) for n in table["name"]]
         if scope.level == Level.NATIONAL:
             names = [f"{n} ({region_display_name(p)})" for n, p in zip(names, table["province_name"])]
-        table["name"] = [f"[{n}]({page_href('/kualitas/' + code, lang, metric_id, pinned)})" for code, n in zip(table.index, names)]
+        table["name"] = [components.markdown_link(n, page_href("/kualitas/" + code, lang, metric_id, pinned)) for code, n in zip(table.index, names)]
         return components.ranking_table(
             table, rank(table, metric_id), metric_id, lang, "quality-regions-table", t("region.regency", lang),
             quality.REGION_COLUMNS, worst_first=True,
@@ -102,7 +106,7 @@ def register(app: Dash, settings: Settings) -> None:
     def update_facilitators(version, scope_code, lang):
         if not version:
             return no_update
-        table = facilitator_quality(engine(), version["round_id"], Scope.of(scope_code), version_day(version))
+        table = facilitator_quality(engine(), version["round_id"], Scope.of(scope_code), version_day(version), access=current_access())
         if table.empty:
             return t("common.no_data", lang)
         pinned = version.get("pinned")
@@ -122,6 +126,6 @@ def register(app: Dash, settings: Settings) -> None:
     def click_region(click, metric_id, lang, version):
         """A click on a region opens its quality page (province, or kabupaten/kota)."""
         code = maps.clicked_region(click)
-        if not code:
-            return no_update
+        if not code or not current_access().sees_total(code):
+            return no_update  # a grey region outside the user's area opens nothing
         return page_href(f"/kualitas/{code}", lang, metric_id, (version or {}).get("pinned"))

@@ -17,6 +17,7 @@ from dashboard.formatting import format_date, format_int, format_percent
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.web.auth import current_access
 from layouts import components
 from layouts.frame import page_href
 
@@ -68,10 +69,11 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update, no_update, no_update
         dates, day = context(version)
         scope = Scope.of(code)
-        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, day), lang)
-        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline)
+        access = current_access()
+        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, day, access=access), lang)
+        series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=access)
         progress = components.progress_figure(series, lang, dates.deadline, day, t("progress.title", lang))
-        districts = district_breakdown(engine(), version["round_id"], code, day)
+        districts = district_breakdown(engine(), version["round_id"], code, day, access=access)
         return cards, components.scale_fonts(progress, scale), components.scale_fonts(district_figure(districts, lang), scale)
 
     @app.callback(
@@ -86,14 +88,14 @@ def register(app: Dash, settings: Settings) -> None:
         if not version or not request:
             return no_update, no_update
         dates, day = context(version)
-        table = facilitator_table(engine(), version["round_id"], code, day, dates.start_date, dates.deadline)
+        table = facilitator_table(engine(), version["round_id"], code, day, dates.start_date, dates.deadline, access=current_access())
         rows, matching = select_rows(table, table_query(request))
         records = []
         for facilitator_id, row in rows.iterrows():
             records.append(
                 {
                     "id": facilitator_id,
-                    "id_link": f"[{facilitator_id}]({page_href(f'/pendamping/{facilitator_id}', lang, None, version.get('pinned'))})",
+                    "id_link": components.markdown_link(facilitator_id, page_href(f"/pendamping/{facilitator_id}", lang, None, version.get("pinned"))),
                     "name": row["name"],
                     "districts": row["districts"],
                     **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score")},
@@ -127,6 +129,11 @@ def register(app: Dash, settings: Settings) -> None:
         State("data-version", "data"),
     )
     def export_links(request, code, lang, version):
+        """The download links of the grid, with its filters and sort."""
+        access = current_access()
+        access.require_facilitators(Scope.of(code).code)
+        if not access.may_download:
+            return None, None
         request = request or {}
         query = export_query(code, lang, request.get("filterModel"), request.get("sortModel"), (version or {}).get("pinned"))
         return f"/export/facilitators.csv?{query}", f"/export/facilitators.xlsx?{query}"
@@ -142,7 +149,7 @@ def district_figure(districts, lang: str) -> go.Figure:
     """Completion per kecamatan (no kecamatan boundaries exist, so bars, lowest first)."""
     names = [str(n).title() for n in districts["name"]]
     hover = [
-        f"<b>{name}</b><br>{format_percent(row.completion_pct, lang)}<br>{format_int(row.submitted, lang)} / {format_int(row.targets, lang)}"
+        f"<b>{components.hover_text(name)}</b><br>{format_percent(row.completion_pct, lang)}<br>{format_int(row.submitted, lang)} / {format_int(row.targets, lang)}"
         for name, row in zip(names, districts.itertuples())
     ]
     figure = go.Figure(

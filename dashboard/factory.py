@@ -12,6 +12,7 @@ import dash
 from dash import Dash, dcc, html
 
 from dashboard.settings import REPO_ROOT, Settings, get_settings
+from dashboard.web.security import set_script_hashes
 from dashboard.web.server import create_server
 
 
@@ -50,4 +51,6 @@ def create_app(settings: Settings | None = None) -> Dash:
         ]
     )
     callbacks.register_all(app, settings)
+    # The Content-Security-Policy allows Dash's inline start-up script by its hash only.
+    set_script_hashes(server, app.csp_hashes)
     return app

@@ -5,6 +5,8 @@ the language, and only format and draw."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import escape as html_escape
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -30,6 +32,39 @@ from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
 #: Colours (Okabe-Ito, safe for colour-blind readers).
 BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
 PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
+
+
+#: Every ASCII punctuation character may be backslash-escaped in CommonMark.
+_MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def markdown_text(text: object) -> str:
+    """Text from the data (a name, an id) as literal text inside a markdown cell: every
+    punctuation escaped, line breaks folded, so that a name can never become a link,
+    emphasis or markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def markdown_link(text: object, href: str) -> str:
+    """A markdown link whose text is ``text`` taken literally (``href`` is ours, built by
+    ``layouts.frame.page_href``: percent-encoded, so it has no space or parenthesis)."""
+    return f"[{markdown_text(text)}]({href})"
+
+
+def hover_text(text: object) -> str:
+    """Text from the data inside plotly's hover/label markup (which knows a few HTML
+    tags): escaped, so that a name shows as written."""
+    return html_escape(str(text), quote=False)
+
+
+def outside_hover(name: str, lang: str) -> str:
+    """The hover of a region outside the user's area: its name, no figures."""
+    return f"<b>{hover_text(name)}</b><br>{t('access.denied_short', lang)}"
+
+
+def context_note(lang: str) -> html.P:
+    """Said under the KPIs of a scope wider than the user's area."""
+    return html.P(t("access.context_note", lang), className="small text-muted mb-0 access-context")
 
 
 def scale_fonts(figure: go.Figure, scale: float | None) -> go.Figure:

@@ -10,12 +10,19 @@ from dashboard.i18n import t
 from dashboard.store.status import DataStatus
 
 
-def data_source_panel(status: DataStatus, targets_by_round: dict[int, int], lang: str) -> dbc.Card:
+def data_source_panel(status: DataStatus, targets_by_round: dict[int, int], lang: str, *, with_location: bool = False) -> dbc.Card:
+    """The panel; ``with_location`` (admins only) names the database (file or host) and
+    shows the driver's error, which may name them too."""
     if not status.ready:
-        return dbc.Alert([html.Strong(t("status.unreachable", lang)), html.Div(status.error or "")], color="danger", id="data-source-error")
+        detail = status.error if with_location else status.to_json(with_location=False).get("error")
+        return dbc.Alert([html.Strong(t("status.unreachable", lang)), html.Div(detail or "")], color="danger", id="data-source-error")
     rows = [
         html.Dt(t("source.database", lang), className="col-sm-3"),
-        html.Dd(f"{status.database} ({status.backend})", className="col-sm-9 text-break", id="data-source-url"),
+        html.Dd(
+            f"{status.database} ({status.backend})" if with_location else status.backend,
+            className="col-sm-9 text-break",
+            id="data-source-url",
+        ),
         html.Dt(t("source.newest", lang), className="col-sm-3"),
         html.Dd(
             format_datetime(status.newest_submission, lang) if status.newest_submission else t("source.no_submission", lang),

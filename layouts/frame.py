@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import LANGUAGES, t
 
@@ -15,11 +16,42 @@ def page_href(path: str, lang: str, metric: str | None = None, round_id: int | N
     """A link that keeps the language, the map metric and a chosen round (shareable,
     survives navigation). Without a round the pages show the newest one."""
     query = {"lang": lang, **({"metric": metric} if metric else {}), **({"round": round_id} if round_id else {})}
-    return f"{path}?{urlencode(query)}"
+    return f"{quote(path, safe='/.-_~')}?{urlencode(query)}"
 
 
 def _with_lang(path: str, lang: str, round_id: int | None = None) -> str:
     return page_href(path, lang, round_id=round_id)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in, as the header shows it."""
+
+    user: str
+    area: str
+    is_admin: bool
+    csrf_token: str
+
+
+def _account_menu(account: Account, lang: str) -> html.Div:
+    """The user and their area, and the sign-out button (a POST form with its CSRF token:
+    a link would let any site sign the user out)."""
+    return html.Div(
+        [
+            html.Span(t("login.signed_in_as", lang, user=account.user, area=account.area), className="small text-white-50 me-2", id="signed-in-as"),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=account.csrf_token),
+                    dcc.Input(type="hidden", name="lang", value=lang),
+                    html.Button(t("login.sign_out", lang), type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+                ],
+                method="POST",
+                action="/logout",
+                className="d-inline",
+            ),
+        ],
+        className="ms-3 d-flex align-items-center",
+    )
 
 
 def page_frame(
@@ -31,16 +63,21 @@ def page_frame(
     metric: str | None = None,
     round_id: int | None = None,
     rounds: list[tuple[int, str]] | None = None,
+    account: Account | None = None,
 ) -> html.Div:
     """``content`` inside the header and footer; ``path`` is the page's own path (for the
     language links, which keep ``metric`` and ``round_id``). With more than one round in
-    ``rounds`` the header offers a round switch."""
+    ``rounds`` the header offers a round switch; with an ``account``, who is signed in and
+    the sign-out button (and the admin page's link for admins)."""
+    items = [
+        dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang, round_id), active="exact")),
+        dbc.NavItem(dbc.NavLink(t("nav.quality", lang), href=_with_lang("/kualitas", lang, round_id), active="partial")),
+        dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang, round_id), active="exact")),
+    ]
+    if account is not None and account.is_admin:
+        items.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href=_with_lang("/admin", lang), active="exact")))
     nav = dbc.Nav(
-        [
-            dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang, round_id), active="exact")),
-            dbc.NavItem(dbc.NavLink(t("nav.quality", lang), href=_with_lang("/kualitas", lang, round_id), active="partial")),
-            dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang, round_id), active="exact")),
-        ],
+        items,
         navbar=True,
         className="me-auto",
     )
@@ -85,6 +122,7 @@ def page_frame(
                 ),
                 html.Span(id="data-as-of", className="badge text-bg-light data-as-of"),
                 languages,
+                *([_account_menu(account, lang)] if account is not None else []),
             ],
             fluid=True,
         ),

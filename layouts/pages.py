@@ -2,7 +2,10 @@
 (``Dash(use_pages=True, pages_folder="")``), never as a side effect of an import.
 
 Pages are shareable links: the area is in the path (``/provinsi/94``), the language and
-the map metric in the query string (``?lang=en&metric=return_rate``).
+the map metric in the query string (``?lang=en&metric=return_rate``). The area in a link
+is a wish: each page asks the request's access (``dashboard.web.auth.current_access``)
+and shows a region or facilitator outside the user's area as an explained refusal, never
+its data or a facilitator's name.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.access.audit import AuditAction
+from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.facilitators import facilitator_identity
 from dashboard.figures.queries import InvalidScope, Level, Scope, region_exists, region_names
 from dashboard.formatting import region_display_name
@@ -18,14 +23,51 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.store.status import data_status, target_count
+from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
-from layouts import about, facilitator, overview, quality, regency
+from layouts import about, admin, facilitator, overview, quality, regency
 from layouts.data_source import data_source_panel
-from layouts.frame import page_frame, page_href
+from layouts.frame import Account, page_frame, page_href
 
 
 def _language(lang: str | None, settings: Settings) -> str:
     return lang if lang in LANGUAGES else settings.default_language
+
+
+def area_label(access: Access, lang: str, engine) -> str:
+    """The user's area in words: "seluruh Indonesia", or names with codes."""
+    if access.nationwide_area:
+        return t("access.national", lang)
+    provinces = region_names(engine, Level.PROVINCE)
+    regencies = region_names(engine, Level.REGENCY)
+    names = {**provinces.to_dict(), **regencies.to_dict()}
+    return ", ".join(f"{region_display_name(names.get(c, c))} ({c})" for c in sorted(access.codes))
+
+
+def account(lang: str, settings: Settings) -> Account:
+    """Who is signed in, for the page header (with the sign-out form's CSRF token)."""
+    access = current_access()
+    return Account(access.user or "", area_label(access, lang, get_engine(settings.database_url)), access.is_admin, csrf_token())
+
+
+def outside_area(lang: str, message: str, settings: Settings, path: str) -> html.Div:
+    """The explained refusal of a page outside the user's area, with the way to their own."""
+    access = current_access()
+    audit(AuditAction.DENIED, f"page {path}", 403)
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dbc.Alert(
+            [
+                html.H1(t("access.denied_title", lang), className="h4"),
+                html.P(message, id="access-denied-message"),
+                html.P(t("access.your_area", lang, area=area_label(access, lang, get_engine(settings.database_url))), className="small"),
+                dbc.Button(t("access.go_to_area", lang), href=page_href(access.landing_path(), lang), color="primary", id="access-denied-back"),
+            ],
+            color="warning",
+            className="mt-3 access-denied",
+        ),
+    ]
+    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
 
 
 def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> html.Div:
@@ -42,7 +84,7 @@ def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> h
             className="mt-3",
         ),
     ]
-    return page_frame(lang, path, content, settings.refresh_interval_seconds)
+    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
 
 
 def _rounds(engine) -> list[tuple[int, str]]:
@@ -71,18 +113,31 @@ def register_pages(settings: Settings) -> None:
         round_id = _round(round_text, rounds)
         if round_id is False:
             return None, None, not_found(lang, t("notfound.round", lang, round=round_text), settings)
-        frame = {"metric": metric, "round_id": round_id, "rounds": rounds}
-        return frame, (lambda path: page_href(path, lang, metric, round_id)), None
+        frame = {"metric": metric, "round_id": round_id, "rounds": rounds, "account": account(lang, settings)}
+        access = current_access()
+
+        def link(path: str) -> str | None:
+            """A link that keeps the page's options, or None (plain text in a breadcrumb)
+            for a region page the user may not open."""
+            code = path.rstrip("/").rpartition("/")[2]
+            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/")) and not access.sees_total(code):
+                return None
+            return page_href(path, lang, metric, round_id)
+
+        return frame, link, None
 
     def existing_region(level: Level, code: str | None, lang: str, path: str):
-        """The scope of ``code`` if such a region exists, else the not-found view."""
+        """The scope of ``code`` if such a region exists and the user may see its figures,
+        else the not-found view or the explained refusal."""
         try:
             scope = Scope(level, code)
         except InvalidScope:
             scope = None
+        label = t("region.province" if level == Level.PROVINCE else "region.regency", lang)
         if scope is None or not region_exists(get_engine(settings.database_url), scope):
-            label = t("region.province" if level == Level.PROVINCE else "region.regency", lang).lower()
-            return None, not_found(lang, t("notfound.region", lang, level=label, code=code), settings, path)
+            return None, not_found(lang, t("notfound.region", lang, level=label.lower(), code=code), settings, path)
+        if not current_access().sees_total(scope.code):
+            return None, outside_area(lang, t("access.denied", lang, what=f"{label} {scope.code}"), settings, path)
         return scope, None
 
     def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
@@ -129,10 +184,14 @@ def register_pages(settings: Settings) -> None:
             return error
         path = f"/pendamping/{facilitator_id}"
         engine = get_engine(settings.database_url)
-        person = facilitator_identity(engine, facilitator_id or "")
+        try:
+            person = facilitator_identity(engine, facilitator_id or "", access=current_access())
+        except OutOfScope:
+            return outside_area(language, t("access.denied_facilitator", language, code=facilitator_id), settings, path)
         if person is None:
             message = t("notfound.region", language, level=t("region.facilitator", language).lower(), code=facilitator_id)
             return not_found(language, message, settings, path)
+        audit(AuditAction.FACILITATOR_VIEW, f"facilitator {person.id} ({person.regency_code})", 200)
         province = region_display_name(region_names(engine, Level.PROVINCE)[person.province_code])
         regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(person.province_code))[person.regency_code])
         trail = [
@@ -177,11 +236,18 @@ def register_pages(settings: Settings) -> None:
         status = data_status(engine)
         targets = {r.id: target_count(engine, r.id) for r in status.rounds} if status.ready else {}
         content = [
-            data_source_panel(status, targets, language),
+            data_source_panel(status, targets, language, with_location=current_access().is_admin),
             about.about_layout(language, geodata_links=boundaries_available(settings.geodata_dir)),
             dcc.Store(id="page-lang", data=language),
         ]
-        return page_frame(language, "/sumber-data", content, refresh)
+        return page_frame(language, "/sumber-data", content, refresh, account=account(language, settings))
+
+    def admin_page(lang: str | None = None, **_query):
+        language = _language(lang, settings)
+        if not current_access().is_admin:
+            return outside_area(language, t("access.admin_only", language), settings, "/admin")
+        content = admin.layout(language, settings.audit_retention_days)
+        return page_frame(language, "/admin", content, refresh, account=account(language, settings))
 
     def missing_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
@@ -206,5 +272,6 @@ def register_pages(settings: Settings) -> None:
         "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=quality_page
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
+    dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=admin_page)
     # Dash shows the page registered as "not_found_404" for any other path.
     dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=missing_page)

@@ -204,8 +204,8 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
     the threshold."""
     data = pd.DataFrame(
         {
-            "name": [f"[{name}]({links[i]})" for i, name in zip(table.index, table["name"])],
-            "regency": [f"[{name}]({regency_links[code]})" for code, name in zip(table["regency_code"], table["regency_name"])],
+            "name": [components.markdown_link(name, links[i]) for i, name in zip(table.index, table["name"])],
+            "regency": [components.markdown_link(name, regency_links[code]) for code, name in zip(table["regency_code"], table["regency_name"])],
             "interviews": table["interviews"].to_numpy(),
             "risk_score": table["risk_score"].round(0).to_numpy(),
             "flagged": table["flagged"].to_numpy(),
@@ -238,7 +238,9 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
 def region_hover(table: pd.DataFrame, metric_id: str, lang: str) -> list[str]:
     metric = get_metric(metric_id)
     return [
-        f"<b>{region_display_name(row.name)}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
+        components.outside_hover(region_display_name(row.name), lang)
+        if not row.visible
+        else f"<b>{components.hover_text(region_display_name(row.name))}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
         f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
         f"<br>{get_metric('flagged').label(lang)}: {format_int(row.flagged, lang)}"
         f"<br>{get_metric('first_review_approval_pct').label(lang)}: {components.format_metric('first_review_approval_pct', row.first_review_approval_pct, lang)}"

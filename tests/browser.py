@@ -58,14 +58,48 @@ class Watch:
         page.on("request", check)
 
 
+def wait_until(page, expression: str, arg=None, timeout: float = 15_000) -> None:
+    """Poll a JavaScript expression (or a function of ``arg``) until it is truthy.
+
+    Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the
+    page, which the app's Content-Security-Policy forbids (no ``'unsafe-eval'``); this
+    evaluates it through the DevTools protocol instead, which the policy does not govern."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    is_function = expression.lstrip().startswith(("(", "function", "async"))
+    while True:
+        value = page.evaluate(expression, arg) if is_function and arg is not None else page.evaluate(expression if is_function else f"() => ({expression})")
+        if value:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} ms waiting for {expression[:120]}")
+        time.sleep(0.1)
+
+
+def sign_in(page, base_url: str, user: str, password: str, next_path: str | None = None) -> None:
+    """Sign in through the form at ``/login``, as a person would (then the browser is on
+    ``next_path``, or on the user's own area's page)."""
+    page.goto(f"{base_url}/login" + (f"?next={next_path}" if next_path else ""), wait_until="domcontentloaded")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("#login-submit")
+
+
 @contextmanager
-def browser_page(base_url: str, width: int = 1920, height: int = 1080):
+def browser_page(base_url: str, width: int = 1920, height: int = 1080, user: str | None = None, password: str | None = None):
+    """A new browser page; with ``user``, signed in (``password`` defaults to the tests')."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             watch = Watch(base_url)
             watch.attach(page)
+            if user is not None:
+                from tests.auth import PASSWORD
+
+                sign_in(page, base_url, user, password or PASSWORD)
             yield page, watch
         finally:
             browser.close()

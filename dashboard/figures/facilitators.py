@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from dashboard.access.policy import Access
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share
 from dashboard.figures.queries import facilitator_counts
@@ -44,10 +45,10 @@ IDLE_DAYS = 3
 
 
 def facilitator_table(
-    engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date
+    engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
 ) -> pd.DataFrame:
     """One row per facilitator of the kabupaten/kota, indexed by facilitator id."""
-    counts = facilitator_counts(engine, round_id, regency_code, day)
+    counts = facilitator_counts(engine, round_id, regency_code, day, access=access)
     table = counts.join(compute(counts, ["completion_pct", "approval_pct", "flagged_pct"]))
     f, d = models.FacilitatorDistrict, models.District
     with engine.connect() as conn:
@@ -150,9 +151,10 @@ def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, i
     return rows.iloc[query.start_row : query.end_row], len(rows)
 
 
-def district_breakdown(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
+def district_breakdown(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Per kecamatan of the kabupaten/kota: targets, visited, submitted and completion %
     as of the end of ``day``. Read from the raw rows of one kabupaten/kota (indexed)."""
+    access.require_area(regency_code)
     t, v, d = models.Target, models.Visit, models.District
     until = day_start_utc(day + dt.timedelta(days=1))
     with engine.connect() as conn:
@@ -183,12 +185,16 @@ class FacilitatorIdentity:
     province_code: str
 
 
-def facilitator_identity(engine: Engine, facilitator_id: str) -> FacilitatorIdentity | None:
-    """Who a facilitator id is (None for an unknown id)."""
+def facilitator_identity(engine: Engine, facilitator_id: str, *, access: Access) -> FacilitatorIdentity | None:
+    """Who a facilitator id is: None for an unknown id, ``OutOfScope`` for one that
+    ``access`` may not see (the name is never returned then)."""
     f = models.Facilitator
     with engine.connect() as conn:
         row = conn.execute(select(f.id, f.name, f.regency_code, f.province_code).where(f.id == facilitator_id)).first()
-    return FacilitatorIdentity(*row) if row else None
+    if row is None:
+        return None
+    access.require_facilitators(row.regency_code)
+    return FacilitatorIdentity(*row)
 
 
 @dataclass(frozen=True)
@@ -206,9 +212,10 @@ class FacilitatorProfile:
 
 
 def facilitator_profile(
-    engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date
+    engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
 ) -> FacilitatorProfile | None:
-    """Everything the facilitator page shows, or None for an unknown id."""
+    """Everything the facilitator page shows, None for an unknown id (``OutOfScope``
+    outside the area of ``access``)."""
     f, c, r, v, t = models.Facilitator, models.Coordinator, models.RollupFacilitatorDay, models.Visit, models.Target
     until = day_start_utc(day + dt.timedelta(days=1))
     with engine.connect() as conn:
@@ -219,6 +226,7 @@ def facilitator_profile(
         ).first()
         if person is None:
             return None
+        access.require_facilitators(person.regency_code)
         daily = pd.read_sql(
             select(r.day, r.started, r.submitted, r.approved, r.returned)
             .where(r.round_id == round_id, r.facilitator_id == facilitator_id, r.day <= day)
@@ -237,7 +245,7 @@ def facilitator_profile(
                 select(t.category, func.count()).where(t.facilitator_id == facilitator_id, t.round_id == round_id).group_by(t.category)
             ).all()
         )
-    table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline)
+    table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline, access=access)
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
     return FacilitatorProfile(
         id=person.id,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from dashboard.access.policy import Access
 from dashboard.figures.metrics import compute, get_metric
 from dashboard.figures.queries import Scope, base_counts, daily_progress, region_names
 
@@ -49,25 +50,30 @@ class Kpi:
         return self.metric_id in WINDOW_METRICS
 
 
-def kpis(engine: Engine, round_id: int, scope: Scope, day: dt.date, metric_ids: tuple[str, ...] = KPI_METRICS) -> list[Kpi]:
+def kpis(
+    engine: Engine, round_id: int, scope: Scope, day: dt.date, metric_ids: tuple[str, ...] = KPI_METRICS, *, access: Access
+) -> list[Kpi]:
     """The KPIs ``metric_ids`` of the scope on ``day`` and at the end of the day before
     (NaN for metrics known only for the newest data, such as the risk scores)."""
-    today = compute(base_counts(engine, round_id, scope, day), metric_ids).iloc[0]
-    before = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1)), metric_ids)
+    today = compute(base_counts(engine, round_id, scope, day, access=access), metric_ids).iloc[0]
+    before = compute(base_counts(engine, round_id, scope, day - dt.timedelta(days=1), access=access), metric_ids)
     yesterday = before.reindex(columns=list(metric_ids)).iloc[0]
     return [Kpi(m, float(today.get(m, float("nan"))), float(yesterday[m])) for m in metric_ids]
 
 
-def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """One row per child region (provinces of the nation, kabupaten/kota of a province),
-    indexed by code, with ``name``, the base counts and every metric."""
-    counts = base_counts(engine, round_id, scope, day, by="children")
+    indexed by code, with ``name``, ``visible`` (whether ``access`` may see its figures),
+    the base counts and every metric."""
+    counts = base_counts(engine, round_id, scope, day, access=access, by="children")
     names = region_names(engine, scope.child_level, scope)
     table = pd.concat([counts, compute(counts)], axis=1)
     table = table.loc[:, ~table.columns.duplicated()]
-    # Regions without any target still appear (grey on the map), with no figures.
+    # Regions without any target, or outside the area, still appear (grey on the map),
+    # with no figures.
     table = table.reindex(names.index)
     table.insert(0, "name", names)
+    table.insert(1, "visible", [access.sees_row(code) for code in names.index])
     table.index.name = "code"
     return table
 
@@ -81,10 +87,12 @@ def plan_share(day: np.ndarray | float, start: dt.date, deadline: dt.date) -> np
     return x * x * (3 - 2 * x)
 
 
-def progress_series(engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date) -> pd.DataFrame:
+def progress_series(
+    engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
+) -> pd.DataFrame:
     """Per day from the start to ``day`` (and on to the deadline for the plan): cumulative
     completion (% of targets submitted) and the plan."""
-    series = daily_progress(engine, round_id, scope, day).set_index("day")
+    series = daily_progress(engine, round_id, scope, day, access=access).set_index("day")
     last = max(day, deadline)
     days = [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
     frame = pd.DataFrame(index=pd.Index(days, name="day"))
@@ -97,15 +105,15 @@ def progress_series(engine: Engine, round_id: int, scope: Scope, day: dt.date, s
     return frame
 
 
-def category_split(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+def category_split(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Per target category: the base counts and the metrics that split by category."""
-    counts = base_counts(engine, round_id, scope, day, by_category=True)
+    counts = base_counts(engine, round_id, scope, day, access=access, by_category=True)
     return pd.concat([counts, compute(counts)], axis=1).loc[:, lambda f: ~f.columns.duplicated()]
 
 
-def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.Series:
+def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.Series:
     """Assigned → visited → outcomes → submitted → approved, as counts."""
-    counts = base_counts(engine, round_id, scope, day).iloc[0]
+    counts = base_counts(engine, round_id, scope, day, access=access).iloc[0]
     return pd.Series(
         {
             "assigned": counts["targets"],

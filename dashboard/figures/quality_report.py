@@ -15,8 +15,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.metrics import compute
-from dashboard.figures.queries import Level, Scope, base_counts, scope_filter
+from dashboard.figures.queries import Level, Scope, area_filter, base_counts, scope_filter
 from dashboard.quality.risk import SIGNALS
 from dashboard.quality.rules import RULE_IDS
 from dashboard.store import models
@@ -25,9 +26,10 @@ from dashboard.store import models
 QUALITY_KPIS = ("flagged_pct", "flagged", "first_review_approval_pct", "return_rate", "high_risk")
 
 
-def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
+def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day of submission up to ``through``: the flags of each rule (columns ``RULE_IDS``)
     and the visits with any flag (``flagged``)."""
+    access.require_total(scope.code)
     q = models.RollupQualityDay
     with engine.connect() as conn:
         frame = pd.read_sql(
@@ -45,12 +47,15 @@ def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date) ->
     return frame.set_index("day").astype("int64")
 
 
-def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
-    """Every kabupaten/kota of the scope, indexed by code, with ``name``, ``province_name``,
-    the base counts (``dashboard.figures.queries.base_counts``) and the quality metrics."""
-    counts = base_counts(engine, round_id, scope, day, by="regencies")
+def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
+    """Every kabupaten/kota of the scope that ``access`` may see, indexed by code, with
+    ``name``, ``province_name``, the base counts (``dashboard.figures.queries.base_counts``)
+    and the quality metrics."""
+    counts = base_counts(engine, round_id, scope, day, access=access, by="regencies")
     g, p = models.Regency, models.Province
     within = [g.code == scope.code] if scope.level == Level.REGENCY else scope_filter(g, scope)
+    if not access.nationwide_area:
+        within.append(g.code.in_(sorted(access.regencies)) | g.province_code.in_(sorted(access.provinces)))
     with engine.connect() as conn:
         names = pd.read_sql(
             select(g.code, g.name, p.name.label("province_name")).join(p, p.code == g.province_code).where(*within),
@@ -62,16 +67,19 @@ def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date) -
     return table
 
 
-def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, limit: int = 50) -> pd.DataFrame:
-    """The facilitators of the scope with the highest fabrication-risk score and those with
-    the most flagged submissions (up to ``limit`` of each, together), indexed by id, with
-    ``name``, ``regency_code``, ``regency_name``, ``interviews``, ``risk_score``,
-    ``high_risk`` and ``flagged``; highest risk first."""
+def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, limit: int = 50, *, access: Access) -> pd.DataFrame:
+    """The facilitators of the scope (within the area of ``access``) with the highest
+    fabrication-risk score and those with the most flagged submissions (up to ``limit`` of
+    each, together), indexed by id, with ``name``, ``regency_code``, ``regency_name``,
+    ``interviews``, ``risk_score``, ``high_risk`` and ``flagged``; highest risk first."""
+    access.require_total(scope.code)
+    if not access.sees_facilitators:
+        raise OutOfScope("this account does not see facilitators")
     q, r, f, g = models.QualityFlag, models.FacilitatorRisk, models.Facilitator, models.Regency
     with engine.connect() as conn:
         flagged = pd.read_sql(
             select(q.facilitator_id.label("id"), func.count(func.distinct(q.target_id)).label("flagged"))
-            .where(q.round_id == round_id, q.day <= day, *scope_filter(q, scope))
+            .where(q.round_id == round_id, q.day <= day, *scope_filter(q, scope), *area_filter(q, access))
             .group_by(q.facilitator_id)
             .order_by(func.count(func.distinct(q.target_id)).desc(), q.facilitator_id)
             .limit(limit),
@@ -79,7 +87,7 @@ def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.dat
         )
         riskiest = pd.read_sql(
             select(r.facilitator_id.label("id"))
-            .where(r.round_id == round_id, r.score.is_not(None), *scope_filter(r, scope))
+            .where(r.round_id == round_id, r.score.is_not(None), *scope_filter(r, scope), *area_filter(r, access))
             .order_by(r.score.desc(), r.facilitator_id)
             .limit(limit),
             conn,
@@ -112,9 +120,19 @@ def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.dat
     return table.sort_values(["risk_score", "flagged"], ascending=False, na_position="last")
 
 
-def facilitator_flags(engine: Engine, round_id: int, facilitator_id: str, day: dt.date) -> pd.DataFrame:
+def _require_facilitator(engine: Engine, facilitator_id: str, access: Access) -> None:
+    f = models.Facilitator
+    with engine.connect() as conn:
+        regency = conn.execute(select(f.regency_code).where(f.id == facilitator_id)).scalar()
+    if regency is None:
+        raise OutOfScope(f"no facilitator {facilitator_id!r}")
+    access.require_facilitators(regency)
+
+
+def facilitator_flags(engine: Engine, round_id: int, facilitator_id: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """One facilitator's flags up to ``day``, newest first: ``target_code`` (pseudonymous),
     ``rule``, ``day`` (of submission) and ``value`` (the figure behind the flag)."""
+    _require_facilitator(engine, facilitator_id, access)
     q, t = models.QualityFlag, models.Target
     with engine.connect() as conn:
         frame = pd.read_sql(
@@ -128,9 +146,10 @@ def facilitator_flags(engine: Engine, round_id: int, facilitator_id: str, day: d
     return frame
 
 
-def facilitator_risk(engine: Engine, round_id: int, facilitator_id: str) -> pd.Series | None:
+def facilitator_risk(engine: Engine, round_id: int, facilitator_id: str, *, access: Access) -> pd.Series | None:
     """A facilitator's stored risk row (score, ``interviews``, each signal's value, peer
     median and strength), or None before any interview."""
+    _require_facilitator(engine, facilitator_id, access)
     r = models.FacilitatorRisk
     with engine.connect() as conn:
         row = conn.execute(select(r).where(r.round_id == round_id, r.facilitator_id == facilitator_id)).mappings().first()

@@ -5,6 +5,12 @@ and the metric registry (``dashboard.figures.metrics``) applied to their result.
 read only the rollups (``dashboard.store.rollups``), so their cost does not grow with the number
 of visits; facilitator figures add one indexed count of a kabupaten/kota's targets.
 
+Access: every function that reads figures takes the ``access`` of the request
+(``dashboard.access.policy.Access``, decided by the server, never by the client) and
+refuses (``OutOfScope``) or leaves out what lies outside it: a scope's own totals need
+``sees_total``, the rows of its children ``sees_row``, facilitators ``require_facilitators``.
+Region names, round dates and the data state are reference, not figures, and need none.
+
 Time: figures are "as of" a calendar day in WIB. For the newest day that is the data up to
 ``DataState.data_until`` (the moment shown as "data as of"); for an earlier day, the end
 of that day. "Since yesterday" compares a day with the one before.
@@ -18,9 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard.access.policy import Access
 from dashboard.quality.rules import RULE_IDS
 from dashboard.store import models
 from dashboard.store.rollups import OUTCOME_COLUMNS, day_of
@@ -138,6 +145,23 @@ def scope_filter(table, scope: Scope) -> list:
     return []
 
 
+def area_filter(table, access: Access) -> list:
+    """WHERE conditions that keep the rows of a table with region codes that lie within the
+    area of ``access`` (none for a nationwide area)."""
+    if access.nationwide_area:
+        return []
+    if not access.signed_in or not access.codes:
+        return [table.province_code.is_(None)]  # nothing
+    return [or_(table.province_code.in_(sorted(access.provinces)), table.regency_code.in_(sorted(access.regencies)))]
+
+
+def visible_rows(frame: pd.DataFrame, access: Access) -> pd.DataFrame:
+    """The rows of a frame indexed by region code (on its first level) that ``access`` may
+    see in a list of their parent's children."""
+    codes = frame.index.get_level_values(0) if frame.index.nlevels > 1 else frame.index
+    return frame[[access.sees_row(str(code)) for code in codes]]
+
+
 def _group_column(table, level: Level):
     return {Level.NATIONAL: None, Level.PROVINCE: table.province_code, Level.REGENCY: table.regency_code}[level]
 
@@ -153,6 +177,7 @@ def base_counts(
     scope: Scope,
     day: dt.date,
     *,
+    access: Access,
     by: str = "self",
     by_category: bool = False,
 ) -> pd.DataFrame:
@@ -170,9 +195,13 @@ def base_counts(
     ``active_days_7d`` (facilitator-days with a visit in those 7 days), and for the newest
     day only (risk scores are not kept per day) ``risk_scored`` and ``high_risk``
     (facilitators with a fabrication-risk score, and at or above the threshold).
+
+    ``access`` must see the scope's totals (``OutOfScope`` otherwise); child and
+    kabupaten/kota rows it may not see are left out.
     """
     if by not in ("self", "children", "regencies"):
         raise ValueError("by must be 'self', 'children' or 'regencies'")
+    access.require_total(scope.code)
     # "self": the scope filter alone selects the rows, so nothing is grouped by region.
     level = {"self": Level.NATIONAL, "children": scope.child_level, "regencies": Level.REGENCY}[by]
     if level == Level.FACILITATOR:
@@ -272,14 +301,17 @@ def base_counts(
     counts["approved_first_review"] = counts["reviewed"].fillna(0) - counts["returned"].fillna(0)
     if by == "self" and not by_category:
         counts.index = pd.Index([scope.code or NATIONAL_CODE], name="code")
+    elif by != "self":
+        counts = visible_rows(counts, access)
     return counts.fillna(0).astype("int64")
 
 
 
 
-def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
+def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day up to ``through``: visits started, submitted and approved that day and their
     running totals (``*_cumulative``), and the scope's targets (constant)."""
+    access.require_total(scope.code)
     d, t = models.RollupRegencyDay, models.RollupRegencyTargets
     with engine.connect() as conn:
         frame = pd.read_sql(
@@ -324,13 +356,15 @@ def region_exists(engine: Engine, scope: Scope) -> bool:
         return conn.execute(select(table.code).where(table.code == scope.code)).first() is not None
 
 
-def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
+def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Base counts per facilitator of a kabupaten/kota as of ``day``, indexed by
     facilitator id, with ``name``: targets, visited, submitted, approved, returned,
     ``flagged`` (submissions with a quality flag; cumulative), ``visits_1d`` and
     ``visits_7d``, ``last_visit_day``; and the fabrication ``risk_score`` (NaN: too few
-    interviews) and ``high_risk`` of the newest data."""
+    interviews) and ``high_risk`` of the newest data. ``access`` must see the
+    kabupaten/kota's facilitators."""
     scope = Scope(Level.REGENCY, regency_code)
+    access.require_facilitators(scope.code)
     f, t, d = models.Facilitator, models.Target, models.RollupFacilitatorDay
     week_start = day - dt.timedelta(days=6)
     with engine.connect() as conn:

@@ -42,8 +42,14 @@ class DataStatus:
     def ready(self) -> bool:
         return self.reachable and self.schema_ready
 
-    def to_json(self) -> dict:
+    def to_json(self, with_location: bool = True) -> dict:
+        """As JSON. ``with_location=False`` (anyone but an admin) leaves out which database
+        it is and the driver's error text (they may name a file, a host or a port)."""
         data = asdict(self)
+        if not with_location:
+            del data["database"]
+            if self.error is not None:
+                data["error"] = "the database is unreachable" if not self.reachable else self.error
         data["ready"] = self.ready
         data["newest_submission"] = (
             self.newest_submission.isoformat() + "Z" if self.newest_submission else None

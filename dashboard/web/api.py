@@ -2,7 +2,8 @@
 
 ``GET /api/v1/metrics``, ``GET /api/v1/progress`` and ``GET /api/v1/openapi.json``. Figures
 come from ``dashboard.figures.queries`` and ``dashboard.figures.metrics``, exactly as on the pages. Bad
-parameters answer 400 with a message that says what is wrong.
+parameters answer 400 with a message that says what is wrong; a region outside the caller's
+area 403 (a list of regions leaves out those it may not see). Every call is audited.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
+from dashboard.access.audit import AuditAction
+from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import (
     InvalidScope,
@@ -27,6 +30,7 @@ from dashboard.figures.queries import (
 )
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.web.auth import audit, current_access
 
 API_VERSION = "1.0.0"
 _PARENT_LEVEL = {
@@ -90,8 +94,9 @@ def _parse_as_of(text: str | None, newest: dt.date, first: dt.date) -> dt.date:
     return day
 
 
-def progress(settings: Settings, args) -> dict:
-    """The answer of ``/api/v1/progress`` for query ``args`` (raises ``BadRequest``)."""
+def progress(settings: Settings, args, access: Access) -> dict:
+    """The answer of ``/api/v1/progress`` for query ``args`` as ``access`` may see it
+    (raises ``BadRequest``, ``LookupError`` or ``OutOfScope``)."""
     engine = get_engine(settings.database_url)
     level = _parse_level(args.get("level"))
     parent = _parse_parent(level, args.get("parent"))
@@ -110,7 +115,7 @@ def progress(settings: Settings, args) -> dict:
     day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
 
     if level == Level.FACILITATOR:
-        counts = facilitator_counts(engine, round_.id, parent.code, day)
+        counts = facilitator_counts(engine, round_.id, parent.code, day, access=access)
         names = counts.pop("name")
         extra = {"last_visit_day": counts.pop("last_visit_day")}
         if day >= state.day:  # risk scores are of the newest data only
@@ -118,7 +123,7 @@ def progress(settings: Settings, args) -> dict:
         else:
             counts = counts.drop(columns=["risk_score", "high_risk"])
     else:
-        counts = base_counts(engine, round_.id, parent, day, by="self" if level == Level.NATIONAL else "children")
+        counts = base_counts(engine, round_.id, parent, day, access=access, by="self" if level == Level.NATIONAL else "children")
         names = region_names(engine, level, parent) if level != Level.NATIONAL else None
         extra = {}
     figures = compute(counts)
@@ -175,12 +180,19 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {"description": "Figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
                         "400": error,
+                        "401": {"description": "Not signed in: a session or `Authorization: Bearer <token>` is needed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "404": {"description": "No such region or round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     },
                 }
             },
         },
+        "security": [{"bearer": []}, {"session": []}],
         "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `python -m dashboard.users token NAME`; it acts with its user's area."},
+                "session": {"type": "apiKey", "in": "cookie", "name": "groundcheck_session", "description": "The browser's session after signing in at /login."},
+            },
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
                 "Metric": {
@@ -220,6 +232,17 @@ def openapi_document() -> dict:
 def register_api(server: Flask, settings: Settings) -> None:
     api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
+    @api.before_request
+    def _may_download():
+        if not current_access().may_download:
+            return jsonify(error="this account may not use the API"), 403
+        return None
+
+    @api.after_request
+    def _audit(response: Response) -> Response:
+        audit(AuditAction.API, request.full_path.rstrip("?"), response.status_code)
+        return response
+
     @api.get("/metrics")
     def metrics():
         return jsonify(metrics=[m.to_json() for m in METRICS])
@@ -227,9 +250,11 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.get("/progress")
     def progress_view():
         try:
-            return jsonify(progress(settings, request.args))
+            return jsonify(progress(settings, request.args, current_access()))
         except BadRequest as exc:
             return jsonify(error=str(exc)), 400
+        except OutOfScope:
+            return jsonify(error="the region lies outside your area"), 403
         except LookupError as exc:
             return jsonify(error=str(exc)), 404
 

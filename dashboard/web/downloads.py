@@ -3,7 +3,8 @@ the provinces, or of a province's kabupaten/kota) and ``/export/facilitators.<cs
 (a kabupaten/kota's facilitator table, with the grid's filters and sort); ``round=<id>``
 for another round than the newest.
 
-Same columns, scope, filters and figures as on screen: the tables come from the same
+Same columns, scope, filters and figures as on screen (the rows a user may see; a parent
+outside their area answers 403), every download audited: the tables come from the same
 functions as the pages (``dashboard.figures.overview.region_table``,
 ``dashboard.figures.facilitators.facilitator_table`` and ``select_rows``).
 """
@@ -16,6 +17,8 @@ import json
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import select
 
+from dashboard.access.audit import AuditAction
+from dashboard.access.policy import OutOfScope
 from dashboard.figures.facilitators import TableQuery, facilitator_table, select_rows
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.overview import rank, region_table
@@ -25,6 +28,7 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store import models
 from dashboard.store.database import get_engine
+from dashboard.web.auth import audit, current_access
 from dashboard.web.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
 
 REGION_COLUMNS = ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
@@ -71,6 +75,16 @@ def _describe_filters(model: dict, lang: str) -> str | None:
 def register_downloads(server: Flask, settings: Settings) -> None:
     downloads = Blueprint("downloads", __name__, url_prefix="/export")
 
+    @downloads.before_request
+    def _may_download():
+        if not current_access().may_download:
+            raise OutOfScope("this account may not download")
+
+    @downloads.after_request
+    def _audit(response: Response) -> Response:
+        audit(AuditAction.EXPORT, request.full_path.rstrip("?"), response.status_code)
+        return response
+
     def context():
         engine = get_engine(settings.database_url)
         wanted = request.args.get("round")
@@ -112,7 +126,8 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         engine, round_, state = context()
         if not region_exists(engine, scope):
             raise LookupError(f"no province with code {scope.code!r}")
-        table = region_table(engine, round_.id, scope, state.day)
+        table = region_table(engine, round_.id, scope, state.day, access=current_access())
+        table = table[table["visible"]].drop(columns="visible")
         table["rank"] = rank(table, metric_id)
         table = table.sort_values("rank")
         table["name"] = table["name"].map(region_display_name)
@@ -150,7 +165,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         if not region_exists(engine, scope):
             raise LookupError(f"no kabupaten/kota with code {scope.code!r}")
         dates = round_dates(engine, round_.id)
-        table = facilitator_table(engine, round_.id, scope.code, state.day, dates.start_date, dates.deadline)
+        table = facilitator_table(engine, round_.id, scope.code, state.day, dates.start_date, dates.deadline, access=current_access())
         aliases = {"id_link": "id", "last_visit": "last_visit_day"}
         query = TableQuery(
             start_row=0,
@@ -186,6 +201,10 @@ def register_downloads(server: Flask, settings: Settings) -> None:
     @downloads.errorhandler(BadExport)
     def bad(exc):
         return jsonify(error=str(exc)), 400
+
+    @downloads.errorhandler(OutOfScope)
+    def outside(exc):
+        return jsonify(error="outside your area: " + str(exc)), 403
 
     @downloads.errorhandler(LookupError)
     def missing(exc):

@@ -1,30 +1,41 @@
-"""The Flask server under the Dash app: health endpoints and response compression.
+"""The Flask server under the Dash app: sign-in and the area of each request, security
+headers, health endpoints, the JSON API, downloads and response compression.
 
-Kept free of Dash so that the server's contract (what a load balancer and an operator's
-monitoring see) is testable on its own.
+Kept free of Dash so that the server's contract (what a load balancer, an operator's
+monitoring and an attacker see) is testable on its own.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, g, jsonify
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.store.status import data_status
 from dashboard.web.api import register_api
+from dashboard.web.auth import register_auth
 from dashboard.web.downloads import register_downloads
+from dashboard.web.security import register_security_headers, secret_key
 
 
 def create_server(settings: Settings) -> Flask:
-    """A Flask app with ``/healthz`` (liveness) and ``/readyz`` (database readiness)."""
-    server = Flask("groundcheck")
+    """A Flask app with ``/healthz`` (liveness), ``/readyz`` (database readiness), sign-in
+    and every route of the core; requests are authenticated before any view runs."""
+    server = Flask("groundcheck", static_folder=None)
     server.config["GROUNDCHECK_SETTINGS"] = settings
+    server.config["SECRET_KEY"] = secret_key(settings)
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     # plotly.min.js is 4.8 MB: compressed it is ~1.4 MB (cold page load on a wall screen).
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html", "text/css", "application/javascript", "text/javascript", "application/json",
     ]
     Compress(server)
+    register_security_headers(server, settings)
+    register_auth(server, settings)
 
     @server.get("/healthz")
     def healthz():
@@ -34,9 +45,14 @@ def create_server(settings: Settings) -> Flask:
     @server.get("/readyz")
     def readyz():
         """Readiness: the database answers and has its schema; the newest submission says
-        whether data is flowing."""
+        whether data is flowing. Anonymous callers (a load balancer) get the verdict only,
+        signed-in users the details, admins also which database it is."""
         status = data_status(get_engine(settings.database_url))
-        return jsonify(status.to_json()), 200 if status.ready else 503
+        code = 200 if status.ready else 503
+        access = g.get("access")
+        if access is None or not access.signed_in:
+            return jsonify(ready=status.ready), code
+        return jsonify(status.to_json(with_location=access.is_admin)), code
 
     register_api(server, settings)
     register_downloads(server, settings)

@@ -1,5 +1,6 @@
 """``/healthz`` and ``/readyz`` on an app built by the factory, in-process and on a started
-server; the shell says what data it shows."""
+server; the shell says what data it shows. Anonymous callers (a load balancer) get the
+verdict of ``/readyz`` only; signed-in users its details."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from dashboard.access.accounts import issue_token
+from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.store.status import data_status
+from tests import auth
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
 
@@ -27,7 +33,9 @@ def simulated_url(request, database_url_factory) -> str:
 
 
 def test_healthz_and_readyz_on_a_started_server(simulated_url):
-    app = create_app(Settings(database_url=simulated_url))
+    app = create_app(auth.settings(simulated_url))
+    token = issue_token(get_engine(simulated_url), auth.ensure_user(simulated_url, "national"))
+    signed_in = {"Authorization": f"Bearer {token}"}
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -38,8 +46,11 @@ def test_healthz_and_readyz_on_a_started_server(simulated_url):
             assert json.load(response) == {"status": "ok"}
         with urllib.request.urlopen(f"{base}/readyz", timeout=10) as response:
             assert response.status == 200
+            assert json.load(response) == {"ready": True}  # anonymous: the verdict only
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/readyz", headers=signed_in), timeout=10) as response:
+            assert response.status == 200
             ready = json.load(response)
-        with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/", headers=signed_in), timeout=10) as response:
             assert response.status == 200
             assert b"react-entry-point" in response.read()
     finally:
@@ -51,34 +62,42 @@ def test_healthz_and_readyz_on_a_started_server(simulated_url):
     assert [r["id"] for r in ready["rounds"]] == [1]
     assert ready["rounds"][0]["simulated"] is True
     assert "password" not in json.dumps(ready)
+    assert "database" not in ready  # which database it is: admins only
 
 
 def test_readyz_reports_a_database_without_schema(tmp_path):
     client = create_app(Settings(database_url=f"sqlite:///{tmp_path}/empty.sqlite")).server.test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["ready"] is False
-    assert "schema" in response.get_json()["error"]
+    assert response.get_json() == {"ready": False}
     assert client.get("/healthz").status_code == 200  # liveness does not depend on the database
+    status = data_status(get_engine(f"sqlite:///{tmp_path}/empty.sqlite")).to_json(with_location=False)
+    assert "schema" in status["error"]  # what a signed-in user (and `manage status`) is told
 
 
 def test_readyz_reports_an_unreachable_database():
     # A port nobody listens on: refused at once. The URL's password must never be shown.
     url = "postgresql+psycopg://monitor:s3cret@127.0.0.1:9/groundcheck?connect_timeout=2"
-    client = create_app(Settings(database_url=url)).server.test_client()
+    client = create_app(auth.settings(url)).server.test_client()
     response = client.get("/readyz")
     body = response.get_json()
     assert response.status_code == 503
-    assert body["reachable"] is False and body["ready"] is False
-    assert "s3cret" not in json.dumps(body)
+    assert body == {"ready": False}
+    status = data_status(get_engine(url))
+    assert status.reachable is False and status.ready is False
+    assert "s3cret" not in json.dumps(status.to_json())
+    hidden = status.to_json(with_location=False)  # what a signed-in user who is not an admin sees
+    assert "database" not in hidden and "127.0.0.1" not in json.dumps(hidden) and ":9" not in json.dumps(hidden)
 
 
 def test_the_about_page_shows_the_data_source(simulated_url):
     import dash
     import plotly
 
-    create_app(Settings(database_url=simulated_url))
-    page = dash.page_registry["about"]["layout"](lang="id")
+    app = create_app(auth.settings(simulated_url))
+    auth.ensure_user(simulated_url, "national")
+    with auth.signed_in_request(app.server, Access.of_user(auth.user_name("national"), "national", ())):
+        page = dash.page_registry["about"]["layout"](lang="id")
     text = json.dumps(page, cls=plotly.utils.PlotlyJSONEncoder)
     assert "34.000 sasaran" in text  # Indonesian thousands separator
     assert "simulasi" in text

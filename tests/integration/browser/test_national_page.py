@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.factory import create_app
-from dashboard.settings import Settings
-from tests.browser import browser_page, serve
+from tests import auth
+from tests.browser import browser_page, serve, wait_until
 from tests.simulated import simulate_small
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,8 @@ SHOTS = Path(__file__).resolve().parents[3] / "bench" / "out"
 def base_url(database_url_factory):
     url = database_url_factory("sqlite")
     simulate_small(url, families=60_000)
-    with serve(create_app(Settings(database_url=url)).server) as base:
+    auth.ensure_user(url, "national")
+    with serve(create_app(auth.settings(url)).server) as base:
         yield base
 
 
@@ -38,9 +39,9 @@ def _fills(page) -> str:
 
 
 def test_national_page_map_metric_and_language(base_url):
-    with browser_page(base_url) as (page, watch):
+    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
         page.goto(base_url + "/", wait_until="networkidle")
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         assert _filled_regions(page) == 38
         page.wait_for_selector(".kpi-value", timeout=20_000)
         assert page.locator(".kpi-card").count() == 7
@@ -52,15 +53,15 @@ def test_national_page_map_metric_and_language(base_url):
         before = _fills(page)
         page.click("#overview-metric")
         page.get_by_role("listbox").get_by_text("Tingkat pengembalian", exact=True).click()
-        page.wait_for_function(f"(before) => {_DRAWN}.map(p => p.getAttribute('fill')).join() !== before", arg=before, timeout=15_000)
+        wait_until(page, f"(before) => {_DRAWN}.map(p => p.getAttribute('fill')).join() !== before", arg=before, timeout=15_000)
         assert _filled_regions(page) == 38
 
         # Switch the language.
         page.click("#lang-en")
-        page.wait_for_function("document.body.innerText.includes('Completion')", timeout=15_000)
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, "document.body.innerText.includes('Completion')", timeout=15_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         # The KPI cards arrive by their own callback, after the map may have.
-        page.wait_for_function("document.body.innerText.includes('Targets')", timeout=15_000)
+        wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
         page.screenshot(path=str(SHOTS / "national-1920-en.png"))
 
     assert watch.console_errors == []
@@ -68,9 +69,9 @@ def test_national_page_map_metric_and_language(base_url):
 
 
 def test_click_a_province_then_back_and_unknown_codes(base_url):
-    with browser_page(base_url) as (page, watch):
+    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
         page.goto(base_url + "/?metric=return_rate", wait_until="networkidle")
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         # The values trace draws the provinces in code order; 62 is Kalimantan Tengah, whose
         # bounding-box centre lies inside it.
         codes = page.evaluate("() => document.querySelector('#overview-map .js-plotly-plot').data[1].locations")
@@ -86,30 +87,30 @@ def test_click_a_province_then_back_and_unknown_codes(base_url):
         assert "metric=return_rate" in page.url  # the metric survives the navigation
         page.wait_for_selector(".overview-breadcrumb", timeout=15_000)
         assert "Kalimantan Tengah" in page.inner_text("h1")
-        page.wait_for_function(f"() => {_DRAWN}.length === 14", timeout=30_000)  # its 14 kabupaten/kota
+        wait_until(page, f"() => {_DRAWN}.length === 14", timeout=30_000)  # its 14 kabupaten/kota
         page.screenshot(path=str(SHOTS / "province-62-1920.png"))
 
         page.go_back()
         page.wait_for_url(base_url + "/?metric=return_rate", timeout=15_000)
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
 
         page.goto(base_url + "/provinsi/62", wait_until="networkidle")
         page.click(".overview-breadcrumb a")
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
 
         for path in ("/provinsi/99", "/provinsi/abc", "/tidak-ada"):
             page.goto(base_url + path, wait_until="networkidle")
             page.wait_for_selector("#not-found-back", timeout=15_000)
             assert "Traceback" not in page.inner_text("body")
         page.click("#not-found-back")
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
 
     assert watch.console_errors == []
     assert watch.foreign_requests == []
 
 
 def test_three_clicks_from_the_nation_to_a_facilitator_and_back(base_url):
-    with browser_page(base_url) as (page, watch):
+    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
         page.goto(base_url + "/", wait_until="networkidle")
         page.wait_for_selector("#overview-ranking-table a", timeout=20_000)
         page.locator("#overview-ranking-table a", has_text="Jawa Timur").first.click()  # 1: a province

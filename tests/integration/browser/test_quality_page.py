@@ -14,7 +14,8 @@ from dashboard.quality.risk import RiskParameters
 from dashboard.quality.rules import QualityParameters
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from tests.browser import browser_page, serve
+from tests import auth
+from tests.browser import browser_page, serve, wait_until
 from tests.simulated import AS_OF, simulate_small
 
 pytestmark = pytest.mark.browser
@@ -31,16 +32,17 @@ def base_url(database_url_factory):
         get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
         regency_polygons(Settings().geodata_dir), rebuild=True,
     )
-    with serve(create_app(Settings(database_url=url)).server) as base:
+    auth.ensure_user(url, "national")
+    with serve(create_app(auth.settings(url)).server) as base:
         yield base
 
 
 def test_quality_page_map_province_and_a_risky_facilitator(base_url):
-    with browser_page(base_url) as (page, watch):
+    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
         page.goto(base_url + "/", wait_until="networkidle")
         page.get_by_role("link", name="Kualitas").click()
         page.wait_for_url("**/kualitas?*", timeout=15_000)
-        page.wait_for_function(f"() => {_DRAWN}.length === 38", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         page.wait_for_selector("#quality-facilitators-table a", timeout=20_000)
         page.wait_for_selector("#quality-regions-table a", timeout=20_000)
         assert page.locator(".kpi-card").count() == 5
@@ -56,7 +58,7 @@ def test_quality_page_map_province_and_a_risky_facilitator(base_url):
         page.wait_for_timeout(300)
         page.mouse.click(x, y)
         page.wait_for_url("**/kualitas/62?*", timeout=15_000)
-        page.wait_for_function(f"() => {_DRAWN}.length === 14", timeout=30_000)
+        wait_until(page, f"() => {_DRAWN}.length === 14", timeout=30_000)
         assert "Kalimantan Tengah" in page.inner_text("h1")
 
         page.wait_for_selector("#quality-facilitators-table a", timeout=20_000)

@@ -14,6 +14,7 @@ from flask_compress import Compress
 from dashboard.settings import Settings, get_settings
 from geodata import register_geodata_routes
 from geodata.boundaries import LICENSE_FILES, PROVINCES_FILE, REGENCIES_FILE
+from tests import auth
 
 GEODATA: Path = get_settings().geodata_dir
 GZIP = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
@@ -160,8 +161,14 @@ def test_flask_compress_does_not_compress_twice(mimetypes):
 def test_the_app_serves_the_routes(tmp_path):
     from dashboard.factory import create_app
 
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/app.sqlite", geodata_dir=GEODATA))
+    from dashboard.store.database import init_database
+
+    url = f"sqlite:///{tmp_path}/app.sqlite"
+    init_database(url)
+    app = create_app(auth.settings(url, geodata_dir=GEODATA))
     client = app.server.test_client()
+    assert client.get("/geodata/regencies/31.geojson").status_code == 401  # signed in only
+    auth.sign_in(client, url)
     response = client.get("/geodata/regencies/31.geojson", headers=GZIP)
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.data))["features"]) == 6  # DKI Jakarta

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.access.policy import Access
 from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import Scope, base_counts, daily_progress, data_state
 from dashboard.quality.rules import RULE_IDS
@@ -124,10 +125,10 @@ def _compare(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
 def test_national_and_provincial_figures(round_, yesterday):
     engine, raw, state = round_
     day = state.day - dt.timedelta(days=int(yesterday))
-    national = compute(base_counts(engine, 1, Scope.national(), day))
+    national = compute(base_counts(engine, 1, Scope.national(), day, access=Access.nationwide()))
     _compare(national, raw.metrics(None, day, newest=not yesterday))
     assert ("high_risk" in national.columns) == (not yesterday)  # no risk "as of" a past day
-    provinces = compute(base_counts(engine, 1, Scope.national(), day, by="children"))
+    provinces = compute(base_counts(engine, 1, Scope.national(), day, by="children", access=Access.nationwide()))
     assert len(provinces) == 38
     _compare(provinces, raw.metrics("province_code", day, newest=not yesterday))
 
@@ -136,16 +137,16 @@ def test_regency_figures_for_a_sample_of_provinces(round_):
     engine, raw, state = round_
     expected = raw.metrics("regency_code", state.day, newest=True)
     for province in ("11", "32", "35", "53", "94", "96"):
-        actual = compute(base_counts(engine, 1, Scope.of(province), state.day, by="children"))
+        actual = compute(base_counts(engine, 1, Scope.of(province), state.day, by="children", access=Access.nationwide()))
         assert len(actual) > 0 and all(code.startswith(province + ".") for code in actual.index)
         _compare(actual, expected.loc[expected.index.str.startswith(province + ".")])
-    one = compute(base_counts(engine, 1, Scope.of("32.04"), state.day))
+    one = compute(base_counts(engine, 1, Scope.of("32.04"), state.day, access=Access.nationwide()))
     _compare(one, expected.loc[["32.04"]])
 
 
 def test_figures_split_by_category(round_):
     engine, raw, state = round_
-    actual = compute(base_counts(engine, 1, Scope.national(), state.day, by_category=True))
+    actual = compute(base_counts(engine, 1, Scope.national(), state.day, by_category=True, access=Access.nationwide()))
     expected = raw.metrics(None, state.day, category=True).droplevel(0)
     _compare(actual, expected)
     assert all(m.id in actual.columns for m in METRICS if m.by_category)
@@ -153,7 +154,7 @@ def test_figures_split_by_category(round_):
 
 def test_daily_progress_is_the_running_total(round_):
     engine, raw, state = round_
-    series = daily_progress(engine, 1, Scope.of("33"), state.day)
+    series = daily_progress(engine, 1, Scope.of("33"), state.day, access=Access.nationwide())
     visits = raw.visits[raw.visits["province_code"] == "33"]
     expected = visits.groupby("submitted_day").size().cumsum()
     actual = series.set_index("day")["submitted_cumulative"]

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.figures.metrics import compute
 from dashboard.figures.queries import Scope, base_counts, data_state
-from dashboard.settings import Settings
 from dashboard.simulation.run import run_live
 from dashboard.store.database import get_engine
+from tests import auth
 from tests.simulated import AS_OF, simulate_small
 
 
@@ -56,7 +57,8 @@ def _prop(id_, prop, value):
 def page(database_url_factory):
     url = database_url_factory("sqlite")
     simulate_small(url, families=50_000)
-    client = create_app(Settings(database_url=url)).server.test_client()
+    client = create_app(auth.settings(url)).server.test_client()
+    auth.sign_in(client, url)
     response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")], [_prop("data-version", "data", None)])
     version = response.get_json()["response"]["data-version"]["data"]
     return client, url, version
@@ -77,7 +79,7 @@ def test_the_map_shows_the_registry_values_without_geometry(page):
     response = _map(client, version)
     figure = response.get_json()["response"]["overview-map"]["figure"]
     engine = get_engine(url)
-    expected = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day, by="children"))["completion_pct"]
+    expected = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day, by="children", access=Access.nationwide()))["completion_pct"]
     values = figure["data"][1]
     shown = pd.Series(values["z"], index=values["locations"], dtype=float)
     pd.testing.assert_series_equal(shown.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
@@ -122,7 +124,7 @@ def test_kpis_show_the_registry_figures_in_indonesian_format(page):
     targets = pd.read_sql("SELECT count(*) AS n FROM target", sa.create_engine(url))["n"][0]
     assert f"{targets:,}".replace(",", ".") in text
     engine = get_engine(url)
-    completion = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day))["completion_pct"].iloc[0]
+    completion = compute(base_counts(engine, 1, Scope.national(), data_state(engine, 1).day, access=Access.nationwide()))["completion_pct"].iloc[0]
     assert f"{completion:.1f}".replace(".", ",") + " %" in text
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.figures.facilitators import facilitator_table
 from dashboard.figures.queries import data_state, round_dates
@@ -17,6 +18,7 @@ from dashboard.quality.risk import RiskParameters
 from dashboard.quality.rules import RULES, QualityParameters
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from tests import auth
 from tests.integration.national.test_national_callbacks import _array, _call, _prop
 from tests.simulated import AS_OF, simulate_small
 
@@ -33,7 +35,8 @@ def page(database_url_factory):
         get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
         regency_polygons(Settings().geodata_dir), rebuild=True,
     )
-    client = create_app(Settings(database_url=url)).server.test_client()
+    client = create_app(auth.settings(url)).server.test_client()
+    auth.sign_in(client, url)
     response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")], [_prop("data-version", "data", None)])
     version = response.get_json()["response"]["data-version"]["data"]
     engine = sa.create_engine(url)
@@ -124,7 +127,7 @@ def test_the_regency_table_has_the_quality_columns(page):
     client, url, version, visits, flags, risk = page
     engine = get_engine(url)
     dates, day = round_dates(engine, 1), data_state(engine, 1).day
-    table = facilitator_table(engine, 1, "35.77", day, dates.start_date, dates.deadline)
+    table = facilitator_table(engine, 1, "35.77", day, dates.start_date, dates.deadline, access=Access.nationwide())
     expected = _expected(visits, flags, "facilitator_id")
     mine = expected.reindex(table.index).fillna(0)
     pd.testing.assert_series_equal(table["flagged"].astype(float), mine["flagged"].astype(float), check_names=False)

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.access.policy import Access
 from dashboard.figures.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
 from dashboard.figures.queries import data_state, round_dates
-from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.exports import header_row_index
 from dashboard.web.server import create_server
+from tests import auth
 from tests._postgres import BACKENDS
 from tests.simulated import simulate_small
 
@@ -65,7 +66,7 @@ def expected_table(round_, regency: str) -> pd.DataFrame:
 def test_facilitator_table_equals_pandas(round_):
     engine, _, state, dates, *_ = round_
     for regency in SAMPLE:
-        actual = facilitator_table(engine, 1, regency, state.day, dates.start_date, dates.deadline)
+        actual = facilitator_table(engine, 1, regency, state.day, dates.start_date, dates.deadline, access=Access.nationwide())
         expected = expected_table(round_, regency)
         assert set(actual.index) == set(expected.index) and len(actual) > 0
         for column in ("targets", "visited", "submitted", "approved", "returned", "visits_1d", "visits_7d", "days_idle", "completion_pct"):
@@ -77,7 +78,7 @@ def test_facilitator_table_equals_pandas(round_):
 
 def test_grid_pages_sort_search_and_quick_filters(round_):
     engine, _, state, dates, *_ = round_
-    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline)
+    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline, access=Access.nationwide())
     page, total = select_rows(table, TableQuery(0, 10, (("completion_pct", True),)))
     assert total == len(table) and len(page) == 10
     assert page["completion_pct"].is_monotonic_increasing
@@ -96,7 +97,8 @@ def test_grid_pages_sort_search_and_quick_filters(round_):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_facilitator_download_matches_the_table(round_, fmt):
     engine, url, state, dates, *_ = round_
-    client = create_server(Settings(database_url=url)).test_client()
+    client = create_server(auth.settings(url)).test_client()
+    auth.sign_in(client, url)
     model = quick_filter_model(None, True, False)
     sort = [{"colId": "days_idle", "sort": "desc"}]
     response = client.get(f"/export/facilitators.{fmt}?parent=32.01&lang=id&filter={json.dumps(model)}&sort={json.dumps(sort)}")
@@ -110,7 +112,7 @@ def test_facilitator_download_matches_the_table(round_, fmt):
         frame = pd.read_csv(io.StringIO(text), skiprows=skip)
     else:
         frame = pd.read_excel(io.BytesIO(response.data), skiprows=skip)
-    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline)
+    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline, access=Access.nationwide())
     expected, _ = select_rows(table, TableQuery(0, len(table), (("days_idle", False),), column_filters=model))
     assert list(frame["ID pendamping"]) == list(expected.index)
     assert list(frame["Hari tanpa kunjungan"]) == list(expected["days_idle"])
@@ -125,7 +127,8 @@ def test_facilitator_download_matches_the_table(round_, fmt):
 
 def test_region_download_and_bad_requests(round_):
     _, url, state, *_ = round_
-    client = create_server(Settings(database_url=url)).test_client()
+    client = create_server(auth.settings(url)).test_client()
+    auth.sign_in(client, url)
     response = client.get("/export/regions.xlsx?parent=35&lang=en&metric=return_rate")
     assert response.status_code == 200
     frame = pd.read_excel(io.BytesIO(response.data), skiprows=6, dtype={"Code": str})
@@ -147,13 +150,13 @@ def test_facilitator_profile_counts_equal_pandas(round_):
     raw.dispose()
     outcomes = outcomes[(pd.to_datetime(outcomes["submitted_at"]) + WIB).dt.date <= state.day]
     for facilitator_id in facilitators[facilitators["regency_code"] == "35.77"]["id"].head(5):
-        profile = facilitator_profile(engine, 1, facilitator_id, state.day, dates.start_date, dates.deadline)
+        profile = facilitator_profile(engine, 1, facilitator_id, state.day, dates.start_date, dates.deadline, access=Access.nationwide())
         mine = outcomes[outcomes["facilitator_id"] == facilitator_id]["outcome"].value_counts()
         assert profile.outcomes.sort_index().to_dict() == mine.sort_index().to_dict()
         cats = categories[categories["facilitator_id"] == facilitator_id]["category"].value_counts()
         assert profile.categories.sort_index().to_dict() == cats.sort_index().to_dict()
         assert profile.daily["started"].sum() == profile.figures["visited"]
-    assert facilitator_profile(engine, 1, "PKH-0000-000", state.day, dates.start_date, dates.deadline) is None
+    assert facilitator_profile(engine, 1, "PKH-0000-000", state.day, dates.start_date, dates.deadline, access=Access.nationwide()) is None
 
 
 def test_kecamatan_breakdown_equals_pandas(round_):
@@ -172,7 +175,7 @@ def test_kecamatan_breakdown_equals_pandas(round_):
     frame["submitted"] = frame["submitted_at"].notna() & (day_of("submitted_at") <= state.day)
     expected = frame.groupby("district_code").agg(targets=("district_code", "size"), visited=("visited", "sum"), submitted=("submitted", "sum"))
     expected["completion_pct"] = expected["submitted"] / expected["targets"] * 100
-    actual = district_breakdown(engine, 1, "32.01", state.day).sort_index()
+    actual = district_breakdown(engine, 1, "32.01", state.day, access=Access.nationwide()).sort_index()
     assert actual["name"].notna().all() and len(actual) == len(expected)
     for column in ("targets", "visited", "submitted", "completion_pct"):
         pd.testing.assert_series_equal(actual[column].astype(float), expected[column].astype(float).sort_index(), check_names=False, obj=column)

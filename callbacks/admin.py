@@ -1,0 +1,76 @@
+"""Callbacks of the admin page: the audit trail with its filters, and the users. Both
+refuse anyone but an admin (the page itself does too; a callback is its own endpoint)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import Dash, Input, Output, State
+
+from dashboard.access.accounts import list_users
+from dashboard.access.audit import AuditQuery, read
+from dashboard.access.policy import OutOfScope
+from dashboard.formatting import format_datetime, format_int
+from dashboard.i18n import t
+from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.web.auth import current_access
+from layouts.admin import AUDIT_LIMIT
+
+
+def _require_admin() -> None:
+    if not current_access().is_admin:
+        raise OutOfScope("the admin page is for admins")
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def register(app: Dash, settings: Settings) -> None:
+    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+
+    @app.callback(
+        Output("admin-audit-table", "data"),
+        Output("admin-audit-count", "children"),
+        Input("admin-filter-user", "value"),
+        Input("admin-filter-action", "value"),
+        Input("admin-filter-text", "value"),
+        Input("admin-filter-days", "start_date"),
+        Input("admin-filter-days", "end_date"),
+        State("page-lang", "data"),
+    )
+    def audit_rows(user, action, text, since, until, lang):
+        _require_admin()
+        query = AuditQuery(
+            user=(user or "").strip().lower()[:64] or None,
+            action=action or None,
+            text=(text or "").strip()[:100] or None,
+            since=_day(since),
+            until=_day(until),
+            limit=AUDIT_LIMIT,
+        )
+        frame = read(engine(), query)
+        frame["at"] = [format_datetime(v.to_pydatetime(), lang) for v in frame["at"]]
+        frame["status"] = frame["status"].astype("Int64").astype(str).replace("<NA>", "")
+        count = t("admin.shown", lang, count=format_int(len(frame), lang), limit=format_int(AUDIT_LIMIT, lang), days=format_int(settings.audit_retention_days, lang))
+        return frame.fillna("").to_dict("records"), count
+
+    @app.callback(Output("admin-users-table", "data"), Input("page-lang", "data"))
+    def users(lang):
+        _require_admin()
+        return [
+            {
+                "name": u.name,
+                "role": u.role.value,
+                "area": " ".join(u.codes) or t("access.national", lang),
+                "active": "✓" if u.active else "✗",
+                "last_sign_in": format_datetime(u.last_sign_in_at, lang) if u.last_sign_in_at else "—",
+                "locked_until": format_datetime(u.locked_until, lang) if u.locked_until else "—",
+                "tokens": u.active_tokens,
+            }
+            for u in list_users(engine())
+        ]

@@ -1,0 +1,209 @@
+"""Signing in and out through the form, and the hardening around it: CSRF, the lockout,
+the rate limit, cookie flags, security headers, no open redirect, sessions that end when
+the account changes (issue 10)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.request
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from dashboard.access.accounts import issue_token, set_active, set_password
+from dashboard.factory import create_app
+from dashboard.store.database import get_engine
+from dashboard.web.auth import CSRF_COOKIE
+from dashboard.web.security import QuietRequestHandler
+from tests import auth
+from tests._postgres import BACKENDS
+from tests.simulated import simulate_small
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def url(request, database_url_factory) -> str:
+    url = database_url_factory(request.param)
+    simulate_small(url, families=34_000)
+    auth.ensure_user(url, "province", ["35"], name="ana")
+    auth.ensure_user(url, "display", [], name="wall")
+    return url
+
+
+def _app(url: str, **settings):
+    return create_app(auth.settings(url, **settings))
+
+
+def _csrf(client, path: str = "/login") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def _sign_in(client, name: str = "ana", password: str = auth.PASSWORD, next_path: str = "", csrf: str | None = None):
+    return client.post("/login", data={"username": name, "password": password, "next": next_path, "csrf_token": csrf or _csrf(client)})
+
+
+def test_a_user_signs_in_lands_on_their_area_and_signs_out(url):
+    client = _app(url).server.test_client()
+    assert client.get("/kabkota/35.77").status_code == 302
+    response = _sign_in(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/provinsi/35"
+    assert client.get("/provinsi/35").status_code == 200
+    assert client.get("/api/v1/metrics").status_code == 200
+    # Sign out: a POST with the token of the session; then every route refuses again.
+    token = client.get_cookie(CSRF_COOKIE).value
+    assert client.post("/logout", data={}).status_code == 400  # no CSRF token: refused
+    out = client.post("/logout", data={"csrf_token": token})
+    assert out.status_code == 302 and out.headers["Location"].startswith("/login")
+    assert client.get("/api/v1/metrics").status_code == 401
+
+
+def test_wrong_passwords_and_unknown_users_get_the_same_answer(url):
+    client = _app(url).server.test_client()
+    wrong = _sign_in(client, password="not the password at all")
+    unknown = _sign_in(client, name="nobody-here")
+    assert wrong.status_code == unknown.status_code == 200  # the form again, with the message
+    message = lambda r: re.search(r'id="login-message">([^<]+)<', r.get_data(as_text=True)).group(1)  # noqa: E731
+    assert message(wrong) == message(unknown) == "Nama pengguna atau kata sandi salah."
+
+
+def test_next_stays_on_this_server(url):
+    client = _app(url).server.test_client()
+    assert _sign_in(client, next_path="/kabkota/35.77?lang=en").headers["Location"] == "/kabkota/35.77?lang=en"
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        client = _app(url).server.test_client()
+        assert _sign_in(client, next_path=evil).headers["Location"] == "/provinsi/35", evil
+
+
+def test_the_sign_in_form_needs_its_csrf_token(url):
+    client = _app(url).server.test_client()
+    response = client.post("/login", data={"username": "ana", "password": auth.PASSWORD})
+    assert response.status_code == 400
+    assert "kedaluwarsa" in response.get_data(as_text=True)
+    other = _app(url).server.test_client()
+    stolen = _csrf(other)  # a token of another browser's session does not work either
+    assert client.post("/login", data={"username": "ana", "password": auth.PASSWORD, "csrf_token": stolen}).status_code == 400
+
+
+def test_callbacks_of_a_session_need_the_csrf_header(url):
+    client = _app(url).server.test_client()
+    _sign_in(client)
+    body = {
+        "output": "data-version.data", "outputs": {"id": "data-version", "property": "data"},
+        "inputs": [{"id": "refresh-timer", "property": "n_intervals", "value": 1}, {"id": "url", "property": "search", "value": ""}],
+        "state": [{"id": "data-version", "property": "data", "value": None}], "changedPropIds": ["refresh-timer.n_intervals"],
+    }
+    refused = client.post("/_dash-update-component", json=body)
+    assert refused.status_code == 400 and "CSRF" in refused.get_json()["error"]
+    token = client.get_cookie(CSRF_COOKIE).value  # what Dash's renderer sends as X-CSRFToken
+    assert client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token}).status_code == 200
+
+
+def test_repeated_failures_lock_the_account(url):
+    auth.ensure_user(url, "regency", ["35.77"], name="locked-out")
+    client = _app(url, login_lockout_attempts=3, login_lockout_minutes=15).server.test_client()
+    for _ in range(2):
+        assert "salah" in _sign_in(client, "locked-out", "wrong password 123").get_data(as_text=True)
+    third = _sign_in(client, "locked-out", "wrong password 123")
+    assert "dikunci selama 15 menit" in third.get_data(as_text=True)
+    # Now even the right password is refused until the lock ends (or an admin resets it).
+    right = _sign_in(client, "locked-out", auth.PASSWORD)
+    assert right.status_code == 200 and "dikunci" in right.get_data(as_text=True)
+    set_password(get_engine(url), "locked-out", auth.PASSWORD)
+    assert _sign_in(client, "locked-out", auth.PASSWORD).status_code == 302
+
+
+def test_the_sign_in_rate_limit_per_address(url):
+    client = _app(url, login_rate_limit="3 per minute").server.test_client()
+    csrf = _csrf(client)
+    statuses = [_sign_in(client, "nobody", "wrong password 123", csrf=csrf).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get("/login").status_code == 200  # the form itself is not limited
+
+
+def test_cookies_are_http_only_same_site_and_secure_behind_tls(url):
+    plain = _app(url).server.test_client()
+    response = _sign_in(plain)
+    session = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("groundcheck_session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" not in session
+    tls = _app(url, https=True).server.test_client()
+    response = tls.post(
+        "/login", base_url="https://localhost",
+        data={"username": "ana", "password": auth.PASSWORD, "next": "", "csrf_token": _csrf_over_https(tls)},
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("groundcheck_session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" in session
+    csrf_cookie = next(c for c in cookies if c.startswith(CSRF_COOKIE + "="))
+    assert "Secure" in csrf_cookie and "SameSite=Strict" in csrf_cookie  # read by Dash's renderer: not HttpOnly
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def _csrf_over_https(client) -> str:
+    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_display_account_stays_signed_in(url):
+    client = _app(url).server.test_client()
+    response = _sign_in(client, "wall")
+    remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "HttpOnly" in remember and "Expires=" in remember
+    plain = _app(url).server.test_client()
+    cookies = _sign_in(plain).headers.getlist("Set-Cookie")
+    assert not any(c.startswith("remember_token=") for c in cookies)  # people sign in per session
+
+
+def test_a_password_reset_or_a_disable_ends_open_sessions(url):
+    auth.ensure_user(url, "province", ["35"], name="ends")
+    client = _app(url).server.test_client()
+    _sign_in(client, "ends")
+    assert client.get("/api/v1/metrics").status_code == 200
+    set_password(get_engine(url), "ends", auth.PASSWORD + "!")
+    assert client.get("/api/v1/metrics").status_code == 401
+    _sign_in(client, "ends", auth.PASSWORD + "!")
+    assert client.get("/api/v1/metrics").status_code == 200
+    set_active(get_engine(url), "ends", False)
+    assert client.get("/api/v1/metrics").status_code == 401
+    assert "dinonaktifkan" in _sign_in(client, "ends", auth.PASSWORD + "!").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/api/v1/metrics", "/", "/nowhere", "/assets/02_app.css"])
+def test_security_headers_on_every_response(url, path):
+    response = _app(url).server.test_client().get(path)
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    script = re.search(r"script-src ([^;]+)", csp).group(1)
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script and "'sha256-" in script
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers  # only behind TLS
+    assert "Server" not in headers
+
+
+def test_the_development_server_sends_no_version_banner(url):
+    server = make_server("127.0.0.1", 0, _app(url).server, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz", timeout=10) as response:
+            assert response.headers.get("Server") is None
+            assert response.headers["X-Frame-Options"] == "DENY"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def test_passwords_and_tokens_are_stored_hashed(url):
+    token = issue_token(get_engine(url), "ana")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        hashes = conn.execute(sa.text("SELECT password_hash FROM app_user")).scalars().all()
+        tokens = conn.execute(sa.text("SELECT token_hash FROM api_token")).scalars().all()
+    engine.dispose()
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    assert not any(auth.PASSWORD in h for h in hashes)
+    assert tokens and all(re.fullmatch(r"[0-9a-f]{64}", t) for t in tokens)
+    assert token not in tokens
