@@ -23,11 +23,16 @@ def _require_admin() -> None:
         raise OutOfScope("the admin page is for admins")
 
 
-def _day(text: str | None) -> dt.date | None:
+def _day(text) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text[:10]) if text else None
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
     except ValueError:
         return None
+
+
+def _text(value, length: int) -> str | None:
+    """A filter box's value as text (a forged request may send anything)."""
+    return str(value).strip()[:length] or None if value is not None else None
 
 
 def register(app: Dash, settings: Settings) -> None:
@@ -46,9 +51,9 @@ def register(app: Dash, settings: Settings) -> None:
     def audit_rows(user, action, text, since, until, lang):
         _require_admin()
         query = AuditQuery(
-            user=(user or "").strip().lower()[:64] or None,
-            action=action or None,
-            text=(text or "").strip()[:100] or None,
+            user=(_text(user, 64) or "").lower() or None,
+            action=_text(action, 24),
+            text=_text(text, 100),
             since=_day(since),
             until=_day(until),
             limit=AUDIT_LIMIT,

@@ -12,7 +12,8 @@ from dashboard.figures.queries import round_dates
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.web.auth import current_access
+from dashboard.access.audit import AuditAction
+from dashboard.web.auth import audit, current_access
 from layouts import facilitator
 
 
@@ -34,6 +35,8 @@ def register(app: Dash, settings: Settings) -> None:
         profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline, access=access)
         if profile is None:
             return no_update, no_update
+        # The callback is where the data leaves: audited even when it is called without the page.
+        audit(AuditAction.FACILITATOR_VIEW, f"facilitator {profile.id} ({profile.regency_code})", 200, once_per_window=True)
         risk = facilitator_risk(engine, version["round_id"], facilitator_id, access=access)
         signals = risk_signals(risk) if risk is not None else None
         flags = facilitator_flags(engine, version["round_id"], facilitator_id, day, access=access)

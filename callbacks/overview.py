@@ -131,7 +131,7 @@ def register(app: Dash, settings: Settings) -> None:
         else:
             parent = Scope.national() if scope.level == Level.PROVINCE else Scope.of(scope.province_code)
             name = region_names(engine(), scope.level, parent).get(scope.code, scope.code)
-            region = region_display_name(name)
+            region = components.hover_text(region_display_name(name))
         figure = components.progress_figure(series, lang, dates.deadline, day, t("progress.title_for", lang, region=region))
         return components.scale_fonts(figure, scale)
 

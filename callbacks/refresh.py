@@ -5,6 +5,7 @@ plotly/dash#941)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, no_update
@@ -44,7 +45,7 @@ def version_day(version: dict) -> dt.date:
 def round_in(search: str | None) -> int | None:
     """The ``round`` of a page's query string, if it is a number."""
     values = parse_qs((search or "").lstrip("?")).get("round")
-    return int(values[0]) if values and values[0].isdigit() else None
+    return int(values[0]) if values and re.fullmatch(r"[0-9]{1,9}", values[0]) else None
 
 
 #: Text scale of figures by screen width, matching the root font size of assets/02_app.css.

@@ -17,7 +17,8 @@ from dashboard.formatting import format_date, format_int, format_percent
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.web.auth import current_access
+from dashboard.access.audit import AuditAction
+from dashboard.web.auth import audit, current_access
 from layouts import components
 from layouts.frame import page_href
 
@@ -28,14 +29,17 @@ _FIELD_ALIASES = {"id_link": "id"}
 def table_query(request: dict | None) -> TableQuery:
     """The facilitator grid's ``getRowsRequest`` as a :class:`TableQuery` (the search box
     and quick switches arrive in its filter model, see ``quick_filter_model``)."""
-    request = request or {}
-    sort = tuple((_FIELD_ALIASES.get(s["colId"], s["colId"]), s.get("sort") != "desc") for s in request.get("sortModel") or [])
-    return TableQuery(
-        start_row=int(request.get("startRow", 0)),
-        end_row=int(request.get("endRow", 25)),
-        sort=sort,
-        column_filters=request.get("filterModel") or None,
+    request = request if isinstance(request, dict) else {}
+    sort_model = request.get("sortModel") if isinstance(request.get("sortModel"), list) else []
+    sort = tuple(
+        (_FIELD_ALIASES.get(str(s.get("colId")), str(s.get("colId"))), s.get("sort") != "desc") for s in sort_model if isinstance(s, dict)
     )
+    try:
+        start, end = max(0, int(request.get("startRow", 0))), max(0, int(request.get("endRow", 25)))
+    except (TypeError, ValueError):
+        start, end = 0, 25
+    filters = request.get("filterModel")
+    return TableQuery(start_row=start, end_row=min(end, start + 1000), sort=sort, column_filters=filters if isinstance(filters, dict) else None)
 
 
 def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_model: list | None, round_id: int | None = None) -> str:
@@ -89,6 +93,7 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update, no_update
         dates, day = context(version)
         table = facilitator_table(engine(), version["round_id"], code, day, dates.start_date, dates.deadline, access=current_access())
+        audit(AuditAction.FACILITATOR_LIST, f"facilitators of {code}", 200, once_per_window=True)
         rows, matching = select_rows(table, table_query(request))
         records = []
         for facilitator_id, row in rows.iterrows():
@@ -154,7 +159,7 @@ def district_figure(districts, lang: str) -> go.Figure:
     ]
     figure = go.Figure(
         go.Bar(
-            y=names, x=districts["completion_pct"], orientation="h", marker={"color": components.BLUE},
+            y=[components.hover_text(n) for n in names], x=districts["completion_pct"], orientation="h", marker={"color": components.BLUE},
             text=[format_percent(v, lang) for v in districts["completion_pct"]], textposition="auto",
             hovertext=hover, hoverinfo="text",
         )

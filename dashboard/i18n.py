@@ -320,10 +320,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "id": "Data DTSEN dilindungi UU 27/2022 tentang Pelindungan Data Pribadi. Setiap akses dicatat.",
         "en": "DTSEN data is protected by Law 27/2022 on Personal Data Protection. Every access is recorded.",
     },
-    "login.failed": {"id": "Nama pengguna atau kata sandi salah.", "en": "Wrong user name or password."},
-    "login.locked": {
-        "id": "Terlalu banyak percobaan gagal: akun dikunci selama {minutes} menit.",
-        "en": "Too many failed attempts: the account is locked for {minutes} minutes.",
+    "login.failed": {
+        "id": "Nama pengguna atau kata sandi salah (setelah beberapa kali gagal, akun dikunci {minutes} menit).",
+        "en": "Wrong user name or password (after several failures an account is locked for {minutes} minutes).",
     },
     "login.disabled": {"id": "Akun ini dinonaktifkan. Hubungi admin.", "en": "This account is disabled. Ask an admin."},
     "login.expired": {"id": "Formulir kedaluwarsa. Silakan coba lagi.", "en": "The form expired. Please try again."},

@@ -31,9 +31,11 @@ from dashboard.store.status import data_status
 DEMO_CREDENTIALS = REPO_ROOT / "data" / "demo-accounts.txt"
 
 
-def ensure_demo_accounts(settings: Settings, credentials_file: Path = DEMO_CREDENTIALS) -> bool:
+def ensure_demo_accounts(settings: Settings, credentials_file: Path | None = None) -> bool:
     """On a database without any user, create the demo accounts with random passwords,
-    print them once and keep them in ``credentials_file``. Returns whether it did."""
+    print them once and keep them in ``credentials_file`` (default ``DEMO_CREDENTIALS``).
+    Returns whether it did."""
+    credentials_file = credentials_file or DEMO_CREDENTIALS
     created = create_demo_accounts(get_engine(settings.database_url), credentials_file)
     if created:
         print("Demo accounts (sign in at /login; shown once, also in " f"{credentials_file}, readable only by you):", flush=True)
@@ -42,11 +44,21 @@ def ensure_demo_accounts(settings: Settings, credentials_file: Path = DEMO_CREDE
 
 
 def ensure_demo_database(settings: Settings, progress: bool = True) -> bool:
-    """Migrate; on a database with no round, create the demo round; on one without users,
-    the demo accounts. Returns whether it created the round."""
+    """Migrate; on a database with no round, create the demo round; on a demo database (all
+    its rounds simulated) without users, the demo accounts. Returns whether it created the
+    round. A database with a real round never gets demo accounts: its operator adds users
+    with ``python -m dashboard.users``."""
     created = _ensure_demo_round(settings, progress)
-    ensure_demo_accounts(settings)
+    if created or _only_simulated_rounds(settings):
+        ensure_demo_accounts(settings)
     return created
+
+
+def _only_simulated_rounds(settings: Settings) -> bool:
+    with get_engine(settings.database_url).connect() as conn:
+        real = conn.execute(select(func.count()).select_from(models.Round).where(models.Round.simulation.is_(None))).scalar_one()
+        rounds = conn.execute(select(func.count()).select_from(models.Round)).scalar_one()
+    return rounds > 0 and real == 0
 
 
 def _ensure_demo_round(settings: Settings, progress: bool) -> bool:

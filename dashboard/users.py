@@ -53,12 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("name")
     commands.add_parser("list", help="list the users")
     for name, help_ in (
-        ("disable", "disable the user (ends their sessions; their tokens stop working)"),
+        ("disable", "disable the user (ends their sessions, revokes their tokens)"),
         ("enable", "enable a disabled user"),
         ("revoke-tokens", "revoke every API token of the user"),
     ):
         commands.add_parser(name, help=help_).add_argument("name")
-    reset = commands.add_parser("reset-password", help="set a new password (ends the user's sessions, lifts a lockout)")
+    reset = commands.add_parser("reset-password", help="set a new password (ends the user's sessions, revokes their tokens, lifts a lockout)")
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", required=True, help="read the password from standard input")
     return parser
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None) -> int:
             print(f"{args.name} {args.command}d", file=stdout)
         elif args.command == "reset-password":
             set_password(engine, args.name, _password(stdin))
-            print(f"new password set for {args.name}; their sessions ended", file=stdout)
+            print(f"new password set for {args.name}; their sessions ended and their API tokens revoked", file=stdout)
         elif args.command == "revoke-tokens":
             print(f"revoked {revoke_tokens(engine, args.name)} token(s) of {args.name}", file=stdout)
     except AccountError as exc:

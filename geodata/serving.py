@@ -36,7 +36,8 @@ Why this shape:
   ``Content-Encoding`` yet. These responses are ``application/geo+json`` (not in the list)
   and the gzip ones already carry ``Content-Encoding: gzip``, so flask-compress leaves
   them alone either way (no double compression, no 0.2 s per request of recompression).
-* **HTTP caching.** ``Cache-Control: public, max-age=86400`` plus a strong ``ETag`` (a hash
+* **HTTP caching.** ``Cache-Control: private, max-age=86400`` (private: the routes need a
+  sign-in, so no shared cache may hand them to anyone else) plus a strong ``ETag`` (a hash
   of the uncompressed bytes; the gzip representation gets its own tag, as RFC 9110 wants
   for a different representation) and ``Vary: Accept-Encoding``; ``If-None-Match`` gives
   a 304. A wall screen refreshing all day therefore downloads the geometry once a day.
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 
 GEOJSON_MIMETYPE = "application/geo+json"
 TEXT_MIMETYPE = "text/plain"
-CACHE_CONTROL = "public, max-age=86400"
+CACHE_CONTROL = "private, max-age=86400"
 GZIP_LEVEL = 9
 SOURCES_FILE = "SOURCES.md"
 #: Files served as they are, by URL name.

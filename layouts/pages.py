@@ -187,11 +187,13 @@ def register_pages(settings: Settings) -> None:
         try:
             person = facilitator_identity(engine, facilitator_id or "", access=current_access())
         except OutOfScope:
+            # Also for an id that does not exist, unless the user sees the whole nation:
+            # the answer must not tell which ids exist outside the area.
             return outside_area(language, t("access.denied_facilitator", language, code=facilitator_id), settings, path)
         if person is None:
             message = t("notfound.region", language, level=t("region.facilitator", language).lower(), code=facilitator_id)
             return not_found(language, message, settings, path)
-        audit(AuditAction.FACILITATOR_VIEW, f"facilitator {person.id} ({person.regency_code})", 200)
+        audit(AuditAction.FACILITATOR_VIEW, f"facilitator {person.id} ({person.regency_code})", 200, once_per_window=True)
         province = region_display_name(region_names(engine, Level.PROVINCE)[person.province_code])
         regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(person.province_code))[person.regency_code])
         trail = [

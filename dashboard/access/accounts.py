@@ -6,7 +6,8 @@ random 256-bit secrets shown once; only their SHA-256 is stored (a token is not 
 so a slow hash adds nothing), each revocable, each acting with its user's area.
 
 Every account change ends the account's open sessions: the session and the remember-me
-cookie carry ``session_epoch``, which a password reset, a disable or a role change bumps.
+cookie carry ``session_epoch``, which a password reset or a disable bumps (both also revoke the
+account's API tokens).
 """
 
 from __future__ import annotations
@@ -184,17 +185,27 @@ def _bump(conn: Connection, name: str, **values) -> None:
     )
 
 
+def _revoke(conn: Connection, user_id: int) -> int:
+    t = models.ApiToken
+    return conn.execute(update(t).where(t.user_id == user_id, t.revoked_at.is_(None)).values(revoked_at=_now())).rowcount
+
+
 def set_password(engine: Engine, name: str, password: str) -> None:
-    """A new password; ends the user's sessions and lifts a lockout."""
+    """A new password (after a compromise, say): ends the user's sessions, revokes their
+    API tokens and lifts a lockout."""
     check_password(password, name)
     with engine.begin() as conn:
         _bump(conn, name, password_hash=_hasher.hash(password), password_changed_at=_now(), failed_sign_ins=0, locked_until=None)
+        _revoke(conn, _user(conn, name).id)
 
 
 def set_active(engine: Engine, name: str, active: bool) -> None:
-    """Disable (ends sessions; tokens stop working) or enable an account."""
+    """Disable an account (ends its sessions and revokes its API tokens, which enabling it
+    again does not bring back) or enable it."""
     with engine.begin() as conn:
         _bump(conn, name, active=active)
+        if not active:
+            _revoke(conn, _user(conn, name).id)
 
 
 def issue_token(engine: Engine, name: str) -> str:
@@ -210,12 +221,8 @@ def issue_token(engine: Engine, name: str) -> str:
 
 def revoke_tokens(engine: Engine, name: str) -> int:
     """Revoke every token of the user; returns how many were active."""
-    t = models.ApiToken
     with engine.begin() as conn:
-        user = _user(conn, name)
-        return conn.execute(
-            update(t).where(t.user_id == user.id, t.revoked_at.is_(None)).values(revoked_at=_now())
-        ).rowcount
+        return _revoke(conn, _user(conn, name).id)
 
 
 def user_by_token(engine: Engine, token: str) -> User | None:
@@ -248,38 +255,55 @@ def user_by_session(engine: Engine, user_id: int, epoch: int) -> User | None:
         return _as_user(conn, row)
 
 
-def authenticate(
-    engine: Engine, name: str, password: str, *, lockout_attempts: int, lockout_minutes: int
-) -> tuple[SignInResult, User | None]:
-    """Check a sign-in. After ``lockout_attempts`` failures in a row the account is locked
-    for ``lockout_minutes`` (whatever the password); a success resets the count."""
-    now = _now()
-    with engine.begin() as conn:
-        row = _user_row(conn, _USERS.c.name == name)
-        if row is None:
-            try:
-                _hasher.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
-            return SignInResult.BAD_CREDENTIALS, None
-        if row.locked_until is not None and row.locked_until > now:
-            return SignInResult.LOCKED, None
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            failures = (row.failed_sign_ins or 0) + 1
-            locked = now + dt.timedelta(minutes=lockout_minutes) if failures >= lockout_attempts else None
-            conn.execute(
-                update(models.AppUser)
-                .where(models.AppUser.id == row.id)
-                .values(failed_sign_ins=0 if locked else failures, locked_until=locked)
-            )
-            return (SignInResult.LOCKED if locked else SignInResult.BAD_CREDENTIALS), None
-        if not row.active:
-            return SignInResult.DISABLED, None
-        values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
-        if _hasher.check_needs_rehash(row.password_hash):
-            values["password_hash"] = _hasher.hash(password)
-        conn.execute(update(models.AppUser).where(models.AppUser.id == row.id).values(**values))
-        return SignInResult.OK, _as_user(conn, row)
+@dataclass(frozen=True)
+class SignIn:
+    """The verdict on a sign-in: ``user`` when it succeeded, ``known`` whether the name is
+    an account at all (for the audit trail only: never shown to the person signing in)."""
 
+    result: SignInResult
+    user: User | None = None
+    known: bool = False
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(engine: Engine, name: str, password: str, *, lockout_attempts: int, lockout_minutes: int) -> SignIn:
+    """Check a sign-in. After ``lockout_attempts`` failures in a row the account is locked
+    for ``lockout_minutes`` (whatever the password); a success resets the count.
+
+    Every path verifies one Argon2 hash (a dummy one for an unknown or locked account), so
+    the time taken says nothing about which names exist. The hash is verified outside any
+    transaction, and a failure is counted with an atomic ``failed_sign_ins + 1``: parallel
+    guesses cannot overwrite each other's count (on both engines the row is locked by the
+    UPDATE until its transaction ends)."""
+    now = _now()
+    with engine.connect() as conn:
+        row = _user_row(conn, _USERS.c.name == name)
+    if row is None:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(SignInResult.BAD_CREDENTIALS)
+    if row.locked_until is not None and row.locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(SignInResult.LOCKED, known=True)
+    if not _verify(row.password_hash, password):
+        with engine.begin() as conn:
+            where = _USERS.c.id == row.id
+            conn.execute(update(_USERS).where(where).values(failed_sign_ins=func.coalesce(_USERS.c.failed_sign_ins, 0) + 1))
+            failures = conn.execute(select(_USERS.c.failed_sign_ins).where(where)).scalar_one()
+            if failures < lockout_attempts:
+                return SignIn(SignInResult.BAD_CREDENTIALS, known=True)
+            conn.execute(update(_USERS).where(where).values(failed_sign_ins=0, locked_until=now + dt.timedelta(minutes=lockout_minutes)))
+        return SignIn(SignInResult.LOCKED, known=True)
+    if not row.active:
+        return SignIn(SignInResult.DISABLED, known=True)
+    values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
+    if _hasher.check_needs_rehash(row.password_hash):
+        values["password_hash"] = _hasher.hash(password)
+    with engine.begin() as conn:
+        conn.execute(update(_USERS).where(_USERS.c.id == row.id).values(**values))
+        return SignIn(SignInResult.OK, _as_user(conn, row), known=True)

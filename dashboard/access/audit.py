@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     LOCKED_OUT = "locked_out"
     SIGN_OUT = "sign_out"
     FACILITATOR_VIEW = "facilitator_view"
+    FACILITATOR_LIST = "facilitator_list"
     EXPORT = "export"
     API = "api"
     DENIED = "denied"
@@ -68,6 +69,11 @@ def entry(action: AuditAction, access: Access | None, detail: str, status: int |
     )
 
 
+#: The same view by the same user within this window is recorded once (a page's
+#: callbacks fetch a facilitator's data again whenever new data arrives).
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
 class AuditTrail:
     """Writes entries to one database and purges old ones. A failing write is logged, never
     raised: the audit must not take a page down (the failure itself is in the log)."""
@@ -77,9 +83,20 @@ class AuditTrail:
         self.retention = dt.timedelta(days=retention_days)
         self._last_purge: dt.datetime | None = None
         self._lock = threading.Lock()
+        self._recent: dict[tuple, dt.datetime] = {}
 
-    def record(self, item: AuditEntry) -> None:
+    def record(self, item: AuditEntry, once_per_window: bool = False) -> None:
+        """Write ``item``; with ``once_per_window`` not if this process wrote the same
+        action and detail for the same user within ``REPEAT_WINDOW``."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if once_per_window:
+            key = (item.user, item.action, item.detail)
+            with self._lock:
+                if now - self._recent.get(key, dt.datetime.min) < REPEAT_WINDOW:
+                    return
+                if len(self._recent) > 10_000:
+                    self._recent.clear()
+                self._recent[key] = now
         try:
             with self.engine.begin() as conn:
                 conn.execute(

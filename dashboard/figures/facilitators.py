@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from dashboard.access.policy import Access
+from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share
 from dashboard.figures.queries import facilitator_counts
@@ -111,6 +111,14 @@ def _column_filter(values: pd.Series, spec: dict) -> pd.Series:
             "endsWith": text.str.endswith(needle),
         }.get(kind, pd.Series(True, index=values.index))
     number = pd.to_numeric(values, errors="coerce")
+    try:  # the grid sends numbers; a forged request may send anything
+        value = float(value) if value is not None else None
+        if "filterTo" in spec:
+            spec = {**spec, "filterTo": float(spec["filterTo"])}
+    except (TypeError, ValueError):
+        return pd.Series(True, index=values.index)
+    if value is None and kind not in ("blank", "notBlank"):
+        return pd.Series(True, index=values.index)
     return {
         "equals": number == value,
         "notEqual": number != value,
@@ -135,6 +143,8 @@ def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, i
     if query.behind_only:
         rows = rows[rows["behind_plan"]]
     for column, spec in (query.column_filters or {}).items():
+        if not isinstance(spec, dict):
+            continue  # not a filter the grid makes
         if column == "search_text":  # the search box: a facilitator's id or name
             source = rows.index.to_series(index=rows.index) + " " + rows["name"]
         elif column in ("behind_plan", "high_risk"):
@@ -143,10 +153,12 @@ def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, i
             source = rows.index.to_series(index=rows.index) if column == "id" else rows.get(column)
         if source is not None:
             rows = rows[_column_filter(source, spec)]
-    if query.sort:
+    key = table.index.name or "code"
+    sort = [(key if c == "id" else c, a) for c, a in query.sort]
+    sort = [(c, a) for c, a in sort if c in table.columns or c == key]
+    if sort:  # columns the table does not have (a forged request) are not sorted by
         frame = rows.reset_index()
-        columns = [c for c, _ in query.sort]
-        frame = frame.sort_values(columns, ascending=[a for _, a in query.sort], na_position="last", kind="stable")
+        frame = frame.sort_values([c for c, _ in sort], ascending=[a for _, a in sort], na_position="last", kind="stable")
         rows = frame.set_index(rows.index.name or "code")
     return rows.iloc[query.start_row : query.end_row], len(rows)
 
@@ -192,6 +204,8 @@ def facilitator_identity(engine: Engine, facilitator_id: str, *, access: Access)
     with engine.connect() as conn:
         row = conn.execute(select(f.id, f.name, f.regency_code, f.province_code).where(f.id == facilitator_id)).first()
     if row is None:
+        if not access.nationwide_area:
+            raise OutOfScope(f"no facilitator {facilitator_id!r} in the area")  # existence is not told
         return None
     access.require_facilitators(row.regency_code)
     return FacilitatorIdentity(*row)
@@ -225,6 +239,8 @@ def facilitator_profile(
             .where(f.id == facilitator_id)
         ).first()
         if person is None:
+            if not access.nationwide_area:
+                raise OutOfScope(f"no facilitator {facilitator_id!r} in the area")  # existence is not told
             return None
         access.require_facilitators(person.regency_code)
         daily = pd.read_sql(

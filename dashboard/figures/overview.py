@@ -63,8 +63,8 @@ def kpis(
 
 def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """One row per child region (provinces of the nation, kabupaten/kota of a province),
-    indexed by code, with ``name``, ``visible`` (whether ``access`` may see its figures),
-    the base counts and every metric."""
+    indexed by code, with ``name``, ``visible`` (whether ``access`` may see its figures:
+    the others have none), the base counts and every metric."""
     counts = base_counts(engine, round_id, scope, day, access=access, by="children")
     names = region_names(engine, scope.child_level, scope)
     table = pd.concat([counts, compute(counts)], axis=1)

@@ -72,9 +72,8 @@ def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.dat
     fabrication-risk score and those with the most flagged submissions (up to ``limit`` of
     each, together), indexed by id, with ``name``, ``regency_code``, ``regency_name``,
     ``interviews``, ``risk_score``, ``high_risk`` and ``flagged``; highest risk first."""
-    access.require_total(scope.code)
-    if not access.sees_facilitators:
-        raise OutOfScope("this account does not see facilitators")
+    if not access.overlaps(scope.code) or not access.sees_facilitators:
+        raise OutOfScope(f"no facilitators of {scope.code} for {access.user or 'this request'}")
     q, r, f, g = models.QualityFlag, models.FacilitatorRisk, models.Facilitator, models.Regency
     with engine.connect() as conn:
         flagged = pd.read_sql(

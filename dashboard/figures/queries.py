@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.access.policy import Access
+from dashboard.access.policy import Access, OutOfScope
 from dashboard.quality.rules import RULE_IDS
 from dashboard.store import models
 from dashboard.store.rollups import OUTCOME_COLUMNS, day_of
@@ -196,12 +196,15 @@ def base_counts(
     day only (risk scores are not kept per day) ``risk_scored`` and ``high_risk``
     (facilitators with a fabrication-risk score, and at or above the threshold).
 
-    ``access`` must see the scope's totals (``OutOfScope`` otherwise); child and
-    kabupaten/kota rows it may not see are left out.
+    ``access`` must see the scope's totals (``by="self"``) or some of the scope (a list of
+    its rows), else ``OutOfScope``; rows it may not see are left out.
     """
     if by not in ("self", "children", "regencies"):
         raise ValueError("by must be 'self', 'children' or 'regencies'")
-    access.require_total(scope.code)
+    if by == "self":
+        access.require_total(scope.code)
+    elif not access.overlaps(scope.code):
+        raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
     # "self": the scope filter alone selects the rows, so nothing is grouped by region.
     level = {"self": Level.NATIONAL, "children": scope.child_level, "regencies": Level.REGENCY}[by]
     if level == Level.FACILITATOR:

@@ -592,7 +592,8 @@ class AuditEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     user_name: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str | None] = mapped_column(String(16))
-    area: Mapped[str | None] = mapped_column(String(200))
+    #: The area in codes (``Access.describe()``): unbounded, a user may hold many codes.
+    area: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(24))
     detail: Mapped[str] = mapped_column(String(500))
     status: Mapped[int | None] = mapped_column(Integer)

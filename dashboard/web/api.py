@@ -241,6 +241,8 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.after_request
     def _audit(response: Response) -> Response:
         audit(AuditAction.API, request.full_path.rstrip("?"), response.status_code)
+        # Figures of a user's area (facilitators' names, risk scores): never in a cache.
+        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     @api.get("/metrics")

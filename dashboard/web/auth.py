@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, current_app, g, jsonify, redirect, render_template_string, request, session
@@ -56,6 +57,7 @@ PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 #: The cookie Dash's renderer reads the CSRF token from (``X-CSRFToken`` header).
 CSRF_COOKIE = "_csrf_token"
 _AUDIT = "groundcheck_audit"
+_SIGNED_IN_AT = "signed_in_at"
 
 
 class SessionUser(UserMixin):
@@ -89,11 +91,19 @@ def _in_request() -> bool:
     return has_request_context()
 
 
-def audit(action: AuditAction, detail: str, status: int | None = None, user: str | None = None) -> None:
-    """Record an event of the current request in the audit trail."""
+def audit(action: AuditAction, detail: str, status: int | None = None, user: str | None = None, once_per_window: bool = False) -> None:
+    """Record an event of the current request in the audit trail (``once_per_window``: a
+    view that the page's callbacks repeat as data arrives is recorded once in a while)."""
     trail: AuditTrail | None = current_app.extensions.get(_AUDIT)
     if trail is not None:
-        trail.record(entry(action, g.get("access"), detail, status, request.remote_addr, user))
+        trail.record(entry(action, g.get("access"), detail, status, request.remote_addr, user), once_per_window)
+
+
+def _fresh_enough(settings: Settings) -> bool:
+    """Whether the session's sign-in is younger than ``SESSION_HOURS`` (an absolute limit:
+    an open tab that polls every minute does not keep it alive for ever)."""
+    signed_in_at = session.get(_SIGNED_IN_AT)
+    return isinstance(signed_in_at, int) and time.time() - signed_in_at < settings.session_hours * 3600
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -193,6 +203,8 @@ def register_auth(server: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.https,
         SESSION_COOKIE_NAME="groundcheck_session",
+        # The cookie's expiry is set at sign-in and not pushed back by every refresh poll.
+        SESSION_REFRESH_EACH_REQUEST=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_hours),
     )
     csrf = CSRFProtect(server)
@@ -227,6 +239,10 @@ def register_auth(server: Flask, settings: Settings) -> None:
                 g.via_token = True
             elif session_user.is_authenticated:
                 user = session_user.user
+                if user.role != Role.DISPLAY and not _fresh_enough(settings):
+                    logout_user()  # a sign-in lasts SESSION_HOURS, however busy the tab
+                    session.clear()
+                    user = None
         except SQLAlchemyError:
             log.warning("cannot check who is signed in: the database does not answer", exc_info=True)
             if endpoint in PUBLIC_ENDPOINTS:
@@ -284,30 +300,35 @@ def register_auth(server: Flask, settings: Settings) -> None:
             return _login_page(lang)
         name = (request.form.get("username") or "").strip().lower()[:64]
         password = request.form.get("password") or ""
-        result, user = authenticate(
+        verdict = authenticate(
             engine(), name, password,
             lockout_attempts=settings.login_lockout_attempts, lockout_minutes=settings.login_lockout_minutes,
         )
-        if result != SignInResult.OK or user is None:
-            action = AuditAction.LOCKED_OUT if result == SignInResult.LOCKED else AuditAction.SIGN_IN_FAILED
-            audit(action, f"sign-in as {name!r}: {result.value}", 401, user=name or None)
-            message = {
-                SignInResult.LOCKED: t("login.locked", lang, minutes=settings.login_lockout_minutes),
-                SignInResult.DISABLED: t("login.disabled", lang),
-            }.get(result, t("login.failed", lang))
+        user = verdict.user
+        if verdict.result != SignInResult.OK or user is None:
+            action = AuditAction.LOCKED_OUT if verdict.result == SignInResult.LOCKED else AuditAction.SIGN_IN_FAILED
+            # The name typed is recorded only when it is an account: people type their
+            # password into the name field, and the trail is read on /admin.
+            detail = f"sign-in failed: {verdict.result.value}" if verdict.known else "sign-in failed: no such user"
+            audit(action, detail, 401, user=name if verdict.known else None)
+            # One message for a wrong password, an unknown name and a locked account:
+            # nothing tells which names exist.
+            message = t("login.disabled", lang) if verdict.result == SignInResult.DISABLED else t("login.failed", lang, minutes=settings.login_lockout_minutes)
             return _login_page(lang, message, username=name)
         session.clear()
         display = user.role == Role.DISPLAY
         login_user(SessionUser(user), remember=display)
         session.permanent = not display
+        session[_SIGNED_IN_AT] = int(time.time())
         g.access = user.access(settings.open_province_comparison)
         audit(AuditAction.SIGN_IN, "sign-in", 200)
         return redirect(_safe_next(request.form.get("next")) or g.access.landing_path())
 
     def logout():
         audit(AuditAction.SIGN_OUT, "sign-out", 200)
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it marks the remember-me cookie for deletion in the session
+        g.access = Access()  # so that no new CSRF cookie is set on the way out
         response = redirect("/login?" + urlencode({"lang": _language()}))
         response.delete_cookie(CSRF_COOKIE)
         return response

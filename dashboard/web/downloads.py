@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import select
@@ -88,7 +89,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
     def context():
         engine = get_engine(settings.database_url)
         wanted = request.args.get("round")
-        if wanted and not wanted.isdigit():
+        if wanted and not re.fullmatch(r"[0-9]{1,9}", wanted):
             raise BadExport(f"round {wanted!r} is not a number")
         round_ = round_dates(engine, int(wanted)) if wanted else latest_round(engine)
         state = data_state(engine, round_.id) if round_ else None
@@ -170,7 +171,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         query = TableQuery(
             start_row=0,
             end_row=len(table),
-            sort=tuple((aliases.get(s["colId"], s["colId"]), s.get("sort") != "desc") for s in sort),
+            sort=tuple((aliases.get(str(s.get("colId")), str(s.get("colId"))), s.get("sort") != "desc") for s in sort if isinstance(s, dict)),
             column_filters=model,
         )
         rows, _ = select_rows(table, query)

@@ -34,7 +34,27 @@ def test_demo_accounts_are_created_once_with_random_passwords(tmp_path, capsys):
     assert (users["dinsos-madiun"].role.value, users["dinsos-madiun"].codes) == ("regency", ("35.77",))
     assert users["wall-nscc"].role.value == "display" and users["admin"].role.value == "admin"
     for name, password in first.items():
-        assert authenticate(engine, name, password, lockout_attempts=5, lockout_minutes=15)[0] == SignInResult.OK
+        assert authenticate(engine, name, password, lockout_attempts=5, lockout_minutes=15).result == SignInResult.OK
     # A database that has users gets no more, and the file is not rewritten.
     assert ensure_demo_accounts(auth.settings(urls[0]), files[0]) is False
     assert _credentials(files[0]) == first
+
+
+def test_a_database_with_a_real_round_gets_no_demo_accounts(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from dashboard.manage import ensure_demo_database
+
+    url = f"sqlite:///{tmp_path}/real.sqlite"
+    engine = init_database(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO round (id, name, start_date, deadline, created_at) VALUES (1, 'Putaran 1', :s, :d, :c)"),
+            {"s": dt.date(2026, 11, 1), "d": dt.date(2026, 12, 31), "c": dt.datetime(2026, 11, 1)},
+        )
+    file = tmp_path / "demo.txt"
+    monkeypatch.setattr("dashboard.manage.DEMO_CREDENTIALS", file)
+    ensure_demo_database(auth.settings(url), progress=False)
+    assert list_users(engine) == [] and not file.exists()

@@ -34,7 +34,7 @@ def users(url: str, *args: str, password: str | None = None) -> subprocess.Compl
 
 
 def _signs_in(url: str, name: str, password: str = PASSWORD) -> SignInResult:
-    return authenticate(get_engine(url), name, password, lockout_attempts=5, lockout_minutes=15)[0]
+    return authenticate(get_engine(url), name, password, lockout_attempts=5, lockout_minutes=15).result
 
 
 def test_add_token_list_disable_reset_and_revoke(url):

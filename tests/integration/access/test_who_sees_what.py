@@ -8,7 +8,7 @@
   callbacks, exports and the API;
 - a full signed-in browse never shows a 16-digit (NIK-like) number.
 
-Runs on SQLite and PostgreSQL.
+Runs on SQLite and PostgreSQL (the ``site`` fixture of ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ import sqlalchemy as sa
 from callbacks.guard import DENIED_META
 from dashboard.factory import create_app
 from tests import auth
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
-OWN_PROVINCE, OWN_REGENCY = "35", "35.77"
+OWN_PROVINCE, OWN_REGENCY, NEIGHBOUR_REGENCY = "35", "35.77", "35.19"
 FOREIGN_PROVINCE, FOREIGN_REGENCY = "32", "32.01"
 #: Users of the matrix: role and area (the province user is the "scoped user" of the
 #: enumeration tests).
@@ -55,6 +53,8 @@ class Site:
         engine.dispose()
         self.own_facilitator = facilitators.loc[facilitators["regency_code"] == OWN_REGENCY].iloc[0]
         self.foreign_facilitator = facilitators.loc[facilitators["regency_code"] == FOREIGN_REGENCY].iloc[0]
+        #: A facilitator of Kabupaten Madiun (35.19): in the province user's area, not in the regency user's.
+        self.neighbour_facilitator = facilitators.loc[facilitators["regency_code"] == NEIGHBOUR_REGENCY].iloc[0]
         #: Names that must never reach the province user: facilitators outside province 35
         #: (but for synthetic names that someone inside it bears too).
         inside = facilitators["province_code"] == OWN_PROVINCE
@@ -84,13 +84,6 @@ class Site:
     def page(self, who: str, path: str, search: str = ""):
         """The pages callback: what a page shows for ``path``."""
         return self.call(who, ".._pages_content.children..._pages_store.data..", [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def site(request, database_url_factory) -> Site:
-    url = database_url_factory(request.param)
-    simulate_small(url, families=34_000)
-    return Site(url)
 
 
 # --- The enumeration -----------------------------------------------------------------------
@@ -285,7 +278,7 @@ def test_forged_callbacks_with_another_regions_codes_return_no_data_of_it(site):
             continue
         for who, region in (
             ("province", {**FOREIGN, "facilitator-id": site.foreign_facilitator["id"]}),
-            ("regency", {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": "35.78", "facilitator-id": site.foreign_facilitator["id"]}),
+            ("regency", {**FOREIGN, "regency-scope": NEIGHBOUR_REGENCY, "facilitator-id": site.neighbour_facilitator["id"]}),
         ):
             response = _forge(site, dependency, who, region)
             assert response.status_code in (200, 204), (dependency["output"], response.status_code)
@@ -343,6 +336,19 @@ def test_the_national_view_of_a_scoped_user_holds_only_their_area(site):
     assert re.findall(r"/kabkota/(\d\d\.\d\d)", people) and all(c.startswith("35.") for c in re.findall(r"/kabkota/(\d\d\.\d\d)", people))
 
 
+def test_a_regency_user_sees_their_own_row_among_the_provinces_kabupaten_kota(site):
+    """The list of Jawa Timur's kabupaten/kota, asked by Kota Madiun's user: their row only;
+    the province's own totals are not theirs to see."""
+    deps = {d["output"]: d for d in _dependencies(site)}
+    region = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE}
+    ranking = _forge(site, deps["overview-ranking.children"], "regency", region).get_json()["response"]["overview-ranking"]["children"]
+    assert [r["name"].rsplit("(", 1)[1] for r in ranking["props"]["data"]] == ["/kabkota/35.77?lang=id&metric=completion_pct)"]
+    kpis = _forge(site, deps["..overview-kpis.children...overview-message.children.."], "regency", region).get_json()["response"]
+    assert all(_is_denied(v) for props in kpis.values() for v in props.values())
+    people = _text(_forge(site, deps["quality-facilitators.children"], "regency", region))
+    assert set(re.findall(r"/kabkota/(\d\d\.\d\d)", people)) <= {OWN_REGENCY}
+
+
 # --- The matrix per role --------------------------------------------------------------------
 
 
@@ -385,13 +391,13 @@ def _status(path: str):
 MATRIX = [
     # request, then what national, province (35), regency (35.77), display (35), admin, anonymous get
     ("api provinces", _api_rows("/api/v1/progress?level=province"), (38, 1, 0, 403, 38, 401)),
-    ("api regencies of 35", _api_rows("/api/v1/progress?level=regency&parent=35"), (38, 38, 403, 403, 38, 401)),
+    ("api regencies of 35", _api_rows("/api/v1/progress?level=regency&parent=35"), (38, 38, 1, 403, 38, 401)),
     ("api regencies of 32", _api_rows("/api/v1/progress?level=regency&parent=32"), (27, 403, 403, 403, 27, 401)),
     ("api facilitators of 35.77", _status("/api/v1/progress?level=facilitator&parent=35.77"), (200, 200, 200, 403, 200, 401)),
     ("api facilitators of 32.01", _status("/api/v1/progress?level=facilitator&parent=32.01"), (200, 403, 403, 403, 200, 401)),
     ("api national", _api_rows("/api/v1/progress?level=national"), (1, 1, 1, 403, 1, 401)),
     ("export regions national", _csv_rows("/export/regions.csv"), (38, 1, 0, 403, 38, 401)),
-    ("export regions of 35", _csv_rows("/export/regions.csv?parent=35"), (38, 38, 403, 403, 38, 401)),
+    ("export regions of 35", _csv_rows("/export/regions.csv?parent=35"), (38, 38, 1, 403, 38, 401)),
     ("export facilitators of 35.77", _status("/export/facilitators.csv?parent=35.77"), (200, 200, 200, 403, 200, 401)),
     ("export facilitators of 32.01", _status("/export/facilitators.csv?parent=32.01"), (200, 403, 403, 403, 200, 401)),
 ]

@@ -47,7 +47,7 @@ def test_whole_files_are_served_unchanged_with_caching_headers(client, name):
     assert response.data == source  # byte for byte: clockwise rings untouched
     assert response.mimetype == "application/geo+json"
     assert "Content-Encoding" not in response.headers
-    assert response.headers["Cache-Control"] == "public, max-age=86400"
+    assert response.headers["Cache-Control"] == "private, max-age=86400"
     assert response.headers["Vary"] == "Accept-Encoding"
     etag, weak = response.get_etag()
     assert etag and not weak
@@ -71,7 +71,7 @@ def test_if_none_match_gives_304(client):
         for validator in (f'"{etag}"', f'W/"{etag}"', f'"other", "{etag}"', "*"):
             again = client.get("/geodata/provinces.geojson", headers={**headers, "If-None-Match": validator})
             assert again.status_code == 304 and again.data == b""
-            assert again.get_etag()[0] == etag and again.headers["Cache-Control"] == "public, max-age=86400"
+            assert again.get_etag()[0] == etag and again.headers["Cache-Control"] == "private, max-age=86400"
         assert client.get("/geodata/provinces.geojson", headers={**headers, "If-None-Match": '"stale"'}).status_code == 200
 
 

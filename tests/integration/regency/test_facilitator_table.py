@@ -179,3 +179,22 @@ def test_kecamatan_breakdown_equals_pandas(round_):
     assert actual["name"].notna().all() and len(actual) == len(expected)
     for column in ("targets", "visited", "submitted", "completion_pct"):
         pd.testing.assert_series_equal(actual[column].astype(float), expected[column].astype(float).sort_index(), check_names=False, obj=column)
+
+
+def test_the_grid_sorts_by_id_and_survives_forged_requests(round_):
+    """The id column sorts (its field is the index); a request the grid never makes (an
+    unknown column, text in a number filter, a filter that is not an object, rows as text)
+    is answered with what can be answered, never a crash."""
+    from callbacks.regency import table_query
+
+    engine, _, state, dates, *_ = round_
+    table = facilitator_table(engine, 1, "32.01", state.day, dates.start_date, dates.deadline, access=Access.nationwide())
+    page, _ = select_rows(table, table_query({"startRow": 0, "endRow": 5, "sortModel": [{"colId": "id_link", "sort": "desc"}]}))
+    assert list(page.index) == sorted(table.index, reverse=True)[:5]
+    forged = {
+        "startRow": "x", "endRow": None,
+        "sortModel": [{"colId": "no_such_column", "sort": "asc"}, "junk"],
+        "filterModel": {"visited": {"filterType": "number", "type": "lessThan", "filter": "abc"}, "name": "junk"},
+    }
+    page, total = select_rows(table, table_query(forged))
+    assert total == len(table) and len(page) == 25

@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('user_name', sa.String(length=64), nullable=True),
     sa.Column('role', sa.String(length=16), nullable=True),
-    sa.Column('area', sa.String(length=200), nullable=True),
+    sa.Column('area', sa.Text(), nullable=True),
     sa.Column('action', sa.String(length=24), nullable=False),
     sa.Column('detail', sa.String(length=500), nullable=False),
     sa.Column('status', sa.Integer(), nullable=True),
