@@ -17,7 +17,7 @@ def register_all(app: Dash, settings: Settings) -> None:
     from callbacks import admin, facilitator, overview, quality, refresh, regency
     from callbacks.guard import GuardedApp
 
-    guarded = GuardedApp(app)
+    guarded = GuardedApp(app, settings)
     refresh.register(guarded, settings)
     facilitator.register(guarded, settings)
     overview.register(guarded, settings)

@@ -5,21 +5,34 @@ gets an explained empty view for each output instead of data or a traceback.
 
 Callbacks never take the area from their inputs: region codes in stores and URLs are
 wishes, and the query layer checks them against ``dashboard.web.auth.current_access()``.
+
+A callback registered with ``cache_response=True`` (one whose answer depends only on its
+inputs, the data and what the user may see: no side effect such as an audit record) keeps
+its answer in the figure cache under its inputs, the server's data version of the round
+and the request's access class (``dashboard.figures.cache``): forty wall screens and a
+hundred viewers asking for the same view share one computation, and a refresh with
+unchanged data costs a lookup. Refusals are never kept.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Output, no_update
+from dash import Dash, Output, ctx, no_update
+from plotly.io.json import to_json_plotly
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
+from dashboard.figures import cache as figure_cache
 from dashboard.figures.queries import InvalidScope
 from dashboard.i18n import LANGUAGES, t
-from dashboard.web.auth import audit
+from dashboard.settings import Settings
+from dashboard.store.database import get_engine
+from dashboard.web.auth import audit, current_access
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +75,62 @@ def denied_value(output: Output, lang: str):
 
 
 class GuardedApp:
-    """``app`` whose ``callback`` turns refusals into explained empty views; the rest of
-    the Dash app's surface is passed through."""
+    """``app`` whose ``callback`` turns refusals into explained empty views (and keeps the
+    answers of ``cache_response`` callbacks); the rest of the Dash app is passed through."""
 
-    def __init__(self, app: Dash) -> None:
+    def __init__(self, app: Dash, settings: Settings) -> None:
         self._app = app
+        self._settings = settings
 
     def __getattr__(self, name: str):
         return getattr(self._app, name)
 
-    def callback(self, *args, **kwargs):
+    def _response_key(self, name: str, values: tuple, version_at: int | None) -> tuple[str, object] | None:
+        """The cache key of a callback's answer, and the backend (None: not cacheable)."""
+        engine = get_engine(self._settings.database_url)
+        backend = figure_cache.backend_of(engine)
+        version = values[version_at] if version_at is not None and version_at < len(values) else None
+        if backend is None or not isinstance(version, dict) or not isinstance(version.get("round_id"), int):
+            return None
+        data = figure_cache.data_version(engine, version["round_id"])  # the server's, not the client's
+        if data is None:
+            return None
+        described = json.dumps(
+            [name, version["round_id"], data, figure_cache.access_class(current_access()), sorted(ctx.triggered_prop_ids), values],
+            sort_keys=True, default=str,
+        )
+        return "cb:" + hashlib.sha256(described.encode()).hexdigest(), backend
+
+    def callback(self, *args, cache_response: bool = False, **kwargs):
         outputs = [a for a in args if isinstance(a, Output)] + list(kwargs.get("output", []) or [])
         dependencies = [a for a in args if not isinstance(a, Output)]
         lang_at = next(
             (i for i, d in enumerate(dependencies) if getattr(d, "component_id", None) == "page-lang"), None
         )
+        version_at = next(
+            (i for i, d in enumerate(dependencies) if getattr(d, "component_id", None) == "data-version"), None
+        )
 
         def decorator(func):
+            # The outputs name the callback (two pages may each have an ``update_kpis``).
+            callback_id = f"{func.__module__}.{func.__qualname__}:" + ",".join(f"{o.component_id}.{o.component_property}" for o in outputs)
+
             @functools.wraps(func)
             def guarded(*values):
+                cache = self._response_key(callback_id, values, version_at) if cache_response else None
+                if cache is not None:
+                    key, backend = cache
+                    hit = _get(backend, key)
+                    if hit is not None:
+                        return hit
                 try:
-                    return func(*values)
+                    answer = func(*values)
+                    if cache is not None and not _holds_no_update(answer):
+                        # Kept (and returned) as the JSON Dash sends: unpickling plotly
+                        # figures would validate them again, at the cost of computing them.
+                        answer = json.loads(to_json_plotly(answer))
+                        _set(backend, key, answer)
+                    return answer
                 except (OutOfScope, InvalidScope) as exc:
                     lang = values[lang_at] if lang_at is not None and lang_at < len(values) else None
                     lang = lang if lang in LANGUAGES else LANGUAGES[0]
@@ -93,6 +141,26 @@ class GuardedApp:
             return self._app.callback(*args, **kwargs)(guarded)
 
         return decorator
+
+
+def _holds_no_update(answer) -> bool:
+    parts = answer if isinstance(answer, (tuple, list)) else (answer,)
+    return any(part is no_update or type(part).__name__ == "NoUpdate" for part in parts)
+
+
+def _get(backend, key: str):
+    try:
+        return backend.get(key)
+    except Exception:  # a failing cache must not take a page down
+        log.warning("response cache unavailable", exc_info=True)
+        return None
+
+
+def _set(backend, key: str, answer) -> None:
+    try:
+        backend.set(key, answer)
+    except Exception:
+        log.warning("response cache unavailable", exc_info=True)
 
 
 __all__ = ["DENIED_META", "GuardedApp", "denied_children", "denied_figure", "denied_value"]

@@ -85,6 +85,7 @@ def register(app: Dash, settings: Settings) -> None:
         State("overview-scope", "data"),
         State("page-lang", "data"),
         State("overview-map", "figure"),
+        cache_response=True,
     )
     def update_map(metric_id, version, scale, scope_code, lang, figure):
         if not version:
@@ -103,6 +104,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("data-version", "data"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_kpis(version, scope_code, lang):
         if not version:
@@ -118,6 +120,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("font-scale", "data"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_progress(version, scale, scope_code, lang):
         if not version:
@@ -141,6 +144,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("overview-metric", "value"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_ranking(version, metric_id, scope_code, lang):
         if not version:
@@ -183,6 +187,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("font-scale", "data"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_split_and_funnel(version, scale, scope_code, lang):
         if not version:

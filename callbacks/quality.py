@@ -31,6 +31,7 @@ def register(app: Dash, settings: Settings) -> None:
         State("quality-scope", "data"),
         State("page-lang", "data"),
         State("quality-map", "figure"),
+        cache_response=True,
     )
     def update_map(metric_id, version, scale, scope_code, lang, figure):
         if not version:
@@ -48,6 +49,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("data-version", "data"),
         State("quality-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_kpis(version, scope_code, lang):
         if not version:
@@ -64,6 +66,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("font-scale", "data"),
         State("quality-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_flags(version, scale, scope_code, lang):
         if not version:
@@ -81,6 +84,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("quality-metric", "value"),
         State("quality-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_regions(version, metric_id, scope_code, lang):
         if not version:
@@ -102,6 +106,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("data-version", "data"),
         State("quality-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_facilitators(version, scope_code, lang):
         if not version:

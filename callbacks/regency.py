@@ -67,6 +67,7 @@ def register(app: Dash, settings: Settings) -> None:
         Input("font-scale", "data"),
         State("regency-scope", "data"),
         State("page-lang", "data"),
+        cache_response=True,
     )
     def update_figures(version, scale, code, lang):
         if not version:

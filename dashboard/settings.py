@@ -106,6 +106,17 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(default=15, ge=1, description="How long a locked account stays locked.")
     audit_retention_days: int = Field(default=365, ge=1, description="Days the audit trail is kept.")
+    figure_cache: bool = Field(
+        default=True, description="Compute figures once per data version and share them (off: every request computes)."
+    )
+    cache_dir: Path = Field(
+        default=REPO_ROOT / "data" / "cache",
+        description="Where the app servers of one host share the figures (when REDIS_URL is not set).",
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis shared by several app servers (figures, sign-in rate limits), e.g. redis://cache.example:6379/0.",
+    )
     open_province_comparison: bool = Field(
         default=False,
         description="Show every signed-in user the 38-province ranking and map (aggregates), not only their own area.",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system (Debian) packages the test suite needs are installed.
 #
-#   bash scripts/ensure_system_packages.sh              # PostgreSQL server binaries
+#   bash scripts/ensure_system_packages.sh              # PostgreSQL and Redis server binaries
 #   bash scripts/ensure_system_packages.sh --chromium   # ... plus chromium + chromedriver
 #
 # Idempotent: when everything is already there it does nothing (no apt-get at all).
@@ -12,7 +12,9 @@
 # nothing in this project depends on a system cluster.
 #
 # PostgreSQL is not needed (and not installed) when TEST_POSTGRES_URL points at an
-# existing server or GROUNDCHECK_SKIP_POSTGRES=1.
+# existing server or GROUNDCHECK_SKIP_POSTGRES=1. Redis: the tests start their own
+# redis-server on a free port (the shared figure cache, two app processes); not needed with
+# TEST_REDIS_URL or GROUNDCHECK_SKIP_REDIS=1. No service is started by the installation.
 set -euo pipefail
 
 want_chromium=0
@@ -44,6 +46,13 @@ if [ -n "${TEST_POSTGRES_URL:-}" ] || [ "${GROUNDCHECK_SKIP_POSTGRES:-0}" = "1" 
 elif ! have_initdb; then
     missing+=(postgresql)
     reasons+=("no initdb found in /usr/lib/postgresql/*/bin")
+fi
+
+if [ -n "${TEST_REDIS_URL:-}" ] || [ "${GROUNDCHECK_SKIP_REDIS:-0}" = "1" ]; then
+    :   # no local Redis server needed
+elif ! command -v redis-server >/dev/null 2>&1; then
+    missing+=(redis-server)
+    reasons+=("no redis-server on PATH")
 fi
 
 if [ "$want_chromium" = 1 ]; then
@@ -86,7 +95,12 @@ EOF
 fi
 
 apt-get update -qq
+# Install without starting services (redis-server would start a system instance).
+policy=/usr/sbin/policy-rc.d
+had_policy=0; [ -e "$policy" ] && had_policy=1
+if [ "$had_policy" = 0 ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ "$had_policy" = 0 ]; then rm -f "$policy"; fi
 
 # Re-check what we installed.
 if [[ " ${missing[*]} " == *" postgresql "* ]] && ! have_initdb; then
@@ -95,6 +109,10 @@ if [[ " ${missing[*]} " == *" postgresql "* ]] && ! have_initdb; then
 fi
 if [ "$want_chromium" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
     echo "ensure_system_packages: chromium installed but /usr/bin/chromium or /usr/bin/chromedriver missing" >&2
+    exit 1
+fi
+if [[ " ${missing[*]} " == *" redis-server "* ]] && ! command -v redis-server >/dev/null 2>&1; then
+    echo "ensure_system_packages: redis-server installed but not on PATH" >&2
     exit 1
 fi
 echo "ensure_system_packages: installed ${missing[*]}" >&2

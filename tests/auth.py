@@ -8,8 +8,10 @@ that reads ``current_access()`` (a page's layout function) as that user.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask, g
 
@@ -23,7 +25,12 @@ TEST_SECRET_KEY = "test-only-secret-key-" + "x" * 27
 PASSWORD = "correct horse battery staple"
 
 
+#: One figure cache for the test session (never the checkout's data/cache).
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="groundcheck-test-cache-"))
+
+
 def settings(url: str, **overrides) -> Settings:
+    overrides.setdefault("cache_dir", CACHE_DIR)
     return Settings(database_url=url, secret_key=TEST_SECRET_KEY, **overrides)
 
 

@@ -22,6 +22,10 @@ Fixtures
             ...  # create schema, load data
             return url
 
+``redis_url`` (session)
+    A throwaway ``redis-server`` on a free port (``tests/_redis.py``), or ``TEST_REDIS_URL``;
+    ``GROUNDCHECK_SKIP_REDIS=1`` skips the tests that need it.
+
 ``empty_database_url`` (function; params ``sqlite`` / ``postgresql``)
     The URL of a brand-new empty database for each test: ``sqlite:///<tmp_path>/test.sqlite``
     or ``postgresql+psycopg://postgres@127.0.0.1:<port>/<fresh db>``.
@@ -40,6 +44,8 @@ from collections.abc import Callable
 import pytest
 
 from tests._postgres import BACKENDS, PostgresServer, PostgresUnavailable
+from tests._redis import SKIP_ENV as REDIS_SKIP_ENV
+from tests._redis import RedisServer, RedisUnavailable
 
 SKIP_ENV = "GROUNDCHECK_SKIP_POSTGRES"
 
@@ -104,6 +110,21 @@ def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], st
         raise ValueError(f"unknown database backend {backend!r} (use 'sqlite' or 'postgresql')")
 
     return make_database_url
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of the session's Redis server (started on first use, stopped at the end);
+    skipped with ``GROUNDCHECK_SKIP_REDIS=1``."""
+    if os.environ.get(REDIS_SKIP_ENV) == "1":
+        pytest.skip(f"Redis tests skipped ({REDIS_SKIP_ENV}=1)")
+    server = RedisServer()
+    try:
+        url = server.start()
+    except RedisUnavailable as exc:
+        pytest.fail(f"Redis could not be started for the tests: {exc} (set {REDIS_SKIP_ENV}=1 to skip them)", pytrace=False)
+    yield url
+    server.stop()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
+from dashboard.figures.cache import cached
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share
 from dashboard.figures.queries import facilitator_counts
@@ -44,6 +45,7 @@ TABLE_COLUMNS = (
 IDLE_DAYS = 3
 
 
+@cached
 def facilitator_table(
     engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
 ) -> pd.DataFrame:
@@ -163,6 +165,7 @@ def select_rows(table: pd.DataFrame, query: TableQuery) -> tuple[pd.DataFrame, i
     return rows.iloc[query.start_row : query.end_row], len(rows)
 
 
+@cached
 def district_breakdown(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Per kecamatan of the kabupaten/kota: targets, visited, submitted and completion %
     as of the end of ``day``. Read from the raw rows of one kabupaten/kota (indexed)."""
@@ -225,6 +228,7 @@ class FacilitatorProfile:
     categories: pd.Series  # category code → targets
 
 
+@cached
 def facilitator_profile(
     engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
 ) -> FacilitatorProfile | None:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access
+from dashboard.figures.cache import cached
 from dashboard.figures.metrics import compute, get_metric
 from dashboard.figures.queries import Scope, base_counts, daily_progress, region_names
 
@@ -50,6 +51,7 @@ class Kpi:
         return self.metric_id in WINDOW_METRICS
 
 
+@cached
 def kpis(
     engine: Engine, round_id: int, scope: Scope, day: dt.date, metric_ids: tuple[str, ...] = KPI_METRICS, *, access: Access
 ) -> list[Kpi]:
@@ -61,6 +63,7 @@ def kpis(
     return [Kpi(m, float(today.get(m, float("nan"))), float(yesterday[m])) for m in metric_ids]
 
 
+@cached
 def region_table(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """One row per child region (provinces of the nation, kabupaten/kota of a province),
     indexed by code, with ``name``, ``visible`` (whether ``access`` may see its figures:
@@ -87,6 +90,7 @@ def plan_share(day: np.ndarray | float, start: dt.date, deadline: dt.date) -> np
     return x * x * (3 - 2 * x)
 
 
+@cached
 def progress_series(
     engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
 ) -> pd.DataFrame:
@@ -105,12 +109,14 @@ def progress_series(
     return frame
 
 
+@cached
 def category_split(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Per target category: the base counts and the metrics that split by category."""
     counts = base_counts(engine, round_id, scope, day, access=access, by_category=True)
     return pd.concat([counts, compute(counts)], axis=1).loc[:, lambda f: ~f.columns.duplicated()]
 
 
+@cached
 def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.Series:
     """Assigned → visited → outcomes → submitted → approved, as counts."""
     counts = base_counts(engine, round_id, scope, day, access=access).iloc[0]

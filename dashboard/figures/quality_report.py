@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
+from dashboard.figures.cache import cached
 from dashboard.figures.metrics import compute
 from dashboard.figures.queries import Level, Scope, area_filter, base_counts, scope_filter
 from dashboard.quality.risk import SIGNALS
@@ -26,6 +27,7 @@ from dashboard.store import models
 QUALITY_KPIS = ("flagged_pct", "flagged", "first_review_approval_pct", "return_rate", "high_risk")
 
 
+@cached
 def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day of submission up to ``through``: the flags of each rule (columns ``RULE_IDS``)
     and the visits with any flag (``flagged``)."""
@@ -47,6 +49,7 @@ def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date, *,
     return frame.set_index("day").astype("int64")
 
 
+@cached
 def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Every kabupaten/kota of the scope that ``access`` may see, indexed by code, with
     ``name``, ``province_name``, the base counts (``dashboard.figures.queries.base_counts``)
@@ -67,6 +70,7 @@ def regency_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, *
     return table
 
 
+@cached
 def facilitator_quality(engine: Engine, round_id: int, scope: Scope, day: dt.date, limit: int = 50, *, access: Access) -> pd.DataFrame:
     """The facilitators of the scope (within the area of ``access``) with the highest
     fabrication-risk score and those with the most flagged submissions (up to ``limit`` of
@@ -128,6 +132,7 @@ def _require_facilitator(engine: Engine, facilitator_id: str, access: Access) ->
     access.require_facilitators(regency)
 
 
+@cached
 def facilitator_flags(engine: Engine, round_id: int, facilitator_id: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """One facilitator's flags up to ``day``, newest first: ``target_code`` (pseudonymous),
     ``rule``, ``day`` (of submission) and ``value`` (the figure behind the flag)."""
@@ -145,6 +150,7 @@ def facilitator_flags(engine: Engine, round_id: int, facilitator_id: str, day: d
     return frame
 
 
+@cached
 def facilitator_risk(engine: Engine, round_id: int, facilitator_id: str, *, access: Access) -> pd.Series | None:
     """A facilitator's stored risk row (score, ``interviews``, each signal's value, peer
     median and strength), or None before any interview."""

@@ -28,6 +28,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.access.policy import Access, OutOfScope
+from dashboard.figures.cache import cached
 from dashboard.quality.rules import RULE_IDS
 from dashboard.store import models
 from dashboard.store.rollups import OUTCOME_COLUMNS, day_of
@@ -171,6 +172,7 @@ def _read(conn: Connection, query, keys: list[str]) -> pd.DataFrame:
     return frame.set_index(keys) if keys else frame
 
 
+@cached
 def base_counts(
     engine: Engine,
     round_id: int,
@@ -311,6 +313,7 @@ def base_counts(
 
 
 
+@cached
 def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day up to ``through``: visits started, submitted and approved that day and their
     running totals (``*_cumulative``), and the scope's targets (constant)."""
@@ -359,6 +362,7 @@ def region_exists(engine: Engine, scope: Scope) -> bool:
         return conn.execute(select(table.code).where(table.code == scope.code)).first() is not None
 
 
+@cached
 def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Base counts per facilitator of a kabupaten/kota as of ``day``, indexed by
     facilitator id, with ``name``: targets, visited, submitted, approved, returned,

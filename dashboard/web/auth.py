@@ -220,7 +220,8 @@ def register_auth(server: Flask, settings: Settings) -> None:
         user = user_by_session(engine(), user_id, epoch)
         return SessionUser(user) if user else None
 
-    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", default_limits=[], headers_enabled=True)
+    # Per process without Redis; shared by every app server with REDIS_URL.
+    limiter = Limiter(get_remote_address, app=server, storage_uri=settings.redis_url or "memory://", default_limits=[], headers_enabled=True)
 
     @server.before_request
     def _authenticate():

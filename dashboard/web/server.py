@@ -11,6 +11,7 @@ from flask import Flask, g, jsonify
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard.figures import cache as figure_cache
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.store.status import data_status
@@ -34,6 +35,9 @@ def create_server(settings: Settings) -> Flask:
         "text/html", "text/css", "application/javascript", "text/javascript", "application/json",
     ]
     Compress(server)
+    figure_cache.configure(
+        settings.database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
+    )
     register_security_headers(server, settings)
     register_auth(server, settings)
 

@@ -44,9 +44,9 @@ NIK_LIKE = re.compile(r"(?<![\d.])[1-9]\d{15}(?![\d.])")
 class Site:
     """The app of one database, with a client per role and what the data holds."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, **settings) -> None:
         self.url = url
-        self.app = create_app(auth.settings(url))
+        self.app = create_app(auth.settings(url, **settings))
         self.server = self.app.server
         engine = sa.create_engine(url)
         facilitators = pd.read_sql("SELECT id, name, province_code, regency_code FROM facilitator ORDER BY id", engine)

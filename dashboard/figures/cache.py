@@ -1,0 +1,144 @@
+"""Figures computed once per data version, shared by every viewer, callback, download and
+API call that needs them.
+
+Every read model of this package that is costly (the base counts and what is built on them)
+is decorated with :func:`cached`. Its result is kept under a key made of the database, the
+round, the **data version** (the rollups' version and the moment the quality flags and
+risk scores were last refreshed: both change when the writer folds in a batch), the
+**access class** of the request (what it may see: the whole nation, or a set of areas, with
+or without facilitators) and the arguments. A new batch of data gives new keys, so nothing
+is ever invalidated by guessing a time-to-live; old entries simply stop being asked for and
+are evicted. Two users whose access is the same share entries; users whose access differs
+never do, so a figure computed for one area is never served to another.
+
+Backends (``cachelib``, the Pallets library under Flask-Caching; used directly because the
+core is free of Flask): a ``RedisCache`` when ``REDIS_URL`` is set (several app servers
+share it), else a ``FileSystemCache`` in ``CACHE_DIR`` (the worker processes of one host
+share it). ``configure`` is called by the composition root; until then, or with the cache
+switched off, every call computes.
+
+Values are pickled by the backend: the cache directory is created for its owner only, and a
+Redis server must be as trusted as the database.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cachelib import BaseCache, FileSystemCache, RedisCache
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from dashboard.access.policy import Access
+from dashboard.store import models
+
+log = logging.getLogger(__name__)
+
+#: Entries live at most this long (garbage collection only: keys change with the data).
+ENTRY_SECONDS = 24 * 3600
+#: Entries a file-system cache keeps before it evicts (each a few KB to a few hundred KB).
+FILE_ENTRIES = 20_000
+F = TypeVar("F", bound=Callable[..., Any])
+
+_caches: dict[str, BaseCache] = {}
+_lock = threading.Lock()
+#: Counts of this process, for the benchmarks and the tests (not a metric of the product).
+stats = {"hits": 0, "misses": 0}
+
+
+def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
+    """The shared backend: Redis when ``redis_url`` is given, else files in ``cache_dir``."""
+    if redis_url:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        return RedisCache(host=client, key_prefix="groundcheck:", default_timeout=ENTRY_SECONDS)
+    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(cache_dir, 0o700)
+    return FileSystemCache(str(cache_dir), threshold=FILE_ENTRIES, default_timeout=ENTRY_SECONDS, mode=0o600)
+
+
+def configure(database_url: str, backend: BaseCache | None) -> None:
+    """Cache the figures of ``database_url`` in ``backend`` (None: compute every time)."""
+    with _lock:
+        if backend is None:
+            _caches.pop(database_url, None)
+        else:
+            _caches[database_url] = backend
+
+
+def backend_of(engine: Engine) -> BaseCache | None:
+    return _caches.get(engine.url.render_as_string(hide_password=False))
+
+
+def data_version(engine: Engine, round_id: int) -> str | None:
+    """What changes whenever the figures of the round may change: the rollups' version and
+    the time of the newest quality refresh (None for a round without rollups)."""
+    r, q = models.RollupState, models.QualityState
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(r.version, r.refreshed_at.label("rolled_up_at"), q.refreshed_at, q.risk_scored_at)
+            .select_from(r)
+            .outerjoin(q, q.round_id == r.round_id)
+            .where(r.round_id == round_id)
+        ).first()
+    if row is None:
+        return None
+    return f"{row.version}:{row.rolled_up_at}:{row.refreshed_at}:{row.risk_scored_at}"
+
+
+def access_class(access: Access) -> str:
+    """What decides what a request may see, and nothing else (not the user's name)."""
+    if not access.signed_in:
+        return "none"
+    sees = "f" if access.sees_facilitators else "r"
+    area = "all" if access.nationwide_area else ",".join(sorted(access.codes))
+    return f"{sees}:{area}:{int(access.open_comparison)}"
+
+
+def _key(database_url: str, name: str, round_id: int, version: str, access: Access, args: tuple, kwargs: dict) -> str:
+    described = repr((database_url, name, round_id, version, access_class(access), args, sorted(kwargs.items())))
+    return "fig:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def cached(func: F) -> F:
+    """Keep ``func(engine, round_id, ..., access=...)``'s result per data version and access
+    class. The function must raise for what ``access`` may not see (it runs, and raises,
+    whenever its result is not in the cache: an entry exists only for an access class that
+    was allowed to compute it)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(engine: Engine, round_id: int, *args, access: Access, **kwargs):
+        backend = backend_of(engine)
+        if backend is None:
+            return func(engine, round_id, *args, access=access, **kwargs)
+        version = data_version(engine, round_id)
+        if version is None:
+            return func(engine, round_id, *args, access=access, **kwargs)
+        key = _key(engine.url.render_as_string(hide_password=False), name, round_id, version, access, args, kwargs)
+        try:
+            hit = backend.get(key)
+        except Exception:  # a cache that fails must not take a page down
+            log.warning("figure cache unavailable; computing", exc_info=True)
+            return func(engine, round_id, *args, access=access, **kwargs)
+        if hit is not None:
+            stats["hits"] += 1
+            return hit
+        stats["misses"] += 1
+        value = func(engine, round_id, *args, access=access, **kwargs)
+        try:
+            backend.set(key, value)
+        except Exception:
+            log.warning("figure cache unavailable; not kept", exc_info=True)
+        return value
+
+    wrapper.uncached = func  # the naive path, for the benchmarks
+    return wrapper  # type: ignore[return-value]
