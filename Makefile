@@ -11,7 +11,7 @@ PYTHON      ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 PYTEST_ARGS ?=
 ARGS        ?=
 
-.PHONY: help venv run test simulate bench clean
+.PHONY: help venv run dev test simulate bench clean
 
 help: ## List the targets
 	@echo "Targets:"
@@ -29,7 +29,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-run: venv ## Run the dashboard (app.py; serves on 127.0.0.1:PORT)
+run: venv ## Serve the dashboard with gunicorn on HOST:PORT (a demo database first, if none)
+	$(VENV_PY) -m dashboard.manage demo
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
+
+dev: venv ## Run the development server (python app.py: one process, no gunicorn)
 	$(VENV_PY) app.py
 
 test: venv ## Install system packages if missing, then run pytest (PYTEST_ARGS=...)
@@ -41,7 +45,8 @@ test: venv ## Install system packages if missing, then run pytest (PYTEST_ARGS=.
 simulate: venv ## Run the simulator: python -m dashboard.simulate ARGS
 	$(VENV_PY) -m dashboard.simulate $(ARGS)
 
-bench: venv ## Run every bench/*.py
+bench: venv ## Run every bench/*.py (installs requirements-bench.txt: Locust)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@shopt -s nullglob; files=(bench/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no bench/*.py scripts"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; PYTHONPATH=. $(VENV_PY) "$$f" || exit $$?; done

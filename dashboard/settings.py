@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
     port: int = Field(default=8050, ge=1, le=65535, description="Port of the web server.")
+    web_workers: int = Field(
+        default=0, ge=0, le=64, description="gunicorn worker processes of `make run` (0: one per CPU core)."
+    )
+    web_threads: int = Field(default=4, ge=1, le=64, description="Threads per gunicorn worker process.")
     refresh_interval_seconds: int = Field(
         default=60,
         ge=5,

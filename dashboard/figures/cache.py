@@ -103,37 +103,44 @@ def access_class(access: Access) -> str:
     return f"{sees}:{area}:{int(access.open_comparison)}"
 
 
-def _key(database_url: str, name: str, round_id: int, version: str, access: Access, args: tuple, kwargs: dict) -> str:
-    described = repr((database_url, name, round_id, version, access_class(access), args, sorted(kwargs.items())))
+def _key(database_url: str, name: str, round_id: int, version: str, access: Access | None, args: tuple, kwargs: dict) -> str:
+    shared = "shared" if access is None else access_class(access)
+    described = repr((database_url, name, round_id, version, shared, args, sorted(kwargs.items())))
     return "fig:" + hashlib.sha256(described.encode()).hexdigest()
 
 
 def cached(func: F) -> F:
-    """Keep ``func(engine, round_id, ..., access=...)``'s result per data version and access
-    class. The function must raise for what ``access`` may not see (it runs, and raises,
-    whenever its result is not in the cache: an entry exists only for an access class that
-    was allowed to compute it)."""
+    """Keep ``func(engine, round_id, ...)``'s result per data version (and per access class
+    when it takes ``access=``).
+
+    A function that takes ``access`` must raise for what it may not see: it runs, and
+    raises, whenever its result is not in the cache, so an entry exists only for an access
+    class that was allowed to compute it. A function without ``access`` computes what
+    everyone shares; it must be private to the query layer, whose public functions check
+    access before they call it and leave out of its result what the request may not see."""
     name = f"{func.__module__}.{func.__qualname__}"
 
     @functools.wraps(func)
-    def wrapper(engine: Engine, round_id: int, *args, access: Access, **kwargs):
+    def wrapper(engine: Engine, round_id: int, *args, **kwargs):
         backend = backend_of(engine)
         if backend is None:
-            return func(engine, round_id, *args, access=access, **kwargs)
+            return func(engine, round_id, *args, **kwargs)
         version = data_version(engine, round_id)
         if version is None:
-            return func(engine, round_id, *args, access=access, **kwargs)
-        key = _key(engine.url.render_as_string(hide_password=False), name, round_id, version, access, args, kwargs)
+            return func(engine, round_id, *args, **kwargs)
+        access = kwargs.get("access")
+        others = {k: v for k, v in kwargs.items() if k != "access"}
+        key = _key(engine.url.render_as_string(hide_password=False), name, round_id, version, access, args, others)
         try:
             hit = backend.get(key)
         except Exception:  # a cache that fails must not take a page down
             log.warning("figure cache unavailable; computing", exc_info=True)
-            return func(engine, round_id, *args, access=access, **kwargs)
+            return func(engine, round_id, *args, **kwargs)
         if hit is not None:
             stats["hits"] += 1
             return hit
         stats["misses"] += 1
-        value = func(engine, round_id, *args, access=access, **kwargs)
+        value = func(engine, round_id, *args, **kwargs)
         try:
             backend.set(key, value)
         except Exception:

@@ -27,11 +27,15 @@ from dashboard.store import models
 QUALITY_KPIS = ("flagged_pct", "flagged", "first_review_approval_pct", "return_rate", "high_risk")
 
 
-@cached
 def flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day of submission up to ``through``: the flags of each rule (columns ``RULE_IDS``)
     and the visits with any flag (``flagged``)."""
     access.require_total(scope.code)
+    return _flag_trend(engine, round_id, scope, through)
+
+
+@cached
+def _flag_trend(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
     q = models.RollupQualityDay
     with engine.connect() as conn:
         frame = pd.read_sql(

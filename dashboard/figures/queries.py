@@ -172,7 +172,6 @@ def _read(conn: Connection, query, keys: list[str]) -> pd.DataFrame:
     return frame.set_index(keys) if keys else frame
 
 
-@cached
 def base_counts(
     engine: Engine,
     round_id: int,
@@ -207,6 +206,14 @@ def base_counts(
         access.require_total(scope.code)
     elif not access.overlaps(scope.code):
         raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
+    counts = _base_counts(engine, round_id, scope, day, by, by_category)
+    return counts if by == "self" else visible_rows(counts, access)
+
+
+@cached
+def _base_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, by: str, by_category: bool) -> pd.DataFrame:
+    """``base_counts`` of every row, whoever asks: computed once per data version and
+    shared by every access class (the caller checks access and leaves rows out)."""
     # "self": the scope filter alone selects the rows, so nothing is grouped by region.
     level = {"self": Level.NATIONAL, "children": scope.child_level, "regencies": Level.REGENCY}[by]
     if level == Level.FACILITATOR:
@@ -306,18 +313,20 @@ def base_counts(
     counts["approved_first_review"] = counts["reviewed"].fillna(0) - counts["returned"].fillna(0)
     if by == "self" and not by_category:
         counts.index = pd.Index([scope.code or NATIONAL_CODE], name="code")
-    elif by != "self":
-        counts = visible_rows(counts, access)
     return counts.fillna(0).astype("int64")
 
 
 
 
-@cached
 def daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access) -> pd.DataFrame:
     """Per day up to ``through``: visits started, submitted and approved that day and their
     running totals (``*_cumulative``), and the scope's targets (constant)."""
     access.require_total(scope.code)
+    return _daily_progress(engine, round_id, scope, through)
+
+
+@cached
+def _daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.date) -> pd.DataFrame:
     d, t = models.RollupRegencyDay, models.RollupRegencyTargets
     with engine.connect() as conn:
         frame = pd.read_sql(
@@ -362,7 +371,6 @@ def region_exists(engine: Engine, scope: Scope) -> bool:
         return conn.execute(select(table.code).where(table.code == scope.code)).first() is not None
 
 
-@cached
 def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """Base counts per facilitator of a kabupaten/kota as of ``day``, indexed by
     facilitator id, with ``name``: targets, visited, submitted, approved, returned,
@@ -370,8 +378,13 @@ def facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt
     ``visits_7d``, ``last_visit_day``; and the fabrication ``risk_score`` (NaN: too few
     interviews) and ``high_risk`` of the newest data. ``access`` must see the
     kabupaten/kota's facilitators."""
+    access.require_facilitators(Scope(Level.REGENCY, regency_code).code)
+    return _facilitator_counts(engine, round_id, regency_code, day)
+
+
+@cached
+def _facilitator_counts(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
     scope = Scope(Level.REGENCY, regency_code)
-    access.require_facilitators(scope.code)
     f, t, d = models.Facilitator, models.Target, models.RollupFacilitatorDay
     week_start = day - dt.timedelta(days=6)
     with engine.connect() as conn:

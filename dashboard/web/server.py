@@ -19,6 +19,7 @@ from dashboard.web.api import register_api
 from dashboard.web.auth import register_auth
 from dashboard.web.downloads import register_downloads
 from dashboard.web.security import register_security_headers, secret_key
+from dashboard.web.static import register_static_files
 
 
 def create_server(settings: Settings) -> Flask:
@@ -35,6 +36,7 @@ def create_server(settings: Settings) -> Flask:
         "text/html", "text/css", "application/javascript", "text/javascript", "application/json",
     ]
     Compress(server)
+    register_static_files(server)  # after Compress: it runs first and leaves it nothing to do
     figure_cache.configure(
         settings.database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
     )

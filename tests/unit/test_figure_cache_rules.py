@@ -1,0 +1,38 @@
+"""The figure cache's rule (``dashboard.figures.cache.cached``): a cached function either
+takes the request's ``access`` (and is keyed by its class) or computes what everyone shares
+and is private to the query layer, whose public functions check access first."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import dashboard.figures
+from dashboard.access.policy import Access, Role
+from dashboard.figures.cache import access_class
+
+
+def _cached_functions():
+    for module in pkgutil.iter_modules(dashboard.figures.__path__, "dashboard.figures."):
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if callable(value) and hasattr(value, "uncached") and value.__module__ == module.name:
+                yield module.name, name, value
+
+
+def test_cached_functions_take_access_or_are_private():
+    found = list(_cached_functions())
+    assert len(found) >= 15
+    for module, name, function in found:
+        takes_access = "access" in inspect.signature(function.uncached).parameters
+        assert takes_access or name.startswith("_"), f"{module}.{name} is cached for everyone but public"
+
+
+def test_the_access_class_holds_what_decides_visibility_and_nothing_else():
+    national = [Access.of_user(n, r, ()) for n, r in (("a", Role.NATIONAL), ("b", Role.ADMIN))]
+    assert access_class(national[0]) == access_class(national[1])  # the same figures for both
+    province = Access.of_user("p", Role.PROVINCE, ("35",))
+    display = Access.of_user("d", Role.DISPLAY, ("35",))
+    assert access_class(province) != access_class(display)  # a display sees no facilitators
+    assert access_class(province) != access_class(Access.of_user("p", Role.PROVINCE, ("35",), open_comparison=True))
+    assert access_class(Access.of_user("x", Role.PROVINCE, ("35", "33"))) == access_class(Access.of_user("y", Role.PROVINCE, ("33", "35")))
