@@ -5,7 +5,7 @@ Locust (headless, loopback only, bounded in time).
         [--users 200] [--minutes 5] [--live-every 60] [--no-cache]
 
 200 users by default: 50 wall screens refreshing every 30 s and 150 people clicking nation →
-province → kabupaten/kota → facilitator with think time (``bench/locustfile.py``). With
+province → kabupaten/kota → facilitator with think time (``bench/locust/locustfile.py``). With
 ``--live-every N`` a writer folds in the next 10 minutes of the simulated round every N
 seconds (on a copy of a SQLite database), so figures change under load. Prints
 requests/s, p50/p95/p99 per kind of request and in all, errors, and the server's memory
@@ -113,7 +113,7 @@ run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=paced, progre
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", help="default: DATABASE_URL (the demo database of `make run`)")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--minutes", type=float, default=5)
@@ -121,7 +121,9 @@ def main() -> None:
     parser.add_argument("--no-cache", action="store_true", help="FIGURE_CACHE=false (every request computes)")
     args = parser.parse_args()
 
-    url = args.database_url
+    from dashboard.settings import get_settings
+
+    url = args.database_url or get_settings().database_url
     work = Path(tempfile.mkdtemp(prefix="groundcheck-load-"))
     if args.live_every and url.startswith("sqlite:///"):
         source = Path(url.removeprefix("sqlite:///"))
@@ -154,7 +156,7 @@ def main() -> None:
         prefix = work / "locust"
         started = time.time()
         subprocess.run(
-            [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(args.users),
+            [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locust" / "locustfile.py"), "--headless", "-u", str(args.users),
              "-r", str(args.spawn_rate), "-t", f"{int(args.minutes * 60)}s", "--host", base, "--csv", str(prefix),
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False,
