@@ -64,7 +64,7 @@ def _rss_mb(pid: int) -> float:
 def _tokens(url: str, path: Path) -> None:
     """Bench users (random passwords nobody knows) and a token each."""
     from dashboard.access.accounts import AccountError, create_user, issue_token
-    from dashboard.store.database import get_engine, init_database
+    from dashboard.store.database import init_database
 
     engine = init_database(url)
     from sqlalchemy import text
@@ -180,6 +180,9 @@ def main() -> None:
         print(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
               f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |")
     print(f"server memory (RSS of gunicorn's processes): {rss_start:.0f} MB at the start, {rss_end:.0f} MB at the end")
+    failures = list(csv.DictReader(open(f"{prefix}_failures.csv")))
+    for row in failures:
+        print(f"failure: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -29,7 +29,7 @@ def register(app: Dash, settings: Settings) -> None:
     def update_facilitator(version, scale, facilitator_id, lang):
         if not version:
             return dbc.Alert(t("status.no_round", lang), color="warning"), no_update
-        engine, access = get_engine(settings.database_url), current_access()
+        engine, access = get_engine(settings.read_database_url), current_access()
         dates = round_dates(engine, version["round_id"])
         day = version_day(version)
         profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline, access=access)

@@ -87,7 +87,7 @@ class GuardedApp:
 
     def _response_key(self, name: str, values: tuple, version_at: int | None) -> tuple[str, object] | None:
         """The cache key of a callback's answer, and the backend (None: not cacheable)."""
-        engine = get_engine(self._settings.database_url)
+        engine = get_engine(self._settings.read_database_url)
         backend = figure_cache.backend_of(engine)
         version = values[version_at] if version_at is not None and version_at < len(values) else None
         if backend is None or not isinstance(version, dict) or not isinstance(version.get("round_id"), int):

@@ -75,7 +75,7 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
 
 
 def register(app: Dash, settings: Settings) -> None:
-    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+    engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
 
     @app.callback(
         Output("overview-map", "figure"),

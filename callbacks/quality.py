@@ -21,7 +21,7 @@ from layouts.frame import page_href
 
 
 def register(app: Dash, settings: Settings) -> None:
-    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+    engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
 
     @app.callback(
         Output("quality-map", "figure"),

@@ -20,7 +20,7 @@ from layouts.components import data_as_of
 def current_version(settings: Settings, pinned_round: int | None = None) -> dict | None:
     """{round_id, version, data_until, pinned} of the round the URL names (``pinned``) or
     of the newest round; None without data."""
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.read_database_url)
     if pinned_round is None:
         round_ = latest_round(engine)
         round_id = round_.id if round_ else None

@@ -53,7 +53,7 @@ def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_m
 
 
 def register(app: Dash, settings: Settings) -> None:
-    engine = lambda: get_engine(settings.database_url)  # noqa: E731
+    engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
 
     def context(version):
         dates = round_dates(engine(), version["round_id"])

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the ground-check database "
         "(sqlite:///path or postgresql+psycopg://user:pass@host/db).",
     )
+    database_read_url: str = Field(
+        default="",
+        description="Where pages, downloads and the API read figures: a PostgreSQL streaming replica "
+        "(empty: DATABASE_URL). Sign-in, users and the audit trail stay on DATABASE_URL.",
+    )
     geodata_dir: Path = Field(
         default=REPO_ROOT.parent / "shared" / "geodata",
         description="Folder holding provinces.geojson and regencies.geojson.",
@@ -126,10 +131,15 @@ class Settings(BaseSettings):
         description="Show every signed-in user the 38-province ranking and map (aggregates), not only their own area.",
     )
 
-    @field_validator("database_url")
+    @property
+    def read_database_url(self) -> str:
+        """Where figures are read: the replica of ``DATABASE_READ_URL``, else the primary."""
+        return self.database_read_url or self.database_url
+
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _database_url_is_supported(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
+        if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError(
                 "DATABASE_URL must be a SQLite (sqlite:///...) or PostgreSQL "
                 "(postgresql+psycopg://...) URL"

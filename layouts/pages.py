@@ -47,7 +47,7 @@ def area_label(access: Access, lang: str, engine) -> str:
 def account(lang: str, settings: Settings) -> Account:
     """Who is signed in, for the page header (with the sign-out form's CSRF token)."""
     access = current_access()
-    return Account(access.user or "", area_label(access, lang, get_engine(settings.database_url)), access.is_admin, csrf_token())
+    return Account(access.user or "", area_label(access, lang, get_engine(settings.read_database_url)), access.is_admin, csrf_token())
 
 
 def outside_area(lang: str, message: str, settings: Settings, path: str) -> html.Div:
@@ -60,7 +60,7 @@ def outside_area(lang: str, message: str, settings: Settings, path: str) -> html
             [
                 html.H1(t("access.denied_title", lang), className="h4"),
                 html.P(message, id="access-denied-message"),
-                html.P(t("access.your_area", lang, area=area_label(access, lang, get_engine(settings.database_url))), className="small"),
+                html.P(t("access.your_area", lang, area=area_label(access, lang, get_engine(settings.read_database_url))), className="small"),
                 dbc.Button(t("access.go_to_area", lang), href=page_href(access.landing_path(), lang), color="primary", id="access-denied-back"),
             ],
             color="warning",
@@ -109,7 +109,7 @@ def register_pages(settings: Settings) -> None:
     def frame_and_links(lang: str, metric: str | None, round_text: str | None):
         """The page frame's options, a link maker that keeps them, and an error view for
         an unknown round (or None)."""
-        rounds = _rounds(get_engine(settings.database_url))
+        rounds = _rounds(get_engine(settings.read_database_url))
         round_id = _round(round_text, rounds)
         if round_id is False:
             return None, None, not_found(lang, t("notfound.round", lang, round=round_text), settings)
@@ -134,7 +134,7 @@ def register_pages(settings: Settings) -> None:
         except InvalidScope:
             scope = None
         label = t("region.province" if level == Level.PROVINCE else "region.regency", lang)
-        if scope is None or not region_exists(get_engine(settings.database_url), scope):
+        if scope is None or not region_exists(get_engine(settings.read_database_url), scope):
             return None, not_found(lang, t("notfound.region", lang, level=label.lower(), code=code), settings, path)
         if not current_access().sees_total(scope.code):
             return None, outside_area(lang, t("access.denied", lang, what=f"{label} {scope.code}"), settings, path)
@@ -154,7 +154,7 @@ def register_pages(settings: Settings) -> None:
         scope, missing = existing_region(Level.PROVINCE, code, language, path)
         if missing:
             return missing
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
         trail = [(t("region.national", language), link("/")), (name, None)]
         heading = f"{t('region.province', language)} {name}"
@@ -169,7 +169,7 @@ def register_pages(settings: Settings) -> None:
         scope, missing = existing_region(Level.REGENCY, code, language, path)
         if missing:
             return missing
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
         trail = [(t("region.national", language), link("/")), (province, link(f"/provinsi/{scope.province_code}")), (name, None)]
@@ -183,7 +183,7 @@ def register_pages(settings: Settings) -> None:
         if error:
             return error
         path = f"/pendamping/{facilitator_id}"
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         try:
             person = facilitator_identity(engine, facilitator_id or "", access=current_access())
         except OutOfScope:
@@ -212,7 +212,7 @@ def register_pages(settings: Settings) -> None:
         if error:
             return error
         path = f"/kualitas/{code}" if code else "/kualitas"
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         trail = [(t("region.national", language), link("/kualitas"))]
         scope = Scope.national()
         if code:
@@ -234,7 +234,7 @@ def register_pages(settings: Settings) -> None:
 
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         status = data_status(engine)
         targets = {r.id: target_count(engine, r.id) for r in status.rounds} if status.ready else {}
         content = [

@@ -22,6 +22,9 @@ Fixtures
             ...  # create schema, load data
             return url
 
+``standard_round_url`` (session; params ``sqlite`` / ``postgresql``)
+    The standard 60,000-target simulated round, shared read-only across modules.
+
 ``redis_url`` (session)
     A throwaway ``redis-server`` on a free port (``tests/_redis.py``), or ``TEST_REDIS_URL``;
     ``GROUNDCHECK_SKIP_REDIS=1`` skips the tests that need it.
@@ -110,6 +113,18 @@ def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], st
         raise ValueError(f"unknown database backend {backend!r} (use 'sqlite' or 'postgresql')")
 
     return make_database_url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def standard_round_url(request, database_url_factory) -> str:
+    """The standard simulated round (60,000 targets, ``tests.simulated`` defaults) on each
+    engine, made once per test session and shared by the tests that only read it (they may
+    add users, tokens and audit events, never round data)."""
+    from tests.simulated import simulate_small
+
+    url = database_url_factory(request.param)
+    simulate_small(url, families=60_000)
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -97,7 +97,7 @@ def _parse_as_of(text: str | None, newest: dt.date, first: dt.date) -> dt.date:
 def progress(settings: Settings, args, access: Access) -> dict:
     """The answer of ``/api/v1/progress`` for query ``args`` as ``access`` may see it
     (raises ``BadRequest``, ``LookupError`` or ``OutOfScope``)."""
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.read_database_url)
     level = _parse_level(args.get("level"))
     parent = _parse_parent(level, args.get("parent"))
     if args.get("round"):

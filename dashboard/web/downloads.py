@@ -87,7 +87,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         return response
 
     def context():
-        engine = get_engine(settings.database_url)
+        engine = get_engine(settings.read_database_url)
         wanted = request.args.get("round")
         if wanted and not re.fullmatch(r"[0-9]{1,9}", wanted):
             raise BadExport(f"round {wanted!r} is not a number")

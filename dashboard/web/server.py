@@ -38,7 +38,7 @@ def create_server(settings: Settings) -> Flask:
     Compress(server)
     register_static_files(server)  # after Compress: it runs first and leaves it nothing to do
     figure_cache.configure(
-        settings.database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
+        settings.read_database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
     )
     register_security_headers(server, settings)
     register_auth(server, settings)

@@ -1,19 +1,14 @@
-"""One small simulated round per database engine, shared by the access tests (they add
-users of their own names and never change the round)."""
+"""The standard simulated round per database engine (``tests/conftest.py``), shared by the
+access tests (they add users of their own names and never change the round)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def access_round_url(request, database_url_factory) -> str:
-    url = database_url_factory(request.param)
-    simulate_small(url, families=34_000)
-    return url
+@pytest.fixture(scope="session")
+def access_round_url(standard_round_url) -> str:
+    return standard_round_url
 
 
 @pytest.fixture(scope="session")

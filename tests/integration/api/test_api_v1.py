@@ -15,14 +15,11 @@ from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.store.database import get_engine
 from dashboard.web.server import create_server
 from tests import auth
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def api(request, database_url_factory):
-    url = database_url_factory(request.param)
-    simulate_small(url, families=40_000)
+@pytest.fixture(scope="module")
+def api(standard_round_url):
+    url = standard_round_url
     client = create_server(auth.settings(url)).test_client()
     auth.sign_in(client, url)
     return client, url

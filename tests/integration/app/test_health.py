@@ -21,15 +21,11 @@ from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.store.status import data_status
 from tests import auth
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def simulated_url(request, database_url_factory) -> str:
-    url = database_url_factory(request.param)
-    simulate_small(url, families=34_000)
-    return url
+@pytest.fixture(scope="module")
+def simulated_url(standard_round_url) -> str:
+    return standard_round_url
 
 
 def test_healthz_and_readyz_on_a_started_server(simulated_url):
@@ -99,6 +95,6 @@ def test_the_about_page_shows_the_data_source(simulated_url):
     with auth.signed_in_request(app.server, Access.of_user(auth.user_name("national"), "national", ())):
         page = dash.page_registry["about"]["layout"](lang="id")
     text = json.dumps(page, cls=plotly.utils.PlotlyJSONEncoder)
-    assert "34.000 sasaran" in text  # Indonesian thousands separator
+    assert "60.000 sasaran" in text  # Indonesian thousands separator
     assert "simulasi" in text
     assert "wilayah_boundaries" in text and "ODbL" in text

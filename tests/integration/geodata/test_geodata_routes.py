@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask_compress import Compress
 
-from dashboard.settings import Settings, get_settings
+from dashboard.settings import get_settings
 from geodata import register_geodata_routes
 from geodata.boundaries import LICENSE_FILES, PROVINCES_FILE, REGENCIES_FILE
 from tests import auth

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -17,8 +16,6 @@ from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import Scope, base_counts, daily_progress, data_state
 from dashboard.quality.rules import RULE_IDS
 from dashboard.store.database import get_engine
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
 WIB = pd.Timedelta(hours=7)
 
@@ -106,10 +103,9 @@ class Raw:
         return expected
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def round_(request, database_url_factory):
-    url = database_url_factory(request.param)
-    simulate_small(url, families=60_000)
+@pytest.fixture(scope="module")
+def round_(standard_round_url):
+    url = standard_round_url
     engine = get_engine(url)
     return engine, Raw(url), data_state(engine, 1)
 

@@ -15,20 +15,16 @@ from dashboard.access.policy import Access
 from dashboard.figures.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
 from dashboard.figures.queries import data_state, round_dates
 from dashboard.store.database import get_engine
-from dashboard.web.exports import header_row_index
 from dashboard.web.server import create_server
 from tests import auth
-from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
 
 WIB = pd.Timedelta(hours=7)
 SAMPLE = ("35.77", "32.01", "94.04", "53.10")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def round_(request, database_url_factory):
-    url = database_url_factory(request.param)
-    simulate_small(url, families=60_000)
+@pytest.fixture(scope="module")
+def round_(standard_round_url):
+    url = standard_round_url
     engine = get_engine(url)
     state, dates = data_state(engine, 1), round_dates(engine, 1)
     raw = sa.create_engine(url)

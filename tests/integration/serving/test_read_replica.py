@@ -1,0 +1,32 @@
+"""``DATABASE_READ_URL``: pages, downloads and the API read figures there (a streaming
+replica in production), while sign-in, users and the audit trail stay on ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+import shutil
+
+import sqlalchemy as sa
+
+from dashboard.web.server import create_server
+from tests import auth
+from tests.simulated import simulate_small
+
+
+def test_figures_come_from_the_read_database_and_accounts_from_the_primary(tmp_path):
+    primary = tmp_path / "primary.sqlite"
+    replica = tmp_path / "replica.sqlite"
+    simulate_small(f"sqlite:///{primary}", families=20_000)
+    shutil.copy(primary, replica)
+    engine = sa.create_engine(f"sqlite:///{replica}")
+    with engine.begin() as conn:  # the replica holds a different name: which one shows?
+        conn.execute(sa.text("UPDATE facilitator SET name = 'Nama Dari Replika' WHERE regency_code = '35.77'"))
+    engine.dispose()
+    server = create_server(auth.settings(f"sqlite:///{primary}", database_read_url=f"sqlite:///{replica}"))
+    client = server.test_client()
+    auth.sign_in(client, f"sqlite:///{primary}")  # the user exists on the primary only
+    rows = client.get("/api/v1/progress?level=facilitator&parent=35.77").get_json()["rows"]
+    assert rows and {r["name"] for r in rows} == {"Nama Dari Replika"}
+    audited = sa.create_engine(f"sqlite:///{primary}")
+    with audited.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM audit_event WHERE action = 'api'")).scalar_one() == 1
+    audited.dispose()
