@@ -65,3 +65,9 @@ def signed_in_request(server: Flask, access: Access):
     with server.test_request_context("/"):
         g.access = access
         yield
+
+
+def flush_audit(*servers: Flask) -> None:
+    """Wait until the audit entries the servers queued are written (they write in the background)."""
+    for server in servers:
+        assert server.extensions["groundcheck_audit"].flush(30)

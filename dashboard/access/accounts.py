@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,9 +26,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access.policy import Access, Role, check_area
 from dashboard.store import models
+
+log = logging.getLogger(__name__)
 
 #: A user name: lower-case letters, digits, ".", "_" and "-", 3-64 characters.
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
@@ -241,9 +246,21 @@ def user_by_token(engine: Engine, token: str) -> User | None:
             return None
         user = _as_user(conn, _user_row(conn, _USERS.c.id == found.user_id))
     if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
-        with engine.begin() as conn:
-            conn.execute(update(t).where(t.id == found.id).values(last_used_at=now))
+        _toucher.submit(_touch, engine, found.id, now)  # never makes the request wait on a write
     return user
+
+
+#: One background thread writes the tokens' ``last_used_at`` (best effort).
+_toucher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="token-touch")
+
+
+def _touch(engine: Engine, token_id: int, now: dt.datetime) -> None:
+    t = models.ApiToken
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(t).where(t.id == token_id).values(last_used_at=now))
+    except SQLAlchemyError:
+        log.info("could not note when token %s was last used", token_id, exc_info=True)
 
 
 def user_by_session(engine: Engine, user_id: int, epoch: int) -> User | None:

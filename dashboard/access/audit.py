@@ -11,16 +11,19 @@ a family's data), the HTTP status and the client's address. Events older than
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import queue
 import threading
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dashboard.access.policy import Access
 from dashboard.store import models
@@ -75,8 +78,19 @@ REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 class AuditTrail:
-    """Writes entries to one database and purges old ones. A failing write is logged, never
-    raised: the audit must not take a page down (the failure itself is in the log)."""
+    """Records entries in the database, in the background, and purges old ones.
+
+    A request only queues its entry: a background thread of the process writes the queue in
+    batches. An insert can wait (on SQLite, for the writer of the data to finish a batch,
+    which takes seconds at national scale), and a page must not wait with it. A failing
+    write is retried (a locked database) or logged, never raised: the audit must not take a
+    page down, and the log says when it could not be written. Entries still queued when the
+    process is killed are lost; :meth:`flush` waits for the queue (at exit, and in tests)."""
+
+    #: Seconds between retries of a batch the database refused (a locked SQLite file).
+    RETRY_SECONDS = 1.0
+    #: ... and how often (two minutes: a writer's batch or a database restart).
+    RETRIES = 120
 
     def __init__(self, engine: Engine, retention_days: int) -> None:
         self.engine = engine
@@ -84,9 +98,13 @@ class AuditTrail:
         self._last_purge: dt.datetime | None = None
         self._lock = threading.Lock()
         self._recent: dict[tuple, dt.datetime] = {}
+        self._queue: queue.Queue = queue.Queue()
+        self._writer = threading.Thread(target=self._write_forever, name="audit-writer", daemon=True)
+        self._writer.start()
+        atexit.register(self.flush, 5.0)
 
     def record(self, item: AuditEntry, once_per_window: bool = False) -> None:
-        """Write ``item``; with ``once_per_window`` not if this process wrote the same
+        """Queue ``item``; with ``once_per_window`` not if this process queued the same
         action and detail for the same user within ``REPEAT_WINDOW``."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         if once_per_window:
@@ -97,25 +115,58 @@ class AuditTrail:
                 if len(self._recent) > 10_000:
                     self._recent.clear()
                 self._recent[key] = now
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    models.AuditEvent.__table__.insert().values(
-                        at=now, action=item.action.value, user_name=item.user, role=item.role, area=item.area,
-                        detail=item.detail, status=item.status, remote_addr=item.remote_addr,
-                    )
-                )
-        except SQLAlchemyError:
-            log.exception("could not write the audit event %s %s of %s", item.action, item.detail, item.user)
-            return
-        self._purge_if_due(now)
+        self._queue.put(
+            {
+                "at": now, "action": item.action.value, "user_name": item.user, "role": item.role, "area": item.area,
+                "detail": item.detail, "status": item.status, "remote_addr": item.remote_addr,
+            }
+        )
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued entry is written (or ``timeout``); whether it was."""
+        done = threading.Event()
+        self._queue.put(done)
+        return done.wait(timeout)
+
+    def _write_forever(self) -> None:
+        while True:
+            batch, events = [], []
+            item = self._queue.get()
+            while True:
+                (events if isinstance(item, threading.Event) else batch).append(item)
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            attempts = 0
+            while batch:
+                try:
+                    with self.engine.begin() as conn:
+                        conn.execute(models.AuditEvent.__table__.insert(), batch)
+                    batch = []
+                except OperationalError:  # locked or briefly unreachable: try again, a while
+                    attempts += 1
+                    if attempts >= self.RETRIES:
+                        log.error("audit trail: %s entries lost, the database refused them %s times (%s)", len(batch), attempts, batch[:3])
+                        batch = []
+                    else:
+                        log.warning("audit trail: the database refused %s entries; retrying", len(batch))
+                        time.sleep(self.RETRY_SECONDS)
+                except SQLAlchemyError:
+                    log.exception("audit trail: could not write %s entries (%s)", len(batch), batch[:3])
+                    batch = []
+            self._purge_if_due(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            for event in events:
+                event.set()
 
     def _purge_if_due(self, now: dt.datetime) -> None:
-        with self._lock:
-            if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:
-                return
-            self._last_purge = now
-        purge(self.engine, now - self.retention)
+        if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:
+            return
+        self._last_purge = now
+        try:
+            purge(self.engine, now - self.retention)
+        except SQLAlchemyError:
+            log.warning("audit trail: could not remove old entries", exc_info=True)
 
 
 def purge(engine: Engine, before: dt.datetime) -> int:

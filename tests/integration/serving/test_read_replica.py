@@ -26,6 +26,7 @@ def test_figures_come_from_the_read_database_and_accounts_from_the_primary(tmp_p
     auth.sign_in(client, f"sqlite:///{primary}")  # the user exists on the primary only
     rows = client.get("/api/v1/progress?level=facilitator&parent=35.77").get_json()["rows"]
     assert rows and {r["name"] for r in rows} == {"Nama Dari Replika"}
+    auth.flush_audit(server)
     audited = sa.create_engine(f"sqlite:///{primary}")
     with audited.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM audit_event WHERE action = 'api'")).scalar_one() == 1
