@@ -118,29 +118,39 @@ class GuardedApp:
             @functools.wraps(func)
             def guarded(*values):
                 cache = self._response_key(callback_id, values, version_at) if cache_response else None
-                if cache is not None:
-                    key, backend = cache
+                if cache is None:
+                    return self._answer(func, values, outputs, lang_at)[0]
+                key, backend = cache
+                hit = _get(backend, key)
+                if hit is not None:
+                    return hit
+                with figure_cache.single_flight(key):  # simultaneous viewers share one computation
                     hit = _get(backend, key)
                     if hit is not None:
                         return hit
-                try:
-                    answer = func(*values)
-                    if cache is not None and not _holds_no_update(answer):
+                    answer, refused = self._answer(func, values, outputs, lang_at)
+                    if not refused and not _holds_no_update(answer):
                         # Kept (and returned) as the JSON Dash sends: unpickling plotly
                         # figures would validate them again, at the cost of computing them.
                         answer = json.loads(to_json_plotly(answer))
                         _set(backend, key, answer)
                     return answer
-                except (OutOfScope, InvalidScope) as exc:
-                    lang = values[lang_at] if lang_at is not None and lang_at < len(values) else None
-                    lang = lang if lang in LANGUAGES else LANGUAGES[0]
-                    audit(AuditAction.DENIED, f"callback {func.__name__}: {exc}", 403)
-                    denied = [denied_value(o, lang) for o in outputs]
-                    return denied[0] if len(outputs) == 1 else tuple(denied)
 
             return self._app.callback(*args, **kwargs)(guarded)
 
         return decorator
+
+    def _answer(self, func, values: tuple, outputs: list, lang_at: int | None) -> tuple[object, bool]:
+        """``func(*values)``, or the explained empty views when it refuses; and whether it
+        refused (a refusal is never kept)."""
+        try:
+            return func(*values), False
+        except (OutOfScope, InvalidScope) as exc:
+            lang = values[lang_at] if lang_at is not None and lang_at < len(values) else None
+            lang = lang if lang in LANGUAGES else LANGUAGES[0]
+            audit(AuditAction.DENIED, f"callback {func.__name__}: {exc}", 403)
+            denied = [denied_value(o, lang) for o in outputs]
+            return (denied[0] if len(outputs) == 1 else tuple(denied)), True
 
 
 def _holds_no_update(answer) -> bool:

@@ -29,6 +29,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +52,23 @@ _caches: dict[str, BaseCache] = {}
 _lock = threading.Lock()
 #: Counts of this process, for the benchmarks and the tests (not a metric of the product).
 stats = {"hits": 0, "misses": 0}
+
+
+_flights: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def single_flight(key: str):
+    """One thread of the process computes ``key`` at a time; the others wait and then find
+    it in the cache. Right after new data, forty wall screens ask for the same figures in
+    the same second: without this, each thread would compute them again."""
+    with _lock:
+        lock = _flights.setdefault(key, threading.Lock())
+    with lock:
+        yield
+    with _lock:
+        if not lock.locked():
+            _flights.pop(key, None)
 
 
 def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
@@ -139,13 +157,18 @@ def cached(func: F) -> F:
         if hit is not None:
             stats["hits"] += 1
             return hit
-        stats["misses"] += 1
-        value = func(engine, round_id, *args, **kwargs)
-        try:
-            backend.set(key, value)
-        except Exception:
-            log.warning("figure cache unavailable; not kept", exc_info=True)
-        return value
+        with single_flight(key):  # the viewers who ask at once wait for one computation
+            hit = backend.get(key)
+            if hit is not None:
+                stats["hits"] += 1
+                return hit
+            stats["misses"] += 1
+            value = func(engine, round_id, *args, **kwargs)
+            try:
+                backend.set(key, value)
+            except Exception:
+                log.warning("figure cache unavailable; not kept", exc_info=True)
+            return value
 
     wrapper.uncached = func  # the naive path, for the benchmarks
     return wrapper  # type: ignore[return-value]
