@@ -16,6 +16,7 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -103,8 +104,11 @@ def main() -> None:
             warm = _load(context, base)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(30)
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
         shutil.rmtree(work, ignore_errors=True)
     print(f"{url.split('/')[-1]} · first load of / in Chromium (1920×1080), signed in, map drawn")
     print("| load | bytes received | requests | map drawn after |")

@@ -167,8 +167,11 @@ def main() -> None:
         if writer is not None:
             writer.send_signal(signal.SIGINT)
             writer.wait(60)
-        server.terminate()
-        server.wait(30)
+        server.send_signal(signal.SIGINT)  # quick shutdown: keep-alive connections need not drain
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     print(f"\n{when} · {url.split('/')[-1]} · {args.users} users, {args.minutes:g} min, "
