@@ -246,7 +246,10 @@ def user_by_token(engine: Engine, token: str) -> User | None:
             return None
         user = _as_user(conn, _user_row(conn, _USERS.c.id == found.user_id))
     if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
-        _toucher.submit(_touch, engine, found.id, now)  # never makes the request wait on a write
+        try:
+            _toucher.submit(_touch, engine, found.id, now)  # never makes the request wait on a write
+        except RuntimeError:  # the process is shutting down: the note of use can wait
+            pass
     return user
 
 
