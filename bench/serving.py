@@ -2,7 +2,7 @@
 baseline that aggregates the raw tables per request (pandas ``read_sql`` + ``groupby``, as
 typical Dash apps do), in the same run.
 
-    PYTHONPATH=. .venv/bin/python bench/serving.py [--database-url URL] [--repeat 5]
+    PYTHONPATH=. .venv/bin/python bench/serving.py [--database-url URL] [--read-url REPLICA] [--repeat 5]
 
 Every callback is called through Flask's test client (the whole Dash request path, signed
 in as a national user with a token), ``--repeat`` times: *cold* with an empty cache (what
@@ -122,7 +122,7 @@ def naive_pages(engine, day: dt.date, regency: str, facilitator: str):
         ]
 
     def regency_page():
-        visits = pd.read_sql(f"SELECT facilitator_id, district_code, started_at, submitted_at, approved_at FROM visit WHERE regency_code = '{regency}'", engine)
+        visits = pd.read_sql(f"SELECT v.facilitator_id, t.district_code, v.started_at, v.submitted_at, v.approved_at FROM visit v JOIN target t ON t.id = v.target_id WHERE v.regency_code = '{regency}'", engine)
         targets = pd.read_sql(f"SELECT facilitator_id, district_code FROM target WHERE regency_code = '{regency}'", engine)
         return targets.groupby("facilitator_id").size(), visits.groupby("facilitator_id").size(), targets.groupby("district_code").size()
 
@@ -152,12 +152,14 @@ def _timed(call, repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: DATABASE_URL (the demo database of `make run`)")
+    parser.add_argument("--read-url", help="DATABASE_READ_URL: read the figures from this replica of --database-url")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--regency", default="32.01", help="the kabupaten/kota page measured (default: Kabupaten Bogor, the largest)")
     args = parser.parse_args()
     url = args.database_url or get_settings().database_url
     cache_dir = Path(tempfile.mkdtemp(prefix="groundcheck-bench-cache-"))
-    app = create_app(Settings(database_url=url, cache_dir=cache_dir, secret_key=secrets.token_urlsafe(48)))
+    settings = Settings(database_url=url, database_read_url=args.read_url or "", cache_dir=cache_dir, secret_key=secrets.token_urlsafe(48))
+    app = create_app(settings)
     client = app.server.test_client()
     engine = get_engine(url)
     try:
@@ -167,6 +169,7 @@ def main() -> None:
     client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(engine, "bench-national")
     poll = client.post("/_dash-update-component", json=_payload("data-version.data", [("refresh-timer", "n_intervals", 1), ("url", "search", "")], [("data-version", "data", None)]))
     version = poll.get_json()["response"]["data-version"]["data"]
+    engine = get_engine(settings.read_database_url)  # figures, and the naive baseline, read there
     day = data_state(engine, version["round_id"]).day
     facilitator = pd.read_sql(f"SELECT id FROM facilitator WHERE regency_code = '{args.regency}' ORDER BY id LIMIT 1", engine)["id"][0]
     backend = figure_cache.backend_of(engine)
@@ -176,7 +179,7 @@ def main() -> None:
         assert response.status_code in (200, 204), response.status_code
 
     naive = naive_pages(engine, day, args.regency, facilitator)
-    print(f"{url.split('/')[-1]} · {engine.dialect.name} · as of {day} · p50 of {args.repeat} · ms")
+    print(f"{url.split('/')[-1]} · {engine.dialect.name}{' · figures read from ' + args.read_url.split('@')[-1] if args.read_url else ''} · as of {day} · p50 of {args.repeat} · ms")
     print("| page | callback | cold wall | cold CPU | cached wall | cached CPU | naive wall | naive CPU | naive / cached | naive / cold |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     totals: dict[str, list[float]] = {}
