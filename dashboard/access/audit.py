@@ -138,7 +138,7 @@ class AuditTrail:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            attempts = 0
+            attempts, wrote = 0, bool(batch)
             while batch:
                 try:
                     with self.engine.begin() as conn:
@@ -155,7 +155,8 @@ class AuditTrail:
                 except SQLAlchemyError:
                     log.exception("audit trail: could not write %s entries (%s)", len(batch), batch[:3])
                     batch = []
-            self._purge_if_due(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            if wrote:  # a flush alone (at exit, say) does not touch the database
+                self._purge_if_due(dt.datetime.now(dt.UTC).replace(tzinfo=None))
             for event in events:
                 event.set()
 

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from cachelib import BaseCache, FileSystemCache, RedisCache
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from dashboard.access.policy import Access
 from dashboard.store import models
@@ -85,11 +85,12 @@ def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
 
 def configure(database_url: str, backend: BaseCache | None) -> None:
     """Cache the figures of ``database_url`` in ``backend`` (None: compute every time)."""
+    key = make_url(database_url).render_as_string(hide_password=False)  # as engines render it
     with _lock:
         if backend is None:
-            _caches.pop(database_url, None)
+            _caches.pop(key, None)
         else:
-            _caches[database_url] = backend
+            _caches[key] = backend
 
 
 def backend_of(engine: Engine) -> BaseCache | None:
