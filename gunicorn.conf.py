@@ -28,6 +28,9 @@ graceful_timeout = 30
 # Longer than a page's refresh interval and a reader's pause: a connection the server
 # closes just as the browser reuses it is a reset request (measured with 5 s under load).
 keepalive = 75
+# No preload_app: each worker builds its app after the fork, with its own threads (the audit
+# writer, token notes) and database connections.
+preload_app = False
 # Requests are logged by the app's own logs, not one line per static file.
 accesslog = None
 errorlog = "-"

@@ -21,10 +21,13 @@ from dashboard.store.database import get_engine
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--read-url", required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--read-url")
     parser.add_argument("--minutes", type=float, default=60)
     args = parser.parse_args()
+    if not (args.database_url and args.read_url):
+        print("replica_lag: needs --database-url PRIMARY and --read-url REPLICA (a PostgreSQL streaming replica); skipped")
+        return
     primary, replica = get_engine(args.database_url), get_engine(args.read_url)
     _, until = load_config(primary, 1)
     ticks = iter([until + dt.timedelta(minutes=args.minutes)])

@@ -96,7 +96,8 @@ class GuardedApp:
         if data is None:
             return None
         described = json.dumps(
-            [name, version["round_id"], data, figure_cache.access_class(current_access()), sorted(ctx.triggered_prop_ids), values],
+            [figure_cache.CODE_VERSION, self._settings.read_database_url, name, version["round_id"], data,
+             figure_cache.access_class(current_access()), sorted(ctx.triggered_prop_ids), values],
             sort_keys=True, default=str,
         )
         return "cb:" + hashlib.sha256(described.encode()).hexdigest(), backend
@@ -123,10 +124,12 @@ class GuardedApp:
                 key, backend = cache
                 hit = _get(backend, key)
                 if hit is not None:
+                    figure_cache.stats["answers_kept"] += 1
                     return hit
                 with figure_cache.single_flight(key):  # simultaneous viewers share one computation
                     hit = _get(backend, key)
                     if hit is not None:
+                        figure_cache.stats["answers_kept"] += 1
                         return hit
                     answer, refused = self._answer(func, values, outputs, lang_at)
                     if not refused and not _holds_no_update(answer):

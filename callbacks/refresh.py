@@ -12,6 +12,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from dashboard.figures.queries import data_state, latest_round
 from dashboard.settings import Settings
+from dashboard.figures import cache as figure_cache
 from dashboard.store.database import get_engine
 from dashboard.store.rollups import day_of
 from layouts.components import data_as_of
@@ -34,6 +35,9 @@ def current_version(settings: Settings, pinned_round: int | None = None) -> dict
         "version": state.version,
         "data_until": state.data_until.isoformat(),
         "pinned": pinned_round,
+        # Also changes when only the quality flags or risk scores were refreshed (a rebuild
+        # with new thresholds), so that open pages show them.
+        "figures": figure_cache.data_version(engine, state.round_id),
     }
 
 

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -245,12 +246,28 @@ def user_by_token(engine: Engine, token: str) -> User | None:
         if found is None:
             return None
         user = _as_user(conn, _user_row(conn, _USERS.c.id == found.user_id))
-    if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+    if (found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL) and _touch_due(found.id, now):
         try:
             _toucher.submit(_touch, engine, found.id, now)  # never makes the request wait on a write
         except RuntimeError:  # the process is shutting down: the note of use can wait
             pass
     return user
+
+
+_touched: dict[int, dt.datetime] = {}
+_touched_lock = threading.Lock()
+
+
+def _touch_due(token_id: int, now: dt.datetime) -> bool:
+    """Whether this process has not queued a touch of the token within the interval (a busy
+    database must not collect one UPDATE per request)."""
+    with _touched_lock:
+        if now - _touched.get(token_id, dt.datetime.min) < TOKEN_TOUCH_INTERVAL:
+            return False
+        if len(_touched) > 10_000:
+            _touched.clear()
+        _touched[token_id] = now
+        return True
 
 
 #: One background thread writes the tokens' ``last_used_at`` (best effort).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import logging
+import os
 import queue
 import threading
 import time
@@ -63,8 +64,8 @@ def entry(action: AuditAction, access: Access | None, detail: str, status: int |
     signed_in = access is not None and access.signed_in
     return AuditEntry(
         action=action,
-        detail=detail[:_DETAIL_LENGTH],
-        user=access.user if signed_in else user,
+        detail=detail.replace("\x00", "")[:_DETAIL_LENGTH],  # PostgreSQL refuses NUL in text
+        user=access.user if signed_in else (user or "").replace("\x00", "")[:64] or None,
         role=access.role.value if signed_in else None,
         area=access.describe() if signed_in else None,
         status=status,
@@ -99,9 +100,22 @@ class AuditTrail:
         self._lock = threading.Lock()
         self._recent: dict[tuple, dt.datetime] = {}
         self._queue: queue.Queue = queue.Queue()
-        self._writer = threading.Thread(target=self._write_forever, name="audit-writer", daemon=True)
-        self._writer.start()
+        self._writer: threading.Thread | None = None
+        self._writer_pid: int | None = None
         atexit.register(self.flush, 5.0)
+
+    def _ensure_writer(self) -> None:
+        """Start the writer thread in this process (threads do not survive a fork: a
+        gunicorn worker that inherited the trail from its master starts its own)."""
+        if self._writer_pid == os.getpid() and self._writer is not None and self._writer.is_alive():
+            return
+        with self._lock:
+            if self._writer_pid != os.getpid() or self._writer is None or not self._writer.is_alive():
+                if self._writer_pid != os.getpid():
+                    self._queue = queue.Queue()  # what the parent queued is the parent's to write
+                self._writer = threading.Thread(target=self._write_forever, name="audit-writer", daemon=True)
+                self._writer.start()
+                self._writer_pid = os.getpid()
 
     def record(self, item: AuditEntry, once_per_window: bool = False) -> None:
         """Queue ``item``; with ``once_per_window`` not if this process queued the same
@@ -115,6 +129,7 @@ class AuditTrail:
                 if len(self._recent) > 10_000:
                     self._recent.clear()
                 self._recent[key] = now
+        self._ensure_writer()
         self._queue.put(
             {
                 "at": now, "action": item.action.value, "user_name": item.user, "role": item.role, "area": item.area,
@@ -124,6 +139,8 @@ class AuditTrail:
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Wait until every queued entry is written (or ``timeout``); whether it was."""
+        if self._writer is None or self._writer_pid != os.getpid():
+            return True  # nothing queued in this process
         done = threading.Event()
         self._queue.put(done)
         return done.wait(timeout)
@@ -152,13 +169,25 @@ class AuditTrail:
                     else:
                         log.warning("audit trail: the database refused %s entries; retrying", len(batch))
                         time.sleep(self.RETRY_SECONDS)
-                except SQLAlchemyError:
-                    log.exception("audit trail: could not write %s entries (%s)", len(batch), batch[:3])
-                    batch = []
+                except SQLAlchemyError:  # one bad entry must not take the others with it
+                    batch = self._write_one_by_one(batch)
             if wrote:  # a flush alone (at exit, say) does not touch the database
                 self._purge_if_due(dt.datetime.now(dt.UTC).replace(tzinfo=None))
             for event in events:
                 event.set()
+
+    def _write_one_by_one(self, batch: list[dict]) -> list[dict]:
+        """Write each entry of a refused batch alone; return those still to retry."""
+        again = []
+        for row in batch:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(models.AuditEvent.__table__.insert(), [row])
+            except OperationalError:
+                again.append(row)
+            except SQLAlchemyError:
+                log.exception("audit trail: an entry could not be written: %s", row)
+        return again
 
     def _purge_if_due(self, now: dt.datetime) -> None:
         if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL:

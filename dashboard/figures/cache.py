@@ -42,8 +42,9 @@ from dashboard.store import models
 
 log = logging.getLogger(__name__)
 
-#: Entries live at most this long (garbage collection only: keys change with the data).
-ENTRY_SECONDS = 24 * 3600
+#: Entries live at most this long (garbage collection only: keys change with the data; an
+#: entry of a round whose data no longer changes is computed again once an hour).
+ENTRY_SECONDS = 3600
 #: Entries a file-system cache keeps before it evicts (each a few KB to a few hundred KB).
 FILE_ENTRIES = 20_000
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,24 +52,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 _caches: dict[str, BaseCache] = {}
 _lock = threading.Lock()
 #: Counts of this process, for the benchmarks and the tests (not a metric of the product).
-stats = {"hits": 0, "misses": 0}
+stats = {"hits": 0, "misses": 0, "answers_kept": 0}
 
 
-_flights: dict[str, threading.Lock] = {}
+_flights: dict[str, list] = {}  # key → [lock, threads holding or waiting for it]
 
 
 @contextmanager
 def single_flight(key: str):
     """One thread of the process computes ``key`` at a time; the others wait and then find
     it in the cache. Right after new data, forty wall screens ask for the same figures in
-    the same second: without this, each thread would compute them again."""
+    the same second: without this, each thread would compute them again. The lock of a key
+    lives while some thread holds or waits for it (a count), also when the work raises."""
     with _lock:
-        lock = _flights.setdefault(key, threading.Lock())
-    with lock:
-        yield
-    with _lock:
-        if not lock.locked():
-            _flights.pop(key, None)
+        entry = _flights.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _lock:
+            entry[1] -= 1
+            if entry[1] == 0 and _flights.get(key) is entry:
+                del _flights[key]
 
 
 def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
@@ -84,7 +90,9 @@ def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
 
 
 def configure(database_url: str, backend: BaseCache | None) -> None:
-    """Cache the figures of ``database_url`` in ``backend`` (None: compute every time)."""
+    """Cache the figures of ``database_url`` in ``backend`` (None: compute every time).
+    One backend per database and process: the last app configured decides (a process
+    serves one app; tests that compare cached and computed answers switch in between)."""
     key = make_url(database_url).render_as_string(hide_password=False)  # as engines render it
     with _lock:
         if backend is None:
@@ -122,9 +130,24 @@ def access_class(access: Access) -> str:
     return f"{sees}:{area}:{int(access.open_comparison)}"
 
 
+def _code_version() -> str:
+    """A digest of the code that builds figures and answers: after a deploy, entries made
+    by the old code are not served for the current data version."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for folder in ("dashboard", "callbacks", "layouts"):
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: See :func:`_code_version` (computed once per process).
+CODE_VERSION = _code_version()
+
+
 def _key(database_url: str, name: str, round_id: int, version: str, access: Access | None, args: tuple, kwargs: dict) -> str:
     shared = "shared" if access is None else access_class(access)
-    described = repr((database_url, name, round_id, version, shared, args, sorted(kwargs.items())))
+    described = repr((CODE_VERSION, database_url, name, round_id, version, shared, args, sorted(kwargs.items())))
     return "fig:" + hashlib.sha256(described.encode()).hexdigest()
 
 
@@ -159,7 +182,10 @@ def cached(func: F) -> F:
             stats["hits"] += 1
             return hit
         with single_flight(key):  # the viewers who ask at once wait for one computation
-            hit = backend.get(key)
+            try:
+                hit = backend.get(key)
+            except Exception:
+                hit = None
             if hit is not None:
                 stats["hits"] += 1
                 return hit

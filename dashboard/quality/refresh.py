@@ -266,7 +266,9 @@ def _state(conn: Connection, round_id: int):
 
 def _set_state(conn: Connection, round_id: int, data_until: dt.datetime, risk_until: dt.datetime | None, scored_at) -> None:
     s = models.QualityState
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    # To the microsecond: it is part of the data version the figure cache is keyed by, and
+    # two refreshes may fall in one second.
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     conn.execute(delete(s).where(s.round_id == round_id))
     conn.execute(
         s.__table__.insert().values(

@@ -41,6 +41,7 @@ MIN_SIZE = 1024
 class _Compressed:
     def __init__(self) -> None:
         self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._making: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple, make) -> bytes:
@@ -48,11 +49,17 @@ class _Compressed:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        body = make()  # outside the lock: brotli of plotly.js takes a moment
-        with self._lock:
-            self._items[key] = body
-            while len(self._items) > ENTRIES:
-                self._items.popitem(last=False)
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # requests for the same file at once wait for one compression
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            body = make()  # outside the main lock: brotli of plotly.js takes a moment
+            with self._lock:
+                self._items[key] = body
+                self._making.pop(key, None)
+                while len(self._items) > ENTRIES:
+                    self._items.popitem(last=False)
         return body
 
 
@@ -85,7 +92,9 @@ def register_static_files(server: Flask) -> None:
             encoding = _encoding(request.headers.get("Accept-Encoding", ""))
             response.vary.add("Accept-Encoding")
             if encoding and response.mimetype in COMPRESSIBLE and len(data) >= MIN_SIZE:
-                body = compressed.get((request.path, etag, encoding), lambda: _compress(data, encoding))
+                # Keyed by the file (without Dash's fingerprint, which a client may vary at
+                # will) and its ETag: a made-up fingerprint costs no second compression.
+                body = compressed.get((FINGERPRINT.sub(".", request.path), etag, encoding), lambda: _compress(data, encoding))
                 response.set_data(body)
                 response.headers["Content-Encoding"] = encoding
                 response.set_etag(f"{etag}-{encoding}")

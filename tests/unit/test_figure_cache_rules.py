@@ -36,3 +36,39 @@ def test_the_access_class_holds_what_decides_visibility_and_nothing_else():
     assert access_class(province) != access_class(display)  # a display sees no facilitators
     assert access_class(province) != access_class(Access.of_user("p", Role.PROVINCE, ("35",), open_comparison=True))
     assert access_class(Access.of_user("x", Role.PROVINCE, ("35", "33"))) == access_class(Access.of_user("y", Role.PROVINCE, ("33", "35")))
+
+
+def test_single_flight_serialises_one_key_and_forgets_it_even_after_an_error():
+    import threading
+    import time
+
+    from dashboard.figures import cache
+
+    inside, most = [0], [0]
+
+    def work(fail: bool) -> None:
+        try:
+            with cache.single_flight("k"):
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+                time.sleep(0.01)
+                inside[0] -= 1
+                if fail:
+                    raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+
+    threads = [threading.Thread(target=work, args=(i % 2 == 0,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1  # never two computations of one key at once
+    assert "k" not in cache._flights  # nothing left behind, also after the errors
+
+
+def test_audit_entries_hold_no_nul():
+    from dashboard.access.audit import AuditAction, entry
+
+    item = entry(AuditAction.EXPORT, None, "/export/regions.csv\x00", user="x\x00y")
+    assert "\x00" not in item.detail and item.user == "xy"

@@ -64,33 +64,40 @@ def round_url(database_url_factory):
 
 
 def test_cached_answers_equal_computed_ones_and_are_shared(round_url, cache_settings):
-    cached = Site(round_url, **cache_settings)
+    # The cache is one per database and process: compute the expected answers first, with
+    # it switched off, then switch it on.
     computed = Site(round_url, figure_cache=False)
+    expected = {scope: _answers(computed, "national", scope, computed.version) for scope in (None, "35")}
+    regency = REGENCY
+    expected_regency = computed.call("national", regency[0], _fill(regency[1], computed.version, None), regency[2]).get_json()
+    cached = Site(round_url, **cache_settings)
     for scope in (None, "35"):
         before = dict(figure_cache.stats)
         first = _answers(cached, "national", scope, cached.version)
-        misses = figure_cache.stats["misses"] - before["misses"]
-        again = _answers(cached, "admin", scope, cached.version)  # another user, the same access
-        assert figure_cache.stats["misses"] - before["misses"] == misses  # nothing computed twice
-        assert first == again == _answers(computed, "national", scope, computed.version)
-    regency = REGENCY
-    assert cached.call("national", regency[0], _fill(regency[1], cached.version, None), regency[2]).get_json() == computed.call(
-        "national", regency[0], _fill(regency[1], computed.version, None), regency[2]
-    ).get_json()
+        assert figure_cache.stats["misses"] > before["misses"]  # computed once ...
+        misses, kept = figure_cache.stats["misses"], figure_cache.stats["answers_kept"]
+        again = _answers(cached, "admin", scope, cached.version)  # ... by another user, the same access
+        assert figure_cache.stats["misses"] == misses  # nothing computed twice
+        assert figure_cache.stats["answers_kept"] >= kept + len(VIEWS)  # every answer from the cache
+        assert first == again == expected[scope]
+    assert cached.call("national", regency[0], _fill(regency[1], cached.version, None), regency[2]).get_json() == expected_regency
 
 
 def test_one_areas_figures_are_never_served_to_another(round_url, cache_settings):
+    computed = Site(round_url, figure_cache=False)
+    expected = {(who, scope): _answers(computed, who, scope, computed.version) for who, scope in (("province", None), ("province", "35"), ("regency", "35"))}
     site = Site(round_url, **cache_settings)
     national = _answers(site, "national", None, site.version)  # computed and kept first
+    before = figure_cache.stats["misses"]
     province = _answers(site, "province", None, site.version)  # the same inputs, another access
-    assert national != province
-    computed = Site(round_url, figure_cache=False)
-    assert province == _answers(computed, "province", None, computed.version)
+    assert figure_cache.stats["misses"] > before  # not taken from the national entries
+    assert national != province and province == expected[("province", None)]
     ranking = json.loads(province["overview-ranking.children"])["response"]["overview-ranking"]["children"]["props"]["data"]
     assert len(ranking) == 1 and "/provinsi/35" in ranking[0]["name"]
     # The kabupaten/kota of Jawa Timur for the province user, then for Kota Madiun's user.
     mine = _answers(site, "province", "35", site.version)
     theirs = _answers(site, "regency", "35", site.version)
+    assert mine == expected[("province", "35")] and theirs == expected[("regency", "35")]
     rows = json.loads(theirs["overview-ranking.children"])["response"]["overview-ranking"]["children"]["props"]["data"]
     assert len(rows) == 1 and "/kabkota/35.77" in rows[0]["name"]
     assert mine["overview-ranking.children"] != theirs["overview-ranking.children"]
@@ -109,8 +116,27 @@ def test_new_data_is_seen_by_the_next_refresh(database_url_factory, cache_settin
     assert version["version"] == site.version["version"] + 1
     after = _answers(site, "national", None, version)
     assert after["..overview-kpis.children...overview-message.children.."] != before["..overview-kpis.children...overview-message.children.."]
-    computed = Site(url, figure_cache=False)
+    computed = Site(url, figure_cache=False)  # switches the cache off: last
     assert after == _answers(computed, "national", None, version)
+
+
+def test_a_refresh_of_the_quality_alone_is_seen_too(database_url_factory, cache_settings):
+    """A rebuild of the flags and scores (new thresholds, say) without new visits changes
+    what the pages show: the poll tells open pages, and no kept figure hides it."""
+    from dashboard.quality.refresh import refresh_quality
+    from dashboard.quality.rules import QualityParameters
+    from dashboard.store.database import get_engine
+
+    url = database_url_factory("sqlite")
+    simulate_small(url, families=34_000)
+    site = Site(url, **cache_settings)
+    before = _answers(site, "national", None, site.version)
+    refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(min_interview_seconds_family=3000), rebuild=True)
+    poll = site.call("national", "data-version.data", [("refresh-timer", "n_intervals", 2), ("url", "search", "")], [("data-version", "data", site.version)])
+    version = poll.get_json()["response"]["data-version"]["data"]
+    assert version["version"] == site.version["version"] and version["figures"] != site.version["figures"]
+    after = _answers(site, "national", None, version)
+    assert after["quality-kpis.children"] != before["quality-kpis.children"]
 
 
 _SERVE = """
