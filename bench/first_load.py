@@ -13,16 +13,11 @@ bodies). Requests go to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -30,15 +25,10 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.support import start_server, stop_server  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 DRAWN = "document.querySelectorAll('#overview-map path.choroplethlocation').length >= 38"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _load(context, base: str) -> tuple[int, int, float]:
@@ -80,19 +70,10 @@ def main() -> None:
     except AccountError:
         pass
     token = issue_token(engine, "bench-national")
-    port = _free_port()
     work = Path(tempfile.mkdtemp(prefix="groundcheck-first-load-"))
-    env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT),
-           "CACHE_DIR": str(work / "cache"), "SECRET_KEY": secrets.token_urlsafe(48), "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    env = {"DATABASE_URL": url, "CACHE_DIR": str(work / "cache"), "SECRET_KEY": secrets.token_urlsafe(48), "LOG_LEVEL": "WARNING"}
+    server, base = start_server(env)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1920, "height": 1080}, extra_http_headers={"Authorization": f"Bearer {token}"})
@@ -104,11 +85,7 @@ def main() -> None:
             warm = _load(context, base)
             browser.close()
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
     print(f"{url.split('/')[-1]} · first load of / in Chromium (1920×1080), signed in, map drawn")
     print("| load | bytes received | requests | map drawn after |")

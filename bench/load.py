@@ -22,22 +22,17 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.support import start_server, stop_server  # noqa: E402
 
 
 def _rss_mb(pid: int) -> float:
@@ -133,22 +128,14 @@ def main() -> None:
         url = f"sqlite:///{copy}"
     tokens = work / "tokens.json"
     _tokens(url, tokens)
-    port = _free_port()
     env = {
-        **os.environ, "DATABASE_URL": url, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT),
-        "CACHE_DIR": str(work / "cache"), "FIGURE_CACHE": "false" if args.no_cache else "true",
+        "DATABASE_URL": url, "CACHE_DIR": str(work / "cache"), "FIGURE_CACHE": "false" if args.no_cache else "true",
         "SECRET_KEY": secrets.token_urlsafe(48), "LOG_LEVEL": "WARNING", "GROUNDCHECK_TOKENS": str(tokens),
     }
-    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT, env=env)
+    server, base = start_server(env)
+    env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     writer = None
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         time.sleep(2)
         rss_start = _rss_mb(server.pid)
         if args.live_every:
@@ -167,11 +154,7 @@ def main() -> None:
         if writer is not None:
             writer.send_signal(signal.SIGINT)
             writer.wait(60)
-        server.send_signal(signal.SIGINT)  # quick shutdown: keep-alive connections need not drain
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     print(f"\n{when} · {url.split('/')[-1]} · {args.users} users, {args.minutes:g} min, "

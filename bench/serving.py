@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.support import dash_payload
 from dashboard.access.accounts import AccountError, create_user, issue_token
 from dashboard.factory import create_app
 from dashboard.figures import cache as figure_cache
@@ -33,38 +34,27 @@ from dashboard.store.database import get_engine
 from dashboard.store.rollups import day_start_utc
 
 
-def _payload(output: str, inputs, state=()) -> dict:
-    names = output.strip(".").split("...") if output.startswith("..") else [output]
-    outputs = [dict(zip(("id", "property"), n.rsplit(".", 1))) for n in names]
-    return {
-        "output": output, "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs],
-    }
-
-
 def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple[str, dict]]]:
     v, lang = version, ("page-lang", "data", "id")
 
     def overview(scope):
         where = [("overview-scope", "data", scope), lang]
         return [
-            ("map", _payload("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])),
-            ("kpis", _payload("..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)),
-            ("progress", _payload("overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
-            ("ranking", _payload("overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)),
-            ("categories + funnel", _payload("..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
+            ("map", dash_payload("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])),
+            ("kpis", dash_payload("..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)),
+            ("progress", dash_payload("overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
+            ("ranking", dash_payload("overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)),
+            ("categories + funnel", dash_payload("..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
         ]
 
     def quality(scope):
         where = [("quality-scope", "data", scope), lang]
         return [
-            ("quality map", _payload("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("quality-map", "figure", None)])),
-            ("quality kpis", _payload("quality-kpis.children", [("data-version", "data", v)], where)),
-            ("flags by rule + per day", _payload("..quality-rules.figure...quality-trend.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
-            ("kabupaten/kota list", _payload("quality-regions.children", [("data-version", "data", v), ("quality-metric", "value", "flagged_pct")], where)),
-            ("facilitators (risk, flags)", _payload("quality-facilitators.children", [("data-version", "data", v)], where)),
+            ("quality map", dash_payload("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("quality-map", "figure", None)])),
+            ("quality kpis", dash_payload("quality-kpis.children", [("data-version", "data", v)], where)),
+            ("flags by rule + per day", dash_payload("..quality-rules.figure...quality-trend.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
+            ("kabupaten/kota list", dash_payload("quality-regions.children", [("data-version", "data", v), ("quality-metric", "value", "flagged_pct")], where)),
+            ("facilitators (risk, flags)", dash_payload("quality-facilitators.children", [("data-version", "data", v)], where)),
         ]
 
     regency_where = [("regency-scope", "data", regency), lang]
@@ -72,11 +62,11 @@ def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple
         "national": overview(None),
         "province 35": overview("35"),
         f"kab/kota {regency}": [
-            ("kpis + progress + kecamatan", _payload("..regency-kpis.children...regency-progress.figure...regency-districts.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], regency_where)),
-            ("facilitator grid", _payload("..regency-facilitators.getRowsResponse...regency-table-count.children..", [("regency-facilitators", "getRowsRequest", {"startRow": 0, "endRow": 25}), ("data-version", "data", v)], regency_where)),
+            ("kpis + progress + kecamatan", dash_payload("..regency-kpis.children...regency-progress.figure...regency-districts.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], regency_where)),
+            ("facilitator grid", dash_payload("..regency-facilitators.getRowsResponse...regency-table-count.children..", [("regency-facilitators", "getRowsRequest", {"startRow": 0, "endRow": 25}), ("data-version", "data", v)], regency_where)),
         ],
         "facilitator": [
-            ("profile, flags, risk", _payload("..facilitator-content.children...facilitator-summary.children..", [("data-version", "data", v), ("font-scale", "data", 1)], [("facilitator-id", "data", facilitator), lang])),
+            ("profile, flags, risk", dash_payload("..facilitator-content.children...facilitator-summary.children..", [("data-version", "data", v), ("font-scale", "data", 1)], [("facilitator-id", "data", facilitator), lang])),
         ],
         "quality (national)": quality(None),
     }
@@ -167,7 +157,7 @@ def main() -> None:
     except AccountError:
         pass
     client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(engine, "bench-national")
-    poll = client.post("/_dash-update-component", json=_payload("data-version.data", [("refresh-timer", "n_intervals", 1), ("url", "search", "")], [("data-version", "data", None)]))
+    poll = client.post("/_dash-update-component", json=dash_payload("data-version.data", [("refresh-timer", "n_intervals", 1), ("url", "search", "")], [("data-version", "data", None)]))
     version = poll.get_json()["response"]["data-version"]["data"]
     engine = get_engine(settings.read_database_url)  # figures, and the naive baseline, read there
     day = data_state(engine, version["round_id"]).day

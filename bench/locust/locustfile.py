@@ -19,22 +19,16 @@ import json
 import os
 import random
 
+import sys
+from pathlib import Path
+
 from locust import HttpUser, between, constant, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.support import dash_payload  # noqa: E402
 
 TOKENS = json.loads(open(os.environ["GROUNDCHECK_TOKENS"]).read())
 LANG = "id"
-
-
-def _payload(output: str, inputs, state=()) -> dict:
-    names = output.strip(".").split("...") if output.startswith("..") else [output]
-    outputs = [dict(zip(("id", "property"), n.rsplit(".", 1))) for n in names]
-    return {
-        "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs],
-    }
 
 
 class _Dashboard(HttpUser):
@@ -47,7 +41,7 @@ class _Dashboard(HttpUser):
         self.version = None
 
     def callback(self, name: str, output: str, inputs, state=()):
-        with self.client.post("/_dash-update-component", json=_payload(output, inputs, state), name=name, catch_response=True) as response:
+        with self.client.post("/_dash-update-component", json=dash_payload(output, inputs, state), name=name, catch_response=True) as response:
             if response.status_code not in (200, 204):
                 response.failure(f"{response.status_code}")
                 return None
