@@ -23,18 +23,25 @@ import logging
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Output, ctx, no_update
+from flask import jsonify, request
 from plotly.io.json import to_json_plotly
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
 from dashboard.figures import cache as figure_cache
-from dashboard.figures.queries import InvalidScope
+from dashboard.figures.queries import InvalidScope, Scope, region_exists
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import audit, current_access
 
+from callbacks.inputs import BadCallbackRequest, check_body, require_rules
+from callbacks.refresh import current_version
+
 log = logging.getLogger(__name__)
+
+#: Stores that hold the region a page shows: each must name a region that exists.
+SCOPE_STORES = frozenset({"overview-scope", "quality-scope", "regency-scope"})
 
 #: What a denied figure carries (tests and the browser can tell it from an empty chart).
 DENIED_META = {"access": "denied"}
@@ -81,6 +88,18 @@ class GuardedApp:
     def __init__(self, app: Dash, settings: Settings) -> None:
         self._app = app
         self._settings = settings
+        dispatch_path = app.config.routes_pathname_prefix + "_dash-update-component"
+
+        @app.server.before_request
+        def _check_callback_body():
+            """A body our pages never send gets a 400 before Dash parses it."""
+            if request.path == dispatch_path and request.method == "POST":
+                check_body(request.get_json(silent=True), app.callback_map)
+
+        @app.server.errorhandler(BadCallbackRequest)
+        def _bad_callback_request(exc: BadCallbackRequest):
+            log.info("refused a callback request: %s", exc)
+            return jsonify(error=str(exc)), 400
 
     def __getattr__(self, name: str):
         return getattr(self._app, name)
@@ -102,7 +121,7 @@ class GuardedApp:
         )
         return "cb:" + hashlib.sha256(described.encode()).hexdigest(), backend
 
-    def callback(self, *args, cache_response: bool = False, **kwargs):
+    def callback(self, *args, cache_response: bool = False, version_as_sent: bool = False, **kwargs):
         outputs = [a for a in args if isinstance(a, Output)] + list(kwargs.get("output", []) or [])
         dependencies = [a for a in args if not isinstance(a, Output)]
         lang_at = next(
@@ -111,6 +130,12 @@ class GuardedApp:
         version_at = next(
             (i for i, d in enumerate(dependencies) if getattr(d, "component_id", None) == "data-version"), None
         )
+        scopes_at = [i for i, d in enumerate(dependencies) if getattr(d, "component_id", None) in SCOPE_STORES]
+        # The poll compares the client's version with the server's: it gets it as sent.
+        version_as_sent = version_as_sent or any(o.component_id == "data-version" for o in outputs)
+        served_version_at = None if version_as_sent else version_at
+
+        require_rules(dependencies)
 
         def decorator(func):
             # The outputs name the callback (two pages may each have an ``update_kpis``).
@@ -118,9 +143,13 @@ class GuardedApp:
 
             @functools.wraps(func)
             def guarded(*values):
+                if _in_outage(values, served_version_at):
+                    # The poll marked the version: the database does not answer, and what
+                    # the page shows stays (a request now would only fail).
+                    return no_update if len(outputs) <= 1 else tuple(no_update for _ in outputs)
                 cache = self._response_key(callback_id, values, version_at) if cache_response else None
                 if cache is None:
-                    return self._answer(func, values, outputs, lang_at)[0]
+                    return self._answer(func, values, outputs, lang_at, served_version_at, scopes_at)[0]
                 key, backend = cache
                 hit = _get(backend, key)
                 if hit is not None:
@@ -131,7 +160,7 @@ class GuardedApp:
                     if hit is not None:
                         figure_cache.stats["answers_kept"] += 1
                         return hit
-                    answer, refused = self._answer(func, values, outputs, lang_at)
+                    answer, refused = self._answer(func, values, outputs, lang_at, served_version_at, scopes_at)
                     if not refused and not _holds_no_update(answer):
                         # Kept (and returned) as the JSON Dash sends: unpickling plotly
                         # figures would validate them again, at the cost of computing them.
@@ -143,17 +172,42 @@ class GuardedApp:
 
         return decorator
 
-    def _answer(self, func, values: tuple, outputs: list, lang_at: int | None) -> tuple[object, bool]:
+    def _server_values(self, values: tuple, version_at: int | None, scopes_at: list[int]) -> tuple:
+        """``values`` with what the server decides in place of the client's wishes: the data
+        version of the round (the client names the round; the server says which data and
+        day that is) and only regions that exist (else ``InvalidScope``)."""
+        values = list(values)
+        engine = get_engine(self._settings.read_database_url)
+        if version_at is not None and values[version_at] is not None:
+            wished = values[version_at]
+            server = current_version(self._settings, wished["round_id"])
+            if server is None:
+                raise InvalidScope(f"round {wished['round_id']} has no data")
+            server["pinned"] = wished["round_id"] if wished.get("pinned") == wished["round_id"] else None
+            values[version_at] = server
+        for at in scopes_at:
+            if values[at] is not None and not region_exists(engine, Scope.of(values[at])):
+                raise InvalidScope(f"no region with code {values[at]!r}")
+        return tuple(values)
+
+    def _answer(
+        self, func, values: tuple, outputs: list, lang_at: int | None, version_at: int | None = None, scopes_at: list[int] = ()
+    ) -> tuple[object, bool]:
         """``func(*values)``, or the explained empty views when it refuses; and whether it
         refused (a refusal is never kept)."""
         try:
-            return func(*values), False
+            return func(*self._server_values(values, version_at, list(scopes_at))), False
         except (OutOfScope, InvalidScope) as exc:
             lang = values[lang_at] if lang_at is not None and lang_at < len(values) else None
             lang = lang if lang in LANGUAGES else LANGUAGES[0]
             audit(AuditAction.DENIED, f"callback {func.__name__}: {exc}", 403)
             denied = [denied_value(o, lang) for o in outputs]
             return (denied[0] if len(outputs) == 1 else tuple(denied)), True
+
+
+def _in_outage(values: tuple, version_at: int | None) -> bool:
+    version = values[version_at] if version_at is not None and version_at < len(values) else None
+    return isinstance(version, dict) and bool(version.get("outage_since"))
 
 
 def _holds_no_update(answer) -> bool:

@@ -80,6 +80,8 @@ class Scope:
         """The scope of a region code: none/"ID" national, "32" province, "32.01" regency."""
         if code in (None, "", NATIONAL_CODE):
             return cls.national()
+        if not isinstance(code, str):
+            raise InvalidScope(f"{code!r} is not a region code")
         return cls(Level.PROVINCE if len(code) == 2 else Level.REGENCY, code)
 
     @property

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
+import pandas as pd
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from dashboard.access.audit import AuditAction
@@ -46,6 +48,8 @@ class BadRequest(ValueError):
 
 
 def _clean(value):
+    if value is None or value is pd.NaT:  # a facilitator without visits has no last day
+        return None
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -101,10 +105,11 @@ def progress(settings: Settings, args, access: Access) -> dict:
     level = _parse_level(args.get("level"))
     parent = _parse_parent(level, args.get("parent"))
     if args.get("round"):
-        try:
-            round_ = round_dates(engine, int(args["round"]))
-        except ValueError:
-            raise BadRequest(f"round {args['round']!r} is not a number") from None
+        if not re.fullmatch(r"[0-9]{1,9}", args["round"]):
+            raise BadRequest(f"round {args['round'][:40]!r} is not a number (a round id)")
+        round_ = round_dates(engine, int(args["round"]))
+        if round_ is None:
+            raise LookupError(f"no round {args['round']}")
     else:
         round_ = latest_round(engine)
     state = data_state(engine, round_.id) if round_ else None
@@ -171,11 +176,12 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "level", "in": "query", "required": True, "schema": {"type": "string", "enum": [lv.value for lv in Level]},
                          "description": "national: one row; province: the 38 provinces; regency: the kabupaten/kota of `parent`; facilitator: the facilitators of `parent`."},
-                        {"name": "parent", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                        {"name": "parent", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"}, "examples": {"province": {"value": "35"}, "regency": {"value": "35.77"}},
                          "description": "A province code (level=regency) or a kabupaten/kota code (level=facilitator)."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB) of the figures: the end of that day, or the newest data for the newest day (default)."},
-                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer"}, "description": "Round id (default: the newest)."},
+                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+                         "description": "Round id (default: the newest)."},
                     ],
                     "responses": {
                         "200": {"description": "Figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
@@ -183,6 +189,7 @@ def openapi_document() -> dict:
                         "401": {"description": "Not signed in: a session or `Authorization: Bearer <token>` is needed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "404": {"description": "No such region or round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable: retry after `Retry-After` seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     },
                 }
             },

@@ -1,0 +1,134 @@
+"""No 500 is reachable by a client: malformed callback bodies, input values of the wrong
+type or form, and well-formed values that name nothing (a round or region that does not
+exist) get a 400 or an explained view; malformed API and export parameters a 400 with a
+message. (The API is also fuzzed from its OpenAPI document: tests/integration/api.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.access.test_who_sees_what import Site
+
+#: Values of the wrong type or form for any input.
+GARBAGE = [None, 0, -1, "", "x" * 3000, "../../etc/passwd", {}, [], {"round_id": "x"}, True, 1e308, [1, [2]], "<b>x</b>"]
+
+
+@pytest.fixture(scope="module")
+def site(standard_round_url):
+    return Site(standard_round_url)
+
+
+def _server_callbacks(site: Site) -> list[dict]:
+    return [d for d in site.clients["national"].get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
+
+
+def _valid(site: Site) -> dict:
+    return {
+        ("page-lang", "data"): "id", ("data-version", "data"): site.version, ("font-scale", "data"): 1,
+        ("refresh-timer", "n_intervals"): 3, ("url", "pathname"): "/provinsi/35", ("url", "search"): "?lang=en",
+        ("_pages_location", "pathname"): "/provinsi/35", ("_pages_location", "search"): "",
+        ("overview-scope", "data"): "35", ("quality-scope", "data"): "35", ("regency-scope", "data"): "35.77",
+        ("facilitator-id", "data"): site.own_facilitator["id"], ("overview-metric", "value"): "completion_pct",
+        ("quality-metric", "value"): "flagged_pct", ("overview-map", "clickData"): {"points": [{"location": "35"}]},
+        ("quality-map", "clickData"): {"points": [{"location": "35"}]}, ("overview-map", "figure"): None,
+        ("quality-map", "figure"): None, ("regency-facilitators", "filterModel"): {},
+        ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50}, ("regency-quick-filters", "value"): [],
+        ("regency-search", "value"): "", ("admin-filter-action", "value"): None, ("admin-filter-user", "value"): None,
+        ("admin-filter-text", "value"): None, ("admin-filter-days", "start_date"): None, ("admin-filter-days", "end_date"): None,
+    }
+
+
+def _call(site: Site, dependency: dict, values: dict, changed: tuple[str, str]):
+    inputs = [(d["id"], d["property"], values[(d["id"], d["property"])]) for d in dependency["inputs"]]
+    state = [(d["id"], d["property"], values[(d["id"], d["property"])]) for d in dependency["state"]]
+    return site.call("admin", dependency["output"], inputs, state, changed=[f"{changed[0]}.{changed[1]}"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[]", "null", '"text"', '{"output": 1}', '{"output": "nothing.children", "inputs": []}',
+     '{"output": "data-as-of.children", "inputs": [], "state": []}', '{"output": "data-as-of.children", "inputs": 5}',
+     '{"output": "font-scale.data", "outputs": {"id": "font-scale", "property": "data"}, "inputs": [{"id": "url", "property": "pathname"}]}'],
+)
+def test_a_malformed_callback_body_gets_a_400(site, body):
+    response = site.clients["national"].post("/_dash-update-component", data=body, content_type="application/json")
+    assert response.status_code == 400 and "error" in response.get_json()
+
+
+def test_every_callback_refuses_values_of_the_wrong_form(site):
+    valid = _valid(site)
+    checked = 0
+    for dependency in _server_callbacks(site):
+        for changed in [(d["id"], d["property"]) for d in dependency["inputs"] + dependency["state"]]:
+            for value in GARBAGE:
+                response = _call(site, dependency, {**valid, changed: value}, changed)
+                assert response.status_code < 500, (dependency["output"], changed, repr(value)[:40], response.status_code)
+                checked += 1
+    assert checked > 500
+
+
+def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
+    """A round without data, a region or metric that does not exist, a version from the
+    past, odd clicks and grid requests: every callback answers (2xx or 400), never 500."""
+    valid = _valid(site)
+    past = {**site.version, "data_until": "2026-11-02T00:00:00"}
+    wishes = {
+        ("data-version", "data"): [{**site.version, "round_id": 99_999}, past, {**site.version, "pinned": 7}],
+        ("overview-scope", "data"): ["99", "35.99"], ("quality-scope", "data"): ["99", "35.99"],
+        ("regency-scope", "data"): ["35.99", "35"], ("facilitator-id", "data"): ["NOPE"],
+        ("overview-metric", "value"): ["targets", "high_risk"], ("quality-metric", "value"): ["completion_pct"],
+        ("overview-map", "clickData"): [{"points": []}, {"points": [{}]}, {"points": [{"location": {"a": 1}}]}, {"points": [{"location": "99"}]}],
+        ("quality-map", "clickData"): [{"points": [{"location": [1, 2]}]}],
+        ("overview-map", "figure"): [{}, {"data": "x"}],
+        ("regency-facilitators", "filterModel"): [{"x": 1}, {"targets": {"filterType": "number", "type": "greaterThan", "filter": "abc"}}],
+        ("regency-facilitators", "getRowsRequest"): [{}, {"startRow": -5, "endRow": 10**12}, {"startRow": "a"}, {"sortModel": "x"},
+                                                     {"sortModel": [{"colId": 5, "sort": "up"}]}, {"filterModel": [1]}],
+        ("regency-quick-filters", "value"): [["nonsense"]], ("regency-search", "value"): ["%", "' OR 1=1 --"],
+        ("url", "search"): ["?round=99999999999999", "?round=-1", "%%%"], ("url", "pathname"): ["/provinsi/99", "//"],
+        ("_pages_location", "pathname"): [None, "/provinsi/99", "/pendamping/../../x", "/kabkota/35.77/extra"],
+        ("_pages_location", "search"): [None, "?round=99999999999999&lang=zz"],
+        ("admin-filter-days", "start_date"): ["2999-01-01"], ("admin-filter-text", "value"): ["%_\\"],
+    }
+    explained = 0
+    for dependency in _server_callbacks(site):
+        for changed in [(d["id"], d["property"]) for d in dependency["inputs"] + dependency["state"]]:
+            for value in wishes.get(changed, []):
+                response = _call(site, dependency, {**valid, changed: value}, changed)
+                assert response.status_code in (200, 204, 400), (dependency["output"], changed, value, response.status_code)
+                explained += response.status_code != 400
+    assert explained > 50
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/progress?level=province&round=99999999999999999999",
+        "/api/v1/progress?level=province&round=-1",
+        "/api/v1/progress?level=province&round=1e3",
+        "/api/v1/progress?level=regency&parent=35&as_of=2026-02-30",
+        "/export/facilitators.csv?parent=35.77&filter=%7Bbad",
+        "/export/facilitators.csv?parent=35.77&sort=%5B%7B",
+        "/export/facilitators.csv?parent=35.77&sort=42",
+        "/export/facilitators.csv?parent=35.77&filter=%5B1%5D",
+        "/export/regions.csv?round=99999999999999999999",
+        "/export/regions.xlsx?metric=%00",
+    ],
+)
+def test_malformed_api_and_export_parameters_get_a_400(site, path):
+    response = site.clients["national"].get(path)
+    assert response.status_code == 400, response.get_data(as_text=True)[:200]
+    assert response.get_json()["error"]
+
+
+def test_unknown_rounds_and_regions_get_a_404(site):
+    for path in ("/api/v1/progress?level=province&round=99999", "/api/v1/progress?level=facilitator&parent=35.99", "/export/facilitators.csv?parent=35.99"):
+        response = site.clients["national"].get(path)
+        assert response.status_code == 404 and response.get_json()["error"], path
+
+
+def test_a_facilitator_without_visits_has_no_last_visit_day(site):
+    """Not the string "NaT": the OpenAPI document says a date or null."""
+    rows = site.clients["national"].get("/api/v1/progress?level=facilitator&parent=35.77").get_json()["rows"]
+    days = {row["last_visit_day"] for row in rows}
+    assert None in days and "NaT" not in days
+    assert all(day is None or len(day) == 10 for day in days)
