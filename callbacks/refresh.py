@@ -9,13 +9,15 @@ import re
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.figures.queries import data_state, latest_round
 from dashboard.settings import Settings
 from dashboard.figures import cache as figure_cache
 from dashboard.store.database import get_engine
+from dashboard.store.outage import is_outage, monitor
 from dashboard.store.rollups import day_of
-from layouts.components import data_as_of
+from layouts.components import data_as_of, outage_notice
 
 
 def current_version(settings: Settings, pinned_round: int | None = None) -> dict | None:
@@ -61,8 +63,18 @@ function(_path) {
 """
 
 
+#: The outage page (layouts.pages) reloads itself until the database answers again.
+RELOAD_JS = """
+function(n) {
+    if (n) { window.location.reload(); }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
 def register(app: Dash, settings: Settings) -> None:
     app.clientside_callback(FONT_SCALE_JS, Output("font-scale", "data"), Input("url", "pathname"))
+    app.clientside_callback(RELOAD_JS, Output("outage-retry", "disabled"), Input("outage-retry", "n_intervals"))
 
     @app.callback(
         Output("data-version", "data"),
@@ -71,11 +83,29 @@ def register(app: Dash, settings: Settings) -> None:
         State("data-version", "data"),
     )
     def poll_data_version(_n, search, known):
-        version = current_version(settings, round_in(search))
+        """The server's data version when it changed (the pages then recompute). While the
+        database does not answer: the known version marked with the outage, so that the
+        header says so and every figure stays as it is (``GuardedApp`` answers no change)."""
+        try:
+            version = current_version(settings, round_in(search))
+        except SQLAlchemyError as exc:
+            if not is_outage(exc):
+                raise
+            monitor.failed(exc)
+            if not known or known.get("outage_since"):
+                return no_update
+            since = monitor.state().unreachable_since or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            return {**known, "outage_since": since.isoformat()}
+        monitor.succeeded()
         return no_update if version == known else version
 
-    @app.callback(Output("data-as-of", "children"), Input("data-version", "data"), State("page-lang", "data"))
+    # Shows the version as the client holds it (its own "as of" line): nothing to check.
+    @app.callback(Output("data-as-of", "children"), Input("data-version", "data"), State("page-lang", "data"), version_as_sent=True)
     def show_data_as_of(version, lang):
         if not version:
             return ""
-        return data_as_of(dt.datetime.fromisoformat(version["data_until"]), lang or settings.default_language)
+        lang = lang or settings.default_language
+        until = dt.datetime.fromisoformat(version["data_until"])
+        if version.get("outage_since"):
+            return outage_notice(until, dt.datetime.fromisoformat(version["outage_since"]), lang)
+        return data_as_of(until, lang)

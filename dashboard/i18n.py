@@ -82,6 +82,14 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "status.data_as_of": {"id": "Data per {time}", "en": "Data as of {time}"},
     "status.refresh": {"id": "Diperbarui otomatis setiap {s} detik", "en": "Refreshes every {s} seconds"},
     "status.unreachable": {"id": "Basis data tidak dapat dihubungi", "en": "The database cannot be reached"},
+    "status.outage": {
+        "id": "Data per {time} · basis data tidak dapat dihubungi sejak {since}. Angka yang tampil adalah yang terakhir berhasil dimuat; dicoba lagi otomatis.",
+        "en": "Data as of {time} · the database cannot be reached since {since}. The figures shown are the last good ones; retrying automatically.",
+    },
+    "status.outage_page": {
+        "id": "Basis data tidak dapat dihubungi sejak {since}. Halaman ini dimuat ulang otomatis begitu basis data kembali.",
+        "en": "The database cannot be reached since {since}. This page reloads by itself once the database is back.",
+    },
     "status.simulated": {"id": "data simulasi (sintetis)", "en": "simulated (synthetic) data"},
     "status.no_round": {
         "id": "Belum ada putaran ground check di basis data ini.",

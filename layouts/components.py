@@ -317,4 +317,13 @@ def data_as_of(moment: dt.datetime, lang: str) -> str:
     return t("status.data_as_of", lang, time=format_datetime(moment, lang))
 
 
-__all__ = ["category_figure", "data_as_of", "funnel_figure", "kpi_row", "progress_figure", "ranking_table", "scale_fonts"]
+def outage_notice(data_until: dt.datetime | None, since: dt.datetime, lang: str):
+    """The banner over every page while the database is unreachable: how old the figures
+    on screen are, and since when the database does not answer."""
+    return dbc.Alert(
+        t("status.outage", lang, time=format_datetime(data_until, lang), since=format_datetime(since, lang)),
+        color="warning", className="database-outage mb-0 rounded-0 text-center", id="database-outage",
+    )
+
+
+__all__ = ["category_figure", "data_as_of", "outage_notice", "funnel_figure", "kpi_row", "progress_figure", "ranking_table", "scale_fonts"]

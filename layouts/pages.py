@@ -10,18 +10,22 @@ its data or a facilitator's name.
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.facilitators import facilitator_identity
 from dashboard.figures.queries import InvalidScope, Level, Scope, region_exists, region_names
-from dashboard.formatting import region_display_name
+from dashboard.formatting import format_datetime, region_display_name
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.store.outage import is_outage, monitor
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
@@ -85,6 +89,42 @@ def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> h
         ),
     ]
     return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+
+
+def outage_page(lang: str, settings: Settings) -> html.Div:
+    """What a page shows when it is opened while the database does not answer: when that
+    began, and a timer that reloads the page (pages already open keep their figures)."""
+    since = monitor.state().unreachable_since
+    return html.Div(
+        [
+            dcc.Store(id="page-lang", data=lang),
+            dcc.Interval(id="outage-retry", interval=settings.refresh_interval_seconds * 1000),
+            dbc.Alert(
+                [
+                    html.H1(t("status.unreachable", lang), className="h4"),
+                    html.P(t("status.outage_page", lang, since=format_datetime(since, lang)), id="outage-message"),
+                ],
+                color="warning", className="m-3",
+            ),
+        ],
+        className="container",
+    )
+
+
+def outage_aware(page, settings: Settings):
+    """``page`` (a layout function), or the outage page when the database is unreachable."""
+
+    @functools.wraps(page)
+    def layout(*args, lang: str | None = None, **kwargs):
+        try:
+            return page(*args, lang=lang, **kwargs)
+        except SQLAlchemyError as exc:
+            if not is_outage(exc):
+                raise
+            monitor.failed(exc)
+            return outage_page(_language(lang, settings), settings)
+
+    return layout
 
 
 def _rounds(engine) -> list[tuple[int, str]]:
@@ -255,25 +295,25 @@ def register_pages(settings: Settings) -> None:
         language = _language(lang, settings)
         return not_found(language, t("notfound.page", language, path=""), settings)
 
-    dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=national_page)
+    dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=outage_aware(national_page, settings))
     dash.register_page(
-        "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=province_page
+        "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=outage_aware(province_page, settings)
     )
     dash.register_page(
-        "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=regency_page
+        "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=outage_aware(regency_page, settings)
     )
     dash.register_page(
         "facilitator",
         path_template="/pendamping/<facilitator_id>",
         name="Pendamping",
         title="Ground Check DTSEN · Pendamping",
-        layout=facilitator_page,
+        layout=outage_aware(facilitator_page, settings),
     )
-    dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=quality_page)
+    dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=outage_aware(quality_page, settings))
     dash.register_page(
-        "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=quality_page
+        "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=outage_aware(quality_page, settings)
     )
-    dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=about_page)
-    dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=admin_page)
+    dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=outage_aware(about_page, settings))
+    dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=outage_aware(admin_page, settings))
     # Dash shows the page registered as "not_found_404" for any other path.
-    dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=missing_page)
+    dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=outage_aware(missing_page, settings))

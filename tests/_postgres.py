@@ -158,6 +158,23 @@ class PostgresServer:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
             self.tmpdir = None
 
+    def pause(self) -> None:
+        """Stop the server but keep its data (an outage); :meth:`resume` starts it again on
+        the same port. Private clusters only."""
+        if self.external_url or self.tmpdir is None:
+            raise PostgresUnavailable("only a private test cluster can be paused")
+        self._run(
+            [str(self.bindir / "pg_ctl"), "stop", "-D", str(self.tmpdir / "data"), "-m", "fast", "-w", "-t", "60"],
+            cwd=self.tmpdir, what="pg_ctl stop",
+        )
+
+    def resume(self) -> None:
+        self._run(
+            [str(self.bindir / "pg_ctl"), "start", "-D", str(self.tmpdir / "data"), "-l", str(self.tmpdir / "server.log"),
+             "-w", "-t", "60", "-o", f"-p {self.port}"],
+            cwd=self.tmpdir, what="pg_ctl start",
+        )
+
     def __enter__(self) -> PostgresServer:
         return self.start()
 

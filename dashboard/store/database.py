@@ -52,7 +52,11 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A stopped server must fail a request within seconds (503, stale figures shown), not
+    # hang it; pre-ping replaces connections that died with a restart of the server.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10, connect_args={"connect_timeout": 5}
+    )
 
 
 @lru_cache(maxsize=8)

@@ -37,6 +37,7 @@ from dashboard.access.policy import Access, OutOfScope, Role
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage, monitor
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ PUBLIC_ENDPOINTS = frozenset(
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 #: The cookie Dash's renderer reads the CSRF token from (``X-CSRFToken`` header).
 CSRF_COOKIE = "_csrf_token"
+#: While the database is unreachable, a session whose account was checked at most this long
+#: before the outage began stays signed in (wall screens poll every 15-30 s, so theirs is
+#: always fresh): their pages keep the last good figures instead of a sign-in form. No
+#: account can be disabled meanwhile, since that is written to the same database.
+OUTAGE_SESSION_GRACE = dt.timedelta(minutes=5)
 _AUDIT = "groundcheck_audit"
 _SIGNED_IN_AT = "signed_in_at"
 
@@ -186,6 +192,36 @@ def _login_page(lang: str, message: str | None = None, level: str = "danger", us
     return response
 
 
+class _CheckedSessions:
+    """The accounts of the sessions this process checked lately (for an outage only)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._seen: dict[str, tuple[User, dt.datetime]] = {}
+        self._limit = limit
+
+    def note(self, session_id: str, user: User | None) -> None:
+        if user is None:
+            self._seen.pop(session_id, None)
+            return
+        if len(self._seen) >= self._limit:
+            self._seen.clear()
+        self._seen[session_id] = (user, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+    def during_outage(self, session_id: str, outage_began: dt.datetime | None) -> User | None:
+        user, checked_at = self._seen.get(session_id, (None, None))
+        if user is None or outage_began is None or checked_at < outage_began - OUTAGE_SESSION_GRACE:
+            return None
+        return user
+
+
+_checked_sessions = _CheckedSessions()
+
+
+def _session_during_outage(session_id: str) -> SessionUser | None:
+    user = _checked_sessions.during_outage(session_id, monitor.state().unreachable_since)
+    return SessionUser(user) if user else None
+
+
 def register_auth(server: Flask, settings: Settings) -> None:
     """Sessions, tokens, CSRF, the sign-in rate limit and the routes ``/login`` and
     ``/logout`` on ``server``; every request is authenticated before its view runs."""
@@ -217,7 +253,14 @@ def register_auth(server: Flask, settings: Settings) -> None:
             user_id, epoch = (int(part) for part in session_id.split(":"))
         except ValueError:
             return None
-        user = user_by_session(engine(), user_id, epoch)
+        try:
+            user = user_by_session(engine(), user_id, epoch)
+        except SQLAlchemyError as exc:
+            if not is_outage(exc):
+                raise
+            monitor.failed(exc)
+            return _session_during_outage(session_id)
+        _checked_sessions.note(session_id, user)
         return SessionUser(user) if user else None
 
     # Per process without Redis; shared by every app server with REDIS_URL.
@@ -244,8 +287,10 @@ def register_auth(server: Flask, settings: Settings) -> None:
                     logout_user()  # a sign-in lasts SESSION_HOURS, however busy the tab
                     session.clear()
                     user = None
-        except SQLAlchemyError:
-            log.warning("cannot check who is signed in: the database does not answer", exc_info=True)
+        except SQLAlchemyError as exc:
+            if not is_outage(exc):
+                raise
+            monitor.failed(exc)  # logged once per outage
             if endpoint in PUBLIC_ENDPOINTS:
                 return None
             return _refuse(503, "the database does not answer; try again shortly")
@@ -269,6 +314,8 @@ def register_auth(server: Flask, settings: Settings) -> None:
         response.status_code = status
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="groundcheck"'
+        if status == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @server.after_request

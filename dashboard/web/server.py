@@ -7,19 +7,35 @@ monitoring and an attacker see) is testable on its own.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g, jsonify
+from sqlalchemy.exc import SQLAlchemyError
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.figures import cache as figure_cache
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage, monitor
 from dashboard.store.status import data_status
 from dashboard.web.api import register_api
 from dashboard.web.auth import register_auth
 from dashboard.web.downloads import register_downloads
 from dashboard.web.security import register_security_headers, secret_key
 from dashboard.web.static import register_static_files
+
+
+log = logging.getLogger(__name__)
+
+
+def database_unavailable():
+    """The answer to any request that met an unreachable database: 503, JSON, no detail."""
+    response = jsonify(error="the database is unreachable; try again shortly")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def create_server(settings: Settings) -> Flask:
@@ -54,11 +70,25 @@ def create_server(settings: Settings) -> Flask:
         whether data is flowing. Anonymous callers (a load balancer) get the verdict only,
         signed-in users the details, admins also which database it is."""
         status = data_status(get_engine(settings.database_url))
+        if status.reachable:
+            monitor.succeeded()
+        else:
+            monitor.failed(RuntimeError(status.error or "unreachable"))
         code = 200 if status.ready else 503
         access = g.get("access")
         if access is None or not access.signed_in:
             return jsonify(ready=status.ready), code
         return jsonify(status.to_json(with_location=access.is_admin)), code
+
+    @server.errorhandler(SQLAlchemyError)
+    def _database_error(exc: SQLAlchemyError):
+        """An unreachable database is an outage (503, logged once); any other database
+        error a bug, logged with its traceback and answered without the driver's text."""
+        if is_outage(exc):
+            monitor.failed(exc)
+            return database_unavailable()
+        log.exception("a query failed")
+        return jsonify(error="internal error"), 500
 
     register_api(server, settings)
     register_downloads(server, settings)

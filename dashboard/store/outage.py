@@ -1,0 +1,87 @@
+"""Whether the database answers, and since when it does not: one record per process.
+
+A database outage is an operator's event, not a bug: every request that meets it answers
+503 (API, exports) or keeps the last good figures on screen with a notice (pages), and the
+log says it **once** when the database stops answering and once when it answers again,
+not once per request (forty wall screens polling every 15 s would flood it).
+
+:func:`is_outage` tells an unreachable database (no connection, connection lost, pool
+exhausted, a locked SQLite file) from a failing query (a bug, or a row the code does not
+expect), which must not be hidden behind "try again later".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+log = logging.getLogger(__name__)
+
+#: What a client is told to wait before it tries again (``Retry-After``, seconds).
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached (rather than a query failed)."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+@dataclass(frozen=True)
+class Reachability:
+    reachable: bool
+    #: When this process first met the outage (None while the database answers).
+    unreachable_since: dt.datetime | None = None
+    #: The last time a query of this process succeeded (None: none yet).
+    last_success: dt.datetime | None = None
+
+
+class _Monitor:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since: dt.datetime | None = None
+        self._last_success: dt.datetime | None = None
+
+    def failed(self, exc: BaseException) -> None:
+        """Note an outage (logged when it begins, with the driver's first line)."""
+        now = _now()
+        with self._lock:
+            first = self._since is None
+            if first:
+                self._since = now
+        if first:
+            message = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.error("the database does not answer (%s: %s); serving the last good figures", type(exc).__name__, message)
+
+    def succeeded(self) -> None:
+        """Note that a query succeeded (logged when it ends an outage)."""
+        now = _now()
+        with self._lock:
+            since, self._since = self._since, None
+            self._last_success = now
+        if since is not None:
+            log.warning("the database answers again after %.0f s", (now - since).total_seconds())
+
+    def state(self) -> Reachability:
+        with self._lock:
+            return Reachability(self._since is None, self._since, self._last_success)
+
+    def reset(self) -> None:  # tests
+        with self._lock:
+            self._since = self._last_success = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+#: The record of this process.
+monitor = _Monitor()
+
+__all__ = ["RETRY_AFTER_SECONDS", "Reachability", "is_outage", "monitor"]
