@@ -29,6 +29,26 @@ class Term:
         return self.id if lang == "id" else self.en
 
 
+#: What a code outside a vocabulary is shown and counted as (field data may hold codes
+#: that a newer version of the field application added, or typos): never a KeyError.
+OTHER = Term("other", "Lainnya", "Other")
+
+
+def label_of(terms: dict[str, Term], code, lang: Language = "id") -> str:
+    """The label of ``code`` in ``terms``, or "Lainnya"/"Other" for any other code."""
+    return terms.get(code, OTHER).label(lang) if isinstance(code, str) else OTHER.label(lang)
+
+
+def fold_unknown(counts: dict, terms: dict[str, Term]) -> dict[str, int]:
+    """``counts`` by code with every code outside ``terms`` (and none) added up as "other",
+    so that the parts still add up to the whole."""
+    folded: dict[str, int] = {}
+    for code, count in counts.items():
+        key = code if isinstance(code, str) and code in terms else OTHER.code
+        folded[key] = folded.get(key, 0) + int(count)
+    return folded
+
+
 class TargetCategory(StrEnum):
     """Why a family (or individual) was put on the ground-check list."""
 

@@ -27,7 +27,7 @@ from dashboard.formatting import (
     format_percent_delta,
 )
 from dashboard.i18n import t
-from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, label_of
 
 #: Colours (Okabe-Ito, safe for colour-blind readers).
 BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
@@ -258,7 +258,7 @@ def ranking_table(
 
 def category_figure(split: pd.DataFrame, lang: str) -> go.Figure:
     """Completion by target category, with targets and submitted in the hover."""
-    labels = [TARGET_CATEGORY_TERMS[c].label(lang) for c in split.index]
+    labels = [label_of(TARGET_CATEGORY_TERMS, c, lang) for c in split.index]
     hover = [
         f"<b>{label}</b><br>{get_metric('targets').label(lang)}: {format_int(row.targets, lang)}"
         f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
@@ -296,7 +296,7 @@ def funnel_figure(funnel: pd.Series, lang: str) -> go.Figure:
     outcome_colours = {"found_verified": GREEN, "moved": SKY, "deceased": GREY, "not_found": ORANGE, "refused": VERMILION}
     for code, colour in outcome_colours.items():
         value = funnel[f"outcome_{code}"]
-        label = VISIT_OUTCOME_TERMS[code].label(lang) if code != "found_verified" else t("funnel.found", lang)
+        label = label_of(VISIT_OUTCOME_TERMS, code, lang) if code != "found_verified" else t("funnel.found", lang)
         figure.add_trace(
             go.Bar(
                 y=[stages[2]], x=[value], orientation="h", name=label, marker={"color": colour},

@@ -16,7 +16,7 @@ from dashboard.formatting import format_date, format_decimal, format_int, format
 from dashboard.i18n import t
 from dashboard.quality.risk import SIGNALS_BY_ID
 from dashboard.quality.rules import RULES_BY_ID
-from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, label_of
 from layouts import components
 from layouts.frame import page_frame
 from layouts.overview import breadcrumb
@@ -109,14 +109,14 @@ def daily_figure(daily: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def outcome_figure(outcomes: pd.Series, lang: str) -> go.Figure:
-    labels = [VISIT_OUTCOME_TERMS[code].label(lang) for code in outcomes.index]
+    labels = [label_of(VISIT_OUTCOME_TERMS, code, lang) for code in outcomes.index]
     figure = go.Figure(go.Bar(y=labels, x=outcomes.values, orientation="h", marker={"color": components.BLUE},
                               text=[format_int(v, lang) for v in outcomes.values], textposition="auto"))
     return _bar_layout(figure, t("facilitator.outcomes_title", lang), lang)
 
 
 def category_counts_figure(categories: pd.Series, lang: str) -> go.Figure:
-    labels = [TARGET_CATEGORY_TERMS[code].label(lang) for code in categories.index]
+    labels = [label_of(TARGET_CATEGORY_TERMS, code, lang) for code in categories.index]
     figure = go.Figure(go.Bar(y=labels, x=categories.values, orientation="h", marker={"color": components.ORANGE},
                               text=[format_int(v, lang) for v in categories.values], textposition="auto"))
     return _bar_layout(figure, t("target.type", lang), lang)

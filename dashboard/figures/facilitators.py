@@ -19,6 +19,7 @@ from dashboard.figures.overview import plan_share
 from dashboard.figures.queries import facilitator_counts
 from dashboard.store import models
 from dashboard.store.rollups import day_start_utc
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, fold_unknown
 
 #: Columns of the facilitator table, in the order shown and exported.
 TABLE_COLUMNS = (
@@ -276,8 +277,8 @@ def facilitator_profile(
         districts=table.loc[person.id, "districts"],
         figures=table.loc[person.id],
         daily=daily,
-        outcomes=pd.Series(outcomes, dtype="int64"),
-        categories=pd.Series(categories, dtype="int64"),
+        outcomes=pd.Series(fold_unknown(outcomes, VISIT_OUTCOME_TERMS), dtype="int64"),
+        categories=pd.Series(fold_unknown(categories, TARGET_CATEGORY_TERMS), dtype="int64"),
     )
 
 

@@ -116,12 +116,14 @@ class RoundDates:
 
 
 def latest_round(engine: Engine) -> RoundDates | None:
-    """The newest round that has rollups (what the pages show by default)."""
-    r, s = models.Round, models.RollupState
+    """The newest round that has rollups and targets (what the pages show by default): a
+    new round created empty, or with its deadline before its start, never hides the one
+    with data. Without any targets anywhere, the newest round with rollups."""
+    r, s, t = models.Round, models.RollupState, models.RollupRegencyTargets
+    has_targets = select(t.round_id).where(t.round_id == r.id, t.targets > 0).exists()
     with engine.connect() as conn:
-        row = conn.execute(
-            select(r.id, r.name, r.start_date, r.deadline).join(s, s.round_id == r.id).order_by(r.id.desc()).limit(1)
-        ).first()
+        newest = select(r.id, r.name, r.start_date, r.deadline).join(s, s.round_id == r.id).order_by(r.id.desc()).limit(1)
+        row = conn.execute(newest.where(has_targets, r.deadline >= r.start_date)).first() or conn.execute(newest).first()
     return RoundDates(*row) if row else None
 
 

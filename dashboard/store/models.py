@@ -25,7 +25,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -35,6 +34,8 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import DateTime as _DateTime
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: Deterministic constraint names, so that Alembic batch migrations on SQLite can
@@ -46,6 +47,31 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class _LenientSqliteDateTime(sqlite.DATETIME):
+    """SQLite stores timestamps as text, so a row written by another tool may hold text that
+    is no timestamp at all ("kemarin", "24/11/2026"). SQLAlchemy would raise on reading it,
+    and one such row would take every page that reads the column down; read as NULL instead
+    (the rollups count such a visit as excluded: ``dashboard.store.rollups``). PostgreSQL
+    refuses such a value on write."""
+
+    def result_processor(self, dialect, coltype):
+        strict = super().result_processor(dialect, coltype)
+        if strict is None:
+            return None
+
+        def process(value):
+            try:
+                return strict(value)
+            except (ValueError, TypeError):
+                return None
+
+        return process
+
+
+#: Every timestamp column: ``DateTime`` (naive UTC), lenient on SQLite (above).
+DateTime = _DateTime().with_variant(_LenientSqliteDateTime(), "sqlite")
 
 
 class Base(DeclarativeBase):

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.store import models
 from dashboard.store.bulk import write_columns
+from dashboard.vocabulary import OTHER, TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +68,63 @@ def _as_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.date
 
 
-def _changed_visits(conn: Connection, round_id: int, since: dt.datetime) -> pd.DataFrame:
-    """The visits with any event since ``since``, with the WIB day of each event (NaT when
-    it did not happen or happened before ``since``). One indexed read, aggregated in pandas:
-    a GROUP BY per event kind would read the same rows five times."""
+#: Why a visit is not counted (see :func:`countable`), for the log and the pages.
+EXCLUSION_REASONS = {
+    "unreadable_time": "a timestamp that is not a time (text in a SQLite column)",
+    "outside_round": "an event before the day before the round's start, or after the newest data",
+    "out_of_order": "reviewed, returned or approved without a submission, or submitted before it started",
+    "inconsistent_region": "a kabupaten/kota code that does not lie in the visit's province",
+    "unknown_outcome": "a submission without an outcome, or with a code outside the vocabulary",
+}
+
+
+def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.Series]:
+    """The visits (with their event moments as columns named after ``EVENT_COLUMNS``) that
+    can be counted, and how many of the others by reason: the one place where field rows
+    that cannot be counted are left out of every figure. A visit is left out whole (rather
+    than some of its events) so that, e.g., approved never exceeds submitted."""
+    reason = pd.Series(pd.NA, index=rows.index, dtype="object")
+
+    def mark(condition: pd.Series, why: str) -> None:
+        reason.loc[condition & reason.isna()] = why
+
+    events = list(EVENT_COLUMNS)
+    mark(rows["started"].isna(), "unreadable_time")  # started_at is NOT NULL: NULL here = unreadable
+    early, late = pd.Timestamp(day_start_utc(first_day)), pd.Timestamp(data_until)
+    for name in events:
+        mark((rows[name] < early) | (rows[name] > late), "outside_round")
+    after_submission = rows[["reviewed", "returned", "approved"]].notna().any(axis=1)
+    mark((after_submission & rows["submitted"].isna()) | (rows["submitted"] < rows["started"]), "out_of_order")
+    mark(rows["regency_code"].str[:2] != rows["province_code"], "inconsistent_region")
+    mark(rows["submitted"].notna() & ~rows["outcome"].isin(list(VISIT_OUTCOME_TERMS)), "unknown_outcome")
+    excluded = reason.dropna()
+    kept = rows[reason.isna()].copy()
+    # A category the vocabulary does not know is counted, as "other" (shown so).
+    kept.loc[~kept["category"].isin(list(TARGET_CATEGORY_TERMS)), "category"] = OTHER.code
+    return kept, excluded.value_counts().rename("visits")
+
+
+def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime | None = None) -> pd.DataFrame:
+    """The countable visits with any event since ``since``, with the WIB day of each event
+    (NaT when it did not happen or happened before ``since``). One indexed read, aggregated
+    in pandas: a GROUP BY per event kind would read the same rows five times."""
     v = models.Visit
     columns = list(EVENT_COLUMNS.values())
     query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(
         v.round_id == round_id, or_(*(c >= since for c in columns))
     )
     rows = pd.read_sql(query, conn)
-    offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
     for name, column in EVENT_COLUMNS.items():
-        moment = pd.to_datetime(rows.pop(column.key), format="mixed")
+        rows[name] = pd.to_datetime(rows.pop(column.key), format="mixed", errors="coerce")
+    if data_until is not None:
+        start = _round_start(conn, round_id)
+        rows, excluded = countable(rows, start, data_until)
+        if len(excluded):
+            described = ", ".join(f"{n} {why}" for why, n in excluded.items())
+            log.warning("round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, int(excluded.sum()), described)
+    offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
+    for name in EVENT_COLUMNS:
+        moment = rows[name]
         rows[name] = (moment + offset).dt.floor("D").where(moment >= pd.Timestamp(since))
     return rows
 
@@ -113,8 +158,9 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, last_day: dt.date) -> None:
-    rows = _changed_visits(conn, round_id, day_start_utc(first_day))
+def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime) -> None:
+    last_day = day_of(data_until)
+    rows = _changed_visits(conn, round_id, day_start_utc(first_day), data_until)
 
     regency_day = _event_counts(rows, ["regency_code", "province_code", "category"], outcomes=True)
     conn.execute(
@@ -198,16 +244,20 @@ def _set_state(conn: Connection, round_id: int, data_until: dt.datetime) -> None
 
 
 def _round_start(conn: Connection, round_id: int) -> dt.date:
+    """The first day the rollups hold: the day before the round's start (a facilitator may
+    begin a little early, in another time zone). Earlier visits are not counted
+    (:func:`countable`): one visit dated 2000 would otherwise add 26 years of empty days."""
     start = conn.execute(select(models.Round.start_date).where(models.Round.id == round_id)).scalar_one()
-    first_visit = conn.execute(select(func.min(models.Visit.started_at)).where(models.Visit.round_id == round_id)).scalar()
-    return min(start, day_of(first_visit)) if first_visit else start
+    return start - dt.timedelta(days=1)
 
 
 def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> None:
     """Recompute every rollup of the round from the raw rows."""
     with engine.begin() as conn:
         _refresh_targets(conn, round_id)
-        _refresh_days(conn, round_id, _round_start(conn, round_id), day_of(data_until))
+        for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity):
+            conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
+        _refresh_days(conn, round_id, _round_start(conn, round_id), data_until)
         _set_state(conn, round_id, data_until)
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
 
@@ -231,5 +281,5 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
             first_day = min(first_day, day_of(late))
         first_day = max(first_day, _round_start(conn, round_id))
         _refresh_targets(conn, round_id)
-        _refresh_days(conn, round_id, first_day, day_of(data_until))
+        _refresh_days(conn, round_id, first_day, data_until)
         _set_state(conn, round_id, data_until)
