@@ -35,7 +35,7 @@ from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import audit, current_access
 
-from callbacks.inputs import BadCallbackRequest, check_body, require_rules
+from callbacks.inputs import BadCallbackRequest, check_body, parse_body, require_rules
 from callbacks.refresh import current_version
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class GuardedApp:
         def _check_callback_body():
             """A body our pages never send gets a 400 before Dash parses it."""
             if request.path == dispatch_path and request.method == "POST":
-                check_body(request.get_json(silent=True), app.callback_map)
+                check_body(parse_body(request.get_data(cache=True)), app.callback_map)
 
         @app.server.errorhandler(BadCallbackRequest)
         def _bad_callback_request(exc: BadCallbackRequest):
@@ -114,9 +114,13 @@ class GuardedApp:
         data = figure_cache.data_version(engine, version["round_id"])  # the server's, not the client's
         if data is None:
             return None
+        # The answer depends on the server's version of the round, not on what else the
+        # client's copy holds: keyed by that, so forged copies cannot fill the cache.
+        keyed = list(values)
+        keyed[version_at] = [version["round_id"], version.get("pinned") == version["round_id"]]
         described = json.dumps(
             [figure_cache.CODE_VERSION, self._settings.read_database_url, name, version["round_id"], data,
-             figure_cache.access_class(current_access()), sorted(ctx.triggered_prop_ids), values],
+             figure_cache.access_class(current_access()), sorted(ctx.triggered_prop_ids), keyed],
             sort_keys=True, default=str,
         )
         return "cb:" + hashlib.sha256(described.encode()).hexdigest(), backend

@@ -17,6 +17,7 @@ offending property (never its value: it may be anything).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -63,26 +64,29 @@ def _mapping(value: Any) -> bool:
     return value is None or isinstance(value, Mapping)
 
 
+#: Years a date or time of our pages can hold (beyond them, arithmetic would overflow).
+_YEARS = range(2000, 2101)
+
+
 def _iso_date(value: Any) -> bool:
     if value is None:
         return True
     if not isinstance(value, str) or len(value) > 32:
         return False
     try:
-        dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(value[:10]).year in _YEARS
     except ValueError:
         return False
-    return True
 
 
 def _iso_datetime(value: Any) -> bool:
     if not isinstance(value, str) or len(value) > 40:
         return False
     try:
-        dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return False
-    return True
+    return moment.tzinfo is None and moment.year in _YEARS
 
 
 def _data_version(value: Any) -> bool:
@@ -167,6 +171,20 @@ def _sent(items, what: str) -> list[tuple[str, str]]:
         if rule is None or not rule(item.get("value")):
             raise BadCallbackRequest(f"malformed value of {item['id']}.{item['property']}")
     return [(i["id"], i["property"]) for i in items]
+
+
+def parse_body(data: bytes) -> Any:
+    """The JSON of a request body, or :class:`BadCallbackRequest`: no ``NaN``/``Infinity``
+    (Python's parser accepts them; no component sends them), no nesting deep enough to
+    exhaust the interpreter's stack."""
+
+    def refuse(constant: str):
+        raise BadCallbackRequest(f"{constant} is not a JSON number")
+
+    try:
+        return json.loads(data, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        raise BadCallbackRequest("the body is not JSON") from None
 
 
 def check_body(body: Any, callback_map: Mapping[str, Mapping]) -> None:

@@ -111,11 +111,20 @@ def outage_page(lang: str, settings: Settings) -> html.Div:
     )
 
 
+def _one(value):
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return value if isinstance(value, str) else None
+
+
 def outage_aware(page, settings: Settings):
     """``page`` (a layout function), or the outage page when the database is unreachable."""
 
     @functools.wraps(page)
-    def layout(*args, lang: str | None = None, **kwargs):
+    def layout(*args, lang=None, **kwargs):
+        # A key repeated in the query string (``?round=1&round=2``) arrives as a list: the
+        # last one counts, as in most web frameworks; anything else that is no text, none.
+        lang, kwargs = _one(lang), {key: _one(value) for key, value in kwargs.items()}
         try:
             return page(*args, lang=lang, **kwargs)
         except SQLAlchemyError as exc:

@@ -76,7 +76,7 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
     toolbar = dbc.Row(
         [
             dbc.Col(
-                dbc.Input(id="regency-search", type="search", placeholder=t("facilitator.search", lang), debounce=0.4),
+                dbc.Input(id="regency-search", type="search", placeholder=t("facilitator.search", lang), debounce=0.4, maxLength=200),
                 md=4,
             ),
             dbc.Col(

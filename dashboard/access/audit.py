@@ -167,7 +167,8 @@ class AuditTrail:
                         log.error("audit trail: %s entries lost, the database refused them %s times (%s)", len(batch), attempts, batch[:3])
                         batch = []
                     else:
-                        log.warning("audit trail: the database refused %s entries; retrying", len(batch))
+                        if attempts == 1:  # once per batch, not once per retry
+                            log.warning("audit trail: the database refused %s entries; retrying", len(batch))
                         time.sleep(self.RETRY_SECONDS)
                 except SQLAlchemyError:  # one bad entry must not take the others with it
                     batch = self._write_one_by_one(batch)

@@ -26,11 +26,28 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
+#: SQLSTATE classes of a lost or refused connection (08: connection exception; 57P0x:
+#: the server shuts down or restarts) and of a server that cannot accept work (53: out of
+#: resources). A statement timeout, deadlock or missing table is a failing query instead.
+_OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53")
+
+
 def is_outage(exc: BaseException) -> bool:
     """Whether ``exc`` means the database cannot be reached (rather than a query failed)."""
-    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
+    if isinstance(exc, (InterfaceError, PoolTimeout)):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    original = getattr(exc, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate.startswith(_OUTAGE_SQLSTATES)
+    text = str(original or exc).lower()
+    if "sqlite" in type(original).__module__:
+        return any(s in text for s in ("database is locked", "unable to open database", "disk i/o error"))
+    return True  # a driver error without a SQLSTATE: the connection itself failed
 
 
 @dataclass(frozen=True)

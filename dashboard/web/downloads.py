@@ -160,8 +160,12 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             sort = json.loads(request.args.get("sort") or "[]")
         except (InvalidScope, json.JSONDecodeError) as exc:
             raise BadExport(f"bad parameter: {exc}") from None
+        except RecursionError:
+            raise BadExport("filter or sort is nested too deeply") from None
         if not isinstance(model, dict) or not isinstance(sort, list):
             raise BadExport("filter must be a JSON object and sort a JSON list")
+        if not all(isinstance(spec, dict) for spec in model.values()):
+            raise BadExport("each filter must be a JSON object, as the grid sends it")
         engine, round_, state = context()
         if not region_exists(engine, scope):
             raise LookupError(f"no kabupaten/kota with code {scope.code!r}")

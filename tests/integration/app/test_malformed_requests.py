@@ -48,7 +48,8 @@ def _call(site: Site, dependency: dict, values: dict, changed: tuple[str, str]):
     "body",
     ["{not json", "[]", "null", '"text"', '{"output": 1}', '{"output": "nothing.children", "inputs": []}',
      '{"output": "data-as-of.children", "inputs": [], "state": []}', '{"output": "data-as-of.children", "inputs": 5}',
-     '{"output": "font-scale.data", "outputs": {"id": "font-scale", "property": "data"}, "inputs": [{"id": "url", "property": "pathname"}]}'],
+     '{"output": "font-scale.data", "outputs": {"id": "font-scale", "property": "data"}, "inputs": [{"id": "url", "property": "pathname"}]}',
+     "[" * 100_000, '{"output": "data-as-of.children", "inputs": [{"id": "data-version", "property": "data", "value": {"round_id": Infinity}}]}'],
 )
 def test_a_malformed_callback_body_gets_a_400(site, body):
     response = site.clients["national"].post("/_dash-update-component", data=body, content_type="application/json")
@@ -87,7 +88,8 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("url", "search"): ["?round=99999999999999", "?round=-1", "%%%"], ("url", "pathname"): ["/provinsi/99", "//"],
         ("_pages_location", "pathname"): [None, "/provinsi/99", "/pendamping/../../x", "/kabkota/35.77/extra"],
         ("_pages_location", "search"): [None, "?round=99999999999999&lang=zz"],
-        ("admin-filter-days", "start_date"): ["2999-01-01"], ("admin-filter-text", "value"): ["%_\\"],
+        ("admin-filter-days", "start_date"): ["2999-01-01"], ("admin-filter-days", "end_date"): ["9999-12-31"],
+        ("admin-filter-text", "value"): ["%_\\"],
     }
     explained = 0
     for dependency in _server_callbacks(site):
@@ -112,6 +114,8 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         "/export/facilitators.csv?parent=35.77&filter=%5B1%5D",
         "/export/regions.csv?round=99999999999999999999",
         "/export/regions.xlsx?metric=%00",
+        "/export/facilitators.csv?parent=35.77&filter=%7B%22x%22%3A1%7D",
+        "/export/facilitators.csv?parent=35.77&filter=" + "%5B" * 50_000,
     ],
 )
 def test_malformed_api_and_export_parameters_get_a_400(site, path):
@@ -132,3 +136,22 @@ def test_a_facilitator_without_visits_has_no_last_visit_day(site):
     days = {row["last_visit_day"] for row in rows}
     assert None in days and "NaT" not in days
     assert all(day is None or len(day) == 10 for day in days)
+
+
+def test_the_as_of_line_refuses_times_it_cannot_show(site):
+    """The header shows the client's own copy of the version: years it could not format
+    (9999, year 1 with a time zone) are refused, not a 500."""
+    for until in ("9999-12-31T23:59:59", "0001-01-01T00:00:00+14:00"):
+        for version in ({**site.version, "data_until": until}, {**site.version, "outage_since": until}):
+            response = site.call("national", "data-as-of.children", [("data-version", "data", version)], [("page-lang", "data", "en")])
+            assert response.status_code == 400, until
+
+
+@pytest.mark.parametrize(
+    "path", ["/?round=1&round=2", "/kabkota/35.77?code=35.77&code=35.19", "/provinsi/35?code=35&code=32",
+             "/kualitas/35?code=a&code=b", "/pendamping/X?facilitator_id=x&facilitator_id=y", "/?lang=en&lang=id"],
+)
+def test_a_key_repeated_in_the_query_string_is_no_500(site, path):
+    page, _, search = path.partition("?")
+    response = site.page("admin", page, "?" + search)
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
