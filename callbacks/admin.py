@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from dash import Dash, Input, Output, State
 
 from dashboard.access.accounts import list_users
 from dashboard.access.audit import AuditQuery, read
 from dashboard.access.policy import OutOfScope
-from dashboard.formatting import format_datetime, format_int
+from dashboard.figures.data_health import EXCLUSION_REASONS, data_health
+from dashboard.formatting import format_date, format_datetime, format_int
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
@@ -37,6 +40,33 @@ def _text(value, length: int) -> str | None:
 
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.database_url)  # noqa: E731
+
+    @app.callback(
+        Output("health-rounds", "data"),
+        Output("health-by-day", "data"),
+        Output("health-by-regency", "data"),
+        Input("admin-retention", "data"),
+        State("page-lang", "data"),
+    )
+    def health_rows(_retention, lang):
+        health = data_health(get_engine(settings.read_database_url), access=current_access())  # admins only
+        when = lambda moment: format_datetime(moment, lang) if moment else "–"  # noqa: E731
+        rounds = [
+            {"round": f"{r.round_id} · {r.name}", "data_until": when(r.data_until), "rolled_up_at": when(r.rolled_up_at),
+             "flags_refreshed_at": when(r.flags_refreshed_at), "risk_scored_at": when(r.risk_scored_at),
+             "newest_submission": when(r.newest_submission), "excluded": format_int(r.excluded, lang)}
+            for r in health.rounds
+        ]
+        reason = lambda code: t("excluded." + code, lang) if code in EXCLUSION_REASONS else code  # noqa: E731
+        by_day = [
+            {"round": int(row.round_id), "day": format_date(pd.Timestamp(row.day).date(), lang), "reason": reason(row.reason), "visits": format_int(int(row.visits), lang)}
+            for row in health.by_day.head(200).itertuples()
+        ]
+        by_regency = [
+            {"round": int(row.round_id), "region": row.regency_code, "reason": reason(row.reason), "visits": format_int(int(row.visits), lang)}
+            for row in health.by_regency.head(200).itertuples()
+        ]
+        return rounds, by_day, by_regency
 
     @app.callback(
         Output("admin-audit-table", "data"),

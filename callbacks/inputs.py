@@ -143,6 +143,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("regency-facilitators", "getRowsRequest"): _mapping,
     ("regency-quick-filters", "value"): _text_list,
     ("regency-search", "value"): _text(200),
+    ("admin-retention", "data"): _count,
     ("admin-filter-action", "value"): _text(64),
     ("admin-filter-user", "value"): _text(64),
     ("admin-filter-text", "value"): _text(200),

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.refresh import version_day
+from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
@@ -111,8 +112,13 @@ def register(app: Dash, settings: Settings) -> None:
             return None, dbc.Alert(t("status.no_round", lang), color="warning")
         access = current_access()
         scope = Scope.of(scope_code)
-        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, version_day(version), access=access), lang)
-        return cards, components.context_note(lang) if not access.sees_area(scope.code) else None
+        day = version_day(version)
+        cards = components.kpi_row(kpis(engine(), version["round_id"], scope, day, access=access), lang)
+        notes = [
+            components.context_note(lang) if not access.sees_area(scope.code) else None,
+            components.excluded_note(excluded_visits(engine(), version["round_id"], scope, day, access=access), lang),
+        ]
+        return cards, [n for n in notes if n is not None] or None
 
     @app.callback(
         Output("overview-progress", "figure"),

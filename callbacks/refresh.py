@@ -15,7 +15,7 @@ from dashboard.figures.queries import data_state, latest_round
 from dashboard.settings import Settings
 from dashboard.figures import cache as figure_cache
 from dashboard.store.database import get_engine
-from dashboard.store.outage import is_outage, monitor
+from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.rollups import day_of
 from layouts.components import data_as_of, outage_notice
 
@@ -91,12 +91,10 @@ def register(app: Dash, settings: Settings) -> None:
         except SQLAlchemyError as exc:
             if not is_outage(exc):
                 raise
-            monitor.failed(exc)
             if not known or known.get("outage_since"):
                 return no_update
-            since = monitor.state().unreachable_since or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            since = monitor_for(settings.read_database_url).state().unreachable_since or dt.datetime.now(dt.UTC).replace(tzinfo=None)
             return {**known, "outage_since": since.isoformat()}
-        monitor.succeeded()
         return no_update if version == known else version
 
     # Shows the version as the client holds it (its own "as of" line): nothing to check.

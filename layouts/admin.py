@@ -1,4 +1,5 @@
-"""The admin page (``/admin``): the audit trail, filterable, and the list of users.
+"""The admin page (``/admin``): the audit trail, filterable, data health (freshness of the
+figures, visits left out of them) and the list of users.
 
 Users are managed from the command line (``python -m dashboard.users``); this page reads.
 Text from the trail (user names, details) is shown as text, never as markup.
@@ -25,6 +26,14 @@ USER_COLUMNS = ("name", "role", "area", "active", "last_sign_in", "locked_until"
 _USER_LABELS = {
     "name": "admin.col_user", "role": "admin.col_role", "area": "admin.col_area", "active": "admin.col_active",
     "last_sign_in": "admin.col_last_sign_in", "locked_until": "admin.col_locked", "tokens": "admin.col_tokens",
+}
+
+HEALTH_ROUND_COLUMNS = ("round", "data_until", "rolled_up_at", "flags_refreshed_at", "risk_scored_at", "newest_submission", "excluded")
+_HEALTH_LABELS = {
+    "round": "health.col_round", "data_until": "health.col_data_until", "rolled_up_at": "health.col_rolled_up",
+    "flags_refreshed_at": "health.col_flags", "risk_scored_at": "health.col_risk", "newest_submission": "health.col_newest",
+    "excluded": "health.col_excluded", "day": "health.col_day", "region": "health.col_region", "reason": "health.col_reason",
+    "visits": "health.col_visits",
 }
 
 
@@ -77,6 +86,24 @@ def layout(lang: str, retention_days: int) -> list:
                     filters,
                     html.P(id="admin-audit-count", className="small text-muted mb-2"),
                     _table("admin-audit-table", AUDIT_COLUMNS, _AUDIT_LABELS, lang),
+                ],
+                fill=False,
+            ),
+            className="mb-3",
+        ),
+        html.Div(
+            card(
+                [
+                    html.H2(t("health.title", lang), className="h5"),
+                    html.P(t("health.intro", lang), className="small text-muted"),
+                    _table("health-rounds", HEALTH_ROUND_COLUMNS, _HEALTH_LABELS, lang),
+                    dbc.Row(
+                        [
+                            dbc.Col(_table("health-by-day", ("round", "day", "reason", "visits"), _HEALTH_LABELS, lang), md=6),
+                            dbc.Col(_table("health-by-regency", ("round", "region", "reason", "visits"), _HEALTH_LABELS, lang), md=6),
+                        ],
+                        className="g-2 mt-2",
+                    ),
                 ],
                 fill=False,
             ),

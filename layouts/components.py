@@ -67,6 +67,14 @@ def context_note(lang: str) -> html.P:
     return html.P(t("access.context_note", lang), className="small text-muted mb-0 access-context")
 
 
+def excluded_note(excluded: pd.Series, lang: str) -> html.P | None:
+    """Said under the KPIs when visits of the scope were left out of its figures."""
+    if excluded.empty or int(excluded.sum()) == 0:
+        return None
+    reasons = ", ".join(f"{t('excluded.' + reason, lang)} ({format_int(n, lang)})" for reason, n in excluded.sort_values(ascending=False).items())
+    return html.P(t("status.excluded", lang, n=format_int(int(excluded.sum()), lang), reasons=reasons), className="small text-muted mb-0 excluded-note")
+
+
 def scale_fonts(figure: go.Figure, scale: float | None) -> go.Figure:
     """Enlarge a figure's text for big screens (plotly sizes text in pixels, the page in
     rem, which grows with the screen: see assets/02_app.css and ``font-scale``)."""

@@ -25,7 +25,7 @@ from dashboard.formatting import format_datetime, region_display_name
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.store.outage import is_outage, monitor
+from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
@@ -94,7 +94,7 @@ def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> h
 def outage_page(lang: str, settings: Settings) -> html.Div:
     """What a page shows when it is opened while the database does not answer: when that
     began, and a timer that reloads the page (pages already open keep their figures)."""
-    since = monitor.state().unreachable_since
+    since = monitor_for(settings.read_database_url).state().unreachable_since
     return html.Div(
         [
             dcc.Store(id="page-lang", data=lang),
@@ -130,7 +130,6 @@ def outage_aware(page, settings: Settings):
         except SQLAlchemyError as exc:
             if not is_outage(exc):
                 raise
-            monitor.failed(exc)
             return outage_page(_language(lang, settings), settings)
 
     return layout

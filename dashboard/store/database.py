@@ -16,6 +16,8 @@ import pandas as pd
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
+
+from dashboard.store.outage import watch
 from sqlalchemy.engine import make_url
 
 from dashboard.store import models
@@ -51,10 +53,11 @@ def create_db_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        watch(engine)
         return engine
     # A stopped server must fail a request within seconds (503, stale figures shown), not
     # hang it; pre-ping replaces connections that died with a restart of the server.
-    return create_engine(
+    engine = create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10, connect_args={
             "connect_timeout": 5,
             # A server that hangs or a network that drops packets is noticed within ~10 s
@@ -62,6 +65,8 @@ def create_db_engine(url: str) -> Engine:
             "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": 10_000,
         }
     )
+    watch(engine)
+    return engine
 
 
 @lru_cache(maxsize=8)

@@ -416,6 +416,24 @@ class RollupRegencyActivity(Base):
     active_7d: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RollupExcludedVisits(Base):
+    """Visits left out of every figure (``dashboard.store.rollups.countable``), per day,
+    kabupaten/kota and reason: what the pages' "n visits not counted" and the admins'
+    data-health page show. The day is that of the visit's first readable event, kept inside
+    the days the refresh recomputed (or that refresh's last day when no event is readable);
+    maintained like the other rollups."""
+
+    __tablename__ = "rollup_excluded_visits"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(24), primary_key=True)
+    #: As the visit row says (for ``inconsistent_region`` not the kabupaten/kota's province).
+    province_code: Mapped[str] = mapped_column(String(2))
+    visits: Mapped[int] = mapped_column(Integer)
+
+
 class RollupRegencyTargets(Base):
     """Targets per kabupaten/kota and category (they are assigned at the start)."""
 

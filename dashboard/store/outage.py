@@ -1,9 +1,13 @@
-"""Whether the database answers, and since when it does not: one record per process.
+"""Whether a database answers, and since when it does not: one record per database and
+process, fed by the engine itself (:func:`watch`: SQLAlchemy's ``handle_error`` and
+``engine_connect`` events), so that every query of the process counts, whoever makes it.
 
 A database outage is an operator's event, not a bug: every request that meets it answers
 503 (API, exports) or keeps the last good figures on screen with a notice (pages), and the
 log says it **once** when the database stops answering and once when it answers again,
-not once per request (forty wall screens polling every 15 s would flood it).
+not once per request (forty wall screens polling every 15 s would flood it). A primary and
+its read replica (``DATABASE_READ_URL``) have a record each: one may be down while the
+other answers.
 
 :func:`is_outage` tells an unreachable database (no connection, connection lost, pool
 exhausted, a locked SQLite file) from a failing query (a bug, or a row the code does not
@@ -17,6 +21,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -60,7 +66,8 @@ class Reachability:
 
 
 class _Monitor:
-    def __init__(self) -> None:
+    def __init__(self, name: str = "the database") -> None:
+        self.name = name
         self._lock = threading.Lock()
         self._since: dt.datetime | None = None
         self._last_success: dt.datetime | None = None
@@ -74,7 +81,7 @@ class _Monitor:
                 self._since = now
         if first:
             message = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
-            log.error("the database does not answer (%s: %s); serving the last good figures", type(exc).__name__, message)
+            log.error("%s does not answer (%s: %s); serving the last good figures", self.name, type(exc).__name__, message)
 
     def succeeded(self) -> None:
         """Note that a query succeeded (logged when it ends an outage)."""
@@ -83,7 +90,7 @@ class _Monitor:
             since, self._since = self._since, None
             self._last_success = now
         if since is not None:
-            log.warning("the database answers again after %.0f s", (now - since).total_seconds())
+            log.warning("%s answers again after %.0f s", self.name, (now - since).total_seconds())
 
     def state(self) -> Reachability:
         with self._lock:
@@ -98,7 +105,41 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-#: The record of this process.
-monitor = _Monitor()
+_monitors: dict[str, _Monitor] = {}
+_monitors_lock = threading.Lock()
 
-__all__ = ["RETRY_AFTER_SECONDS", "Reachability", "is_outage", "monitor"]
+
+def monitor_for(url: str) -> _Monitor:
+    """The record of the database at ``url`` (as an engine renders it, password hidden)."""
+    from sqlalchemy.engine import make_url
+
+    key = make_url(url).render_as_string(hide_password=True)
+    with _monitors_lock:
+        if key not in _monitors:
+            backend = make_url(url).get_backend_name()
+            _monitors[key] = _Monitor(f"the {backend} database {make_url(url).database or ''}".rstrip())
+        return _monitors[key]
+
+
+def watch(engine: Engine) -> None:
+    """Keep the record of ``engine``'s database: a connection handed out (the pool checked
+    it) means it answers; an error that :func:`is_outage` recognises means it does not."""
+    record = monitor_for(engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(engine, "engine_connect")
+    def _connected(_connection) -> None:
+        record.succeeded()
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context) -> None:
+        if is_outage(context.sqlalchemy_exception or context.original_exception):
+            record.failed(context.sqlalchemy_exception or context.original_exception)
+
+
+def reset() -> None:  # tests
+    with _monitors_lock:
+        for record in _monitors.values():
+            record.reset()
+
+
+__all__ = ["RETRY_AFTER_SECONDS", "Reachability", "is_outage", "monitor_for", "reset", "watch"]

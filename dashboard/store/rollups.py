@@ -78,9 +78,9 @@ EXCLUSION_REASONS = {
 }
 
 
-def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.Series]:
+def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The visits (with their event moments as columns named after ``EVENT_COLUMNS``) that
-    can be counted, and how many of the others by reason: the one place where field rows
+    can be counted, and the others with a column ``reason``: the one place where field rows
     that cannot be counted are left out of every figure. A visit is left out whole (rather
     than some of its events) so that, e.g., approved never exceeds submitted."""
     reason = pd.Series(pd.NA, index=rows.index, dtype="object")
@@ -97,17 +97,17 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     mark((after_submission & rows["submitted"].isna()) | (rows["submitted"] < rows["started"]), "out_of_order")
     mark(rows["regency_code"].str[:2] != rows["province_code"], "inconsistent_region")
     mark(rows["submitted"].notna() & ~rows["outcome"].isin(list(VISIT_OUTCOME_TERMS)), "unknown_outcome")
-    excluded = reason.dropna()
     kept = rows[reason.isna()].copy()
     # A category the vocabulary does not know is counted, as "other" (shown so).
     kept.loc[~kept["category"].isin(list(TARGET_CATEGORY_TERMS)), "category"] = OTHER.code
-    return kept, excluded.value_counts().rename("visits")
+    return kept, rows[reason.notna()].assign(reason=reason.dropna())
 
 
-def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime | None = None) -> pd.DataFrame:
+def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The countable visits with any event since ``since``, with the WIB day of each event
-    (NaT when it did not happen or happened before ``since``). One indexed read, aggregated
-    in pandas: a GROUP BY per event kind would read the same rows five times."""
+    (NaT when it did not happen or happened before ``since``), and the counts of the others
+    per day, kabupaten/kota and reason. One indexed read, aggregated in pandas: a GROUP BY
+    per event kind would read the same rows five times."""
     v = models.Visit
     columns = list(EVENT_COLUMNS.values())
     query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(
@@ -116,17 +116,27 @@ def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_un
     rows = pd.read_sql(query, conn)
     for name, column in EVENT_COLUMNS.items():
         rows[name] = pd.to_datetime(rows.pop(column.key), format="mixed", errors="coerce")
-    if data_until is not None:
-        start = _round_start(conn, round_id)
-        rows, excluded = countable(rows, start, data_until)
-        if len(excluded):
-            described = ", ".join(f"{n} {why}" for why, n in excluded.items())
-            log.warning("round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, int(excluded.sum()), described)
+    rows, excluded = countable(rows, _round_start(conn, round_id), data_until)
+    if len(excluded):
+        by_reason = excluded["reason"].value_counts()
+        described = ", ".join(f"{n} {why}" for why, n in by_reason.items())
+        log.warning("round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, len(excluded), described)
     offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
+    excluded_counts = pd.DataFrame(columns=["day", "regency_code", "reason", "province_code", "visits"])
+    if len(excluded):
+        # The day of an excluded visit: of its first readable event, inside the days recomputed.
+        first_event = pd.to_datetime(excluded[list(EVENT_COLUMNS)].min(axis=1)) + offset
+        window = (pd.Timestamp(since) + offset).floor("D"), (pd.Timestamp(data_until) + offset).floor("D")
+        excluded = excluded.assign(day=first_event.dt.floor("D").fillna(window[1]).clip(*window).dt.date)
+        excluded_counts = (
+            excluded.groupby(["day", "regency_code", "reason"])
+            .agg(province_code=("province_code", "first"), visits=("reason", "size"))
+            .reset_index()
+        )
     for name in EVENT_COLUMNS:
         moment = rows[name]
         rows[name] = (moment + offset).dt.floor("D").where(moment >= pd.Timestamp(since))
-    return rows
+    return rows, excluded_counts
 
 
 def _event_counts(rows: pd.DataFrame, key: list[str], outcomes: bool) -> pd.DataFrame:
@@ -160,7 +170,11 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime) -> None:
     last_day = day_of(data_until)
-    rows = _changed_visits(conn, round_id, day_start_utc(first_day), data_until)
+    rows, excluded = _changed_visits(conn, round_id, day_start_utc(first_day), data_until)
+    x = models.RollupExcludedVisits
+    conn.execute(delete(x).where(x.round_id == round_id, x.day >= first_day))
+    if len(excluded):
+        write_columns(conn, "rollup_excluded_visits", _columns(excluded.assign(round_id=round_id)))
 
     regency_day = _event_counts(rows, ["regency_code", "province_code", "category"], outcomes=True)
     conn.execute(
@@ -255,7 +269,7 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
     """Recompute every rollup of the round from the raw rows."""
     with engine.begin() as conn:
         _refresh_targets(conn, round_id)
-        for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity):
+        for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits):
             conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
         _refresh_days(conn, round_id, _round_start(conn, round_id), data_until)
         _set_state(conn, round_id, data_until)

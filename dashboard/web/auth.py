@@ -37,7 +37,7 @@ from dashboard.access.policy import Access, OutOfScope, Role
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage, monitor
+from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage, monitor_for
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,12 @@ PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 #: The cookie Dash's renderer reads the CSRF token from (``X-CSRFToken`` header).
 CSRF_COOKIE = "_csrf_token"
 #: While the database is unreachable, a session whose account was checked at most this long
-#: before the outage began stays signed in (wall screens poll every 15-30 s, so theirs is
-#: always fresh): their pages keep the last good figures instead of a sign-in form. No
-#: account can be disabled meanwhile, since that is written to the same database.
-OUTAGE_SESSION_GRACE = dt.timedelta(minutes=5)
+#: (or two refresh intervals, if longer) before the outage began stays signed in: wall
+#: screens poll every 15-30 s, so theirs is always fresh, and their pages keep the last good
+#: figures instead of a sign-in form. No account can be changed during the outage (that is
+#: written to the same database); one disabled less than this long before it began, whose
+#: session was checked in between, keeps its access until the database answers again.
+OUTAGE_SESSION_GRACE = dt.timedelta(seconds=60)
 _AUDIT = "groundcheck_audit"
 _SIGNED_IN_AT = "signed_in_at"
 
@@ -207,9 +209,9 @@ class _CheckedSessions:
             self._seen.clear()
         self._seen[session_id] = (user, dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
-    def during_outage(self, session_id: str, outage_began: dt.datetime | None) -> User | None:
+    def during_outage(self, session_id: str, outage_began: dt.datetime | None, grace: dt.timedelta) -> User | None:
         user, checked_at = self._seen.get(session_id, (None, None))
-        if user is None or outage_began is None or checked_at < outage_began - OUTAGE_SESSION_GRACE:
+        if user is None or outage_began is None or checked_at < outage_began - grace:
             return None
         return user
 
@@ -217,9 +219,33 @@ class _CheckedSessions:
 _checked_sessions = _CheckedSessions()
 
 
-def _session_during_outage(session_id: str) -> SessionUser | None:
-    user = _checked_sessions.during_outage(session_id, monitor.state().unreachable_since)
+def _session_during_outage(session_id: str, settings: Settings) -> SessionUser | None:
+    """The session's user as last checked, if that was recent enough; else None, noted on
+    the request so that a page answers "try again shortly" rather than a sign-in form."""
+    grace = max(OUTAGE_SESSION_GRACE, dt.timedelta(seconds=2 * settings.refresh_interval_seconds))
+    user = _checked_sessions.during_outage(session_id, monitor_for(settings.database_url).state().unreachable_since, grace)
+    if user is None:
+        g.session_unverified = True
     return SessionUser(user) if user else None
+
+
+_OUTAGE_PAGE = """<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="{{ retry }}">
+<title>{{ title }}</title></head>
+<body style="font-family: sans-serif; margin: 3rem;"><h1>{{ title }}</h1><p>{{ message }}</p></body></html>"""
+
+
+def _outage_page(lang: str) -> Response:
+    """A page that reloads itself until the database answers (no script: the CSP allows none inline)."""
+    body = render_template_string(
+        _OUTAGE_PAGE, lang=lang, retry=RETRY_AFTER_SECONDS, title=t("status.unreachable", lang),
+        message=t("status.outage_retry", lang),
+    )
+    response = Response(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register_auth(server: Flask, settings: Settings) -> None:
@@ -258,8 +284,7 @@ def register_auth(server: Flask, settings: Settings) -> None:
         except SQLAlchemyError as exc:
             if not is_outage(exc):
                 raise
-            monitor.failed(exc)
-            return _session_during_outage(session_id)
+            return _session_during_outage(session_id, settings)
         _checked_sessions.note(session_id, user)
         return SessionUser(user) if user else None
 
@@ -290,7 +315,6 @@ def register_auth(server: Flask, settings: Settings) -> None:
         except SQLAlchemyError as exc:
             if not is_outage(exc):
                 raise
-            monitor.failed(exc)  # logged once per outage
             if endpoint in PUBLIC_ENDPOINTS:
                 return None
             return _refuse(503, "the database does not answer; try again shortly")
@@ -301,6 +325,12 @@ def register_auth(server: Flask, settings: Settings) -> None:
                 csrf.protect()
             return None
         if user is None:
+            if g.get("session_unverified"):
+                # A session that cannot be checked while the database is down: not a sign-in
+                # form (a wall screen would stay on it after the outage), but "try again".
+                if endpoint in PAGE_ENDPOINTS and request.method in ("GET", "HEAD"):
+                    return _outage_page(_language())
+                return _refuse(503, "the database does not answer; try again shortly")
             if endpoint in PAGE_ENDPOINTS and request.method in ("GET", "HEAD"):
                 path = request.full_path.rstrip("?")
                 return redirect("/login?" + urlencode({"next": path}), code=302)

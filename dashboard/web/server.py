@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard.figures import cache as figure_cache
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage, monitor
+from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage
 from dashboard.store.status import data_status
 from dashboard.web.api import register_api
 from dashboard.web.auth import register_auth
@@ -70,10 +70,6 @@ def create_server(settings: Settings) -> Flask:
         whether data is flowing. Anonymous callers (a load balancer) get the verdict only,
         signed-in users the details, admins also which database it is."""
         status = data_status(get_engine(settings.database_url))
-        if status.reachable:
-            monitor.succeeded()
-        else:
-            monitor.failed(RuntimeError(status.error or "unreachable"))
         code = 200 if status.ready else 503
         access = g.get("access")
         if access is None or not access.signed_in:
@@ -84,8 +80,7 @@ def create_server(settings: Settings) -> Flask:
     def _database_error(exc: SQLAlchemyError):
         """An unreachable database is an outage (503, logged once); any other database
         error a bug, logged with its traceback and answered without the driver's text."""
-        if is_outage(exc):
-            monitor.failed(exc)
+        if is_outage(exc):  # noted (and logged once) by the engine's own record
             return database_unavailable()
         log.exception("a query failed")
         return jsonify(error="internal error"), 500

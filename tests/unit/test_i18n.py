@@ -105,3 +105,12 @@ def test_an_unknown_language_is_refused(lang):
     with pytest.raises(ValueError):
         ensure_language(lang)
 
+
+
+def test_every_reason_a_visit_is_not_counted_has_a_label():
+    from dashboard.i18n import LANGUAGES, t
+    from dashboard.store.rollups import EXCLUSION_REASONS
+
+    for reason in EXCLUSION_REASONS:
+        for lang in LANGUAGES:
+            assert t(f"excluded.{reason}", lang) != f"excluded.{reason}"

@@ -202,7 +202,7 @@ REGIONLESS = {
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
 }
-ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data"}
+ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."
 
 

@@ -35,6 +35,7 @@ def _valid(site: Site) -> dict:
         ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50}, ("regency-quick-filters", "value"): [],
         ("regency-search", "value"): "", ("admin-filter-action", "value"): None, ("admin-filter-user", "value"): None,
         ("admin-filter-text", "value"): None, ("admin-filter-days", "start_date"): None, ("admin-filter-days", "end_date"): None,
+        ("admin-retention", "data"): 90,
     }
 
 

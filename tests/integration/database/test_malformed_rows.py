@@ -146,3 +146,44 @@ def test_the_outcome_shares_of_a_facilitator_add_up(corrupted):
     profile = facilitator_profile(engine, state.id, facilitator, dt.date(2026, 11, 24), state.start_date, state.deadline, access=Access.nationwide())
     assert "other" in profile.outcomes.index and "zzz" not in profile.outcomes.index
     assert profile.outcomes.sum() == submitted
+
+
+def test_what_was_left_out_is_counted_and_shown(corrupted):
+    """By reason in the rollups; under the KPIs of the kabupaten/kota, its province and the
+    nation ("n visits not counted"); and on the admins' data-health section."""
+    from dashboard.access.policy import Access
+    from dashboard.figures.data_health import excluded_visits
+    from dashboard.figures.queries import Scope, data_state
+    from dashboard.store.rollups import day_of
+
+    url, backend, _n, _r, excluded, regency, _until = corrupted
+    rebuild_all_rollups(auth.settings(url))
+    engine = get_engine(url)
+    day = day_of(data_state(engine, 1).data_until)
+    expected = {"outside_round": 2, "inconsistent_region": 1, "unknown_outcome": 1, "out_of_order": 1}
+    if backend == "sqlite":
+        expected["unreadable_time"] = 1
+    nation = excluded_visits(engine, 1, Scope.national(), day, access=Access.nationwide())
+    assert nation.to_dict() == expected
+    in_regency = excluded_visits(engine, 1, Scope.of(regency), day, access=Access.nationwide())
+    assert int(in_regency.sum()) == len(excluded)  # every corrupted visit but the out-of-order one lies there
+    site = Site(url)
+    kpis = "..overview-kpis.children...overview-message.children.."
+    for scope in (None, regency[:2]):
+        note = site.call("national", kpis, [("data-version", "data", site.version)], [("overview-scope", "data", scope), ("page-lang", "data", "en")])
+        text = note.get_data(as_text=True)
+        assert "visits in this area are not counted" in text and "outside the round (2)" in text, scope
+    health = site.call(
+        "admin", "..health-rounds.data...health-by-day.data...health-by-regency.data..",
+        [("admin-retention", "data", 90)], [("page-lang", "data", "en")],
+    ).get_json()["response"]
+    rounds = health["health-rounds"]["data"]
+    assert rounds[0]["round"].startswith("2 ") and rounds[1]["excluded"] == str(sum(expected.values()))
+    reasons = {row["reason"] for row in health["health-by-day"]["data"]}
+    assert "outside the round" in reasons and "status out of order" in reasons
+    assert any(row["region"] == regency for row in health["health-by-regency"]["data"])
+    refused = site.call(
+        "national", "..health-rounds.data...health-by-day.data...health-by-regency.data..",
+        [("admin-retention", "data", 90)], [("page-lang", "data", "en")],
+    ).get_json()["response"]
+    assert refused["health-rounds"]["data"] is None  # not an admin: nothing

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from dashboard.factory import create_app
-from dashboard.store.outage import monitor
+from dashboard.store import outage
 from tests import auth
 from tests._postgres import ENV_URL, PostgresServer, PostgresUnavailable
 from tests.simulated import simulate_small
@@ -83,7 +83,7 @@ class Browser:
 
 def test_an_outage_keeps_the_last_figures_says_so_and_recovers_by_itself(own_server, caplog):
     server, url = own_server
-    monitor.reset()
+    outage.reset()
     browser = Browser(url)
     version = browser.poll(None).get_json()["response"]["data-version"]["data"]
     figure = browser.map(version)
@@ -124,6 +124,17 @@ def test_an_outage_keeps_the_last_figures_says_so_and_recovers_by_itself(own_ser
         # A page opened now explains the outage and reloads itself.
         page = browser.page("/provinsi/35")
         assert page.status_code == 200 and "outage-message" in page.get_data(as_text=True) and "outage-retry" in page.get_data(as_text=True)
+        # A session this process never checked (a worker started during the outage): not a
+        # sign-in form that a wall screen would stay on, but "try again", reloading itself.
+        from dashboard.web import auth as web_auth
+
+        seen, web_auth._checked_sessions._seen = web_auth._checked_sessions._seen, {}
+        try:
+            unverified = browser.client.get("/provinsi/35")
+            assert unverified.status_code == 503 and 'http-equiv="refresh"' in unverified.get_data(as_text=True)
+            assert browser.poll(stale).status_code == 503
+        finally:
+            web_auth._checked_sessions._seen = seen
         began = [r for r in caplog.records if "does not answer" in r.getMessage()]
         assert len(began) == 1, [r.getMessage() for r in began]  # once, however many requests met it
     finally:
