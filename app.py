@@ -8,8 +8,6 @@ migrate`` and its first admin added with ``python -m dashboard.users add``.
 
 from __future__ import annotations
 
-import logging
-
 from dashboard.factory import create_app
 from dashboard.settings import get_settings
 
@@ -19,9 +17,10 @@ server = app.server
 
 if __name__ == "__main__":
     from dashboard.manage import ensure_demo_database
+    from dashboard.web.logs import configure_logging
     from dashboard.web.security import QuietRequestHandler
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     ensure_demo_database(settings)
     print(f"Serving the dashboard at http://{settings.host}:{settings.port}/", flush=True)
     app.run(host=settings.host, port=settings.port, debug=False, request_handler=QuietRequestHandler)

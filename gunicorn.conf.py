@@ -37,3 +37,10 @@ errorlog = "-"
 loglevel = _settings.log_level.lower()
 # No version banner: gunicorn writes "Server: gunicorn" into every response.
 gunicorn.http.wsgi.SERVER = "groundcheck"
+
+
+def post_fork(_server, _worker) -> None:
+    """Each worker logs as the app does (LOG_FORMAT: JSON lines by default) on stderr."""
+    from dashboard.web.logs import configure_logging
+
+    configure_logging(_settings)

@@ -23,7 +23,7 @@ import logging
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Output, ctx, no_update
-from flask import jsonify, request
+from flask import g, jsonify, request
 from plotly.io.json import to_json_plotly
 
 from dashboard.access.audit import AuditAction
@@ -147,6 +147,7 @@ class GuardedApp:
 
             @functools.wraps(func)
             def guarded(*values):
+                g.callback = callback_id  # named in the log lines of this request (slow ones, errors)
                 if _in_outage(values, served_version_at):
                     # The poll marked the version: the database does not answer, and what
                     # the page shows stays (a request now would only fail).

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     )
     demo_seed: int = Field(default=2025, description="Seed of the demo round.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines as JSON (one object per line, with the request id, user and area of a request) or as text.",
+    )
+    slow_request_ms: int = Field(default=2000, ge=0, description="A request or callback slower than this is logged (0: every one).")
+    slow_query_ms: int = Field(default=1000, ge=0, description="A database query slower than this is logged, without its parameters.")
     quality_min_interview_seconds_family: int = Field(
         default=300, ge=0, description="Quality rule: an interview of a family shorter than this is too short."
     )

@@ -22,6 +22,7 @@ from dashboard.store.status import data_status
 from dashboard.web.api import register_api
 from dashboard.web.auth import register_auth
 from dashboard.web.downloads import register_downloads
+from dashboard.web.logs import log_slow_queries, register_request_logging
 from dashboard.web.security import register_security_headers, secret_key
 from dashboard.web.static import register_static_files
 
@@ -53,6 +54,9 @@ def create_server(settings: Settings) -> Flask:
     ]
     Compress(server)
     register_static_files(server)  # after Compress: it runs first and leaves it nothing to do
+    register_request_logging(server, settings)  # first: the request id exists for every other log line
+    for url in dict.fromkeys([settings.database_url, settings.read_database_url]):
+        log_slow_queries(get_engine(url), settings.slow_query_ms)
     figure_cache.configure(
         settings.read_database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
     )
