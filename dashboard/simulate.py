@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--live", action="store_true", help="after writing (or on an existing round) keep appending visits as time passes")
     parser.add_argument("--tick-seconds", type=float, default=10.0, help="seconds between --live writes (default: %(default)s)")
     parser.add_argument("--geodata-dir", type=Path, default=settings.geodata_dir, help="boundary files (default: GEODATA_DIR)")
+    parser.add_argument(
+        "--export", type=Path, metavar="DIR",
+        help="write the round (simulated now, or already in the database) as ingest-contract files into DIR",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -107,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     target = describe_url(args.database_url)
     engine = init_database(args.database_url)
     resume = False
+    if args.export and not args.replace:
+        try:  # an existing round is exported as it is
+            load_config(engine, args.round_id)
+            resume = True
+        except LookupError:
+            resume = False
     if args.live:
         try:
             load_config(engine, args.round_id)
@@ -122,6 +132,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         print(f"Wrote {summary}")
+    if args.export:
+        from dashboard.simulation.export import export_round
+
+        try:
+            counts = export_round(engine, args.round_id, args.export)
+        except LookupError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"Exported round {args.round_id} to {args.export}: " + ", ".join(f"{n:,} {kind}" for kind, n in counts.items()))
     if args.live:
         print(f"Live: appending visits of round {args.round_id} every {args.tick_seconds:g} s (Ctrl-C to stop)")
         try:

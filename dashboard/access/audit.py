@@ -61,7 +61,7 @@ class AuditEntry:
 
 def entry(action: AuditAction, access: Access | None, detail: str, status: int | None = None, remote_addr: str | None = None, user: str | None = None) -> AuditEntry:
     """An entry for ``access`` (or an unknown/anonymous user named ``user``)."""
-    signed_in = access is not None and access.signed_in
+    signed_in = access is not None and access.role is not None  # a loader account too
     return AuditEntry(
         action=action,
         detail=detail.replace("\x00", "")[:_DETAIL_LENGTH],  # PostgreSQL refuses NUL in text

@@ -31,6 +31,7 @@ class Role(StrEnum):
     REGENCY = "regency"  # one or more kabupaten/kota
     ADMIN = "admin"  # manages users; national area
     DISPLAY = "display"  # a wall screen: read-only, signed in once, with an area
+    LOADER = "loader"  # a pipeline's account: posts field data (POST /api/v1/ingest), sees no figure
 
 
 #: Roles whose area is always the nation (they take no codes).
@@ -57,6 +58,8 @@ def check_area(role: Role, codes: Iterable[str]) -> tuple[str, ...]:
         raise InvalidArea(f"not a province (35) or kabupaten/kota (35.77) code: {', '.join(bad)}")
     if role in NATIONWIDE_ROLES and codes:
         raise InvalidArea(f"role {role.value} sees the whole nation and takes no --scope")
+    if role == Role.LOADER and codes:
+        raise InvalidArea("role loader sees no figures and takes no --scope")
     if role == Role.PROVINCE and (not codes or any(not _PROVINCE.fullmatch(c) for c in codes)):
         raise InvalidArea("role province needs one or more province codes, e.g. --scope 35")
     if role == Role.REGENCY and (not codes or any(not _REGENCY.fullmatch(c) for c in codes)):
@@ -86,7 +89,14 @@ class Access:
 
     @property
     def signed_in(self) -> bool:
-        return self.role is not None
+        """Signed in as a user who may see figures (a loader account may not: it only
+        posts data, and every other route refuses it)."""
+        return self.role is not None and self.role != Role.LOADER
+
+    @property
+    def may_ingest(self) -> bool:
+        """Posting field data (``POST /api/v1/ingest``): loader accounts and admins."""
+        return self.role in (Role.LOADER, Role.ADMIN)
 
     @property
     def nationwide_area(self) -> bool:
@@ -160,6 +170,8 @@ class Access:
 
     def describe(self) -> str:
         """The area in words for logs and the audit trail: ``national``, ``35 35.77``."""
+        if self.role == Role.LOADER:
+            return "loader"
         if not self.signed_in:
             return "anonymous"
         return "national" if self.nationwide_area else " ".join(sorted(self.codes))

@@ -298,6 +298,10 @@ class Visit(Base):
     #: every day a row written since the previous refresh touches, however late it synced.
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
+    #: When the field application last changed the visit (ingested data; NULL when
+    #: simulated): a version with a later ``modified_at`` replaces this row, an older one not.
+    modified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
     #: Welfare decile after BPS re-ranked the family from the verified answers.
     desil_after: Mapped[int | None] = mapped_column(SmallInteger)
     reranked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -317,6 +321,23 @@ class Visit(Base):
         Index("ix_visit_pln_meter_id", "pln_meter_id"),
         Index("ix_visit_gps_lat", "gps_lat"),
     )
+
+
+class IngestQuarantine(Base):
+    """A row the loader refused: where it came from and why, never what it held (it may be
+    anything, a personal field included). The natural id names it to whoever must fix it."""
+
+    __tablename__ = "ingest_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    #: The file's name or ``api:<user>``.
+    source: Mapped[str] = mapped_column(String(200))
+    #: Row number within the source (1 = the first record).
+    line: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    natural_id: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(500))
 
 
 class VisitEvent(Base):

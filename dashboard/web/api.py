@@ -13,7 +13,7 @@ import math
 import re
 
 import pandas as pd
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
@@ -30,11 +30,15 @@ from dashboard.figures.queries import (
     region_names,
     round_dates,
 )
+from dashboard.ingest.contract import KINDS, json_schema
+from dashboard.ingest.loader import CHUNK, Loader
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import audit, current_access
 
 API_VERSION = "1.0.0"
+#: Rows one ``POST /api/v1/ingest`` may carry (a pipeline sends more in several requests).
+MAX_INGEST_ROWS = 20_000
 _PARENT_LEVEL = {
     Level.NATIONAL: None,
     Level.PROVINCE: None,
@@ -193,6 +197,29 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/ingest/schema": {
+                "get": {
+                    "summary": "The JSON Schema of each kind of field-data record (the ingest contract)",
+                    "responses": {"200": {"description": "Schemas", "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "403": {"description": "A display account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+                }
+            },
+            "/api/v1/ingest": {
+                "post": {
+                    "summary": "Load field-data records of one kind (loader or admin accounts)",
+                    "description": "Each row is validated; accepted rows are upserted by their natural id, refused ones quarantined with the reason. The rounds that changed are refreshed. At most 20,000 rows per request.",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["kind", "rows"],
+                        "properties": {"kind": {"type": "string", "enum": list(KINDS)}, "rows": {"type": "array", "items": {"type": "object"}}}}}}},
+                    "responses": {
+                        "200": {"description": "What was read, written, left alone and quarantined, per kind", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": error,
+                        "403": {"description": "Not a loader or admin account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "413": {"description": "Too many rows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
         },
         "security": [{"bearer": []}, {"session": []}],
         "components": {
@@ -240,8 +267,15 @@ def register_api(server: Flask, settings: Settings) -> None:
     api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
     @api.before_request
-    def _may_download():
-        if not current_access().may_download:
+    def _may_use():
+        access = g.get("access") or Access()  # a loader account is no viewer: not current_access()
+        if request.endpoint == "api_v1.ingest":
+            if not access.may_ingest:
+                return jsonify(error="posting field data needs a loader (or admin) account"), 403
+        elif request.endpoint == "api_v1.ingest_schema":
+            if not (access.may_ingest or access.may_download):
+                return jsonify(error="this account may not use the API"), 403
+        elif not access.may_download:
             return jsonify(error="this account may not use the API"), 403
         return None
 
@@ -270,5 +304,24 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.get("/openapi.json")
     def openapi():
         return jsonify(openapi_document())
+
+    @api.get("/ingest/schema")
+    def ingest_schema():
+        return jsonify(json_schema())
+
+    @api.post("/ingest")
+    def ingest():
+        """Rows of one kind of the contract, validated, upserted and quarantined exactly as
+        ``python -m dashboard.ingest`` does; the rounds that changed are refreshed."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or body.get("kind") not in KINDS or not isinstance(body.get("rows"), list):
+            return jsonify(error=f"the body must be {{\"kind\": one of {', '.join(KINDS)}, \"rows\": [records]}}"), 400
+        if len(body["rows"]) > MAX_INGEST_ROWS:
+            return jsonify(error=f"at most {MAX_INGEST_ROWS:,} rows per request"), 413
+        loader = Loader(get_engine(settings.database_url))
+        source = f"api:{g.access.user}"
+        for start in range(0, len(body["rows"]), CHUNK):
+            loader.load_rows(body["kind"], body["rows"][start : start + CHUNK], source, start + 1)
+        return jsonify(loader.finish(settings).to_json())
 
     server.register_blueprint(api)

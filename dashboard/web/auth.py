@@ -55,6 +55,8 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 #: Endpoints that serve the page shell (anonymous: redirect to the sign-in form).
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
+#: What a loader account may reach (and nothing else).
+INGEST_ENDPOINTS = frozenset({"api_v1.ingest", "api_v1.ingest_schema"})
 #: The cookie Dash's renderer reads the CSRF token from (``X-CSRFToken`` header).
 CSRF_COOKIE = "_csrf_token"
 #: While the database is unreachable, a session whose account was checked at most this long
@@ -335,6 +337,8 @@ def register_auth(server: Flask, settings: Settings) -> None:
                 path = request.full_path.rstrip("?")
                 return redirect("/login?" + urlencode({"next": path}), code=302)
             return _refuse(401, "sign in required")
+        if user.role == Role.LOADER and endpoint not in INGEST_ENDPOINTS:
+            return _refuse(403, "a loader account only posts field data (POST /api/v1/ingest)")
         if not g.via_token and request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
         return None

@@ -45,6 +45,8 @@ def create_server(settings: Settings) -> Flask:
     server = Flask("groundcheck", static_folder=None)
     server.config["GROUNDCHECK_SETTINGS"] = settings
     server.config["SECRET_KEY"] = secret_key(settings)
+    # The largest body a client may send: a POST /api/v1/ingest of 20,000 visits (~35 MB).
+    server.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)

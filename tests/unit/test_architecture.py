@@ -39,7 +39,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "factory": frozenset({"*"}),
 }
 #: Packages outside the core that places of the core may import (besides the factory).
-OUTSIDE_ALLOWED = {"quality": {"geodata"}, "simulation": {"geodata"}}
+OUTSIDE_ALLOWED = {"quality": {"geodata"}, "simulation": {"geodata"}, "ingest": {"geodata"}}
 OUTSIDE = frozenset({"layouts", "callbacks", "geodata", "app", "tests", "bench", "scripts"})
 UI_LIBRARIES = frozenset({"dash", "dash_bootstrap_components", "dash_ag_grid", "plotly"})
 

@@ -1,0 +1,471 @@
+"""Loading field data of the contract (``dashboard.ingest.contract``) into the database.
+
+Every row is validated at the edge: its own form (the contract's models), then what needs
+the database (codes that exist, a target's round, times inside the round and not after the
+load's clock). Accepted rows are **upserted by their natural id**: a round, facilitator or
+target row replaces the stored one; a visit replaces the stored one only if its
+``modified_at`` is later (the same version is left alone, an older one skipped); a status
+event is added once. Refused rows go to ``ingest_quarantine`` with their source, line and
+reason, never their contents. Rollups, quality flags and risk scores are refreshed once,
+after the last file, for each round that changed.
+
+Each chunk of rows is written in its own transaction, and every write is an upsert, so a
+load killed at any moment and run again ends exactly as one uninterrupted load (the refresh
+of the rollups at the end picks up what the killed run wrote: its rows are stamped with a
+clock later than the rollups' last refresh).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection, Engine
+from tqdm import tqdm
+
+from dashboard.ingest.contract import KINDS, MODELS
+from dashboard.store import models
+from dashboard.store.rollups import refresh_rollups
+
+log = logging.getLogger(__name__)
+
+#: Rows validated and written per transaction.
+CHUNK = 5_000
+#: A visit may begin this long before its round's first day (another time zone, a test visit).
+EARLY = dt.timedelta(days=1)
+#: Lock number of a load on PostgreSQL: one loader writes at a time (target ids are taken
+#: in order).
+_ADVISORY_LOCK = 0x6763_0012
+
+
+class IngestError(ValueError):
+    """A file the loader cannot read at all (not a row of it: those are quarantined)."""
+
+
+@dataclass
+class KindReport:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older: int = 0
+    quarantined: int = 0
+    reasons: collections.Counter = field(default_factory=collections.Counter)
+
+    def to_json(self) -> dict:
+        return {**{k: getattr(self, k) for k in ("read", "inserted", "updated", "unchanged", "older", "quarantined")},
+                "reasons": dict(self.reasons.most_common())}
+
+
+@dataclass
+class LoadReport:
+    dry_run: bool
+    kinds: dict[str, KindReport] = field(default_factory=lambda: {k: KindReport() for k in KINDS})
+    rounds_refreshed: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"dry_run": self.dry_run, "kinds": {k: r.to_json() for k, r in self.kinds.items() if r.read},
+                "rounds_refreshed": self.rounds_refreshed}
+
+    def __str__(self) -> str:
+        lines = []
+        for kind, r in self.kinds.items():
+            if not r.read:
+                continue
+            what = "would be" if self.dry_run else ""
+            lines.append(
+                f"{kind}: {r.read:,} read, {r.inserted:,} new, {r.updated:,} updated, {r.unchanged:,} unchanged, "
+                f"{r.older:,} older versions skipped, {r.quarantined:,} quarantined {what}".rstrip()
+            )
+            lines += [f"    {n:,} × {reason}" for reason, n in r.reasons.most_common(10)]
+        return "\n".join(lines) or "nothing read"
+
+
+def kind_of(path: Path, kind: str | None = None) -> str:
+    """The kind of a file: ``kind`` if given, else the kind its name begins with."""
+    if kind:
+        if kind not in KINDS:
+            raise IngestError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+        return kind
+    name = path.name.lower().replace("-", "_")
+    for candidate in sorted(KINDS, key=len, reverse=True):
+        if name.startswith(candidate) or name.startswith(candidate.rstrip("s")):
+            return candidate
+    raise IngestError(f"{path.name}: cannot tell its kind from the name; name it after one of {', '.join(KINDS)} or pass --kind")
+
+
+def read_rows(path: Path) -> Iterator[list[object]]:
+    """The records of a CSV, JSON Lines or Parquet file, in chunks (a JSON line that is not
+    an object is passed on as is, to be quarantined)."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    try:
+        if suffix in (".csv", ".csv.gz"):
+            for frame in pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=CHUNK):
+                yield frame.to_dict("records")
+        elif suffix in (".jsonl", ".ndjson", ".jsonl.gz"):
+            opener = __import__("gzip").open if suffix.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as lines:
+                chunk: list[object] = []
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    try:
+                        chunk.append(json.loads(line))
+                    except (ValueError, RecursionError):
+                        chunk.append("not JSON")
+                    if len(chunk) == CHUNK:
+                        yield chunk
+                        chunk = []
+                if chunk:
+                    yield chunk
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK):
+                yield batch.to_pylist()
+        else:
+            raise IngestError(f"{path.name}: not a .csv, .jsonl or .parquet file")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise IngestError(f"{path.name}: cannot be read ({type(exc).__name__})") from None
+
+
+def _reason(exc: ValidationError) -> str:
+    """What is wrong, by field, without the offending value (it may be anything)."""
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False)[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "row"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)[:500]
+
+
+class _References:
+    """What rows refer to, read once per load (and extended by the rows it accepts)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.regencies = {code: province for code, province in conn.execute(select(models.Regency.code, models.Regency.province_code))}
+        self.districts = {code for (code,) in conn.execute(select(models.District.code))}
+        v, d, r = models.Village, models.District, models.Regency
+        self.villages = {
+            code: (district, regency, province)
+            for code, district, regency, province in conn.execute(
+                select(v.code, v.district_code, d.regency_code, r.province_code).join(d, d.code == v.district_code).join(r, r.code == d.regency_code)
+            )
+        }
+        self.rounds = {row.id: (row.start_date, row.deadline) for row in conn.execute(select(models.Round.id, models.Round.start_date, models.Round.deadline))}
+        self.facilitators = {fid: regency for fid, regency in conn.execute(select(models.Facilitator.id, models.Facilitator.regency_code))}
+
+    @staticmethod
+    def targets(conn: Connection, codes: Iterable[str]) -> dict[str, tuple]:
+        t = models.Target
+        codes = list(set(codes))
+        found = {}
+        for start in range(0, len(codes), 1000):
+            for row in conn.execute(
+                select(t.code, t.id, t.round_id, t.facilitator_id, t.province_code, t.regency_code, t.category).where(t.code.in_(codes[start : start + 1000]))
+            ):
+                found[row.code] = tuple(row)[1:]
+        return found
+
+
+class Loader:
+    """One load: files (or API rows) validated, written and refreshed with one clock."""
+
+    def __init__(self, engine: Engine, *, as_of: dt.datetime | None = None, dry_run: bool = False, progress: bool = False) -> None:
+        self.engine = engine
+        self.clock = (as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(microsecond=0)
+        self.dry_run = dry_run
+        self.progress = progress
+        self.report = LoadReport(dry_run)
+        self.touched_rounds: set[int] = set()
+        with engine.connect() as conn:
+            self.refs = _References(conn)
+
+    # --- rows -----------------------------------------------------------------------
+    def load_rows(self, kind: str, rows: list[object], source: str, first_line: int = 1) -> None:
+        """Validate and write one chunk of records of ``kind`` from ``source``."""
+        report = self.report.kinds[kind]
+        report.read += len(rows)
+        model = MODELS[kind]
+        valid, refused = [], []
+        for offset, row in enumerate(rows):
+            line = first_line + offset
+            if not isinstance(row, dict):
+                refused.append((line, None, "not a record (a JSON object or a CSV row)"))
+                continue
+            try:
+                valid.append((line, model.model_validate(row)))
+            except ValidationError as exc:
+                refused.append((line, model.natural_id(row), _reason(exc)))
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql" and not self.dry_run:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
+            accepted = getattr(self, f"_check_{kind}")(conn, valid, refused)
+            if not self.dry_run:
+                getattr(self, f"_write_{kind}")(conn, accepted, report)
+                if refused:
+                    conn.execute(
+                        models.IngestQuarantine.__table__.insert(),
+                        [{"received_at": self.clock, "source": source[:200], "line": line, "kind": kind,
+                          "natural_id": (natural or None) and str(natural)[:40], "reason": reason[:500]} for line, natural, reason in refused],
+                    )
+            else:
+                report.inserted += len(accepted)  # "would be written"
+        report.quarantined += len(refused)
+        report.reasons.update(reason.split(":")[0] if ":" in reason else reason for _, _, reason in refused)
+
+    def load_file(self, path: Path, kind: str | None = None) -> None:
+        kind = kind_of(path, kind)
+        bar = tqdm(desc=f"{path.name} ({kind})", unit="row", unit_scale=True, disable=not self.progress)
+        line = 1
+        for chunk in read_rows(path):
+            self.load_rows(kind, chunk, path.name, line)
+            line += len(chunk)
+            bar.update(len(chunk))
+        bar.close()
+
+    def finish(self, settings) -> LoadReport:
+        """Refresh rollups, flags and scores of every round that changed (once)."""
+        if self.dry_run:
+            return self.report
+        from dashboard.quality.refresh import refresh_with_settings
+
+        for round_id in sorted(self.touched_rounds):
+            refresh_rollups(self.engine, round_id, self.clock)
+            refresh_with_settings(self.engine, round_id, self.clock, settings)
+            self.report.rounds_refreshed.append(round_id)
+        return self.report
+
+    # --- checks that need the database ------------------------------------------------
+    def _not_after_clock(self, moments, what: str) -> str | None:
+        late = [m for m in moments if m is not None and m > self.clock]
+        return f"{what}: after the load's clock ({self.clock:%Y-%m-%d %H:%M} UTC)" if late else None
+
+    def _check_rounds(self, conn, valid, refused):
+        return [record for _, record in valid]
+
+    def _check_facilitators(self, conn, valid, refused):
+        accepted = []
+        for line, record in valid:
+            if record.regency_code not in self.refs.regencies:
+                refused.append((line, record.id, f"regency_code: no kabupaten/kota {record.regency_code}"))
+            elif any(d not in self.refs.districts for d in record.district_codes):
+                refused.append((line, record.id, "district_codes: a kecamatan that does not exist"))
+            else:
+                accepted.append(record)
+                self.refs.facilitators[record.id] = record.regency_code
+        return accepted
+
+    def _check_targets(self, conn, valid, refused):
+        accepted = []
+        known = self.refs.targets(conn, [r.code for _, r in valid])
+        for line, record in valid:
+            place = self.refs.villages.get(record.village_code)
+            if place is None:
+                refused.append((line, record.code, f"village_code: no desa {record.village_code}"))
+            elif record.round_id not in self.refs.rounds:
+                refused.append((line, record.code, f"round_id: no round {record.round_id}"))
+            elif record.facilitator_id not in self.refs.facilitators:
+                refused.append((line, record.code, f"facilitator_id: no facilitator {record.facilitator_id}"))
+            elif self.refs.facilitators[record.facilitator_id] != place[1]:
+                refused.append((line, record.code, "facilitator_id: a facilitator of another kabupaten/kota"))
+            elif record.code in known and known[record.code][1] != record.round_id:
+                refused.append((line, record.code, "round_id: the target belongs to another round"))
+            elif (why := self._not_after_clock([record.assigned_at], "assigned_at")):
+                refused.append((line, record.code, why))
+            else:
+                accepted.append((record, place))
+        return accepted
+
+    def _check_visits(self, conn, valid, refused):
+        accepted = []
+        known = self.refs.targets(conn, [r.target_code for _, r in valid])
+        for line, record in valid:
+            target = known.get(record.target_code)
+            if target is None:
+                refused.append((line, record.target_code, "target_code: no such target (load the targets first)"))
+                continue
+            start, _deadline = self.refs.rounds[target[1]]
+            moments = [record.started_at, record.submitted_at, record.reviewed_at, record.first_reviewed_at,
+                       record.first_returned_at, record.approved_at, record.reranked_at, record.modified_at]
+            if record.started_at < dt.datetime.combine(start, dt.time()) - EARLY:
+                refused.append((line, record.target_code, "started_at: before the round began"))
+            elif (why := self._not_after_clock(moments, "a time")):
+                refused.append((line, record.target_code, why))
+            else:
+                accepted.append((record, target))
+        return accepted
+
+    def _check_status_events(self, conn, valid, refused):
+        accepted = []
+        known = self.refs.targets(conn, [r.target_code for _, r in valid])
+        for line, record in valid:
+            target = known.get(record.target_code)
+            if target is None:
+                refused.append((line, record.target_code, "target_code: no such target (load the targets first)"))
+            elif (why := self._not_after_clock([record.occurred_at], "occurred_at")):
+                refused.append((line, record.target_code, why))
+            else:
+                accepted.append((record, target))
+        return accepted
+
+    # --- writes (upserts by natural id) -------------------------------------------------
+    def _write_rounds(self, conn, records, report) -> None:
+        r = models.Round
+        existing = {row.id: row for row in conn.execute(select(r.id, r.name, r.start_date, r.deadline).where(r.id.in_([x.id for x in records])))}
+        for record in records:
+            values = {"name": record.name, "start_date": record.start_date, "deadline": record.deadline}
+            old = existing.get(record.id)
+            if old is None:
+                conn.execute(r.__table__.insert().values(id=record.id, created_at=self.clock, **values))
+                report.inserted += 1
+            elif (old.name, old.start_date, old.deadline) != tuple(values.values()):
+                conn.execute(update(r).where(r.id == record.id).values(**values))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            self.refs.rounds[record.id] = (record.start_date, record.deadline)
+
+    def _write_facilitators(self, conn, records, report) -> None:
+        f, c, fd = models.Facilitator, models.Coordinator, models.FacilitatorDistrict
+        ids = [x.id for x in records]
+        existing = {row.id: tuple(row)[1:] for row in conn.execute(
+            select(f.id, f.name, f.province_code, f.regency_code, f.coordinator_id, f.active).where(f.id.in_(ids)))}
+        districts = collections.defaultdict(set)
+        for fid, district in conn.execute(select(fd.facilitator_id, fd.district_code).where(fd.facilitator_id.in_(ids))):
+            districts[fid].add(district)
+        coordinators = {x.coordinator_id: (x.coordinator_name, x.regency_code) for x in records if x.coordinator_id}
+        stored = {row.id: (row.name, row.regency_code) for row in conn.execute(select(c.id, c.name, c.regency_code).where(c.id.in_(list(coordinators))))}
+        for cid, (name, regency) in coordinators.items():
+            if cid not in stored:
+                conn.execute(c.__table__.insert().values(id=cid, name=name, regency_code=regency))
+            elif stored[cid] != (name, regency):
+                conn.execute(update(c).where(c.id == cid).values(name=name, regency_code=regency))
+        names = ("name", "province_code", "regency_code", "coordinator_id", "active")
+        new_rows, new_districts, changed = [], [], []
+        for record in records:
+            values = (record.name, self.refs.regencies[record.regency_code], record.regency_code, record.coordinator_id, record.active)
+            if record.id not in existing:
+                new_rows.append({"id": record.id, **dict(zip(names, values))})
+                report.inserted += 1
+            elif existing[record.id] != values or districts[record.id] != set(record.district_codes):
+                conn.execute(update(f).where(f.id == record.id).values(**dict(zip(names, values))))
+                changed.append(record.id)
+                report.updated += 1
+            else:
+                report.unchanged += 1
+                continue
+            if districts[record.id] != set(record.district_codes):
+                new_districts += [{"facilitator_id": record.id, "district_code": d} for d in sorted(set(record.district_codes))]
+        if new_rows:
+            conn.execute(f.__table__.insert(), new_rows)
+        if changed:
+            conn.execute(delete(fd).where(fd.facilitator_id.in_(changed)))
+        if new_districts:
+            conn.execute(fd.__table__.insert(), new_districts)
+
+    def _write_targets(self, conn, accepted, report) -> None:
+        t, v = models.Target, models.Visit
+        known = self.refs.targets(conn, [record.code for record, _ in accepted])
+        columns = ("round_id", "category", "province_code", "regency_code", "district_code", "village_code", "facilitator_id", "desil_before", "assigned_at")
+        ids = [old[0] for old in known.values()]
+        stored_rows = {}
+        for start in range(0, len(ids), 1000):
+            for row in conn.execute(select(t.id, *(getattr(t, k) for k in columns)).where(t.id.in_(ids[start : start + 1000]))):
+                stored_rows[row[0]] = tuple(row)[1:]
+        next_id = (conn.execute(select(func.max(t.id))).scalar() or 0) + 1
+        new_rows = []
+        for record, (district, regency, province) in accepted:
+            values = {"round_id": record.round_id, "category": record.category, "province_code": province, "regency_code": regency,
+                      "district_code": district, "village_code": record.village_code, "facilitator_id": record.facilitator_id,
+                      "desil_before": record.desil_before, "assigned_at": record.assigned_at}
+            old = known.get(record.code)
+            if old is None:
+                new_rows.append({"id": next_id, "code": record.code, **values})
+                next_id += 1
+                report.inserted += 1
+                self.touched_rounds.add(record.round_id)
+                continue
+            if stored_rows.get(old[0]) == tuple(values[k] for k in columns):
+                report.unchanged += 1
+                continue
+            self.touched_rounds.add(record.round_id)
+            conn.execute(update(t).where(t.id == old[0]).values(**values))
+            # The visit repeats the target's facilitator, region and category.
+            conn.execute(update(v).where(v.target_id == old[0]).values(
+                facilitator_id=record.facilitator_id, province_code=province, regency_code=regency, category=record.category, updated_at=self.clock))
+            report.updated += 1
+        if new_rows:
+            conn.execute(t.__table__.insert(), new_rows)
+
+    def _write_visits(self, conn, accepted, report) -> None:
+        v = models.Visit
+        ids = [target[0] for _, target in accepted]
+        stored = {}
+        for start in range(0, len(ids), 1000):
+            stored.update(dict(conn.execute(select(v.target_id, v.modified_at).where(v.target_id.in_(ids[start : start + 1000]))).all()))
+        replace, rows = [], []
+        for record, (target_id, round_id, facilitator_id, province, regency, category) in accepted:
+            if target_id in stored:
+                previous = stored[target_id]
+                if previous is not None and record.modified_at < previous:
+                    report.older += 1
+                    continue
+                if previous is not None and record.modified_at == previous:
+                    report.unchanged += 1
+                    continue
+                replace.append(target_id)
+                report.updated += 1
+            else:
+                report.inserted += 1
+            values = record.model_dump(exclude={"target_code"})
+            rows.append({**values, "target_id": target_id, "round_id": round_id, "facilitator_id": facilitator_id,
+                         "province_code": province, "regency_code": regency, "category": category, "updated_at": self.clock})
+            stored[target_id] = record.modified_at  # a second version in the same chunk
+            self.touched_rounds.add(round_id)
+        for start in range(0, len(replace), 1000):
+            conn.execute(delete(v).where(v.target_id.in_(replace[start : start + 1000])))
+        if rows:
+            latest = {row["target_id"]: row for row in rows}  # the newest version of each, once
+            conn.execute(v.__table__.insert(), list(latest.values()))
+
+    def _write_status_events(self, conn, accepted, report) -> None:
+        e = models.VisitEvent
+        keys = [(target[0], record.status, record.occurred_at) for record, target in accepted]
+        existing = set()
+        ids = sorted({k[0] for k in keys})
+        for start in range(0, len(ids), 1000):
+            existing.update(
+                (tid, status, moment) for tid, status, moment in conn.execute(
+                    select(e.target_id, e.status, e.occurred_at).where(e.target_id.in_(ids[start : start + 1000])))
+            )
+        new = []
+        for key, (record, target) in zip(keys, accepted):
+            if key in existing:
+                report.unchanged += 1
+                continue
+            existing.add(key)
+            new.append({"target_id": key[0], "status": key[1], "occurred_at": key[2]})
+            report.inserted += 1
+        if new:
+            conn.execute(e.__table__.insert(), new)
+
+
+def load_files(engine: Engine, paths: list[Path], settings, *, kind: str | None = None, as_of: dt.datetime | None = None,
+               dry_run: bool = False, progress: bool = False) -> LoadReport:
+    """Load ``paths`` (in the order of the kinds: rounds first, status events last)."""
+    loader = Loader(engine, as_of=as_of, dry_run=dry_run, progress=progress)
+    ordered = sorted(paths, key=lambda p: (KINDS.index(kind_of(p, kind)), str(p)))
+    for path in ordered:
+        loader.load_file(path, kind)
+    return loader.finish(settings)
+
+
+__all__ = ["CHUNK", "IngestError", "KindReport", "LoadReport", "Loader", "kind_of", "load_files", "read_rows"]

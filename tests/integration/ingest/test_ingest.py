@@ -1,0 +1,231 @@
+"""The ingest path (issue 12): the simulator's round written as contract files and loaded
+gives the figures of the simulator's direct load; loading twice changes nothing; a load
+killed half-way and run again ends as an uninterrupted one; bad rows are quarantined with a
+reason and never their contents; CSV, JSON Lines and Parquet; the HTTP endpoint for loader
+accounts. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.access.policy import Access
+from dashboard.figures import cache as figure_cache
+from dashboard.figures.metrics import compute
+from dashboard.figures.queries import Scope, base_counts, data_state
+from dashboard.ingest import loader as ingest_loader
+from dashboard.ingest.loader import load_files
+from dashboard.simulation.export import export_round
+from dashboard.store.database import get_engine, init_database
+from tests import auth
+from tests._postgres import BACKENDS
+from tests.simulated import simulate_small
+
+KIND_FILES = ("rounds", "facilitators", "targets", "visits", "status_events")
+
+
+def _files(directory) -> list:
+    return [directory / f"{kind}.jsonl" for kind in KIND_FILES]
+
+
+def _figures(url: str) -> dict:
+    engine = get_engine(url)
+    figure_cache.configure(url, None)
+    state = data_state(engine, 1)
+    nation = Access.nationwide()
+    return {
+        "data_until": state.data_until,
+        "provinces": compute(base_counts(engine, 1, Scope.national(), state.day, by="children", access=nation)).sort_index(),
+        "regencies": compute(base_counts(engine, 1, Scope.of("35"), state.day, by="children", access=nation)).sort_index(),
+        "risk": pd.read_sql("SELECT facilitator_id, interviews, score, high_risk FROM facilitator_risk ORDER BY facilitator_id", engine),
+        "flags": pd.read_sql("SELECT t.code, f.rule, f.day FROM quality_flag f JOIN target t ON t.id = f.target_id ORDER BY 1, 2", engine),
+    }
+
+
+def _assert_same(a: dict, b: dict) -> None:
+    assert a["data_until"] == b["data_until"]
+    for key in ("provinces", "regencies", "risk", "flags"):
+        pd.testing.assert_frame_equal(a[key], b[key], check_dtype=False, obj=key)
+
+
+def _tables(url: str) -> dict:
+    engine = get_engine(url)
+    visit_columns = [c.name for c in sa.Table("visit", sa.MetaData(), autoload_with=engine).columns if c.name not in ("target_id", "updated_at")]
+    return {
+        "targets": pd.read_sql("SELECT code, category, village_code, facilitator_id, desil_before, assigned_at FROM target ORDER BY code", engine),
+        "visits": pd.read_sql(f"SELECT t.code, {', '.join('v.' + c for c in visit_columns)} FROM visit v JOIN target t ON t.id = v.target_id ORDER BY t.code", engine),
+        "events": pd.read_sql("SELECT t.code, e.status, e.occurred_at FROM visit_event e JOIN target t ON t.id = e.target_id ORDER BY 1, 2, 3", engine),
+        "facilitators": pd.read_sql("SELECT * FROM facilitator ORDER BY id", engine),
+    }
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def exported(request, database_url_factory, tmp_path_factory):
+    """A simulated round, its export, and a database loaded from the export."""
+    source = database_url_factory(request.param)
+    config, _ = simulate_small(source, families=6_000)
+    directory = tmp_path_factory.mktemp("export")
+    counts = export_round(get_engine(source), 1, directory)
+    loaded = database_url_factory(request.param)
+    report = load_files(init_database(loaded), _files(directory), auth.settings(loaded), as_of=config.as_of)
+    return {"backend": request.param, "source": source, "directory": directory, "counts": counts, "loaded": loaded,
+            "report": report, "as_of": config.as_of, "factory": database_url_factory}
+
+
+def test_loading_the_export_gives_the_figures_of_the_direct_load(exported):
+    report = exported["report"]
+    for kind, n in exported["counts"].items():
+        assert report.kinds[kind].read == n and report.kinds[kind].inserted == n and report.kinds[kind].quarantined == 0, kind
+    _assert_same(_figures(exported["source"]), _figures(exported["loaded"]))
+
+
+def test_loading_the_same_files_again_changes_nothing(exported):
+    url = exported["loaded"]
+    before_version = data_state(get_engine(url), 1).version
+    before = _tables(url)
+    report = load_files(get_engine(url), _files(exported["directory"]), auth.settings(url), as_of=exported["as_of"])
+    for kind, n in exported["counts"].items():
+        assert report.kinds[kind].unchanged == n and report.kinds[kind].inserted == report.kinds[kind].updated == 0, kind
+    assert report.rounds_refreshed == [] and data_state(get_engine(url), 1).version == before_version
+    for key, frame in _tables(url).items():
+        pd.testing.assert_frame_equal(frame, before[key], obj=key)
+
+
+def test_a_load_killed_half_way_and_run_again_ends_as_an_uninterrupted_one(exported, monkeypatch):
+    url = exported["factory"](exported["backend"])
+    engine = init_database(url)
+    monkeypatch.setattr(ingest_loader, "CHUNK", 700)
+    calls = {"n": 0}
+    original = ingest_loader.Loader.load_rows
+
+    # Killed in the middle of the targets: after the round, the facilitators, three chunks.
+    fatal = 1 + -(-exported["counts"]["facilitators"] // 700) + 4
+
+    def dies_half_way(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == fatal:
+            raise KeyboardInterrupt("killed")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_loader.Loader, "load_rows", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        load_files(engine, _files(exported["directory"]), auth.settings(url), as_of=exported["as_of"])
+    assert 0 < pd.read_sql("SELECT count(*) AS n FROM target", engine)["n"][0] < exported["counts"]["targets"]
+    monkeypatch.setattr(ingest_loader.Loader, "load_rows", original)
+    load_files(engine, _files(exported["directory"]), auth.settings(url), as_of=exported["as_of"])
+    expected = _tables(exported["loaded"])
+    for key, frame in _tables(url).items():
+        pd.testing.assert_frame_equal(frame, expected[key], obj=key)
+    _assert_same(_figures(url), _figures(exported["loaded"]))
+
+
+def test_csv_and_parquet_load_as_json_lines_do(exported, tmp_path):
+    directory = exported["directory"]
+    targets = pd.read_json(directory / "targets.jsonl", lines=True, dtype=False)
+    targets.to_csv(tmp_path / "targets.csv", index=False)
+    visits = pd.read_json(directory / "visits.jsonl", lines=True, dtype=False, convert_dates=False)
+    visits.to_parquet(tmp_path / "visits-part1.parquet", index=False)
+    url = exported["factory"](exported["backend"])
+    files = [directory / "rounds.jsonl", directory / "facilitators.jsonl", tmp_path / "targets.csv", tmp_path / "visits-part1.parquet", directory / "status_events.jsonl"]
+    report = load_files(init_database(url), files, auth.settings(url), as_of=exported["as_of"])
+    assert report.kinds["targets"].quarantined == 0 and report.kinds["visits"].quarantined == 0
+    expected = _tables(exported["loaded"])
+    for key, frame in _tables(url).items():
+        pd.testing.assert_frame_equal(frame, expected[key], obj=key, check_dtype=False)
+
+
+def _visit(directory, n: int = 0) -> dict:
+    with (directory / "visits.jsonl").open() as lines:
+        for i, line in enumerate(lines):
+            if i == n:
+                return json.loads(line)
+    raise AssertionError("no such visit")
+
+
+def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(exported, tmp_path):
+    url, directory = exported["factory"](exported["backend"]), exported["directory"]
+    engine = init_database(url)
+    load_files(engine, _files(directory), auth.settings(url), as_of=exported["as_of"])
+    before = _figures(url)
+    good = _visit(directory)
+    submitted = next(_visit(directory, i) for i in range(200) if _visit(directory, i)["submitted_at"])
+    nik = "3577012345678901"
+    bad = [
+        {**good, "nik": nik},  # a personal field the contract does not have
+        {**good, "target_code": "T9-999999999"},  # a target that does not exist
+        {**good, "modified_at": "2031-01-01T00:00:00"},  # after the load's clock
+        {**good, "started_at": "2000-01-01T00:00:00"},  # before the round
+        {**good, "status": "teleported"},  # outside the vocabulary
+        {**submitted, "submitted_at": None, "status": "approved"},  # approved without a submission
+        {**good, "gps_lat": 48.85, "gps_lon": 2.35},  # not in Indonesia
+        {**good, "duration_seconds": 10 ** 7},
+        {**submitted, "outcome": "abducted"},
+        {**good, "household_size": "empat"},
+    ]
+    path = tmp_path / "visits-bad.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in bad) + "\n{not json\n[1, 2]\n")
+    report = load_files(engine, [path], auth.settings(url), as_of=exported["as_of"])
+    visits = report.kinds["visits"]
+    assert visits.read == len(bad) + 2 and visits.quarantined == len(bad) + 2 and visits.inserted == visits.updated == 0
+    quarantine = pd.read_sql("SELECT * FROM ingest_quarantine ORDER BY line", engine)
+    assert list(quarantine["line"]) == list(range(1, len(bad) + 3)) and set(quarantine["source"]) == {"visits-bad.jsonl"}
+    reasons = list(quarantine["reason"])
+    assert "nik: Extra inputs are not permitted" in reasons[0]
+    assert "no such target" in reasons[1] and "after the load's clock" in reasons[2] and "before the round began" in reasons[3]
+    assert "status" in reasons[4] and "without a submission" in reasons[5] and "gps_lat" in reasons[6]
+    assert "duration_seconds" in reasons[7] and "outcome" in reasons[8] and "household_size" in reasons[9]
+    assert "not a record" in reasons[10] and "not a record" in reasons[11]
+    assert not quarantine.astype(str).apply(lambda column: column.str.contains(nik)).any().any()  # never the contents
+    _assert_same(_figures(url), before)
+
+
+def test_a_later_version_of_a_visit_replaces_it_an_older_one_does_not(exported, tmp_path):
+    url, directory = exported["factory"](exported["backend"]), exported["directory"]
+    engine = init_database(url)
+    load_files(engine, _files(directory), auth.settings(url), as_of=exported["as_of"])
+    visit = next(_visit(directory, i) for i in range(500) if _visit(directory, i)["status"] == "submitted")
+    later = dt.datetime.fromisoformat(visit["modified_at"]) + dt.timedelta(minutes=30)
+    approved = {**visit, "status": "approved", "reviewed_at": later.isoformat(), "first_reviewed_at": later.isoformat(),
+                "approved_at": later.isoformat(), "modified_at": later.isoformat()}
+    (tmp_path / "visits-new.jsonl").write_text(json.dumps(approved) + "\n")
+    (tmp_path / "visits-old.jsonl").write_text(json.dumps(visit) + "\n")
+    first = load_files(engine, [tmp_path / "visits-new.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    assert first.kinds["visits"].updated == 1 and first.rounds_refreshed == [1]
+    second = load_files(engine, [tmp_path / "visits-old.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    assert second.kinds["visits"].older == 1 and second.rounds_refreshed == []
+    status = pd.read_sql(sa.text("SELECT v.status FROM visit v JOIN target t ON t.id = v.target_id WHERE t.code = :c").bindparams(c=visit["target_code"]), engine)
+    assert status["status"].tolist() == ["approved"]
+
+
+def test_a_dry_run_reports_and_writes_nothing(exported):
+    url = exported["factory"](exported["backend"])
+    engine = init_database(url)
+    report = load_files(engine, _files(exported["directory"])[:3], auth.settings(url), as_of=exported["as_of"], dry_run=True)
+    assert report.kinds["targets"].read == exported["counts"]["targets"]
+    assert pd.read_sql("SELECT count(*) AS n FROM target", engine)["n"][0] == 0
+    assert pd.read_sql("SELECT count(*) AS n FROM facilitator", engine)["n"][0] == 0
+
+
+def test_the_http_endpoint_is_for_loader_accounts_only(exported):
+    from dashboard.web.server import create_server
+
+    url, directory = exported["factory"](exported["backend"]), exported["directory"]
+    init_database(url)
+    server = create_server(auth.settings(url))
+    loader, national = server.test_client(), server.test_client()
+    auth.sign_in(loader, url, "loader")
+    auth.sign_in(national, url, "national")
+    rows = [json.loads(line) for line in (directory / "rounds.jsonl").read_text().splitlines()]
+    assert national.post("/api/v1/ingest", json={"kind": "rounds", "rows": rows}).status_code == 403
+    answer = loader.post("/api/v1/ingest", json={"kind": "rounds", "rows": rows})
+    assert answer.status_code == 200 and answer.get_json()["kinds"]["rounds"]["inserted"] == 1
+    assert loader.post("/api/v1/ingest", json={"kind": "visitz", "rows": []}).status_code == 400
+    assert loader.post("/api/v1/ingest", json={"kind": "rounds", "rows": [{}] * 20_001}).status_code == 413
+    assert loader.get("/api/v1/ingest/schema").get_json()["version"] == "1.0"
+    # A loader account sees no figure anywhere.
+    for path in ("/api/v1/progress?level=national", "/export/regions.csv", "/", "/api/v1/metrics"):
+        assert loader.get(path).status_code == 403, path
