@@ -45,6 +45,8 @@ def register(app: Dash, settings: Settings) -> None:
         Output("health-rounds", "data"),
         Output("health-by-day", "data"),
         Output("health-by-regency", "data"),
+        Output("health-sources", "data"),
+        Output("health-quarantine", "data"),
         Input("admin-retention", "data"),
         State("page-lang", "data"),
     )
@@ -66,7 +68,16 @@ def register(app: Dash, settings: Settings) -> None:
             {"round": int(row.round_id), "region": row.regency_code, "reason": reason(row.reason), "visits": format_int(int(row.visits), lang)}
             for row in health.by_regency.head(200).itertuples()
         ]
-        return rounds, by_day, by_regency
+        sources = [
+            {"source": row.source, "kind": row.kind, "newest": when(pd.Timestamp(row.newest).to_pydatetime()), "loads": format_int(int(row.loads), lang),
+             "read": format_int(int(row.read), lang), "written": format_int(int(row.written), lang), "quarantined": format_int(int(row.quarantined), lang)}
+            for row in health.sources.head(200).itertuples()
+        ]
+        quarantine = [
+            {"day": format_date(row.day, lang), "source": row.source, "kind": row.kind, "reason": row.reason, "rows": format_int(int(row.rows), lang)}
+            for row in health.quarantine.head(200).itertuples()
+        ]
+        return rounds, by_day, by_regency, sources, quarantine
 
     @app.callback(
         Output("admin-audit-table", "data"),

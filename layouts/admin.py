@@ -33,7 +33,9 @@ _HEALTH_LABELS = {
     "round": "health.col_round", "data_until": "health.col_data_until", "rolled_up_at": "health.col_rolled_up",
     "flags_refreshed_at": "health.col_flags", "risk_scored_at": "health.col_risk", "newest_submission": "health.col_newest",
     "excluded": "health.col_excluded", "day": "health.col_day", "region": "health.col_region", "reason": "health.col_reason",
-    "visits": "health.col_visits",
+    "visits": "health.col_visits", "source": "health.col_source", "kind": "health.col_kind", "newest": "health.col_newest_load",
+    "loads": "health.col_loads", "read": "health.col_read", "written": "health.col_written", "quarantined": "health.col_quarantined",
+    "rows": "health.col_rows",
 }
 
 
@@ -97,13 +99,18 @@ def layout(lang: str, retention_days: int) -> list:
                     html.H2(t("health.title", lang), className="h5"),
                     html.P(t("health.intro", lang), className="small text-muted"),
                     _table("health-rounds", HEALTH_ROUND_COLUMNS, _HEALTH_LABELS, lang),
+                    html.H3(t("health.excluded_title", lang), className="h6 mt-3"),
                     dbc.Row(
                         [
                             dbc.Col(_table("health-by-day", ("round", "day", "reason", "visits"), _HEALTH_LABELS, lang), md=6),
                             dbc.Col(_table("health-by-regency", ("round", "region", "reason", "visits"), _HEALTH_LABELS, lang), md=6),
                         ],
-                        className="g-2 mt-2",
+                        className="g-2",
                     ),
+                    html.H3(t("health.sources_title", lang), className="h6 mt-3"),
+                    _table("health-sources", ("source", "kind", "newest", "loads", "read", "written", "quarantined"), _HEALTH_LABELS, lang),
+                    html.H3(t("health.quarantine_title", lang), className="h6 mt-3"),
+                    _table("health-quarantine", ("day", "source", "kind", "reason", "rows"), _HEALTH_LABELS, lang),
                 ],
                 fill=False,
             ),

@@ -70,6 +70,11 @@ class DataHealth:
     by_day: pd.DataFrame
     #: Excluded visits by round, kabupaten/kota and reason (most first).
     by_regency: pd.DataFrame
+    #: Each source of loaded data (a file name, ``api:<user>``) and kind: its newest load,
+    #: loads, rows read, written and quarantined (newest first).
+    sources: pd.DataFrame
+    #: Quarantined rows by day received, source, kind and reason (newest first).
+    quarantine: pd.DataFrame
 
 
 def data_health(engine: Engine, *, access: Access) -> DataHealth:
@@ -96,7 +101,22 @@ def data_health(engine: Engine, *, access: Access) -> DataHealth:
             select(x.round_id, x.regency_code, x.reason, func.sum(x.visits).label("visits"))
             .group_by(x.round_id, x.regency_code, x.reason), conn,
         ).sort_values(["visits", "regency_code"], ascending=[False, True])
-    return DataHealth(rounds, by_day, by_regency)
+        b, qr = models.IngestBatch, models.IngestQuarantine
+        sources = pd.read_sql(
+            select(b.source, b.kind, func.max(b.received_at).label("newest"), func.count().label("loads"),
+                   func.sum(b.rows_read).label("read"), func.sum(b.rows_written).label("written"),
+                   func.sum(b.rows_quarantined).label("quarantined"))
+            .group_by(b.source, b.kind).order_by(func.max(b.received_at).desc()), conn,
+        )
+        quarantined = pd.read_sql(select(qr.received_at, qr.source, qr.kind, qr.reason), conn)
+    quarantined["day"] = pd.to_datetime(quarantined["received_at"]).dt.date
+    # A reason's field ("visits: status: ..."): the part before its first colon.
+    quarantined["reason"] = quarantined["reason"].str.split(":").str[0]
+    quarantine = (
+        quarantined.groupby(["day", "source", "kind", "reason"]).size().rename("rows").reset_index()
+        .sort_values(["day", "rows"], ascending=[False, False])
+    )
+    return DataHealth(rounds, by_day, by_regency, sources, quarantine)
 
 
 __all__ = ["EXCLUSION_REASONS", "DataHealth", "RoundHealth", "data_health", "excluded_visits"]

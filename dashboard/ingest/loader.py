@@ -137,6 +137,10 @@ def read_rows(path: Path) -> Iterator[list[object]]:
         raise IngestError(f"{path.name}: cannot be read ({type(exc).__name__})") from None
 
 
+def _counts(report: KindReport) -> tuple[int, int, int]:
+    return report.read, report.inserted + report.updated, report.quarantined
+
+
 def _reason(exc: ValidationError) -> str:
     """What is wrong, by field, without the offending value (it may be anything)."""
     parts = []
@@ -225,11 +229,23 @@ class Loader:
         kind = kind_of(path, kind)
         bar = tqdm(desc=f"{path.name} ({kind})", unit="row", unit_scale=True, disable=not self.progress)
         line = 1
+        before = _counts(self.report.kinds[kind])
         for chunk in read_rows(path):
             self.load_rows(kind, chunk, path.name, line)
             line += len(chunk)
             bar.update(len(chunk))
         bar.close()
+        self.note_batch(path.name, kind, before)
+
+    def note_batch(self, source: str, kind: str, before: tuple[int, int, int]) -> None:
+        """One row of ``ingest_batch``: this source's rows since ``before`` (the freshness
+        of each source on the data-health section)."""
+        if self.dry_run:
+            return
+        read, written, quarantined = (now - then for now, then in zip(_counts(self.report.kinds[kind]), before))
+        with self.engine.begin() as conn:
+            conn.execute(models.IngestBatch.__table__.insert().values(
+                received_at=self.clock, source=source[:200], kind=kind, rows_read=read, rows_written=written, rows_quarantined=quarantined))
 
     def finish(self, settings) -> LoadReport:
         """Refresh rollups, flags and scores of every round that changed (once)."""

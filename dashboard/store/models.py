@@ -340,6 +340,21 @@ class IngestQuarantine(Base):
     reason: Mapped[str] = mapped_column(String(500))
 
 
+class IngestBatch(Base):
+    """One file (or API request) the loader read: what the data-health section shows as the
+    freshness of each source."""
+
+    __tablename__ = "ingest_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_written: Mapped[int] = mapped_column(Integer)
+    rows_quarantined: Mapped[int] = mapped_column(Integer)
+
+
 class VisitEvent(Base):
     """One status change of a visit: the audit trail of the lifecycle."""
 

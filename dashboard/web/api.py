@@ -322,6 +322,7 @@ def register_api(server: Flask, settings: Settings) -> None:
         source = f"api:{g.access.user}"
         for start in range(0, len(body["rows"]), CHUNK):
             loader.load_rows(body["kind"], body["rows"][start : start + CHUNK], source, start + 1)
+        loader.note_batch(source, body["kind"], (0, 0, 0))
         return jsonify(loader.finish(settings).to_json())
 
     server.register_blueprint(api)

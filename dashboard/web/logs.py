@@ -96,10 +96,11 @@ def register_request_logging(server: Flask, settings: Settings) -> None:
 
 def log_slow_queries(engine: Engine, threshold_ms: int) -> None:
     """Log each statement of ``engine`` slower than ``threshold_ms`` (its text, not its
-    parameters)."""
-    if getattr(engine, "_groundcheck_slow_queries", False):
+    parameters). Engines are shared by the process: the last threshold set applies."""
+    first = not hasattr(engine, "_groundcheck_slow_query_ms")
+    engine._groundcheck_slow_query_ms = threshold_ms  # type: ignore[attr-defined]
+    if not first:
         return
-    engine._groundcheck_slow_queries = True  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn, _cursor, _statement, _parameters, _context, _executemany):
@@ -111,7 +112,7 @@ def log_slow_queries(engine: Engine, threshold_ms: int) -> None:
         if not started:
             return
         elapsed_ms = (time.perf_counter() - started.pop()) * 1000
-        if elapsed_ms >= threshold_ms:
+        if elapsed_ms >= engine._groundcheck_slow_query_ms:
             log.warning("slow query", extra={"duration_ms": round(elapsed_ms, 1), "statement": " ".join(statement.split())[:500]})
 
 

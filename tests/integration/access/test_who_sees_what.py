@@ -108,6 +108,10 @@ ROUTES = {
     "/_dash-update-component": "unscoped",  # every callback is enumerated below
     "api_v1.metrics": "unscoped",  # the registry: definitions, no figures
     "api_v1.openapi": "unscoped",
+    "api_v1.ingest_schema": "unscoped",  # the contract's JSON Schema: definitions, no figures
+    # Writes field data, for loader and admin accounts only (tests/integration/ingest); a
+    # province user gets 403 (checked below), never a figure.
+    "api_v1.ingest": "unscoped",
     # Boundaries are public reference data (MIT/ODbL), not figures: the national map
     # draws every province, greyed out when it is outside the area.
     "geodata_file_provinces.geojson": "unscoped",
@@ -132,6 +136,8 @@ _ANONYMOUS_PATHS = {
     "/<path:path>": ("GET", "/provinsi/35"),
     "geodata_province_regencies": ("GET", "/geodata/regencies/35.geojson"),
     "api_v1.progress_view": ("GET", "/api/v1/progress?level=province"),
+    "api_v1.ingest": ("POST", "/api/v1/ingest"),
+    "api_v1.ingest_schema": ("GET", "/api/v1/ingest/schema"),
     "downloads.regions": ("GET", "/export/regions.csv"),
     "downloads.facilitators": ("GET", f"/export/facilitators.csv?parent={OWN_REGENCY}"),
 }
@@ -202,7 +208,7 @@ REGIONLESS = {
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
 }
-ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data.."}
+ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."
 
 

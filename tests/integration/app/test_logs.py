@@ -29,7 +29,7 @@ def _records(stream) -> list[dict]:
 def test_every_line_of_a_request_carries_its_id_user_area_and_callback(standard_round_url, log_lines):
     from dashboard.web.logs import configure_logging
 
-    site = Site(standard_round_url, slow_request_ms=0, slow_query_ms=0)
+    site = Site(standard_round_url, slow_request_ms=0, slow_query_ms=0, figure_cache=False)  # computed, not kept: queries run
     configure_logging(auth.settings(standard_round_url, log_format="json"), stream=log_lines)
     client = site.clients["province"]
     client.environ_base["HTTP_X_REQUEST_ID"] = "wall-7.screen_3"

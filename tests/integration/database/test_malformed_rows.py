@@ -174,7 +174,7 @@ def test_what_was_left_out_is_counted_and_shown(corrupted):
         text = note.get_data(as_text=True)
         assert "visits in this area are not counted" in text and "outside the round (2)" in text, scope
     health = site.call(
-        "admin", "..health-rounds.data...health-by-day.data...health-by-regency.data..",
+        "admin", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data..",
         [("admin-retention", "data", 90)], [("page-lang", "data", "en")],
     ).get_json()["response"]
     rounds = health["health-rounds"]["data"]
@@ -183,7 +183,7 @@ def test_what_was_left_out_is_counted_and_shown(corrupted):
     assert "outside the round" in reasons and "status out of order" in reasons
     assert any(row["region"] == regency for row in health["health-by-regency"]["data"])
     refused = site.call(
-        "national", "..health-rounds.data...health-by-day.data...health-by-regency.data..",
+        "national", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data..",
         [("admin-retention", "data", 90)], [("page-lang", "data", "en")],
     ).get_json()["response"]
     assert refused["health-rounds"]["data"] is None  # not an admin: nothing

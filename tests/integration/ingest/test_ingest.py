@@ -181,6 +181,14 @@ def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(expor
     assert "not a record" in reasons[10] and "not a record" in reasons[11]
     assert not quarantine.astype(str).apply(lambda column: column.str.contains(nik)).any().any()  # never the contents
     _assert_same(_figures(url), before)
+    # The admins' data-health section: the source's last load and its quarantined rows by reason.
+    from dashboard.figures.data_health import data_health
+
+    health = data_health(engine, access=Access.of_user("admin", "admin", ()))
+    source = health.sources.set_index(["source", "kind"]).loc[("visits-bad.jsonl", "visits")]
+    assert (source["read"], source["written"], source["quarantined"]) == (len(bad) + 2, 0, len(bad) + 2)
+    by_reason = health.quarantine.set_index("reason")["rows"]
+    assert by_reason["target_code"] == 1 and by_reason["not a record (a JSON object or a CSV row)"] == 2 and int(by_reason.sum()) == len(bad) + 2
 
 
 def test_a_later_version_of_a_visit_replaces_it_an_older_one_does_not(exported, tmp_path):

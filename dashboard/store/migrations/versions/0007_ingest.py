@@ -1,7 +1,8 @@
-"""ingest: the quarantine and the version of a visit
+"""ingest: the quarantine, the loads and the version of a visit
 
 ``ingest_quarantine`` keeps the rows the loader refused (source, line, kind, natural id,
-reason; never their contents); ``visit.modified_at`` is the field application's version of
+reason; never their contents); ``ingest_batch`` one row per file or request read (the
+freshness of each source); ``visit.modified_at`` is the field application's version of
 a visit, so that a later one replaces an earlier one and never the reverse.
 
 Revision ID: 0007
@@ -29,6 +30,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ingest_quarantine'))
     )
     op.create_index(op.f('ix_ingest_quarantine_received_at'), 'ingest_quarantine', ['received_at'], unique=False)
+    op.create_table('ingest_batch',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('rows_read', sa.Integer(), nullable=False),
+    sa.Column('rows_written', sa.Integer(), nullable=False),
+    sa.Column('rows_quarantined', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ingest_batch'))
+    )
+    op.create_index(op.f('ix_ingest_batch_received_at'), 'ingest_batch', ['received_at'], unique=False)
     with op.batch_alter_table('visit') as batch_op:
         batch_op.add_column(sa.Column('modified_at', sa.DateTime(), nullable=True))
 
@@ -36,5 +48,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('visit') as batch_op:
         batch_op.drop_column('modified_at')
+    op.drop_index(op.f('ix_ingest_batch_received_at'), table_name='ingest_batch')
+    op.drop_table('ingest_batch')
     op.drop_index(op.f('ix_ingest_quarantine_received_at'), table_name='ingest_quarantine')
     op.drop_table('ingest_quarantine')
