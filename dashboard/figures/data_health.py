@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, func, or_, select
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
@@ -108,12 +109,16 @@ def data_health(engine: Engine, *, access: Access) -> DataHealth:
                    func.sum(b.rows_quarantined).label("quarantined"))
             .group_by(b.source, b.kind).order_by(func.max(b.received_at).desc()), conn,
         )
-        quarantined = pd.read_sql(select(qr.received_at, qr.source, qr.kind, qr.reason), conn)
-    quarantined["day"] = pd.to_datetime(quarantined["received_at"]).dt.date
-    # A reason's field ("visits: status: ..."): the part before its first colon.
+        day = func.substr(sa_cast(qr.received_at, String), 1, 10)  # the same on both engines
+        quarantined = pd.read_sql(
+            select(day.label("day"), qr.source, qr.kind, qr.reason, func.count().label("rows"))
+            .group_by(day, qr.source, qr.kind, qr.reason), conn,
+        )
+    # A reason's field ("status: ..."): the part before its first colon.
     quarantined["reason"] = quarantined["reason"].str.split(":").str[0]
+    quarantined["day"] = pd.to_datetime(quarantined["day"]).dt.date
     quarantine = (
-        quarantined.groupby(["day", "source", "kind", "reason"]).size().rename("rows").reset_index()
+        quarantined.groupby(["day", "source", "kind", "reason"])["rows"].sum().reset_index()
         .sort_values(["day", "rows"], ascending=[False, False])
     )
     return DataHealth(rounds, by_day, by_regency, sources, quarantine)

@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError, OperationalError
+
 from dashboard.ingest.contract import KINDS
 from dashboard.ingest.loader import IngestError, load_files
 from dashboard.settings import get_settings
@@ -28,7 +30,9 @@ def _moment(text: str) -> dt.datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.ingest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.ingest", description=__doc__.replace("``", "'"), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("files", nargs="+", type=Path, help="CSV, JSON Lines or Parquet files")
     parser.add_argument("--kind", choices=KINDS, help="the kind of every file (default: from each file's name)")
     parser.add_argument("--database-url", help="default: DATABASE_URL")
@@ -43,17 +47,20 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    if args.dry_run:  # writes nothing, not even the schema
-        engine = get_engine(url)
-        if not has_schema(engine):
-            print("the database has no schema yet: run python -m dashboard.manage migrate", file=sys.stderr)
-            return 2
-    else:
-        engine = init_database(url)
     try:
+        if args.dry_run:  # writes nothing, not even the schema
+            engine = get_engine(url)
+            if not has_schema(engine):
+                print("the database has no schema yet: run python -m dashboard.manage migrate", file=sys.stderr)
+                return 2
+        else:
+            engine = init_database(url)
         report = load_files(engine, args.files, settings, kind=args.kind, as_of=args.as_of, dry_run=args.dry_run, progress=not args.quiet)
     except IngestError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except (ArgumentError, OperationalError) as exc:  # a URL that is no URL, a database that does not answer
+        print(f"the database cannot be used: {type(exc).__name__}: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}", file=sys.stderr)
         return 2
     print(json.dumps(report.to_json(), indent=2) if args.json else str(report))
     return 0

@@ -27,6 +27,7 @@ checked by the loader. The JSON Schema of every kind is :func:`json_schema` (ser
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
@@ -42,9 +43,20 @@ RegionCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}$", description="kabupa
 DistrictCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}\.\d{2}$")]
 VillageCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
 StaffId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,16}$")]
-TargetCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,20}$", description="pseudonymous, never a NIK")]
+TargetCode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,19}$", description="pseudonymous, begins with a letter: never a NIK")]
 Moment = Annotated[dt.datetime, Field(description="UTC; ISO 8601 (a time zone is converted to UTC)")]
 
+_ID_FORM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,19}")
+#: First and last year of any date of a round (arithmetic on dates outside fails, and no
+#: round of this programme lies there).
+YEARS = (2020, 2100)
+#: Largest plausible value of the answers that are counts or measures (a code of a
+#: categorical answer: at most 99). The quality rules judge the implausible within them.
+ANSWER_MAXIMA = {
+    "head_age": 120, "household_size": 40, "floor_area_m2": 5_000, "livestock_cattle": 1_000, "livestock_goats": 1_000,
+    "livestock_pigs": 1_000, "livestock_poultry": 10_000, "members_working": 40, "members_school_age_not_in_school": 40,
+    "members_disability": 40, "members_chronic_illness": 40,
+}
 #: Longest interview any rule or person would accept (a day): longer is a broken clock.
 MAX_DURATION_SECONDS = 86_400
 #: Indonesia with a margin (the outside-the-regency rule judges the rest).
@@ -57,9 +69,22 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_fields(cls, data: Any) -> Any:
+        """Unknown fields are refused without naming them: a header may be anything, a
+        family's name or NIK included (a CSV without its header row)."""
+        if isinstance(data, dict):
+            unknown = [key for key in data if key not in cls.model_fields]
+            if unknown:
+                raise ValueError(f"{len(unknown)} field(s) the contract does not have (version {CONTRACT_VERSION})")
+        return data
+
     @field_validator("*", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text with a NUL character")
         return None if isinstance(value, str) and value.strip() == "" else value
 
     @field_validator("*", mode="after")
@@ -70,8 +95,13 @@ class Record(BaseModel):
         return value
 
     @classmethod
-    def natural_id(cls, row: dict) -> str:
-        return str(row.get(cls.id_field, ""))[:40]
+    def natural_id(cls, row: dict) -> str | None:
+        """The row's id for the quarantine, only if it has the form of one (else it might be
+        anything a misaligned column put there)."""
+        value = row.get(cls.id_field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value if isinstance(value, str) and _ID_FORM.fullmatch(value) else None
 
     id_field: ClassVar[str] = "id"
 
@@ -86,6 +116,10 @@ class RoundRecord(Record):
     def _deadline_after_start(self):
         if self.deadline < self.start_date:
             raise ValueError("deadline before start_date")
+        if not (YEARS[0] <= self.start_date.year and self.deadline.year <= YEARS[1]):
+            raise ValueError(f"dates outside {YEARS[0]}-{YEARS[1]}")
+        if (self.deadline - self.start_date).days > 366:
+            raise ValueError("a round of more than a year")
         return self
 
 
@@ -146,7 +180,7 @@ def _answer_fields() -> dict[str, tuple]:
             default = False if not column.nullable else None
             fields[column.name] = (annotation if not column.nullable else annotation | None, default)
         elif isinstance(kind, SmallInteger):
-            fields[column.name] = (Annotated[int, Field(ge=0, le=32_767)] | None, None)
+            fields[column.name] = (Annotated[int, Field(ge=0, le=ANSWER_MAXIMA.get(column.name, 99))] | None, None)
         elif isinstance(kind, Integer):
             fields[column.name] = (Annotated[int, Field(ge=0, lt=2**31)] | None, None)
         elif isinstance(kind, Float):
@@ -192,13 +226,24 @@ class _VisitCore(Record):
             raise ValueError("status started with a submission")
         if self.status != "started" and submitted is None:
             raise ValueError(f"status {self.status} without submitted_at")
-        if self.status == "approved" and self.approved_at is None:
-            raise ValueError("status approved without approved_at")
+        if self.status == "approved" and (self.approved_at is None or self.first_reviewed_at is None):
+            raise ValueError("status approved without approved_at and first_reviewed_at")
+        if self.status in ("returned", "resubmitted") and self.first_returned_at is None:
+            raise ValueError(f"status {self.status} without first_returned_at")
+        if self.status != "approved" and self.approved_at is not None:
+            raise ValueError(f"approved_at on a visit in status {self.status}")
+        if self.first_returned_at is not None and (self.first_reviewed_at is None or self.first_returned_at < self.first_reviewed_at):
+            raise ValueError("first_returned_at without a first review before it")
+        if (self.return_count > 0) != (self.first_returned_at is not None):
+            raise ValueError("return_count and first_returned_at disagree")
         if submitted is not None and self.outcome is None:
             raise ValueError("a submission without an outcome")
+        if submitted is None and (self.outcome is not None or self.desil_after is not None or self.reranked_at is not None):
+            raise ValueError("an outcome or re-ranking without a submission")
         if (self.gps_lat is None) != (self.gps_lon is None):
             raise ValueError("gps_lat and gps_lon go together")
-        if self.modified_at < max(m for m in (self.started_at, submitted, self.reviewed_at, self.approved_at) if m is not None):
+        own = (self.started_at, submitted, self.reviewed_at, self.first_reviewed_at, self.first_returned_at, self.approved_at, self.reranked_at)
+        if self.modified_at < max(m for m in own if m is not None):
             raise ValueError("modified_at before the visit's own times")
         return self
 

@@ -9,10 +9,14 @@ event is added once. Refused rows go to ``ingest_quarantine`` with their source,
 reason, never their contents. Rollups, quality flags and risk scores are refreshed once,
 after the last file, for each round that changed.
 
-Each chunk of rows is written in its own transaction, and every write is an upsert, so a
-load killed at any moment and run again ends exactly as one uninterrupted load (the refresh
-of the rollups at the end picks up what the killed run wrote: its rows are stamped with a
-clock later than the rollups' last refresh).
+Each chunk of rows is written in its own transaction, and every write is an upsert; the
+rounds a chunk changed are noted (``ingest_pending``) in the same transaction and cleared
+only once refreshed, so a load killed at any moment, its refresh included, and run again
+ends exactly as one uninterrupted load.
+
+Two clocks: the **data's** (``as_of``, default now, never later than now: times after it
+are refused; the rollups' "data as of" never goes back) and the **wall clock** that stamps
+each written visit (``updated_at``), which the refresh of rollups and flags looks at.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from tqdm import tqdm
 
 from dashboard.ingest.contract import KINDS, MODELS
 from dashboard.store import models
-from dashboard.store.rollups import refresh_rollups
+from dashboard.store.rollups import day_of, rebuild_rollups, refresh_rollups
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +85,13 @@ class LoadReport:
         for kind, r in self.kinds.items():
             if not r.read:
                 continue
-            what = "would be" if self.dry_run else ""
-            lines.append(
-                f"{kind}: {r.read:,} read, {r.inserted:,} new, {r.updated:,} updated, {r.unchanged:,} unchanged, "
-                f"{r.older:,} older versions skipped, {r.quarantined:,} quarantined {what}".rstrip()
-            )
+            if self.dry_run:
+                lines.append(f"{kind}: {r.read:,} read, {r.inserted:,} accepted, {r.quarantined:,} would be quarantined")
+            else:
+                lines.append(
+                    f"{kind}: {r.read:,} read, {r.inserted:,} new, {r.updated:,} updated, {r.unchanged:,} unchanged, "
+                    f"{r.older:,} older versions skipped, {r.quarantined:,} quarantined"
+                )
             lines += [f"    {n:,} × {reason}" for reason, n in r.reasons.most_common(10)]
         return "\n".join(lines) or "nothing read"
 
@@ -133,8 +140,15 @@ def read_rows(path: Path) -> Iterator[list[object]]:
                 yield batch.to_pylist()
         else:
             raise IngestError(f"{path.name}: not a .csv, .jsonl or .parquet file")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except IngestError:
+        raise
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        # (pyarrow's ArrowInvalid is a ValueError; a truncated gzip an EOFError or OSError)
         raise IngestError(f"{path.name}: cannot be read ({type(exc).__name__})") from None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _counts(report: KindReport) -> tuple[int, int, int]:
@@ -184,7 +198,12 @@ class Loader:
 
     def __init__(self, engine: Engine, *, as_of: dt.datetime | None = None, dry_run: bool = False, progress: bool = False) -> None:
         self.engine = engine
-        self.clock = (as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)).replace(microsecond=0)
+        now = _now()
+        if as_of is not None and as_of > now + dt.timedelta(minutes=1):
+            raise IngestError(f"--as-of {as_of:%Y-%m-%d %H:%M} lies in the future: the data's clock is at most now")
+        self.clock = (as_of or now).replace(microsecond=0)
+        self.dry_targets: dict[str, tuple] = {}  # a dry run's accepted targets (nothing is written)
+        self.pending: dict[int, dt.date | None] = {}
         self.dry_run = dry_run
         self.progress = progress
         self.report = LoadReport(dry_run)
@@ -208,28 +227,69 @@ class Loader:
                 valid.append((line, model.model_validate(row)))
             except ValidationError as exc:
                 refused.append((line, model.natural_id(row), _reason(exc)))
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql" and not self.dry_run:
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
-            accepted = getattr(self, f"_check_{kind}")(conn, valid, refused)
-            if not self.dry_run:
-                getattr(self, f"_write_{kind}")(conn, accepted, report)
-                if refused:
-                    conn.execute(
-                        models.IngestQuarantine.__table__.insert(),
-                        [{"received_at": self.clock, "source": source[:200], "line": line, "kind": kind,
-                          "natural_id": (natural or None) and str(natural)[:40], "reason": reason[:500]} for line, natural, reason in refused],
-                    )
-            else:
-                report.inserted += len(accepted)  # "would be written"
+        if kind in ("rounds", "facilitators", "targets"):  # one row per id in a chunk: the last one
+            last = {getattr(record, model.id_field): line for line, record in valid}
+            for line, record in valid:
+                if last[getattr(record, model.id_field)] != line:
+                    refused.append((line, str(getattr(record, model.id_field)), f"{model.id_field}: repeated later in the file (line {last[getattr(record, model.id_field)]})"))
+            valid = [(line, record) for line, record in valid if last[getattr(record, model.id_field)] == line]
+        self.pending = {}  # the rounds this chunk changes, noted with its rows
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql" and not self.dry_run:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
+                accepted = getattr(self, f"_check_{kind}")(conn, valid, refused)
+                if not self.dry_run:
+                    getattr(self, f"_write_{kind}")(conn, accepted, report)
+                    self._note_pending(conn)
+                    self._quarantine(conn, kind, source, refused)
+                else:
+                    report.inserted += len(accepted)  # accepted: what a real load would write or leave alone
+        except (IntegrityError, DataError) as exc:
+            # Something the checks let through and the database refuses: the chunk's rows
+            # are quarantined (the counts of this chunk are not kept), the load goes on.
+            log.warning("%s: the database refused a chunk of %s from line %s (%s)", source, kind, first_line, type(exc).__name__)
+            refused = [(first_line + i, None, f"the database refused the chunk of this row ({type(exc).__name__})") for i in range(len(rows))]
+            with self.engine.begin() as conn:
+                self._quarantine(conn, kind, source, refused)
         report.quarantined += len(refused)
         report.reasons.update(reason.split(":")[0] if ":" in reason else reason for _, _, reason in refused)
+
+    def _quarantine(self, conn: Connection, kind: str, source: str, refused: list) -> None:
+        if refused:
+            conn.execute(
+                models.IngestQuarantine.__table__.insert(),
+                [{"received_at": _now(), "source": source[:200], "line": line, "kind": kind,
+                  "natural_id": natural[:40] if natural else None, "reason": reason[:500]} for line, natural, reason in refused],
+            )
+
+    def _touch(self, round_id: int, since_day: dt.date | None = None) -> None:
+        """Note that ``round_id`` changed (and must be recomputed from ``since_day``)."""
+        self.touched_rounds.add(round_id)
+        if round_id not in self.pending:
+            self.pending[round_id] = since_day
+        elif since_day is not None:
+            before = self.pending[round_id]
+            self.pending[round_id] = since_day if before is None else min(before, since_day)
+
+    def _note_pending(self, conn: Connection) -> None:
+        p = models.IngestPending
+        for round_id, since_day in self.pending.items():
+            stored = conn.execute(select(p.round_id, p.since_day).where(p.round_id == round_id)).first()
+            if stored is None:
+                conn.execute(p.__table__.insert().values(round_id=round_id, since_day=since_day))
+            elif since_day is not None and (stored.since_day is None or since_day < stored.since_day):
+                conn.execute(update(p).where(p.round_id == round_id).values(since_day=since_day))
 
     def load_file(self, path: Path, kind: str | None = None) -> None:
         kind = kind_of(path, kind)
         bar = tqdm(desc=f"{path.name} ({kind})", unit="row", unit_scale=True, disable=not self.progress)
         line = 1
         before = _counts(self.report.kinds[kind])
+        if not self.dry_run:  # the rows of an earlier load of this file are quarantined anew
+            with self.engine.begin() as conn:
+                q = models.IngestQuarantine
+                conn.execute(delete(q).where(q.source == path.name[:200], q.kind == kind))
         for chunk in read_rows(path):
             self.load_rows(kind, chunk, path.name, line)
             line += len(chunk)
@@ -245,7 +305,7 @@ class Loader:
         read, written, quarantined = (now - then for now, then in zip(_counts(self.report.kinds[kind]), before))
         with self.engine.begin() as conn:
             conn.execute(models.IngestBatch.__table__.insert().values(
-                received_at=self.clock, source=source[:200], kind=kind, rows_read=read, rows_written=written, rows_quarantined=quarantined))
+                received_at=_now(), source=source[:200], kind=kind, rows_read=read, rows_written=written, rows_quarantined=quarantined))
 
     def finish(self, settings) -> LoadReport:
         """Refresh rollups, flags and scores of every round that changed (once)."""
@@ -253,9 +313,21 @@ class Loader:
             return self.report
         from dashboard.quality.refresh import refresh_with_settings
 
-        for round_id in sorted(self.touched_rounds):
-            refresh_rollups(self.engine, round_id, self.clock)
-            refresh_with_settings(self.engine, round_id, self.clock, settings)
+        p, s, r = models.IngestPending, models.RollupState, models.Round
+        with self.engine.connect() as conn:
+            pending = conn.execute(
+                select(p.round_id, p.since_day, s.data_until, r.start_date).join(r, r.id == p.round_id).outerjoin(s, s.round_id == p.round_id).order_by(p.round_id)
+            ).all()
+        for round_id, since_day, previous, start in pending:
+            data_until = max(previous, self.clock) if previous else self.clock  # "data as of" never goes back
+            if since_day is not None and since_day < start - dt.timedelta(days=1):
+                rebuild_rollups(self.engine, round_id, data_until)  # the round's own dates moved
+                refresh_with_settings(self.engine, round_id, data_until, settings, rebuild=True)
+            else:
+                refresh_rollups(self.engine, round_id, data_until, since_day)
+                refresh_with_settings(self.engine, round_id, data_until, settings)
+            with self.engine.begin() as conn:
+                conn.execute(delete(p).where(p.round_id == round_id))
             self.report.rounds_refreshed.append(round_id)
         return self.report
 
@@ -265,6 +337,9 @@ class Loader:
         return f"{what}: after the load's clock ({self.clock:%Y-%m-%d %H:%M} UTC)" if late else None
 
     def _check_rounds(self, conn, valid, refused):
+        if self.dry_run:
+            for _, record in valid:
+                self.refs.rounds[record.id] = (record.start_date, record.deadline)
         return [record for _, record in valid]
 
     def _check_facilitators(self, conn, valid, refused):
@@ -274,6 +349,10 @@ class Loader:
                 refused.append((line, record.id, f"regency_code: no kabupaten/kota {record.regency_code}"))
             elif any(d not in self.refs.districts for d in record.district_codes):
                 refused.append((line, record.id, "district_codes: a kecamatan that does not exist"))
+            elif self.refs.facilitators.get(record.id, record.regency_code) != record.regency_code and conn.execute(
+                select(models.Target.id).where(models.Target.facilitator_id == record.id).limit(1)
+            ).first():
+                refused.append((line, record.id, "regency_code: the facilitator has targets in another kabupaten/kota (reassign them first)"))
             else:
                 accepted.append(record)
                 self.refs.facilitators[record.id] = record.regency_code
@@ -281,7 +360,7 @@ class Loader:
 
     def _check_targets(self, conn, valid, refused):
         accepted = []
-        known = self.refs.targets(conn, [r.code for _, r in valid])
+        known = {**self.refs.targets(conn, [r.code for _, r in valid]), **self.dry_targets}
         for line, record in valid:
             place = self.refs.villages.get(record.village_code)
             if place is None:
@@ -298,15 +377,26 @@ class Loader:
                 refused.append((line, record.code, why))
             else:
                 accepted.append((record, place))
+                if self.dry_run:
+                    self.dry_targets[record.code] = (0, record.round_id, record.facilitator_id, place[2], place[1], record.category)
         return accepted
 
     def _check_visits(self, conn, valid, refused):
         accepted = []
-        known = self.refs.targets(conn, [r.target_code for _, r in valid])
+        known = {**self.refs.targets(conn, [r.target_code for _, r in valid]), **self.dry_targets}
+        v = models.Visit
+        ids = [known[r.target_code][0] for _, r in valid if r.target_code in known]
+        approved: dict[int, dt.datetime | None] = {}  # approved visits and their version
+        for start in range(0, len(ids), 1000):
+            approved.update(conn.execute(select(v.target_id, v.modified_at).where(v.target_id.in_(ids[start : start + 1000]), v.status == "approved")).all())
         for line, record in valid:
             target = known.get(record.target_code)
             if target is None:
                 refused.append((line, record.target_code, "target_code: no such target (load the targets first)"))
+                continue
+            version = approved.get(target[0], dt.datetime.max)
+            if target[0] in approved and record.status != "approved" and (version is None or record.modified_at > version):
+                refused.append((line, record.target_code, f"status: an approved visit cannot go back to {record.status}"))
                 continue
             start, _deadline = self.refs.rounds[target[1]]
             moments = [record.started_at, record.submitted_at, record.reviewed_at, record.first_reviewed_at,
@@ -340,11 +430,13 @@ class Loader:
             values = {"name": record.name, "start_date": record.start_date, "deadline": record.deadline}
             old = existing.get(record.id)
             if old is None:
-                conn.execute(r.__table__.insert().values(id=record.id, created_at=self.clock, **values))
+                conn.execute(r.__table__.insert().values(id=record.id, created_at=_now(), **values))
                 report.inserted += 1
             elif (old.name, old.start_date, old.deadline) != tuple(values.values()):
                 conn.execute(update(r).where(r.id == record.id).values(**values))
                 report.updated += 1
+                if old.start_date != record.start_date:  # the rollups' first day moves: rebuilt
+                    self._touch(record.id, min(old.start_date, record.start_date) - dt.timedelta(days=2))
             else:
                 report.unchanged += 1
             self.refs.rounds[record.id] = (record.start_date, record.deadline)
@@ -407,16 +499,17 @@ class Loader:
                 new_rows.append({"id": next_id, "code": record.code, **values})
                 next_id += 1
                 report.inserted += 1
-                self.touched_rounds.add(record.round_id)
+                self._touch(record.round_id)
                 continue
             if stored_rows.get(old[0]) == tuple(values[k] for k in columns):
                 report.unchanged += 1
                 continue
-            self.touched_rounds.add(record.round_id)
+            # Its visit moves with it: every day of the round is recomputed.
+            self._touch(record.round_id, self.refs.rounds[record.round_id][0] - dt.timedelta(days=1))
             conn.execute(update(t).where(t.id == old[0]).values(**values))
             # The visit repeats the target's facilitator, region and category.
             conn.execute(update(v).where(v.target_id == old[0]).values(
-                facilitator_id=record.facilitator_id, province_code=province, regency_code=regency, category=record.category, updated_at=self.clock))
+                facilitator_id=record.facilitator_id, province_code=province, regency_code=regency, category=record.category, updated_at=_now()))
             report.updated += 1
         if new_rows:
             conn.execute(t.__table__.insert(), new_rows)
@@ -424,9 +517,12 @@ class Loader:
     def _write_visits(self, conn, accepted, report) -> None:
         v = models.Visit
         ids = [target[0] for _, target in accepted]
-        stored = {}
+        stored, started = {}, {}
         for start in range(0, len(ids), 1000):
-            stored.update(dict(conn.execute(select(v.target_id, v.modified_at).where(v.target_id.in_(ids[start : start + 1000]))).all()))
+            for target_id, modified_at, started_at in conn.execute(
+                select(v.target_id, v.modified_at, v.started_at).where(v.target_id.in_(ids[start : start + 1000]))
+            ):
+                stored[target_id], started[target_id] = modified_at, started_at
         replace, rows = [], []
         for record, (target_id, round_id, facilitator_id, province, regency, category) in accepted:
             if target_id in stored:
@@ -439,17 +535,22 @@ class Loader:
                     continue
                 replace.append(target_id)
                 report.updated += 1
+                # The replaced row's days are recomputed too (its times may move later).
+                self._touch(round_id, day_of(started[target_id]) if started.get(target_id) else None)
             else:
                 report.inserted += 1
             values = record.model_dump(exclude={"target_code"})
             rows.append({**values, "target_id": target_id, "round_id": round_id, "facilitator_id": facilitator_id,
-                         "province_code": province, "regency_code": regency, "category": category, "updated_at": self.clock})
+                         "province_code": province, "regency_code": regency, "category": category, "updated_at": _now()})
             stored[target_id] = record.modified_at  # a second version in the same chunk
-            self.touched_rounds.add(round_id)
+            self._touch(round_id)
         for start in range(0, len(replace), 1000):
             conn.execute(delete(v).where(v.target_id.in_(replace[start : start + 1000])))
         if rows:
-            latest = {row["target_id"]: row for row in rows}  # the newest version of each, once
+            latest: dict[int, dict] = {}  # the newest version of each, once
+            for row in rows:
+                if row["target_id"] not in latest or row["modified_at"] >= latest[row["target_id"]]["modified_at"]:
+                    latest[row["target_id"]] = row
             conn.execute(v.__table__.insert(), list(latest.values()))
 
     def _write_status_events(self, conn, accepted, report) -> None:

@@ -51,14 +51,15 @@ def create_db_engine(url: str) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # hide_parameters: an error's text (logged, printed) never holds row values.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         watch(engine)
         return engine
     # A stopped server must fail a request within seconds (503, stale figures shown), not
     # hang it; pre-ping replaces connections that died with a restart of the server.
     engine = create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10, connect_args={
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10, hide_parameters=True, connect_args={
             "connect_timeout": 5,
             # A server that hangs or a network that drops packets is noticed within ~10 s
             # on connections already open (pre-ping alone would wait for TCP, ~15 min).

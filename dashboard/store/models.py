@@ -340,6 +340,19 @@ class IngestQuarantine(Base):
     reason: Mapped[str] = mapped_column(String(500))
 
 
+class IngestPending(Base):
+    """A round the loader changed and has not refreshed yet: written in the same transaction
+    as the rows, removed once rollups, flags and scores are refreshed, so that a load killed
+    before its refresh is refreshed by the next one."""
+
+    __tablename__ = "ingest_pending"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    #: The earliest day the refresh must recompute (a replaced visit's old times, a round's
+    #: old start), besides what the new rows touch; NULL: nothing earlier.
+    since_day: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class IngestBatch(Base):
     """One file (or API request) the loader read: what the data-health section shows as the
     freshness of each source."""

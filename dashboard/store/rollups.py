@@ -103,16 +103,17 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     return kept, rows[reason.notna()].assign(reason=reason.dropna())
 
 
-def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime, every_visit: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The countable visits with any event since ``since``, with the WIB day of each event
     (NaT when it did not happen or happened before ``since``), and the counts of the others
     per day, kabupaten/kota and reason. One indexed read, aggregated in pandas: a GROUP BY
     per event kind would read the same rows five times."""
     v = models.Visit
     columns = list(EVENT_COLUMNS.values())
-    query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(
-        v.round_id == round_id, or_(*(c >= since for c in columns))
-    )
+    # A rebuild reads every visit, so that those entirely before the round are counted as
+    # left out (not silently unread).
+    window = [] if every_visit else [or_(*(c >= since for c in columns))]
+    query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(v.round_id == round_id, *window)
     rows = pd.read_sql(query, conn)
     for name, column in EVENT_COLUMNS.items():
         rows[name] = pd.to_datetime(rows.pop(column.key), format="mixed", errors="coerce")
@@ -168,9 +169,9 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime) -> None:
+def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime, every_visit: bool = False) -> None:
     last_day = day_of(data_until)
-    rows, excluded = _changed_visits(conn, round_id, day_start_utc(first_day), data_until)
+    rows, excluded = _changed_visits(conn, round_id, day_start_utc(first_day), data_until, every_visit)
     x = models.RollupExcludedVisits
     conn.execute(delete(x).where(x.round_id == round_id, x.day >= first_day))
     if len(excluded):
@@ -271,13 +272,14 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
         _refresh_targets(conn, round_id)
         for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits):
             conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
-        _refresh_days(conn, round_id, _round_start(conn, round_id), data_until)
+        _refresh_days(conn, round_id, _round_start(conn, round_id), data_until, every_visit=True)
         _set_state(conn, round_id, data_until)
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
 
 
-def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> None:
-    """Bring the rollups up to ``data_until`` (the newest moment of data now written)."""
+def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from_day: dt.date | None = None) -> None:
+    """Bring the rollups up to ``data_until`` (the newest moment of data now written);
+    ``from_day``: recompute from that day at least (times a rewrite removed)."""
     with engine.connect() as conn:
         previous = conn.execute(
             select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)
@@ -293,6 +295,8 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
         ).scalar()
         if late is not None:
             first_day = min(first_day, day_of(late))
+        if from_day is not None:
+            first_day = min(first_day, from_day)
         first_day = max(first_day, _round_start(conn, round_id))
         _refresh_targets(conn, round_id)
         _refresh_days(conn, round_id, first_day, data_until)

@@ -56,7 +56,7 @@ PUBLIC_ENDPOINTS = frozenset(
 #: Endpoints that serve the page shell (anonymous: redirect to the sign-in form).
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 #: What a loader account may reach (and nothing else).
-INGEST_ENDPOINTS = frozenset({"api_v1.ingest", "api_v1.ingest_schema"})
+INGEST_ENDPOINTS = frozenset({"api_v1.ingest", "api_v1.ingest_schema", "auth.logout"})
 #: The cookie Dash's renderer reads the CSRF token from (``X-CSRFToken`` header).
 CSRF_COOKIE = "_csrf_token"
 #: While the database is unreachable, a session whose account was checked at most this long

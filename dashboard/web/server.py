@@ -82,6 +82,10 @@ def create_server(settings: Settings) -> Flask:
             return jsonify(ready=status.ready), code
         return jsonify(status.to_json(with_location=access.is_admin)), code
 
+    @server.errorhandler(413)
+    def _too_large(_exc):
+        return jsonify(error=f"the body is larger than {server.config['MAX_CONTENT_LENGTH'] // 2**20} MB"), 413
+
     @server.errorhandler(SQLAlchemyError)
     def _database_error(exc: SQLAlchemyError):
         """An unreachable database is an outage (503, logged once); any other database

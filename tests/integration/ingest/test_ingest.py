@@ -147,9 +147,8 @@ def _visit(directory, n: int = 0) -> dict:
 
 
 def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(exported, tmp_path):
-    url, directory = exported["factory"](exported["backend"]), exported["directory"]
-    engine = init_database(url)
-    load_files(engine, _files(directory), auth.settings(url), as_of=exported["as_of"])
+    url, directory = _loaded_copy(exported), exported["directory"]
+    engine = get_engine(url)
     before = _figures(url)
     good = _visit(directory)
     submitted = next(_visit(directory, i) for i in range(200) if _visit(directory, i)["submitted_at"])
@@ -174,7 +173,7 @@ def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(expor
     quarantine = pd.read_sql("SELECT * FROM ingest_quarantine ORDER BY line", engine)
     assert list(quarantine["line"]) == list(range(1, len(bad) + 3)) and set(quarantine["source"]) == {"visits-bad.jsonl"}
     reasons = list(quarantine["reason"])
-    assert "nik: Extra inputs are not permitted" in reasons[0]
+    assert "1 field(s) the contract does not have" in reasons[0]
     assert "no such target" in reasons[1] and "after the load's clock" in reasons[2] and "before the round began" in reasons[3]
     assert "status" in reasons[4] and "without a submission" in reasons[5] and "gps_lat" in reasons[6]
     assert "duration_seconds" in reasons[7] and "outcome" in reasons[8] and "household_size" in reasons[9]
@@ -192,9 +191,8 @@ def test_bad_rows_are_quarantined_with_the_reason_and_never_their_contents(expor
 
 
 def test_a_later_version_of_a_visit_replaces_it_an_older_one_does_not(exported, tmp_path):
-    url, directory = exported["factory"](exported["backend"]), exported["directory"]
-    engine = init_database(url)
-    load_files(engine, _files(directory), auth.settings(url), as_of=exported["as_of"])
+    url, directory = _loaded_copy(exported), exported["directory"]
+    engine = get_engine(url)
     visit = next(_visit(directory, i) for i in range(500) if _visit(directory, i)["status"] == "submitted")
     later = dt.datetime.fromisoformat(visit["modified_at"]) + dt.timedelta(minutes=30)
     approved = {**visit, "status": "approved", "reviewed_at": later.isoformat(), "first_reviewed_at": later.isoformat(),
@@ -237,3 +235,123 @@ def test_the_http_endpoint_is_for_loader_accounts_only(exported):
     # A loader account sees no figure anywhere.
     for path in ("/api/v1/progress?level=national", "/export/regions.csv", "/", "/api/v1/metrics"):
         assert loader.get(path).status_code == 403, path
+
+
+def _loaded_copy(exported) -> str:
+    """A copy of the database loaded from the export (a template copy: no second load)."""
+    import shutil
+
+    source = get_engine(exported["loaded"])
+    target = exported["factory"](exported["backend"])
+    if exported["backend"] == "sqlite":
+        with source.begin() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        source.dispose()
+        shutil.copyfile(sa.make_url(exported["loaded"]).database, sa.make_url(target).database)
+        return target
+    source.dispose()  # a template may have no other connection
+    name = sa.make_url(target).database
+    admin = sa.create_engine(sa.make_url(target).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(exported["loaded"]).database}"')
+    admin.dispose()
+    return target
+
+
+def test_a_load_killed_in_its_refresh_is_refreshed_by_the_next_one(exported, monkeypatch):
+    import dashboard.quality.refresh as quality_refresh
+
+    url = exported["factory"](exported["backend"])
+    engine = init_database(url)
+    original = quality_refresh.refresh_with_settings
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed in the refresh")
+
+    monkeypatch.setattr(quality_refresh, "refresh_with_settings", killed)
+    with pytest.raises(KeyboardInterrupt):
+        load_files(engine, _files(exported["directory"]), auth.settings(url), as_of=exported["as_of"])
+    monkeypatch.setattr(quality_refresh, "refresh_with_settings", original)
+    again = load_files(engine, _files(exported["directory"]), auth.settings(url), as_of=exported["as_of"])
+    assert again.kinds["visits"].unchanged == exported["counts"]["visits"] and again.rounds_refreshed == [1]
+    _assert_same(_figures(url), _figures(exported["loaded"]))
+    assert pd.read_sql("SELECT count(*) AS n FROM ingest_pending", engine)["n"][0] == 0
+
+
+def test_the_data_clock_never_runs_backwards_nor_ahead(exported, tmp_path):
+    from dashboard.ingest.loader import IngestError
+
+    url = _loaded_copy(exported)
+    engine = get_engine(url)
+    with pytest.raises(IngestError, match="future"):
+        load_files(engine, _files(exported["directory"])[:1], auth.settings(url), as_of=dt.datetime.now() + dt.timedelta(days=2))
+    visit = next(_visit(exported["directory"], i) for i in range(500) if _visit(exported["directory"], i)["status"] == "started")
+    earlier = exported["as_of"] - dt.timedelta(days=3)
+    (tmp_path / "visits-late.jsonl").write_text(json.dumps({**visit, "modified_at": exported["as_of"].isoformat()}) + "\n")
+    load_files(engine, [tmp_path / "visits-late.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    before = data_state(engine, 1).data_until
+    load_files(engine, [tmp_path / "visits-late.jsonl"], auth.settings(url), as_of=earlier)
+    assert data_state(engine, 1).data_until == before  # not moved back to the earlier clock
+
+
+def test_rows_that_would_corrupt_the_figures_are_quarantined(exported, tmp_path):
+    url = _loaded_copy(exported)
+    engine = get_engine(url)
+    before = _figures(url)
+    directory = exported["directory"]
+    approved = next(_visit(directory, i) for i in range(500) if _visit(directory, i)["status"] == "approved")
+    started = next(_visit(directory, i) for i in range(500) if _visit(directory, i)["status"] == "started")
+    later = (dt.datetime.fromisoformat(approved["modified_at"]) + dt.timedelta(hours=1)).isoformat()
+    name_and_address = "Siti Aminah binti Ahmad, Jl. Mawar 3"
+    visits = [
+        {**approved, "status": "submitted", "approved_at": None, "modified_at": later},  # back from approved
+        {**started, "household_size": "4\x00"},  # a NUL character
+        {**started, name_and_address: "x"},  # an unknown field named with personal data
+        {**started, "status": "approved", "submitted_at": started["started_at"], "outcome": "moved",
+         "approved_at": started["started_at"], "modified_at": started["started_at"]},  # approved without a first review
+        {**started, "head_age": 999},
+    ]
+    (tmp_path / "visits-x.jsonl").write_text("\n".join(json.dumps(v) for v in visits) + "\n")
+    targets = [json.loads(line) for line in (directory / "targets.jsonl").read_text().splitlines()[:2]]
+    nik_shaped = "35781203" + "85000100"
+    (tmp_path / "targets-x.jsonl").write_text("\n".join(json.dumps(t) for t in [targets[0], {**targets[1], "code": nik_shaped}, targets[0]]) + "\n")
+    facilitators = [json.loads(line) for line in (directory / "facilitators.jsonl").read_text().splitlines()]
+    owner = next(f for f in facilitators if f["id"] == targets[0]["facilitator_id"])
+    elsewhere = next(f for f in facilitators if f["regency_code"] != owner["regency_code"])
+    (tmp_path / "facilitators-x.jsonl").write_text(json.dumps({**owner, "regency_code": elsewhere["regency_code"], "district_codes": []}) + "\n")
+    (tmp_path / "targets-noheader.csv").write_text(f"T1-000000001,1,inclusion_error,{targets[0]['village_code']},{nik_shaped},5,2026-11-01T00:00:00\n")
+    report = load_files(engine, [tmp_path / p for p in ("visits-x.jsonl", "targets-x.jsonl", "facilitators-x.jsonl", "targets-noheader.csv")],
+                        auth.settings(url), as_of=exported["as_of"])
+    assert report.kinds["visits"].quarantined == len(visits)
+    assert report.kinds["targets"].quarantined == 2 + 0 and report.kinds["targets"].unchanged == 1  # the NIK-shaped code and the repeat
+    assert report.kinds["facilitators"].quarantined == 1
+    quarantine = pd.read_sql("SELECT * FROM ingest_quarantine", engine)
+    text = quarantine.astype(str).to_string()
+    assert name_and_address not in text and nik_shaped not in text and "Siti" not in text
+    reasons = " | ".join(quarantine["reason"])
+    for expected in ("cannot go back", "NUL", "field(s) the contract does not have", "first_reviewed_at", "head_age",
+                     "repeated later", "has targets in another", "code"):
+        assert expected in reasons, expected
+    _assert_same(_figures(url), before)
+
+
+def test_a_later_version_that_moves_a_visit_later_is_counted_once(exported, tmp_path):
+    url = _loaded_copy(exported)
+    engine = get_engine(url)
+    directory = exported["directory"]
+    shift = dt.timedelta(days=2)
+    approved = next(
+        visit for visit in map(json.loads, (directory / "visits.jsonl").read_text().splitlines())
+        if visit["status"] == "approved" and dt.datetime.fromisoformat(visit["modified_at"]) + shift <= exported["as_of"]
+        # older than the days every refresh recomputes anyway (RECHECK_DAYS)
+        and dt.datetime.fromisoformat(visit["started_at"]) <= exported["as_of"] - dt.timedelta(days=6)
+    )
+    moved = {key: (dt.datetime.fromisoformat(value) + shift).isoformat() if key.endswith("_at") and value else value for key, value in approved.items()}
+    moved = {**moved, "modified_at": max(moved[k] for k in moved if k.endswith("_at") and moved[k])}
+    (tmp_path / "visits-moved.jsonl").write_text(json.dumps(moved) + "\n")
+    load_files(engine, [tmp_path / "visits-moved.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    figures = _figures(url)["provinces"]
+    counts = pd.read_sql("SELECT count(*) AS visited, count(submitted_at) AS submitted, count(approved_at) AS approved FROM visit", engine).iloc[0]
+    assert figures["visited"].sum() == counts["visited"] and figures["submitted"].sum() == counts["submitted"]
+    assert figures["approved"].sum() == counts["approved"]

@@ -2,7 +2,8 @@
 
 ``ingest_quarantine`` keeps the rows the loader refused (source, line, kind, natural id,
 reason; never their contents); ``ingest_batch`` one row per file or request read (the
-freshness of each source); ``visit.modified_at`` is the field application's version of
+freshness of each source); ``ingest_pending`` the rounds changed and not yet refreshed;
+``visit.modified_at`` is the field application's version of
 a visit, so that a later one replaces an earlier one and never the reverse.
 
 Revision ID: 0007
@@ -41,6 +42,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ingest_batch'))
     )
     op.create_index(op.f('ix_ingest_batch_received_at'), 'ingest_batch', ['received_at'], unique=False)
+    op.create_table('ingest_pending',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('since_day', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_ingest_pending_round_id_round')),
+    sa.PrimaryKeyConstraint('round_id', name=op.f('pk_ingest_pending'))
+    )
     with op.batch_alter_table('visit') as batch_op:
         batch_op.add_column(sa.Column('modified_at', sa.DateTime(), nullable=True))
 
@@ -48,6 +55,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('visit') as batch_op:
         batch_op.drop_column('modified_at')
+    op.drop_table('ingest_pending')
     op.drop_index(op.f('ix_ingest_batch_received_at'), table_name='ingest_batch')
     op.drop_table('ingest_batch')
     op.drop_index(op.f('ix_ingest_quarantine_received_at'), table_name='ingest_quarantine')
