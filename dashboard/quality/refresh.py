@@ -109,12 +109,12 @@ def _visit_columns(names: Iterable[str]) -> list:
     return [getattr(models.Visit, name) for name in names]
 
 
-def _submission_day(visits: pd.DataFrame) -> np.ndarray:
-    moment = pd.to_datetime(visits["submitted_at"], format="mixed") + pd.Timedelta(hours=DAY_OFFSET_HOURS)
+def _submission_day(visits: pd.DataFrame, moments: pd.Series | None = None) -> np.ndarray:
+    moment = (moments if moments is not None else pd.to_datetime(visits["submitted_at"], format="mixed")) + pd.Timedelta(hours=DAY_OFFSET_HOURS)
     return np.array([d.isoformat() for d in moment.dt.date], dtype=object)
 
 
-def _flag_rows(visits: pd.DataFrame, rule: str, keys: pd.Series | None = None, values=None) -> dict[str, np.ndarray]:
+def _flag_rows(visits: pd.DataFrame, rule: str, keys: pd.Series | None = None, values=None, moments: pd.Series | None = None) -> dict[str, np.ndarray]:
     n = len(visits)
     return {
         "target_id": visits["target_id"].to_numpy(dtype="int64"),
@@ -124,7 +124,7 @@ def _flag_rows(visits: pd.DataFrame, rule: str, keys: pd.Series | None = None, v
         "province_code": visits["province_code"].to_numpy(dtype=object),
         "regency_code": visits["regency_code"].to_numpy(dtype=object),
         "category": visits["category"].to_numpy(dtype=object),
-        "day": _submission_day(visits),
+        "day": _submission_day(visits, moments),
         "group_key": (keys.to_numpy(dtype=object) if keys is not None else np.full(n, None, dtype=object)),
         "value": (np.asarray(values, dtype=float) if values is not None else np.full(n, np.nan)),
     }
@@ -202,7 +202,23 @@ def _flags_of_groups(members: pd.DataFrame, rule: str, keys: set[str] | None, pa
         member_keys = member_keys.where(member_keys.isin(keys))
     size = group_sizes(member_keys.to_frame(rule), parameters)[rule]
     hit = size > 0
-    return _flag_rows(members[hit.to_numpy()], rule, member_keys[hit], size[hit])
+    flagged = members[hit.to_numpy()]
+    return _flag_rows(flagged, rule, member_keys[hit], size[hit], _group_formed(flagged, member_keys[hit], rule, parameters))
+
+
+def _group_formed(flagged: pd.DataFrame, keys: pd.Series, rule: str, parameters) -> pd.Series:
+    """When each flagged visit's flag arose: its own submission, or, if later, the moment
+    its group began to break the rule (the second family on a point or meter id; the visit
+    over the day's limit). A flag an old visit gains when a later copy arrives is dated on
+    the copy's day, so the figures of past days stay what they were."""
+    submitted = pd.to_datetime(flagged["submitted_at"], format="mixed")
+    if submitted.empty:
+        return submitted
+    limit = parameters.max_visits_per_day if rule == "too_many_per_day" else 1
+    frame = pd.DataFrame({"key": keys.to_numpy(), "submitted": submitted.to_numpy()}, index=flagged.index)
+    formed = frame.sort_values("submitted").groupby("key")["submitted"].nth(limit)  # the (limit+1)-th member
+    formed_at = frame["key"].map(pd.Series(formed.to_numpy(), index=frame.loc[formed.index, "key"].to_numpy()))
+    return pd.concat([submitted, pd.to_datetime(formed_at)], axis=1).max(axis=1)
 
 
 def _write_flags(conn: Connection, rows: dict[str, np.ndarray]) -> int:
@@ -216,16 +232,29 @@ def _refresh_flag_rollup(conn: Connection, round_id: int, days: set[str] | None)
     for chunk in _chunks(sorted(days)) if days is not None else [None]:
         chunk = [dt.date.fromisoformat(d) for d in chunk] if chunk is not None else None
         conn.execute(delete(r).where(r.round_id == round_id, *day_filter(r.day, chunk)))
-        counts = pd.read_sql(
-            select(
-                q.regency_code, q.category, q.day, q.province_code,
-                func.count(func.distinct(q.target_id)).label("flagged"),
-                *(func.sum(case((q.rule == rule, 1), else_=0)).label(f"flags_{rule}") for rule in RULE_IDS),
-            )
+        keys = ["regency_code", "category", "day", "province_code"]
+        by_rule = pd.read_sql(
+            select(q.regency_code, q.category, q.day, q.province_code,
+                   *(func.sum(case((q.rule == rule, 1), else_=0)).label(f"flags_{rule}") for rule in RULE_IDS))
             .where(q.round_id == round_id, *day_filter(q.day, chunk))
             .group_by(q.regency_code, q.category, q.day, q.province_code),
             conn,
         )
+        # A visit counts as flagged once, on the day of its first flag (a group's flag may
+        # come later than the visit's own): the days then add up to the visits flagged.
+        first = (
+            select(q.target_id, q.regency_code, q.category, q.province_code, func.min(q.day).label("day"))
+            .where(q.round_id == round_id).group_by(q.target_id, q.regency_code, q.category, q.province_code).subquery()
+        )
+        flagged = pd.read_sql(
+            select(first.c.regency_code, first.c.category, first.c.day, first.c.province_code, func.count().label("flagged"))
+            .where(*day_filter(first.c.day, chunk))
+            .group_by(first.c.regency_code, first.c.category, first.c.day, first.c.province_code),
+            conn,
+        )
+        for frame in (by_rule, flagged):
+            frame["day"] = [str(d)[:10] for d in frame["day"]]
+        counts = by_rule.merge(flagged, on=keys, how="outer").fillna(0)
         columns = {c: counts[c].to_numpy(dtype=object) for c in ("regency_code", "category", "province_code")}
         columns["day"] = np.array([str(d)[:10] for d in counts["day"]], dtype=object)
         for c in ("flagged", *(f"flags_{rule}" for rule in RULE_IDS)):

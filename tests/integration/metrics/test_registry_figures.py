@@ -32,7 +32,10 @@ class Raw:
             engine,
         )
         self.facilitators = pd.read_sql("SELECT id, province_code, regency_code FROM facilitator", engine)
-        self.flags = pd.read_sql("SELECT target_id, rule FROM quality_flag", engine)
+        # The day a flag arose (its visit's submission, or its group's forming: how that day
+        # is set is checked against the visits in tests/integration/quality/test_stored_flags.py).
+        self.flags = pd.read_sql("SELECT target_id, rule, day AS flag_day FROM quality_flag", engine)
+        self.flags["flag_day"] = pd.to_datetime(self.flags["flag_day"]).dt.date
         self.risk = pd.read_sql("SELECT facilitator_id, score, high_risk FROM facilitator_risk", engine)
         engine.dispose()
         for column in ("started_at", "submitted_at", "first_reviewed_at", "first_returned_at", "approved_at"):
@@ -69,9 +72,9 @@ class Raw:
             name = "found" if outcome == "found_verified" else outcome
             n = submitted[submitted["outcome"] == outcome].groupby(keys).size().reindex(out.index).fillna(0)
             expected[f"share_{name}"] = rate(n, out["submitted"])
-        # Quality: a flag counts from the day its visit was first submitted.
+        # Quality: a flag counts from the day it arose.
         flags = self.flags.merge(v, on="target_id")
-        flags = flags[flags["submitted_day"].notna() & (flags["submitted_day"] <= day)]
+        flags = flags[flags["flag_day"] <= day]
         flagged = flags.drop_duplicates("target_id").groupby(keys).size().reindex(out.index).fillna(0)
         expected["flagged"] = flagged
         expected["flagged_pct"] = rate(flagged, out["submitted"])

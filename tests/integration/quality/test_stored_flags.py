@@ -45,12 +45,23 @@ def test_stored_flags_are_the_rules_applied_to_all_visits(simulated):
     expected = {(int(target), rule) for rule in RULE_IDS for target in flags.index[flags[rule]]}
     assert len(expected) > 1000
     assert _stored(simulated) == expected
-    # The flag's day is the WIB day of the first submission.
+    # The flag's day is the WIB day of the first submission, or, for a rule of a group, the
+    # day the group began to break it: the second family on the point or meter id, the
+    # visit over the day's limit.
     days = pd.read_sql(
-        "SELECT q.day, v.submitted_at FROM quality_flag q JOIN visit v ON v.target_id = q.target_id", simulated
+        "SELECT q.rule, q.group_key, q.day, v.submitted_at FROM quality_flag q JOIN visit v ON v.target_id = q.target_id", simulated
     )
-    wib = (pd.to_datetime(days["submitted_at"]) + pd.Timedelta(hours=7)).dt.date
-    assert (pd.to_datetime(days["day"]).dt.date == wib).all()
+    days["submitted_at"] = pd.to_datetime(days["submitted_at"])
+    own = (days["submitted_at"] + pd.Timedelta(hours=7)).dt.date
+    limit = {"too_many_per_day": QualityParameters().max_visits_per_day}
+    formed = days.groupby(["rule", "group_key"])["submitted_at"].transform(
+        lambda s: s.sort_values().iloc[limit.get(days.loc[s.index[0], "rule"], 1)]
+    )
+    expected = (days["submitted_at"].where(days["group_key"].isna(), pd.concat([days["submitted_at"], formed], axis=1).max(axis=1)) + pd.Timedelta(hours=7)).dt.date
+    assert (pd.to_datetime(days["day"]).dt.date == expected).all()
+    grouped = days["group_key"].notna()
+    assert (pd.to_datetime(days.loc[~grouped, "day"]).dt.date == own[~grouped]).all()
+    assert (pd.to_datetime(days.loc[grouped, "day"]).dt.date > own[grouped]).any()  # some old visits' flags came later
 
 
 def test_the_flag_rollup_counts_the_stored_flags(simulated):
@@ -59,9 +70,13 @@ def test_the_flag_rollup_counts_the_stored_flags(simulated):
     rollup["day"] = pd.to_datetime(rollup["day"]).dt.date
     flags["day"] = pd.to_datetime(flags["day"]).dt.date
     keys = ["regency_code", "category", "day"]
-    expected = flags.groupby(keys)["target_id"].nunique().rename("flagged").to_frame()
-    for rule in RULE_IDS:
-        expected[f"flags_{rule}"] = flags[flags["rule"] == rule].groupby(keys).size()
+    # A visit counts as flagged once, on the day of its first flag.
+    first = flags.assign(day=flags.groupby("target_id")["day"].transform("min")).drop_duplicates("target_id")
+    expected = pd.concat(
+        [first.groupby(keys).size().rename("flagged")]
+        + [flags[flags["rule"] == rule].groupby(keys).size().rename(f"flags_{rule}") for rule in RULE_IDS],
+        axis=1,
+    )
     expected = expected.fillna(0).astype("int64").sort_index()
     actual = rollup.set_index(keys)[expected.columns].astype("int64").sort_index()
     pd.testing.assert_frame_equal(actual, expected)
@@ -88,12 +103,26 @@ def test_a_later_visit_flags_and_unflags_the_old_visit_it_copies(simulated):
                 {"lat": lat, "lon": lon, "pln": pln, "at": moment, "t": int(target_id)},
             )
 
+    def flag_counts():
+        return pd.read_sql("SELECT day, sum(flags_gps_duplicate) AS gps, sum(flags_pln_reused) AS pln FROM rollup_quality_day GROUP BY day", engine).set_index("day")
+
+    before = flag_counts()
+    submitted = pd.read_sql(f"SELECT target_id, submitted_at FROM visit WHERE target_id IN ({int(clean[0])}, {int(clean[-1])})", engine)
+    submitted = dict(zip(submitted["target_id"], pd.to_datetime(submitted["submitted_at"])))
     write(clean[-1], old.gps_lat, old.gps_lon, old.pln_meter_id, until)
     result = _refresh(engine, until)
     assert result.visits_checked == 1
     flagged = _stored(engine)
     for target in (clean[0], clean[-1]):
         assert {(int(target), "gps_duplicate"), (int(target), "pln_reused")} <= flagged
+    # Both flags are dated on the day the pair formed: the later submission of the two.
+    formed = (max(submitted.values()) + pd.Timedelta(hours=7)).date()
+    flag_days = pd.read_sql(f"SELECT DISTINCT day FROM quality_flag WHERE target_id IN ({int(clean[0])}, {int(clean[-1])}) AND rule IN ('gps_duplicate', 'pln_reused')", engine)
+    assert {pd.Timestamp(d).date() for d in flag_days["day"]} == {formed}
+    # So the days before it keep their counts.
+    after = flag_counts()
+    earlier = [d for d in before.index if pd.Timestamp(d).date() < formed]
+    pd.testing.assert_frame_equal(after.loc[earlier], before.loc[earlier])
     write(clean[-1], new.gps_lat, new.gps_lon, new.pln_meter_id, until + dt.timedelta(minutes=5))
     _refresh(engine, until + dt.timedelta(minutes=5))
     assert _stored(engine) == stored
