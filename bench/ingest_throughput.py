@@ -66,8 +66,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="gc-bench-ingest-"))
     source = args.source_url or f"sqlite:///{work}/source.sqlite"
     if not args.source_url:
-        start = dt.date(2026, 10, 1)
-        config = round_config(args.families, args.seed, dt.datetime(2027, 1, 20), start=start, deadline=dt.date(2026, 11, 3))
+        # A round that ended before today (the loader refuses times after now), seen two months on.
+        start = dt.date(2026, 8, 1)
+        config = round_config(args.families, args.seed, dt.datetime(2026, 11, 20), start=start, deadline=dt.date(2026, 9, 3))
         began = time.perf_counter()
         simulate(source, config, get_settings().geodata_dir, progress=False)
         print(f"simulated {args.families:,} targets in {time.perf_counter() - began:.1f} s")

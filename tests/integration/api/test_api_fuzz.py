@@ -34,7 +34,7 @@ def test_the_api_answers_every_request_as_documented(api_schema, api_client):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def answers_as_documented(case):
             # The WSGI client does not decompress: ask for the body as it is.
             # A request that fits the document may still combine parameters wrongly (a
