@@ -7,9 +7,10 @@ import json
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, html, no_update
 
 from callbacks.refresh import version_day
+from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
 from dashboard.figures.overview import kpis, progress_series
 from dashboard.figures.queries import Scope, round_dates
@@ -76,6 +77,9 @@ def register(app: Dash, settings: Settings) -> None:
         scope = Scope.of(code)
         access = current_access()
         cards = components.kpi_row(kpis(engine(), version["round_id"], scope, day, access=access), lang)
+        note = components.excluded_note(excluded_visits(engine(), version["round_id"], scope, day, access=access), lang)
+        if note is not None:  # the visits of this kabupaten/kota left out of its figures
+            cards = html.Div([note, cards])
         series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=access)
         progress = components.progress_figure(series, lang, dates.deadline, day, t("progress.title", lang))
         districts = district_breakdown(engine(), version["round_id"], code, day, access=access)

@@ -173,6 +173,11 @@ def test_what_was_left_out_is_counted_and_shown(corrupted):
         note = site.call("national", kpis, [("data-version", "data", site.version)], [("overview-scope", "data", scope), ("page-lang", "data", "en")])
         text = note.get_data(as_text=True)
         assert "visits in this area are not counted" in text and "outside the round (2)" in text, scope
+    regency_kpis = site.call(
+        "national", "..regency-kpis.children...regency-progress.figure...regency-districts.figure..",
+        [("data-version", "data", site.version), ("font-scale", "data", 1)], [("regency-scope", "data", regency), ("page-lang", "data", "en")],
+    ).get_data(as_text=True)
+    assert f"{len(excluded)} visits in this area are not counted" in regency_kpis
     health = site.call(
         "admin", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data..",
         [("admin-retention", "data", 90)], [("page-lang", "data", "en")],
