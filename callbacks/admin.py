@@ -74,7 +74,8 @@ def register(app: Dash, settings: Settings) -> None:
             for row in health.sources.head(200).itertuples()
         ]
         quarantine = [
-            {"day": format_date(row.day, lang), "source": row.source, "kind": row.kind, "reason": row.reason, "rows": format_int(int(row.rows), lang)}
+            {"day": format_date(row.day, lang), "source": row.source, "kind": row.kind, "reason": row.reason, "detail": row.detail,
+             "rows": format_int(int(row.rows), lang)}
             for row in health.quarantine.head(200).itertuples()
         ]
         return rounds, by_day, by_regency, sources, quarantine

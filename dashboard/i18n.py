@@ -364,7 +364,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "access.admin_only": {"id": "Halaman ini hanya untuk admin.", "en": "This page is for admins only."},
     # --- Admin ------------------------------------------------------------------------
     "nav.admin": {"id": "Admin", "en": "Admin"},
-    "admin.page": {"id": "Admin: jejak audit dan pengguna", "en": "Admin: audit trail and users"},
+    "admin.page": {"id": "Admin: jejak audit, kesehatan data dan pengguna", "en": "Admin: audit trail, data health and users"},
     "admin.audit_title": {"id": "Jejak audit", "en": "Audit trail"},
     "admin.users_title": {"id": "Pengguna", "en": "Users"},
     "health.title": {"id": "Kesehatan data", "en": "Data health"},
@@ -394,6 +394,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "health.col_written": {"id": "Baris ditulis", "en": "Rows written"},
     "health.col_quarantined": {"id": "Dikarantina", "en": "Quarantined"},
     "health.col_rows": {"id": "Baris", "en": "Rows"},
+    "health.col_detail": {"id": "Contoh pesan", "en": "Example message"},
     "health.none": {"id": "Tidak ada kunjungan yang dikecualikan.", "en": "No visit was left out."},
     "status.excluded": {
         "id": "{n} kunjungan di wilayah ini tidak dihitung karena datanya tidak valid: {reasons}.",

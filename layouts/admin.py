@@ -35,7 +35,7 @@ _HEALTH_LABELS = {
     "excluded": "health.col_excluded", "day": "health.col_day", "region": "health.col_region", "reason": "health.col_reason",
     "visits": "health.col_visits", "source": "health.col_source", "kind": "health.col_kind", "newest": "health.col_newest_load",
     "loads": "health.col_loads", "read": "health.col_read", "written": "health.col_written", "quarantined": "health.col_quarantined",
-    "rows": "health.col_rows",
+    "rows": "health.col_rows", "detail": "health.col_detail",
 }
 
 
@@ -110,7 +110,7 @@ def layout(lang: str, retention_days: int) -> list:
                     html.H3(t("health.sources_title", lang), className="h6 mt-3"),
                     _table("health-sources", ("source", "kind", "newest", "loads", "read", "written", "quarantined"), _HEALTH_LABELS, lang),
                     html.H3(t("health.quarantine_title", lang), className="h6 mt-3"),
-                    _table("health-quarantine", ("day", "source", "kind", "reason", "rows"), _HEALTH_LABELS, lang),
+                    _table("health-quarantine", ("day", "source", "kind", "reason", "detail", "rows"), _HEALTH_LABELS, lang),
                 ],
                 fill=False,
             ),

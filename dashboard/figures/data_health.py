@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.queries import Level, Scope
 from dashboard.store import models
-from dashboard.store.rollups import EXCLUSION_REASONS
+from dashboard.store.rollups import DAY_OFFSET_HOURS, EXCLUSION_REASONS
 
 
 def _in_scope(table, scope: Scope) -> list:
@@ -74,7 +74,8 @@ class DataHealth:
     #: Each source of loaded data (a file name, ``api:<user>``) and kind: its newest load,
     #: loads, rows read, written and quarantined (newest first).
     sources: pd.DataFrame
-    #: Quarantined rows by day received, source, kind and reason (newest first).
+    #: Quarantined rows by day received (WIB), source, kind and reason, with one full
+    #: message of each (newest first).
     quarantine: pd.DataFrame
 
 
@@ -109,16 +110,18 @@ def data_health(engine: Engine, *, access: Access) -> DataHealth:
                    func.sum(b.rows_quarantined).label("quarantined"))
             .group_by(b.source, b.kind).order_by(func.max(b.received_at).desc()), conn,
         )
-        day = func.substr(sa_cast(qr.received_at, String), 1, 10)  # the same on both engines
+        hour = func.substr(sa_cast(qr.received_at, String), 1, 13)  # "YYYY-MM-DD HH", the same on both engines
         quarantined = pd.read_sql(
-            select(day.label("day"), qr.source, qr.kind, qr.reason, func.count().label("rows"))
-            .group_by(day, qr.source, qr.kind, qr.reason), conn,
+            select(hour.label("hour"), qr.source, qr.kind, qr.reason, func.count().label("rows"))
+            .group_by(hour, qr.source, qr.kind, qr.reason), conn,
         )
-    # A reason's field ("status: ..."): the part before its first colon.
+    # The day in WIB, as every other time on the page (stored times are UTC).
+    quarantined["day"] = (pd.to_datetime(quarantined["hour"], format="%Y-%m-%d %H") + pd.Timedelta(hours=DAY_OFFSET_HOURS)).dt.date
+    # Grouped by the field a reason names ("status: ..." → status), with one full message.
+    quarantined["detail"] = quarantined["reason"]
     quarantined["reason"] = quarantined["reason"].str.split(":").str[0]
-    quarantined["day"] = pd.to_datetime(quarantined["day"]).dt.date
     quarantine = (
-        quarantined.groupby(["day", "source", "kind", "reason"])["rows"].sum().reset_index()
+        quarantined.groupby(["day", "source", "kind", "reason"]).agg(rows=("rows", "sum"), detail=("detail", "first")).reset_index()
         .sort_values(["day", "rows"], ascending=[False, False])
     )
     return DataHealth(rounds, by_day, by_regency, sources, quarantine)
