@@ -117,14 +117,23 @@ def _one(value):
     return value if isinstance(value, str) else None
 
 
+def single_values(page):
+    """``page`` (a layout function) with one text value per query key: a key repeated in
+    the query string (``?round=1&round=2``) arrives as a list, and the last one counts, as
+    in most web frameworks; anything else that is no text counts as absent."""
+
+    @functools.wraps(page)
+    def layout(*args, **kwargs):
+        return page(*args, **{key: _one(value) for key, value in kwargs.items()})
+
+    return layout
+
+
 def outage_aware(page, settings: Settings):
     """``page`` (a layout function), or the outage page when the database is unreachable."""
 
     @functools.wraps(page)
     def layout(*args, lang=None, **kwargs):
-        # A key repeated in the query string (``?round=1&round=2``) arrives as a list: the
-        # last one counts, as in most web frameworks; anything else that is no text, none.
-        lang, kwargs = _one(lang), {key: _one(value) for key, value in kwargs.items()}
         try:
             return page(*args, lang=lang, **kwargs)
         except SQLAlchemyError as exc:
@@ -153,6 +162,10 @@ def _round(text: str | None, rounds: list[tuple[int, str]]) -> int | None | bool
 
 def register_pages(settings: Settings) -> None:
     refresh = settings.refresh_interval_seconds
+
+    def _served(page, _settings: Settings):
+        """What Dash calls for a page: one value per query key, the outage page when needed."""
+        return single_values(outage_aware(page, _settings))
 
     def frame_and_links(lang: str, metric: str | None, round_text: str | None):
         """The page frame's options, a link maker that keeps them, and an error view for
@@ -303,25 +316,25 @@ def register_pages(settings: Settings) -> None:
         language = _language(lang, settings)
         return not_found(language, t("notfound.page", language, path=""), settings)
 
-    dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=outage_aware(national_page, settings))
+    dash.register_page("national", path="/", name="Nasional", title="Ground Check DTSEN · Nasional", layout=_served(national_page, settings))
     dash.register_page(
-        "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=outage_aware(province_page, settings)
+        "province", path_template="/provinsi/<code>", name="Provinsi", title="Ground Check DTSEN · Provinsi", layout=_served(province_page, settings)
     )
     dash.register_page(
-        "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=outage_aware(regency_page, settings)
+        "regency", path_template="/kabkota/<code>", name="Kabupaten/Kota", title="Ground Check DTSEN · Kabupaten/Kota", layout=_served(regency_page, settings)
     )
     dash.register_page(
         "facilitator",
         path_template="/pendamping/<facilitator_id>",
         name="Pendamping",
         title="Ground Check DTSEN · Pendamping",
-        layout=outage_aware(facilitator_page, settings),
+        layout=_served(facilitator_page, settings),
     )
-    dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=outage_aware(quality_page, settings))
+    dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=_served(quality_page, settings))
     dash.register_page(
-        "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=outage_aware(quality_page, settings)
+        "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=_served(quality_page, settings)
     )
-    dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=outage_aware(about_page, settings))
-    dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=outage_aware(admin_page, settings))
+    dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=_served(about_page, settings))
+    dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=_served(admin_page, settings))
     # Dash shows the page registered as "not_found_404" for any other path.
-    dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=outage_aware(missing_page, settings))
+    dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=_served(missing_page, settings))

@@ -207,7 +207,6 @@ class Loader:
         self.dry_run = dry_run
         self.progress = progress
         self.report = LoadReport(dry_run)
-        self.touched_rounds: set[int] = set()
         with engine.connect() as conn:
             self.refs = _References(conn)
 
@@ -265,7 +264,6 @@ class Loader:
 
     def _touch(self, round_id: int, since_day: dt.date | None = None) -> None:
         """Note that ``round_id`` changed (and must be recomputed from ``since_day``)."""
-        self.touched_rounds.add(round_id)
         if round_id not in self.pending:
             self.pending[round_id] = since_day
         elif since_day is not None:
@@ -394,8 +392,8 @@ class Loader:
             if target is None:
                 refused.append((line, record.target_code, "target_code: no such target (load the targets first)"))
                 continue
-            version = approved.get(target[0], dt.datetime.max)
-            if target[0] in approved and record.status != "approved" and (version is None or record.modified_at > version):
+            # A newer version of an approved visit may not undo the approval (an older one is skipped later).
+            if target[0] in approved and record.status != "approved" and (approved[target[0]] is None or record.modified_at > approved[target[0]]):
                 refused.append((line, record.target_code, f"status: an approved visit cannot go back to {record.status}"))
                 continue
             start, _deadline = self.refs.rounds[target[1]]
@@ -504,13 +502,16 @@ class Loader:
             if stored_rows.get(old[0]) == tuple(values[k] for k in columns):
                 report.unchanged += 1
                 continue
+            conn.execute(update(t).where(t.id == old[0]).values(**values))
+            report.updated += 1
+            if old[2:] == (record.facilitator_id, province, regency, record.category):
+                self._touch(record.round_id)  # the target's own counts only
+                continue
             # Its visit moves with it: every day of the round is recomputed.
             self._touch(record.round_id, self.refs.rounds[record.round_id][0] - dt.timedelta(days=1))
-            conn.execute(update(t).where(t.id == old[0]).values(**values))
             # The visit repeats the target's facilitator, region and category.
             conn.execute(update(v).where(v.target_id == old[0]).values(
                 facilitator_id=record.facilitator_id, province_code=province, regency_code=regency, category=record.category, updated_at=_now()))
-            report.updated += 1
         if new_rows:
             conn.execute(t.__table__.insert(), new_rows)
 

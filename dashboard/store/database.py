@@ -16,11 +16,10 @@ import pandas as pd
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
-
-from dashboard.store.outage import watch
 from sqlalchemy.engine import make_url
 
 from dashboard.store import models
+from dashboard.store.outage import watch
 from dashboard.vocabulary import PROVINCE_UTC_OFFSET_HOURS
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -61,8 +61,6 @@ class Reachability:
     reachable: bool
     #: When this process first met the outage (None while the database answers).
     unreachable_since: dt.datetime | None = None
-    #: The last time a query of this process succeeded (None: none yet).
-    last_success: dt.datetime | None = None
 
 
 class _Monitor:
@@ -70,7 +68,6 @@ class _Monitor:
         self.name = name
         self._lock = threading.Lock()
         self._since: dt.datetime | None = None
-        self._last_success: dt.datetime | None = None
 
     def failed(self, exc: BaseException) -> None:
         """Note an outage (logged when it begins, with the driver's first line)."""
@@ -85,20 +82,18 @@ class _Monitor:
 
     def succeeded(self) -> None:
         """Note that a query succeeded (logged when it ends an outage)."""
-        now = _now()
         with self._lock:
             since, self._since = self._since, None
-            self._last_success = now
         if since is not None:
-            log.warning("%s answers again after %.0f s", self.name, (now - since).total_seconds())
+            log.warning("%s answers again after %.0f s", self.name, (_now() - since).total_seconds())
 
     def state(self) -> Reachability:
         with self._lock:
-            return Reachability(self._since is None, self._since, self._last_success)
+            return Reachability(self._since is None, self._since)
 
     def reset(self) -> None:  # tests
         with self._lock:
-            self._since = self._last_success = None
+            self._since = None
 
 
 def _now() -> dt.datetime:
@@ -111,13 +106,11 @@ _monitors_lock = threading.Lock()
 
 def monitor_for(url: str) -> _Monitor:
     """The record of the database at ``url`` (as an engine renders it, password hidden)."""
-    from sqlalchemy.engine import make_url
-
-    key = make_url(url).render_as_string(hide_password=True)
+    parsed = make_url(url)
+    key = parsed.render_as_string(hide_password=True)
     with _monitors_lock:
         if key not in _monitors:
-            backend = make_url(url).get_backend_name()
-            _monitors[key] = _Monitor(f"the {backend} database {make_url(url).database or ''}".rstrip())
+            _monitors[key] = _Monitor(f"the {parsed.get_backend_name()} database {parsed.database or ''}".rstrip())
         return _monitors[key]
 
 

@@ -121,7 +121,10 @@ def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_un
     if len(excluded):
         by_reason = excluded["reason"].value_counts()
         described = ", ".join(f"{n} {why}" for why, n in by_reason.items())
-        log.warning("round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, len(excluded), described)
+        # Stored per day and shown on the pages; a rebuild says it louder than each refresh
+        # (a live writer refreshes every few seconds, and re-reads the same recent rows).
+        log.log(logging.WARNING if every_visit else logging.INFO,
+                "round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, len(excluded), described)
     offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
     excluded_counts = pd.DataFrame(columns=["day", "regency_code", "reason", "province_code", "visits"])
     if len(excluded):
