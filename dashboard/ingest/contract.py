@@ -34,6 +34,17 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from sqlalchemy import Boolean, Float, Integer, SmallInteger, String
 
 from dashboard.store import models
+from dashboard.store.checks import (
+    DESIL,
+    LATITUDE,
+    LONGITUDE,
+    MAX_DURATION_SECONDS,
+    MAX_GPS_ACCURACY_M,
+    MAX_RETURNS,
+    VISIT_ROW_STATUSES,
+    YEARS,
+    answer_maximum,
+)
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, VISIT_STATUS_TERMS
 
 CONTRACT_VERSION = "1.0"
@@ -47,21 +58,6 @@ TargetCode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,19}$", descr
 Moment = Annotated[dt.datetime, Field(description="UTC; ISO 8601 (a time zone is converted to UTC)")]
 
 _ID_FORM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,19}")
-#: First and last year of any date of a round (arithmetic on dates outside fails, and no
-#: round of this programme lies there).
-YEARS = (2020, 2100)
-#: Largest plausible value of the answers that are counts or measures (a code of a
-#: categorical answer: at most 99). The quality rules judge the implausible within them.
-ANSWER_MAXIMA = {
-    "head_age": 120, "household_size": 40, "floor_area_m2": 5_000, "livestock_cattle": 1_000, "livestock_goats": 1_000,
-    "livestock_pigs": 1_000, "livestock_poultry": 10_000, "members_working": 40, "members_school_age_not_in_school": 40,
-    "members_disability": 40, "members_chronic_illness": 40,
-}
-#: Longest interview any rule or person would accept (a day): longer is a broken clock.
-MAX_DURATION_SECONDS = 86_400
-#: Indonesia with a margin (the outside-the-regency rule judges the rest).
-LATITUDE = (-11.5, 6.5)
-LONGITUDE = (94.0, 141.5)
 
 
 class Record(BaseModel):
@@ -158,7 +154,7 @@ class TargetRecord(Record):
     category: Literal[tuple(TARGET_CATEGORY_TERMS)]  # type: ignore[valid-type]
     village_code: VillageCode
     facilitator_id: StaffId
-    desil_before: int = Field(ge=1, le=10)
+    desil_before: int = Field(ge=DESIL[0], le=DESIL[1])
     assigned_at: Moment
 
 
@@ -180,7 +176,7 @@ def _answer_fields() -> dict[str, tuple]:
             default = False if not column.nullable else None
             fields[column.name] = (annotation if not column.nullable else annotation | None, default)
         elif isinstance(kind, SmallInteger):
-            fields[column.name] = (Annotated[int, Field(ge=0, le=ANSWER_MAXIMA.get(column.name, 99))] | None, None)
+            fields[column.name] = (Annotated[int, Field(ge=0, le=answer_maximum(column.name))] | None, None)
         elif isinstance(kind, Integer):
             fields[column.name] = (Annotated[int, Field(ge=0, lt=2**31)] | None, None)
         elif isinstance(kind, Float):
@@ -194,7 +190,7 @@ class _VisitCore(Record):
     id_field: ClassVar[str] = "target_code"
     target_code: TargetCode
     modified_at: Moment = Field(description="when the field application last changed this visit: a later one replaces it")
-    status: Literal[tuple(s for s in VISIT_STATUS_TERMS if s != "assigned")]  # type: ignore[valid-type]
+    status: Literal[VISIT_ROW_STATUSES]  # type: ignore[valid-type]
     outcome: Literal[tuple(VISIT_OUTCOME_TERMS)] | None = None  # type: ignore[valid-type]
     started_at: Moment
     submitted_at: Moment | None = None
@@ -202,12 +198,12 @@ class _VisitCore(Record):
     first_reviewed_at: Moment | None = None
     first_returned_at: Moment | None = None
     approved_at: Moment | None = None
-    return_count: int = Field(default=0, ge=0, le=100)
+    return_count: int = Field(default=0, ge=0, le=MAX_RETURNS)
     duration_seconds: int | None = Field(default=None, ge=0, le=MAX_DURATION_SECONDS)
     gps_lat: float | None = Field(default=None, ge=LATITUDE[0], le=LATITUDE[1])
     gps_lon: float | None = Field(default=None, ge=LONGITUDE[0], le=LONGITUDE[1])
-    gps_accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
-    desil_after: int | None = Field(default=None, ge=1, le=10)
+    gps_accuracy_m: float | None = Field(default=None, ge=0, le=MAX_GPS_ACCURACY_M)
+    desil_after: int | None = Field(default=None, ge=DESIL[0], le=DESIL[1])
     reranked_at: Moment | None = None
 
     @model_validator(mode="after")

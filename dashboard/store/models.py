@@ -24,6 +24,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -37,6 +38,8 @@ from sqlalchemy import (
 from sqlalchemy import DateTime as _DateTime
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dashboard.store.checks import CHECKS
 
 #: Deterministic constraint names, so that Alembic batch migrations on SQLite can
 #: refer to them.
@@ -76,6 +79,12 @@ DateTime = _DateTime().with_variant(_LenientSqliteDateTime(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _checks(table: str) -> tuple[CheckConstraint, ...]:
+    """The ``CHECK`` constraints of ``table`` (``dashboard.store.checks``), named
+    ``ck_<table>_<name>``."""
+    return tuple(CheckConstraint(condition, name=name) for name, condition in CHECKS[table].items())
 
 
 # --- Region reference (idn-area-data, ODbL; counts from the BPS briefing) ----------------
@@ -150,6 +159,8 @@ class Facilitator(Base):
     coordinator_id: Mapped[str | None] = mapped_column(ForeignKey("coordinator.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    __table_args__ = _checks("facilitator")
+
 
 class FacilitatorDistrict(Base):
     """The kecamatan a facilitator covers (one or more, all in their kabupaten/kota)."""
@@ -179,6 +190,8 @@ class Round(Base):
     #: The simulated clock: data up to this moment has been written.
     simulated_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
+    __table_args__ = _checks("round")
+
 
 # --- Targets, visits and their history ----------------------------------------------------
 
@@ -206,6 +219,7 @@ class Target(Base):
         Index("ix_target_round_province_category", "round_id", "province_code", "category"),
         Index("ix_target_round_regency", "round_id", "regency_code"),
         Index("ix_target_facilitator", "facilitator_id"),
+        *_checks("target"),
     )
 
 
@@ -320,6 +334,7 @@ class Visit(Base):
         # (not led by round_id, which a planner would take for any query of the round).
         Index("ix_visit_pln_meter_id", "pln_meter_id"),
         Index("ix_visit_gps_lat", "gps_lat"),
+        *_checks("visit"),
     )
 
 
@@ -381,6 +396,7 @@ class VisitEvent(Base):
     __table_args__ = (
         Index("ix_visit_event_target", "target_id", "occurred_at"),
         Index("ix_visit_event_occurred_at", "occurred_at"),
+        *_checks("visit_event"),
     )
 
 

@@ -8,18 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
 from dashboard.figures.queries import latest_round
 from dashboard.manage import rebuild_all_rollups
+from dashboard.store.checks import CHECKS
 from dashboard.store.database import get_engine
 from tests import auth
 from tests._postgres import BACKENDS
 from tests.integration.access.test_who_sees_what import Site
 from tests.integration.app.test_malformed_requests import _call, _server_callbacks, _valid
 from tests.simulated import simulate_small
+
+@contextmanager
+def _as_before_the_checks(conn: sa.Connection):
+    """Write as another tool could before the check constraints (migration 0008), which
+    keeps such rows: SQLite ignores its checks meanwhile, PostgreSQL has them ``NOT VALID``."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        yield
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+        return
+    for table in CHECKS:
+        for name in CHECKS[table]:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT ck_{table}_{name}")
+    yield
+    for table, checks in CHECKS.items():
+        for name, condition in checks.items():
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{name} CHECK ({condition}) NOT VALID")
+
 
 def _national(site: Site) -> dict:
     return site.clients["national"].get("/api/v1/progress?level=national").get_json()["rows"][0]
@@ -57,11 +77,15 @@ def corrupted(request, database_url_factory):
         ]
         if request.param == "sqlite":  # PostgreSQL refuses text in a timestamp column
             statements.append(("UPDATE visit SET started_at = 'kemarin' WHERE target_id = :id", text_time))
-        for statement, target_id in statements:
-            conn.execute(sa.text(statement), {"id": target_id})
-        # An empty new round whose deadline lies before its start.
-        conn.execute(sa.text(
-            "INSERT INTO round (id, name, start_date, deadline, created_at) VALUES (2, 'kosong', '2026-12-10', '2026-12-01', '2026-12-01 00:00:00')"))
+        for statement, target_id in statements:  # the database refuses each of them now ...
+            with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+                conn.execute(sa.text(statement), {"id": target_id})
+        with _as_before_the_checks(conn):  # ... but they may have come in before migration 0008
+            for statement, target_id in statements:
+                conn.execute(sa.text(statement), {"id": target_id})
+            # An empty new round whose deadline lies before its start.
+            conn.execute(sa.text(
+                "INSERT INTO round (id, name, start_date, deadline, created_at) VALUES (2, 'kosong', '2026-12-10', '2026-12-01', '2026-12-01 00:00:00')"))
     excluded = {ancient, future, wrong_province, unknown} | ({text_time} if request.param == "sqlite" else set())
     return url, request.param, before_national, before_regencies, excluded, regency, until
 
