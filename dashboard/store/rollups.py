@@ -103,44 +103,89 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     return kept, rows[reason.notna()].assign(reason=reason.dropna())
 
 
-def _changed_visits(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime, every_visit: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The countable visits with any event since ``since``, with the WIB day of each event
-    (NaT when it did not happen or happened before ``since``), and the counts of the others
-    per day, kabupaten/kota and reason. One indexed read, aggregated in pandas: a GROUP BY
-    per event kind would read the same rows five times."""
+#: Visits read and counted at a time: a rebuild of 20M visits holds one chunk of raw rows and
+#: the counts so far (per kabupaten/kota and day, per facilitator and day), never all rows.
+CHUNK_ROWS = 250_000
+REGENCY_KEY = ["regency_code", "province_code", "category"]
+FACILITATOR_KEY = ["facilitator_id", "regency_code", "province_code"]
+EXCLUDED_KEY = ["day", "regency_code", "reason"]
+
+
+def _visit_chunks(conn: Connection, round_id: int, since: dt.datetime, every_visit: bool):
+    """The visits with any event since ``since`` (every visit of the round for a rebuild, so
+    that those entirely before the round are counted as left out, not silently unread), as
+    frames of at most ``CHUNK_ROWS`` rows, streamed (a server-side cursor on PostgreSQL). One
+    indexed read aggregated in pandas: a GROUP BY per event kind would read the rows five
+    times."""
     v = models.Visit
     columns = list(EVENT_COLUMNS.values())
-    # A rebuild reads every visit, so that those entirely before the round are counted as
-    # left out (not silently unread).
     window = [] if every_visit else [or_(*(c >= since for c in columns))]
-    query = select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns).where(v.round_id == round_id, *window)
-    rows = pd.read_sql(query, conn)
+    query = (
+        select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns)
+        .where(v.round_id == round_id, *window)
+        .execution_options(stream_results=True, max_row_buffer=CHUNK_ROWS)
+    )
+    read = False
+    for chunk in pd.read_sql(query, conn, chunksize=CHUNK_ROWS):
+        read = True
+        yield chunk
+    if not read:
+        yield pd.DataFrame(columns=[c.key for c in query.selected_columns])
+
+
+def _chunk_days(rows: pd.DataFrame, first_day: dt.date, since: dt.datetime, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One chunk of visits: the countable ones with the WIB day of each event (NaT when it
+    did not happen or happened before ``since``), and the others with their reason and day."""
     for name, column in EVENT_COLUMNS.items():
         rows[name] = pd.to_datetime(rows.pop(column.key), format="mixed", errors="coerce")
-    rows, excluded = countable(rows, _round_start(conn, round_id), data_until)
-    if len(excluded):
-        by_reason = excluded["reason"].value_counts()
-        described = ", ".join(f"{n} {why}" for why, n in by_reason.items())
-        # Stored per day and shown on the pages; a rebuild says it louder than each refresh
-        # (a live writer refreshes every few seconds, and re-reads the same recent rows).
-        log.log(logging.WARNING if every_visit else logging.INFO,
-                "round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, len(excluded), described)
+    rows, excluded = countable(rows, first_day, data_until)
     offset = pd.Timedelta(hours=DAY_OFFSET_HOURS)
-    excluded_counts = pd.DataFrame(columns=["day", "regency_code", "reason", "province_code", "visits"])
     if len(excluded):
         # The day of an excluded visit: of its first readable event, inside the days recomputed.
         first_event = pd.to_datetime(excluded[list(EVENT_COLUMNS)].min(axis=1)) + offset
         window = (pd.Timestamp(since) + offset).floor("D"), (pd.Timestamp(data_until) + offset).floor("D")
         excluded = excluded.assign(day=first_event.dt.floor("D").fillna(window[1]).clip(*window).dt.date)
-        excluded_counts = (
-            excluded.groupby(["day", "regency_code", "reason"])
-            .agg(province_code=("province_code", "first"), visits=("reason", "size"))
-            .reset_index()
-        )
     for name in EVENT_COLUMNS:
         moment = rows[name]
         rows[name] = (moment + offset).dt.floor("D").where(moment >= pd.Timestamp(since))
-    return rows, excluded_counts
+    return rows, excluded
+
+
+def _combined(total: pd.DataFrame | None, part: pd.DataFrame, key: list[str], how: dict[str, str] | None = None) -> pd.DataFrame:
+    """Counts of two chunks added per ``key`` (counts of visits are additive; ``how``: the
+    aggregation of other columns, a sum where not said)."""
+    if total is None or total.empty:
+        return part
+    if part.empty:
+        return total
+    both = pd.concat([total, part], ignore_index=True).groupby(key, sort=False)
+    return (both.agg(how) if how else both.sum()).reset_index()
+
+
+def _counted_days(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime, every_visit: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Counts per kabupaten/kota, category and day, per facilitator and day, and of the
+    visits left out per day, kabupaten/kota and reason, of the visits with any event since
+    ``since``, read chunk by chunk."""
+    first_day = _round_start(conn, round_id)
+    regency_day = facilitator_day = excluded_counts = None
+    reasons = pd.Series(dtype="int64")
+    for chunk in _visit_chunks(conn, round_id, since, every_visit):
+        rows, excluded = _chunk_days(chunk, first_day, since, data_until)
+        regency_day = _combined(regency_day, _event_counts(rows, REGENCY_KEY, outcomes=True), [*REGENCY_KEY, "day"])
+        facilitator_day = _combined(facilitator_day, _event_counts(rows, FACILITATOR_KEY, outcomes=False), [*FACILITATOR_KEY, "day"])
+        if len(excluded):
+            part = excluded.groupby(EXCLUDED_KEY).agg(province_code=("province_code", "first"), visits=("reason", "size")).reset_index()
+            excluded_counts = _combined(excluded_counts, part, EXCLUDED_KEY, {"province_code": "first", "visits": "sum"})
+            reasons = reasons.add(excluded["reason"].value_counts(), fill_value=0).astype("int64")
+    if len(reasons):
+        described = ", ".join(f"{n} {why}" for why, n in reasons.sort_values(ascending=False).items())
+        # Stored per day and shown on the pages; a rebuild says it louder than each refresh
+        # (a live writer refreshes every few seconds, and re-reads the same recent rows).
+        log.log(logging.WARNING if every_visit else logging.INFO,
+                "round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, int(reasons.sum()), described)
+    if excluded_counts is None:
+        excluded_counts = pd.DataFrame(columns=[*EXCLUDED_KEY, "province_code", "visits"])
+    return regency_day, facilitator_day, excluded_counts
 
 
 def _event_counts(rows: pd.DataFrame, key: list[str], outcomes: bool) -> pd.DataFrame:
@@ -174,13 +219,12 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime, every_visit: bool = False) -> None:
     last_day = day_of(data_until)
-    rows, excluded = _changed_visits(conn, round_id, day_start_utc(first_day), data_until, every_visit)
+    regency_day, facilitator_day, excluded = _counted_days(conn, round_id, day_start_utc(first_day), data_until, every_visit)
     x = models.RollupExcludedVisits
     conn.execute(delete(x).where(x.round_id == round_id, x.day >= first_day))
     if len(excluded):
         write_columns(conn, "rollup_excluded_visits", _columns(excluded.assign(round_id=round_id)))
 
-    regency_day = _event_counts(rows, ["regency_code", "province_code", "category"], outcomes=True)
     conn.execute(
         delete(models.RollupRegencyDay).where(
             models.RollupRegencyDay.round_id == round_id, models.RollupRegencyDay.day >= first_day
@@ -188,7 +232,6 @@ def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_unti
     )
     write_columns(conn, "rollup_regency_day", _columns(regency_day.assign(round_id=round_id)))
 
-    facilitator_day = _event_counts(rows, ["facilitator_id", "regency_code", "province_code"], outcomes=False)
     facilitator_day = facilitator_day.drop(columns=["reviewed"])
     conn.execute(
         delete(models.RollupFacilitatorDay).where(

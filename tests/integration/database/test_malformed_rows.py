@@ -90,8 +90,11 @@ def corrupted(request, database_url_factory):
     return url, request.param, before_national, before_regencies, excluded, regency, until
 
 
-def test_the_rebuild_leaves_out_and_names_what_it_cannot_count(corrupted, caplog):
+def test_the_rebuild_leaves_out_and_names_what_it_cannot_count(corrupted, caplog, monkeypatch):
+    from dashboard.store import rollups
+
     url, backend, *_ = corrupted
+    monkeypatch.setattr(rollups, "CHUNK_ROWS", 500)  # the excluded of several chunks add up
     caplog.set_level(logging.WARNING, logger="dashboard.store.rollups")
     rebuild_all_rollups(auth.settings(url))
     reported = [r.getMessage() for r in caplog.records if "not counted" in r.getMessage()]
@@ -172,7 +175,7 @@ def test_the_outcome_shares_of_a_facilitator_add_up(corrupted):
     assert profile.outcomes.sum() == submitted
 
 
-def test_what_was_left_out_is_counted_and_shown(corrupted):
+def test_what_was_left_out_is_counted_and_shown(corrupted, monkeypatch):
     """By reason in the rollups; under the KPIs of the kabupaten/kota, its province and the
     nation ("n visits not counted"); and on the admins' data-health section."""
     from dashboard.access.policy import Access
@@ -180,7 +183,10 @@ def test_what_was_left_out_is_counted_and_shown(corrupted):
     from dashboard.figures.queries import Scope, data_state
     from dashboard.store.rollups import day_of
 
+    from dashboard.store import rollups
+
     url, backend, _n, _r, excluded, regency, _until = corrupted
+    monkeypatch.setattr(rollups, "CHUNK_ROWS", 700)  # stored per day and reason from several chunks
     rebuild_all_rollups(auth.settings(url))
     engine = get_engine(url)
     day = day_of(data_state(engine, 1).data_until)
