@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 #: Values per ``IN (...)`` list (well below SQLite's and PostgreSQL's parameter limits).
 CHUNK = 500
+#: Submitted visits checked at a time by a rebuild.
+CHUNK_ROWS = 250_000
 _GROUP_COLUMNS = (
     "target_id", "facilitator_id", "province_code", "regency_code", "category", "outcome",
     "started_at", "submitted_at", "gps_lat", "gps_lon", "pln_meter_id",
@@ -141,6 +143,43 @@ def _read_visits(conn: Connection, round_id: int, columns, *conditions) -> pd.Da
     v = models.Visit
     frame = pd.read_sql(select(*_visit_columns(columns)).where(v.round_id == round_id, *conditions), conn)
     return frame.assign(round_id=round_id)
+
+
+def _submitted_visits(conn: Connection, round_id: int) -> Iterator[pd.DataFrame]:
+    """Every submitted visit of the round, ``CHUNK_ROWS`` at a time (streamed: a rebuild of
+    20M visits never holds them all)."""
+    v = models.Visit
+    query = (
+        select(*_visit_columns(VISIT_COLUMNS)).where(v.round_id == round_id, v.submitted_at.is_not(None))
+        .execution_options(stream_results=True, max_row_buffer=CHUNK_ROWS)
+    )
+    for frame in pd.read_sql(query, conn, chunksize=CHUNK_ROWS):
+        yield frame.assign(round_id=round_id)
+
+
+def _groups_of_more_than_one(conn: Connection, round_id: int, rule: str, parameters: QualityParameters) -> Iterator[pd.DataFrame]:
+    """The visits of every group of ``rule`` that may break it, whole groups at a time: the
+    database names the candidates (points, meter ids shared by two or more submissions;
+    facilitators with more submissions than a day's limit), and their members are read in
+    batches of ``CHUNK`` values, so that a rebuild never holds every visit."""
+    v = models.Visit
+    submitted = [v.round_id == round_id, v.submitted_at.is_not(None)]
+    if rule == "pln_reused":
+        keys = [k for (k,) in conn.execute(select(v.pln_meter_id).where(*submitted, v.pln_meter_id.is_not(None)).group_by(v.pln_meter_id).having(func.count() > 1))]
+    elif rule == "gps_duplicate":
+        # By latitude: every visit on it is read, so each point's group is whole, in one batch.
+        pairs = conn.execute(select(v.gps_lat, v.gps_lon).where(*submitted, v.gps_lat.is_not(None)).group_by(v.gps_lat, v.gps_lon).having(func.count() > 1))
+        keys = sorted({f"{lat!r}," for lat, _lon in pairs})
+    else:
+        limit = parameters.max_visits_per_day
+        keys = [f"{f}|" for (f,) in conn.execute(select(v.facilitator_id).where(*submitted).group_by(v.facilitator_id).having(func.count() > limit))]
+    for batch in _chunks(keys):
+        yield _group_members(conn, round_id, rule, set(batch))
+
+
+def _provinces(conn: Connection, round_id: int) -> list[str]:
+    v = models.Visit
+    return [p for (p,) in conn.execute(select(v.province_code).where(v.round_id == round_id).distinct().order_by(v.province_code))]
 
 
 def _group_members(conn: Connection, round_id: int, rule: str, keys: set[str]) -> pd.DataFrame:
@@ -325,14 +364,19 @@ def refresh_quality(
         state = None if rebuild else _state(conn, round_id)
         if state is None:
             conn.execute(delete(models.QualityFlag).where(models.QualityFlag.round_id == round_id))
-            visits = _read_visits(conn, round_id, VISIT_COLUMNS, v.submitted_at.is_not(None))
-            rows = [_flags_of_visits(visits, parameters, regency_polygons)]
-            rows += [_flags_of_groups(visits, rule, None, parameters) for rule in GROUP_RULES]
-            written = _write_flags(conn, _concat(rows))
+            checked, written = 0, 0
+            for visits in _submitted_visits(conn, round_id):
+                checked += len(visits)
+                written += _write_flags(conn, _flags_of_visits(visits, parameters, regency_polygons))
+            for rule in GROUP_RULES:
+                for members in _groups_of_more_than_one(conn, round_id, rule, parameters):
+                    written += _write_flags(conn, _flags_of_groups(members, rule, None, parameters))
             _refresh_flag_rollup(conn, round_id, None)
-            scored = _score_provinces(conn, round_id, None, risk_parameters)
+            conn.execute(delete(models.FacilitatorRisk).where(models.FacilitatorRisk.round_id == round_id))
+            # A province at a time (scores compare a facilitator with their province's peers).
+            scored = sum(_score_provinces(conn, round_id, [p], risk_parameters) for p in _provinces(conn, round_id))
             _set_state(conn, round_id, data_until, data_until, now)
-            result = QualityRefresh(len(visits), written, 0, scored)
+            result = QualityRefresh(checked, written, 0, scored)
         else:
             previous, risk_until, scored_at = state
             visits = _read_visits(conn, round_id, VISIT_COLUMNS, v.updated_at > previous)
