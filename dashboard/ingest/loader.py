@@ -474,6 +474,11 @@ class Loader:
             conn.execute(f.__table__.insert(), new_rows)
         if changed:
             conn.execute(delete(fd).where(fd.facilitator_id.in_(changed)))
+            # Pages show facilitators' names and kecamatan from figures kept per data version:
+            # the rounds they work in are refreshed, which moves the version (no stale name).
+            t = models.Target
+            for (round_id,) in conn.execute(select(t.round_id).where(t.facilitator_id.in_(changed)).distinct()):
+                self._touch(round_id)
         if new_districts:
             conn.execute(fd.__table__.insert(), new_districts)
 

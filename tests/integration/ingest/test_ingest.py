@@ -259,6 +259,26 @@ def _loaded_copy(exported) -> str:
     return target
 
 
+def test_a_renamed_facilitator_moves_the_data_version(exported, tmp_path):
+    """Names are shown from figures kept per data version: a changed facilitator refreshes
+    the rounds they work in, so no page keeps the old name; an unchanged file changes nothing."""
+    from dashboard.figures.cache import data_version
+
+    url, directory = _loaded_copy(exported), exported["directory"]
+    engine = get_engine(url)
+    rows = [json.loads(line) for line in (directory / "facilitators.jsonl").read_text().splitlines()]
+    before = data_version(engine, 1)
+    (tmp_path / "facilitators-same.jsonl").write_text(json.dumps(rows[0]) + "\n")
+    same = load_files(engine, [tmp_path / "facilitators-same.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    assert same.kinds["facilitators"].unchanged == 1 and same.rounds_refreshed == [] and data_version(engine, 1) == before
+    (tmp_path / "facilitators-renamed.jsonl").write_text(json.dumps({**rows[0], "name": "Sri Rahayu Baru"}) + "\n")
+    renamed = load_files(engine, [tmp_path / "facilitators-renamed.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    assert renamed.kinds["facilitators"].updated == 1 and renamed.rounds_refreshed == [1]
+    assert data_version(engine, 1) != before
+    name = pd.read_sql(sa.text("SELECT name FROM facilitator WHERE id = :i").bindparams(i=rows[0]["id"]), engine)["name"][0]
+    assert name == "Sri Rahayu Baru"
+
+
 def test_a_load_killed_in_its_refresh_is_refreshed_by_the_next_one(exported, monkeypatch):
     import dashboard.quality.refresh as quality_refresh
 
