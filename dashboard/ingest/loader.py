@@ -39,6 +39,7 @@ from tqdm import tqdm
 from dashboard.ingest.contract import KINDS, MODELS
 from dashboard.store import models
 from dashboard.store.rollups import day_of, rebuild_rollups, refresh_rollups
+from dashboard.vocabulary import VISIT_STATUS_TERMS, is_allowed_transition
 
 log = logging.getLogger(__name__)
 
@@ -417,8 +418,43 @@ class Loader:
             elif (why := self._not_after_clock([record.occurred_at], "occurred_at")):
                 refused.append((line, record.target_code, why))
             else:
-                accepted.append((record, target))
-        return accepted
+                accepted.append((line, record, target))
+        return self._in_lifecycle(conn, accepted, refused)
+
+    def _in_lifecycle(self, conn, accepted, refused):
+        """The events that, in time order among the target's stored events and this chunk's,
+        are each a step the lifecycle allows (assigned → started → submitted → approved, or
+        → returned → resubmitted → ...). A stored event is history and never refused."""
+        e = models.VisitEvent
+        ids = sorted({target[0] for _, _, target in accepted})
+        history = collections.defaultdict(set)
+        for start in range(0, len(ids), 1000):
+            for tid, status, moment in conn.execute(
+                    select(e.target_id, e.status, e.occurred_at).where(e.target_id.in_(ids[start : start + 1000]))):
+                history[tid].add((moment, status))
+        order = {status: rank for rank, status in enumerate(VISIT_STATUS_TERMS)}
+        new = collections.defaultdict(list)
+        for line, record, target in accepted:
+            new[target[0]].append((record.occurred_at, record.status, line, record, target))
+        kept = []
+        for tid, events in new.items():
+            stored = [(moment, status, None, None, None) for moment, status in history[tid]]
+            fresh, seen = [], set(history[tid])
+            for event in events:
+                if (event[0], event[1]) in seen:  # stored already, or twice in the chunk: unchanged
+                    kept.append((event[3], event[4]))
+                else:
+                    seen.add((event[0], event[1]))
+                    fresh.append(event)
+            previous = "assigned"
+            for moment, status, line, record, target in sorted(stored + fresh, key=lambda x: (x[0], order[x[1]])):
+                if record is None or is_allowed_transition(previous, status):
+                    previous = status
+                    if record is not None:
+                        kept.append((record, target))
+                else:
+                    refused.append((line, record.target_code, f"status: {status} after {previous} is not a step of the lifecycle"))
+        return kept
 
     # --- writes (upserts by natural id) -------------------------------------------------
     def _write_rounds(self, conn, records, report) -> None:

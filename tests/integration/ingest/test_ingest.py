@@ -279,6 +279,32 @@ def test_a_renamed_facilitator_moves_the_data_version(exported, tmp_path):
     assert name == "Sri Rahayu Baru"
 
 
+def test_status_events_follow_the_lifecycle(exported, tmp_path):
+    """An event must be a step the lifecycle allows after the target's events before it; a
+    stored event sent again is unchanged, never refused."""
+    url, directory = _loaded_copy(exported), exported["directory"]
+    engine = get_engine(url)
+    events = [json.loads(line) for line in (directory / "status_events.jsonl").read_text().splitlines()]
+    by_target: dict[str, list] = {}
+    for event in events:
+        by_target.setdefault(event["target_code"], []).append(event)
+    only_started = next(code for code, e in by_target.items() if [x["status"] for x in e] == ["started"])
+    submitted = next(code for code, e in by_target.items() if [x["status"] for x in e] == ["started", "submitted"])
+    last = lambda code: dt.datetime.fromisoformat(by_target[code][-1]["occurred_at"])  # noqa: E731
+    rows = [
+        {"target_code": only_started, "status": "approved", "occurred_at": (last(only_started) + dt.timedelta(hours=1)).isoformat()},
+        {"target_code": submitted, "status": "resubmitted", "occurred_at": (last(submitted) + dt.timedelta(hours=1)).isoformat()},
+        {"target_code": submitted, "status": "returned", "occurred_at": (last(submitted) + dt.timedelta(hours=2)).isoformat()},
+        by_target[submitted][0],  # stored already
+    ]
+    (tmp_path / "status_events-x.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = load_files(engine, [tmp_path / "status_events-x.jsonl"], auth.settings(url), as_of=exported["as_of"]).kinds["status_events"]
+    assert (report.quarantined, report.inserted, report.unchanged) == (2, 1, 1)
+    reasons = pd.read_sql("SELECT reason FROM ingest_quarantine WHERE kind = 'status_events'", engine)["reason"].tolist()
+    assert sorted(reasons) == ["status: approved after started is not a step of the lifecycle",
+                               "status: resubmitted after submitted is not a step of the lifecycle"]
+
+
 def test_a_load_killed_in_its_refresh_is_refreshed_by_the_next_one(exported, monkeypatch):
     import dashboard.quality.refresh as quality_refresh
 
