@@ -8,8 +8,11 @@ so that each test can build its own app with its own settings.
 
 from __future__ import annotations
 
+import re
+
 import dash
 from dash import Dash, dcc, html
+from flask import Flask, Response, request
 
 from dashboard.settings import REPO_ROOT, Settings, get_settings
 from dashboard.web.security import set_script_hashes
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     register_pages(settings)
+    _answer_404_where_no_page_is(server)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
@@ -54,3 +58,21 @@ def create_app(settings: Settings | None = None) -> Dash:
     # The Content-Security-Policy allows Dash's inline start-up script by its hash only.
     set_script_hashes(server, app.csp_hashes)
     return app
+
+
+def _answer_404_where_no_page_is(server: Flask) -> None:
+    """Dash answers every address with the same page shell and draws its "not found" page
+    in the browser; an address no page has answers HTTP 404 as well, so that link checkers,
+    monitors and search engines see what a person sees."""
+    patterns = [
+        re.compile("^" + re.sub(r"<[^>/]+>", "[^/]+", page.get("path_template") or page["path"]).rstrip("/") + "/?$")
+        for page in dash.page_registry.values() if page["module"] != "not_found_404"
+    ]
+
+    @server.after_request
+    def _status(response: Response) -> Response:
+        rule = request.url_rule.rule if request.url_rule else None
+        if rule in ("/", "/<path:path>") and response.status_code == 200 and response.mimetype == "text/html":
+            if not any(pattern.match(request.path) for pattern in patterns):
+                response.status_code = 404
+        return response

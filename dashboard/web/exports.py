@@ -77,7 +77,7 @@ APP_NAME = "NSCC Ground-Check Monitor"
 ExportFormat = Literal["csv", "xlsx"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 MIMETYPES: dict[str, str] = {
-    "csv": "text/csv;charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

@@ -98,3 +98,19 @@ def test_the_about_page_shows_the_data_source(simulated_url):
     assert "60.000 sasaran" in text  # Indonesian thousands separator
     assert "simulasi" in text
     assert "wilayah_boundaries" in text and "ODbL" in text
+
+
+def test_an_address_no_page_has_answers_404(simulated_url):
+    """The page shell of every page answers 200, and of an unknown address 404 (its body is
+    still the app, which draws the "not found" view with a way back)."""
+    app = create_app(auth.settings(simulated_url))
+    client = app.server.test_client()
+    auth.sign_in(client, simulated_url)
+    for path in ("/", "/?lang=en", "/provinsi/32", "/kabkota/32.01", "/pendamping/F0001", "/kualitas", "/kualitas/32",
+                 "/sumber-data", "/admin"):
+        assert client.get(path).status_code == 200, path
+    for path in ("/nope", "/provinsi/32/extra", "/404", "/kabkota"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.mimetype == "text/html", path
+        assert b"_dash-config" in response.data  # the app, which shows the not-found view
+    assert client.get("/api/v1/progress?level=national").status_code == 200  # other routes as they were

@@ -102,6 +102,7 @@ def test_facilitator_download_matches_the_table(round_, fmt):
     assert f"groundcheck_kabkota_3201_{state.day.isoformat()}.{fmt}" in response.headers["Content-Disposition"]
     skip = 7  # title, scope, as-of, filters, source, downloaded, blank
     if fmt == "csv":
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, once
         text = response.data.decode("utf-8-sig")
         assert "Kabupaten/Kota: Kabupaten Bogor (32.01)" in text.splitlines()[1]
         assert text.splitlines()[3].startswith("Filter:")
