@@ -25,6 +25,7 @@ from dashboard.store import models
 from dashboard.store.database import describe_url, get_engine, init_database
 from dashboard.store.rollups import rebuild_rollups
 from dashboard.store.status import data_status
+from geodata.boundaries import BoundariesUnavailable
 
 
 #: Where ``make run`` keeps the demo accounts' passwords (readable by its owner only).
@@ -119,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "rollups":
         rebuild_all_rollups(settings)
     elif args.command == "demo":
-        if not ensure_demo_database(settings):
+        try:
+            made = ensure_demo_database(settings)
+        except BoundariesUnavailable as exc:  # the simulator places desa on the boundaries
+            print(f"error: the demo round needs the boundary files: {exc}", file=sys.stderr)
+            return 2
+        if not made:
             print(f"{describe_url(settings.database_url)} already holds a round: nothing to do")
     else:
         status = data_status(get_engine(settings.database_url))

@@ -26,6 +26,7 @@ from dashboard.settings import get_settings
 from dashboard.simulation.config import DefectRates, SimulationConfig, Slowdown, round_config
 from dashboard.simulation.run import RoundExists, load_config, run_live, simulate
 from dashboard.store.database import describe_url, get_engine, init_database
+from geodata.boundaries import BoundariesUnavailable
 
 
 def _utc_now() -> dt.datetime:
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
               f"seed {config.seed}, {config.start} to deadline {config.deadline}, as of {config.as_of} UTC")
         try:
             summary = simulate(args.database_url, config, args.geodata_dir, progress=not args.quiet, replace=args.replace)
-        except RoundExists as exc:
+        except (RoundExists, BoundariesUnavailable) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         print(f"Wrote {summary}")

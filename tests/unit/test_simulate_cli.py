@@ -40,3 +40,21 @@ def test_an_existing_round_is_refused_without_replace(tmp_path, capsys):
     assert main(args) == 0
     assert main(args) == 2
     assert "--replace" in capsys.readouterr().err
+
+
+def test_without_boundary_files_the_demo_and_the_simulator_say_what_is_missing(tmp_path, monkeypatch, capsys):
+    """``make run`` on a checkout without ``../shared/geodata``: a message naming the file and
+    the setting, exit code 2, no traceback."""
+    from dashboard import manage
+    from dashboard.settings import get_settings
+
+    monkeypatch.setenv("GEODATA_DIR", str(tmp_path / "nowhere"))
+    get_settings.cache_clear()
+    try:
+        assert manage.main(["demo", "--database-url", f"sqlite:///{tmp_path}/demo.sqlite"]) == 2
+        error = capsys.readouterr().err
+        assert "regencies.geojson not found" in error and "GEODATA_DIR" in error and "Traceback" not in error
+        assert main(["--database-url", f"sqlite:///{tmp_path}/sim.sqlite", "--families", "100", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
+        assert "regencies.geojson not found" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
