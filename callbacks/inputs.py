@@ -123,7 +123,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("data-version", "data"): _data_version,
     ("font-scale", "data"): _scale,
     ("refresh-timer", "n_intervals"): _count,
-    ("outage-retry", "n_intervals"): _count,
+    ("page-retry", "n_intervals"): _count,
     ("url", "pathname"): _text(pattern=_PATH),
     ("url", "search"): _text(),
     # Dash's own pages callback (not registered by us, checked all the same).

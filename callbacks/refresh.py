@@ -63,7 +63,8 @@ function(_path) {
 """
 
 
-#: The outage page (layouts.pages) reloads itself until the database answers again.
+#: The outage page and the no-round page (layouts.pages) reload themselves until the
+#: database answers again, or a round has data.
 RELOAD_JS = """
 function(n) {
     if (n) { window.location.reload(); }
@@ -74,7 +75,7 @@ function(n) {
 
 def register(app: Dash, settings: Settings) -> None:
     app.clientside_callback(FONT_SCALE_JS, Output("font-scale", "data"), Input("url", "pathname"))
-    app.clientside_callback(RELOAD_JS, Output("outage-retry", "disabled"), Input("outage-retry", "n_intervals"))
+    app.clientside_callback(RELOAD_JS, Output("page-retry", "disabled"), Input("page-retry", "n_intervals"))
 
     @app.callback(
         Output("data-version", "data"),

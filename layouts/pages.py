@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.facilitators import facilitator_identity
-from dashboard.figures.queries import InvalidScope, Level, Scope, region_exists, region_names
+from dashboard.figures.queries import InvalidScope, Level, Scope, latest_round, region_exists, region_names
 from dashboard.formatting import format_datetime, region_display_name
 from dashboard.i18n import LANGUAGES, t
 from dashboard.settings import Settings
@@ -91,6 +91,25 @@ def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> h
     return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
 
 
+def no_round_page(lang: str, settings: Settings, path: str = "/") -> html.Div:
+    """What every figure page shows while the database holds no round with data (a new
+    installation): that, where to read about the data, and a timer that reloads the page,
+    so that a wall screen shows the figures once the first data is loaded."""
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Interval(id="page-retry", interval=settings.refresh_interval_seconds * 1000),
+        dbc.Alert(
+            [
+                html.P(t("status.no_round", lang), id="no-round-message", className="mb-2"),
+                dbc.Button(t("nav.about", lang), href=f"/sumber-data?lang={lang}", color="primary", outline=True),
+            ],
+            color="warning",
+            className="mt-3",
+        ),
+    ]
+    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+
+
 def outage_page(lang: str, settings: Settings) -> html.Div:
     """What a page shows when it is opened while the database does not answer: when that
     began, and a timer that reloads the page (pages already open keep their figures)."""
@@ -98,7 +117,7 @@ def outage_page(lang: str, settings: Settings) -> html.Div:
     return html.Div(
         [
             dcc.Store(id="page-lang", data=lang),
-            dcc.Interval(id="outage-retry", interval=settings.refresh_interval_seconds * 1000),
+            dcc.Interval(id="page-retry", interval=settings.refresh_interval_seconds * 1000),
             dbc.Alert(
                 [
                     html.H1(t("status.unreachable", lang), className="h4"),
@@ -167,13 +186,16 @@ def register_pages(settings: Settings) -> None:
         """What Dash calls for a page: one value per query key, the outage page when needed."""
         return single_values(outage_aware(page, _settings))
 
-    def frame_and_links(lang: str, metric: str | None, round_text: str | None):
+    def frame_and_links(lang: str, metric: str | None, round_text: str | None, path: str):
         """The page frame's options, a link maker that keeps them, and an error view for
-        an unknown round (or None)."""
-        rounds = _rounds(get_engine(settings.read_database_url))
+        an unknown round or a database without a round with data (or None)."""
+        engine = get_engine(settings.read_database_url)
+        rounds = _rounds(engine)
         round_id = _round(round_text, rounds)
         if round_id is False:
             return None, None, not_found(lang, t("notfound.round", lang, round=round_text), settings)
+        if round_id is None and (not rounds or latest_round(engine) is None):
+            return None, None, no_round_page(lang, settings, path)
         frame = {"metric": metric, "round_id": round_id, "rounds": rounds, "account": account(lang, settings)}
         access = current_access()
 
@@ -203,15 +225,15 @@ def register_pages(settings: Settings) -> None:
 
     def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
-        frame, _, error = frame_and_links(language, metric, round)
+        frame, _, error = frame_and_links(language, metric, round, "/")
         return error or overview.layout(Scope.national(), language, metric, refresh, path="/", **frame)
 
     def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
-        frame, link, error = frame_and_links(language, metric, round)
+        path = f"/provinsi/{code}"
+        frame, link, error = frame_and_links(language, metric, round, path)
         if error:
             return error
-        path = f"/provinsi/{code}"
         scope, missing = existing_region(Level.PROVINCE, code, language, path)
         if missing:
             return missing
@@ -223,10 +245,10 @@ def register_pages(settings: Settings) -> None:
 
     def regency_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
-        frame, link, error = frame_and_links(language, metric, round)
+        path = f"/kabkota/{code}"
+        frame, link, error = frame_and_links(language, metric, round, path)
         if error:
             return error
-        path = f"/kabkota/{code}"
         scope, missing = existing_region(Level.REGENCY, code, language, path)
         if missing:
             return missing
@@ -240,10 +262,10 @@ def register_pages(settings: Settings) -> None:
         facilitator_id: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query
     ):
         language = _language(lang, settings)
-        frame, link, error = frame_and_links(language, metric, round)
+        path = f"/pendamping/{facilitator_id}"
+        frame, link, error = frame_and_links(language, metric, round, path)
         if error:
             return error
-        path = f"/pendamping/{facilitator_id}"
         engine = get_engine(settings.read_database_url)
         try:
             person = facilitator_identity(engine, facilitator_id or "", access=current_access())
@@ -269,10 +291,10 @@ def register_pages(settings: Settings) -> None:
     def quality_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         """``/kualitas`` (the nation) and ``/kualitas/<code>`` (a province or kabupaten/kota)."""
         language = _language(lang, settings)
-        frame, link, error = frame_and_links(language, metric, round)
+        path = f"/kualitas/{code}" if code else "/kualitas"
+        frame, link, error = frame_and_links(language, metric, round, path)
         if error:
             return error
-        path = f"/kualitas/{code}" if code else "/kualitas"
         engine = get_engine(settings.read_database_url)
         trail = [(t("region.national", language), link("/kualitas"))]
         scope = Scope.national()

@@ -203,7 +203,7 @@ REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
     "data-as-of.children": "the time of the newest data",
     "font-scale.data": "clientside: the screen width",
-    "outage-retry.disabled": "clientside: the outage page reloads itself",
+    "page-retry.disabled": "clientside: the outage and no-round pages reload themselves",
     "_pages_dummy.children": "clientside: the page title",
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",

@@ -114,3 +114,26 @@ def test_an_address_no_page_has_answers_404(simulated_url):
         assert response.status_code == 404 and response.mimetype == "text/html", path
         assert b"_dash-config" in response.data  # the app, which shows the not-found view
     assert client.get("/api/v1/progress?level=national").status_code == 200  # other routes as they were
+
+
+@pytest.mark.parametrize("page, kwargs, path", [
+    ("national", {}, "/"), ("province", {"code": "35"}, "/provinsi/35"), ("regency", {"code": "35.77"}, "/kabkota/35.77"),
+    ("facilitator", {"facilitator_id": "F0001"}, "/pendamping/F0001"), ("quality", {}, "/kualitas"), ("quality_region", {"code": "35.77"}, "/kualitas/35.77"),
+])
+def test_every_figure_page_of_an_empty_database_says_there_is_no_round_yet(tmp_path, page, kwargs, path):
+    """A migrated database without a round (a new installation): no blank axes and no grid
+    stuck loading, but the same message on every page, which reloads itself until data comes."""
+    import dash
+    import plotly
+
+    from dashboard.store.database import init_database
+
+    url = f"sqlite:///{tmp_path}/empty.sqlite"
+    init_database(url)
+    app = create_app(auth.settings(url))
+    auth.ensure_user(url, "national")
+    with auth.signed_in_request(app.server, Access.of_user(auth.user_name("national"), "national", ())):
+        layout = dash.page_registry[page]["layout"](lang="en", **kwargs)
+    text = json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
+    assert "no-round-message" in text and "This database holds no ground-check round yet." in text
+    assert "page-retry" in text and "-grid" not in text and '"figure"' not in text

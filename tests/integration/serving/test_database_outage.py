@@ -123,7 +123,7 @@ def test_an_outage_keeps_the_last_figures_says_so_and_recovers_by_itself(own_ser
         assert str(server.port) not in ready.get_data(as_text=True)
         # A page opened now explains the outage and reloads itself.
         page = browser.page("/provinsi/35")
-        assert page.status_code == 200 and "outage-message" in page.get_data(as_text=True) and "outage-retry" in page.get_data(as_text=True)
+        assert page.status_code == 200 and "outage-message" in page.get_data(as_text=True) and "page-retry" in page.get_data(as_text=True)
         # A session this process never checked (a worker started during the outage): not a
         # sign-in form that a wall screen would stay on, but "try again", reloading itself.
         from dashboard.web import auth as web_auth
