@@ -14,11 +14,12 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import admin, facilitator, overview, quality, refresh, regency
+    from callbacks import admin, facilitator, metric_links, overview, quality, refresh, regency
     from callbacks.guard import GuardedApp
 
     guarded = GuardedApp(app, settings)
     refresh.register(guarded, settings)
+    metric_links.register(guarded)
     facilitator.register(guarded, settings)
     overview.register(guarded, settings)
     regency.register(guarded, settings)

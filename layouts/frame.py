@@ -12,6 +12,13 @@ from dash import dcc, html
 from dashboard.i18n import LANGUAGES, t
 
 
+#: Pattern-matching id types of the links that keep the map metric a user picks on the page
+#: (the language switch, the round menu; breadcrumbs): a clientside callback puts the new
+#: metric into them and into the address, so that a switch, a link or a reload keeps it.
+METRIC_LINK = "metric-link"
+METRIC_TRAIL = "metric-trail"
+
+
 def page_href(path: str, lang: str, metric: str | None = None, round_id: int | None = None) -> str:
     """A link that keeps the language, the map metric and a chosen round (shareable,
     survives navigation). Without a round the pages show the newest one."""
@@ -91,7 +98,9 @@ def page_frame(
                 outline=code != lang,
                 size="sm",
                 title=t(f"lang.{code}", lang),
-                id=f"lang-{code}",
+                # A link that keeps the map metric chosen on the page (callbacks/refresh.py).
+                id={"type": METRIC_LINK, "index": f"lang-{code}"},
+                className=f"lang-{code}",
             )
             for code in LANGUAGES
         ],
@@ -109,7 +118,7 @@ def page_frame(
                 *(
                     [
                         dbc.DropdownMenu(
-                            [dbc.DropdownMenuItem(name, href=page_href(path, lang, metric, rid)) for rid, name in rounds],
+                            [dbc.DropdownMenuItem(name, href=page_href(path, lang, metric, rid), id={"type": METRIC_LINK, "index": f"round-{rid}"}) for rid, name in rounds],
                             label=t("round.label", lang) + ": " + dict(rounds).get(round_id, rounds[-1][1]),
                             id="round-menu",
                             color="light",

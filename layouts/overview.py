@@ -15,7 +15,7 @@ from dash import dcc, html
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.queries import Level, Scope
 from dashboard.i18n import t
-from layouts.frame import page_frame
+from layouts.frame import METRIC_TRAIL, page_frame
 
 DEFAULT_MAP_METRIC = "completion_pct"
 GRAPH_CONFIG = {
@@ -37,6 +37,7 @@ def breadcrumb(items: list[tuple[str, str | None]]) -> dbc.Breadcrumb:
     return dbc.Breadcrumb(
         items=[{"label": label, "href": href, "active": href is None} for label, href in items],
         className="mb-2 overview-breadcrumb",
+        id={"type": METRIC_TRAIL, "index": "trail"},
     )
 
 

@@ -207,6 +207,7 @@ REGIONLESS = {
     "_pages_dummy.children": "clientside: the page title",
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
+    '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
 }
 ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."

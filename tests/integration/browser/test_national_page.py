@@ -56,13 +56,25 @@ def test_national_page_map_metric_and_language(base_url):
         wait_until(page, f"(before) => {_DRAWN}.map(p => p.getAttribute('fill')).join() !== before", arg=before, timeout=15_000)
         assert _filled_regions(page) == 38
 
-        # Switch the language.
-        page.click("#lang-en")
+        # The metric is in the address (a reload or a shared link keeps it) and in the
+        # language switch.
+        wait_until(page, "() => new URL(window.location.href).searchParams.get('metric') === 'return_rate'", timeout=5_000)
+        assert "metric=return_rate" in page.get_attribute(".lang-en", "href")
+
+        # Switch the language: the metric stays.
+        page.click(".lang-en")
         wait_until(page, "document.body.innerText.includes('Completion')", timeout=15_000)
         wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         # The KPI cards arrive by their own callback, after the map may have.
         wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
+        assert page.inner_text("#overview-metric").strip().startswith("Return rate")
         page.screenshot(path=str(SHOTS / "national-1920-en.png"))
+
+        # A reload keeps the language and the metric.
+        page.reload(wait_until="networkidle")
+        wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
+        assert page.inner_text("#overview-metric").strip().startswith("Return rate")
+        assert "lang=en" in page.url and "metric=return_rate" in page.url
 
     assert watch.console_errors == []
     assert watch.foreign_requests == []
@@ -136,3 +148,17 @@ def test_three_clicks_from_the_nation_to_a_facilitator_and_back(base_url):
         page.wait_for_selector("#not-found-back", timeout=15_000)
     assert watch.console_errors == []
     assert watch.foreign_requests == []
+
+
+def test_the_metric_picked_on_a_province_page_stays_in_its_breadcrumb(base_url):
+    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
+        page.goto(base_url + "/provinsi/35?lang=en", wait_until="networkidle")
+        page.wait_for_selector(".overview-breadcrumb a", timeout=20_000)
+        page.click("#overview-metric")
+        page.get_by_role("listbox").get_by_text("Return rate", exact=True).click()
+        wait_until(page, "() => document.querySelector('.overview-breadcrumb a').getAttribute('href').includes('metric=return_rate')", timeout=5_000)
+        page.click(".overview-breadcrumb a")  # up to the nation, with the metric
+        wait_until(page, "() => window.location.pathname === '/'", timeout=10_000)
+        wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
+        assert page.inner_text("#overview-metric").strip().startswith("Return rate")
+    assert watch.console_errors == []
