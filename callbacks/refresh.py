@@ -63,6 +63,15 @@ function(_path) {
 """
 
 
+#: ``<html lang>`` follows the page's language when it changes without a reload.
+HTML_LANG_JS = """
+function(lang) {
+    if (lang) { document.documentElement.lang = lang; }
+    return lang;
+}
+"""
+
+
 #: The outage page and the no-round page (layouts.pages) reload themselves until the
 #: database answers again, or a round has data.
 RELOAD_JS = """
@@ -76,6 +85,7 @@ function(n) {
 def register(app: Dash, settings: Settings) -> None:
     app.clientside_callback(FONT_SCALE_JS, Output("font-scale", "data"), Input("url", "pathname"))
     app.clientside_callback(RELOAD_JS, Output("page-retry", "disabled"), Input("page-retry", "n_intervals"))
+    app.clientside_callback(HTML_LANG_JS, Output("html-lang", "data"), Input("page-lang", "data"))
 
     @app.callback(
         Output("data-version", "data"),

@@ -45,9 +45,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     register_pages(settings)
     _answer_404_where_no_page_is(server)
+    _name_the_language(server, settings)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
+            dcc.Store(id="html-lang"),
             dcc.Store(id="data-version"),
             dcc.Store(id="font-scale"),
             dcc.Interval(id="refresh-timer", interval=settings.refresh_interval_seconds * 1000),
@@ -75,4 +77,20 @@ def _answer_404_where_no_page_is(server: Flask) -> None:
         if rule in ("/", "/<path:path>") and response.status_code == 200 and response.mimetype == "text/html":
             if not any(pattern.match(request.path) for pattern in patterns):
                 response.status_code = 404
+        return response
+
+
+def _name_the_language(server: Flask, settings: Settings) -> None:
+    """``<html lang>`` of the page shell names the language the address asks for (screen
+    readers pronounce by it, browsers offer translation by it); ``callbacks/refresh.py``
+    keeps it right when the language changes without a reload."""
+    from dashboard.i18n import LANGUAGES
+
+    @server.after_request
+    def _lang(response: Response) -> Response:
+        rule = request.url_rule.rule if request.url_rule else None
+        if rule in ("/", "/<path:path>") and response.mimetype == "text/html" and not response.direct_passthrough:
+            lang = request.args.get("lang")
+            lang = lang if lang in LANGUAGES else settings.default_language
+            response.set_data(response.get_data().replace(b"<html>", f'<html lang="{lang}">'.encode(), 1))
         return response

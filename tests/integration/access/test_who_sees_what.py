@@ -203,6 +203,7 @@ REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
     "data-as-of.children": "the time of the newest data",
     "font-scale.data": "clientside: the screen width",
+    "html-lang.data": "clientside: <html lang> follows the page's language",
     "page-retry.disabled": "clientside: the outage and no-round pages reload themselves",
     "_pages_dummy.children": "clientside: the page title",
     "regency-facilitators.filterModel": "turns the search box into a grid filter",

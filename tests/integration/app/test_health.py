@@ -116,6 +116,15 @@ def test_an_address_no_page_has_answers_404(simulated_url):
     assert client.get("/api/v1/progress?level=national").status_code == 200  # other routes as they were
 
 
+def test_the_page_shell_names_its_language(simulated_url):
+    app = create_app(auth.settings(simulated_url))
+    client = app.server.test_client()
+    auth.sign_in(client, simulated_url)
+    assert b'<html lang="en">' in client.get("/kabkota/32.01?lang=en").data
+    assert b'<html lang="id">' in client.get("/kabkota/32.01").data  # the default language
+    assert b'<html lang="id">' in client.get("/?lang=xx").data
+
+
 @pytest.mark.parametrize("page, kwargs, path", [
     ("national", {}, "/"), ("province", {"code": "35"}, "/provinsi/35"), ("regency", {"code": "35.77"}, "/kabkota/35.77"),
     ("facilitator", {"facilitator_id": "F0001"}, "/pendamping/F0001"), ("quality", {}, "/kualitas"), ("quality_region", {"code": "35.77"}, "/kualitas/35.77"),

@@ -68,6 +68,7 @@ def test_national_page_map_metric_and_language(base_url):
         # The KPI cards arrive by their own callback, after the map may have.
         wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
         assert page.inner_text("#overview-metric").strip().startswith("Return rate")
+        assert page.evaluate("document.documentElement.lang") == "en"  # followed without a reload
         page.screenshot(path=str(SHOTS / "national-1920-en.png"))
 
         # A reload keeps the language and the metric.
