@@ -38,6 +38,7 @@ dev: venv ## Run the development server (python app.py: one process, no gunicorn
 
 test: venv ## Install system packages if missing, then run pytest (PYTEST_ARGS=...)
 	bash scripts/ensure_system_packages.sh --chromium
+	npm ci --prefix tests/accessibility --no-audit --no-fund --silent
 	@rc=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc

@@ -2,7 +2,7 @@
 # Make sure the system (Debian) packages the test suite needs are installed.
 #
 #   bash scripts/ensure_system_packages.sh              # PostgreSQL and Redis server binaries
-#   bash scripts/ensure_system_packages.sh --chromium   # ... plus chromium + chromedriver
+#   bash scripts/ensure_system_packages.sh --chromium   # ... plus chromium + chromedriver, npm
 #
 # Idempotent: when everything is already there it does nothing (no apt-get at all).
 #
@@ -59,6 +59,11 @@ if [ "$want_chromium" = 1 ]; then
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         missing+=(chromium chromium-driver)
         reasons+=("/usr/bin/chromium or /usr/bin/chromedriver missing")
+    fi
+    # npm installs axe-core, which the browser tests inject into every page.
+    if ! command -v npm >/dev/null 2>&1; then
+        missing+=(npm)
+        reasons+=("no npm on PATH (axe-core for the accessibility scan)")
     fi
 fi
 

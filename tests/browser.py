@@ -88,12 +88,14 @@ def sign_in(page, base_url: str, user: str, password: str, next_path: str | None
 
 
 @contextmanager
-def browser_page(base_url: str, width: int = 1920, height: int = 1080, user: str | None = None, password: str | None = None):
-    """A new browser page; with ``user``, signed in (``password`` defaults to the tests')."""
+def browser_page(base_url: str, width: int = 1920, height: int = 1080, user: str | None = None, password: str | None = None,
+                 bypass_csp: bool = False):
+    """A new browser page; with ``user``, signed in (``password`` defaults to the tests');
+    ``bypass_csp`` lets a test inject a script of its own (the accessibility scan)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
             watch = Watch(base_url)
             watch.attach(page)
             if user is not None:

@@ -1,0 +1,79 @@
+"""An accessibility scan of every page in the browser: axe-core (from npm, pinned in
+``tests/accessibility/package.json``, installed by ``make test``), injected with Playwright
+once the page's figures have arrived. No serious or critical violation, apart from the
+exceptions below, each written down with its reason; they lie inside Dash's own components."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard.factory import create_app
+from tests import auth
+from tests.browser import browser_page, serve
+from tests.simulated import simulate_small
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[2] / "accessibility" / "node_modules" / "axe-core" / "axe.min.js"
+
+#: (rule, CSS selector of the node) that axe may report, and why it is not ours to fix.
+UPSTREAM = {
+    ("aria-hidden-focus", ".dash-dropdown-focus-target"):
+        "dcc.Dropdown (Dash 4.4) keeps a hidden input that hands the focus on to its combobox",
+    ("aria-allowed-attr", "#admin-filter-days-wrapper"): "dcc.DatePickerRange puts aria-expanded on its wrapper",
+    ("aria-prohibited-attr", ".dash-datepicker-clear"): "dcc.DatePickerRange labels its clear link without a role",
+}
+
+
+@pytest.fixture(scope="module")
+def site(database_url_factory):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/accessibility` (make test does)")
+    url = database_url_factory("sqlite")
+    simulate_small(url, families=20_000)
+    auth.ensure_user(url, "admin")
+    with sa.create_engine(url).connect() as conn:
+        facilitator = conn.execute(sa.text("SELECT facilitator_id FROM visit WHERE regency_code = '35.77' ORDER BY 1 LIMIT 1")).scalar_one()
+    with serve(create_app(auth.settings(url)).server) as base:
+        yield base, facilitator
+
+
+def _violations(page) -> list[tuple[str, str, str]]:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        for node in violation["nodes"]:
+            selector = node["target"][-1]
+            if (violation["id"], selector) not in UPSTREAM:
+                found.append((violation["id"], selector, node.get("failureSummary", "")[:160]))
+    return found
+
+
+PAGES = [
+    ("/?lang=id", None), ("/provinsi/35?lang=en", None), ("/kabkota/35.77?lang=id", None), ("/pendamping/{f}?lang=en", None),
+    ("/kualitas?lang=en", None), ("/kualitas/35?lang=id", None), ("/sumber-data?lang=en", None), ("/admin?lang=id", None),
+    ("/tidak-ada?lang=en", None),
+]
+
+
+def test_no_serious_or_critical_violation_on_any_page(site):
+    base, facilitator = site
+    found = {}
+    with browser_page(base, width=1366, height=768, bypass_csp=True) as (page, _watch):
+        page.goto(base + "/login?lang=id", wait_until="networkidle")
+        found["/login"] = _violations(page)
+        from tests.browser import sign_in
+        from tests.auth import PASSWORD
+
+        sign_in(page, base, auth.user_name("admin"), PASSWORD)
+        for path, _ in PAGES:
+            page.goto(base + path.format(f=facilitator), wait_until="networkidle")
+            time.sleep(1.5)  # the figures' callbacks after the network went quiet once
+            found[path] = _violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
