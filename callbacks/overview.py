@@ -54,9 +54,12 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
     (the tile grid without boundary files), or a province's kabupaten/kota fitted to it
     (nothing without boundary files: the ranking below the map carries the figures)."""
     metric = get_metric(metric_id)
+    low, high = metric.colour_range or (None, None)
     options = {
         "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
         "higher_is_better": metric.higher_is_better,
+        "zmin": low,
+        "zmax": high,
         "no_data_label": t("common.no_data", lang),
         "separators": components.separators(lang),
     }

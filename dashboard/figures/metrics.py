@@ -41,6 +41,11 @@ class Metric:
     by_category: bool = True
     #: Only known for the newest data, not as of a past day (the risk scores).
     newest_only: bool = False
+    #: The fixed range of the map colours (None: a percent spans 0-100), so that a colour
+    #: means the same value on every map and every day: people read map colours as
+    #: absolute. Shares that stay small (returns, flags) get a narrower range; a value
+    #: beyond it takes the end colour, and its hover says the value.
+    map_range: tuple[float, float] | None = None
 
     def label(self, lang: Language = "id") -> str:
         return self.label_id if lang == "id" else self.label_en
@@ -51,6 +56,13 @@ class Metric:
     @property
     def scale(self) -> float:
         return 100.0 if self.unit == "percent" else 1.0
+
+    @property
+    def colour_range(self) -> tuple[float, float] | None:
+        """The range of its map colours (None for a count, which no map shows)."""
+        if self.map_range is not None:
+            return self.map_range
+        return (0.0, 100.0) if self.unit == "percent" else None
 
     def compute(self, counts: pd.DataFrame) -> pd.Series:
         """The metric for every row of ``counts`` (NaN where the denominator is 0)."""
@@ -73,6 +85,7 @@ class Metric:
             "higher_is_better": self.higher_is_better,
             "by_category": self.by_category,
             "newest_only": self.newest_only,
+            "map_range": list(self.colour_range) if self.colour_range else None,
         }
 
 
@@ -80,9 +93,16 @@ def _count(id_, label_id, label_en, desc_id, desc_en, column, better=None, by_ca
     return Metric(id_, label_id, label_en, desc_id, desc_en, "count", (column,), (), better, by_category)
 
 
-def _share(id_, label_id, label_en, desc_id, desc_en, numerator, denominator, better=True, by_category=True) -> Metric:
+#: The map range of shares that stay small (a third of a region's submissions returned or
+#: flagged is already alarming).
+SMALL_SHARE = (0.0, 30.0)
+
+
+def _share(id_, label_id, label_en, desc_id, desc_en, numerator, denominator, better=True, by_category=True,
+           map_range=None) -> Metric:
     numerator = (numerator,) if isinstance(numerator, str) else numerator
-    return Metric(id_, label_id, label_en, desc_id, desc_en, "percent", numerator, (denominator,), better, by_category)
+    return Metric(id_, label_id, label_en, desc_id, desc_en, "percent", numerator, (denominator,), better, by_category,
+                  map_range=map_range)
 
 
 _OUTCOMES = {
@@ -119,11 +139,12 @@ METRICS: tuple[Metric, ...] = (
            "Submissions approved, of all submissions.", "approved", "submitted"),
     _share("return_rate", "Tingkat pengembalian", "Return rate",
            "Kiriman yang pernah dikembalikan, dari kiriman yang sudah diperiksa.",
-           "Submissions returned at least once, of those reviewed.", "returned", "reviewed", better=False),
+           "Submissions returned at least once, of those reviewed.", "returned", "reviewed", better=False, map_range=SMALL_SHARE),
     *(
         _share(f"share_{key}", f"Hasil: {label_id}", f"Outcome: {label_en}",
                f"Kiriman dengan hasil '{label_id}', dari seluruh kiriman.",
-               f"Submissions with the outcome '{label_en}', of all submissions.", column, "submitted", better=better)
+               f"Submissions with the outcome '{label_en}', of all submissions.", column, "submitted", better=better,
+               map_range=None if better else SMALL_SHARE)
         for key, (column, label_id, label_en, better) in _OUTCOMES.items()
     ),
     _count("active_facilitators_1d", "Pendamping aktif hari ini", "Active facilitators today",
@@ -142,7 +163,7 @@ METRICS: tuple[Metric, ...] = (
            "Visits per active facilitator per day",
            "Kunjungan dalam 7 hari terakhir dibagi jumlah hari-pendamping aktif dalam 7 hari itu.",
            "Visits in the last 7 days divided by the facilitator-days with a visit in those 7 days.",
-           "ratio", ("visits_7d",), ("active_days_7d",), True, by_category=False),
+           "ratio", ("visits_7d",), ("active_days_7d",), True, by_category=False, map_range=(0.0, 10.0)),
 )
 
 #: Quality indicators (``dashboard.quality.rules``, ``dashboard.quality.risk``): what the quality page shows.
@@ -151,7 +172,8 @@ METRICS: tuple[Metric, ...] = (
 QUALITY_METRICS: tuple[Metric, ...] = (
     _share("flagged_pct", "Kiriman bermasalah", "Submissions with a flag",
            "Kiriman yang melanggar minimal satu aturan kualitas, dari seluruh kiriman.",
-           "Submissions breaking at least one quality rule, of all submissions.", "flagged", "submitted", better=False),
+           "Submissions breaking at least one quality rule, of all submissions.", "flagged", "submitted", better=False,
+           map_range=SMALL_SHARE),
     _count("flagged", "Kiriman bermasalah (jumlah)", "Submissions with a flag (count)",
            "Kiriman yang melanggar minimal satu aturan kualitas.",
            "Submissions breaking at least one quality rule.", "flagged", None),
@@ -162,7 +184,7 @@ QUALITY_METRICS: tuple[Metric, ...] = (
         _share("high_risk_pct", "Pendamping berisiko pemalsuan", "Facilitators at risk of fabrication",
                "Pendamping dengan skor risiko pemalsuan di atas ambang, dari pendamping yang sudah dinilai (data terbaru saja).",
                "Facilitators whose fabrication-risk score is at or above the threshold, of those scored (newest data only).",
-               "high_risk", "risk_scored", better=False, by_category=False),
+               "high_risk", "risk_scored", better=False, by_category=False, map_range=SMALL_SHARE),
         newest_only=True,
     ),
     replace(

@@ -238,6 +238,8 @@ def openapi_document() -> dict:
                         "denominator": {"type": "array", "items": {"type": "string"}},
                         "higher_is_better": {"type": ["boolean", "null"]}, "by_category": {"type": "boolean"},
                         "newest_only": {"type": "boolean", "description": "Known for the newest data only (absent for a past as_of)."},
+                        "map_range": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                                      "description": "The fixed range of the map colours (null for a count)."},
                     },
                 },
                 "Metrics": {"type": "object", "properties": {"metrics": {"type": "array", "items": {"$ref": "#/components/schemas/Metric"}}}},

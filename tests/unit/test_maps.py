@@ -174,3 +174,25 @@ def test_clicked_region_reads_both_figures():
     assert maps.clicked_region({"points": [{"curveNumber": 1, "x": 4, "y": 1, "customdata": "61"}]}) == "61"
     assert maps.clicked_region({"points": [{"customdata": ["61"]}]}) == "61"
     assert maps.clicked_region(None) is None and maps.clicked_region({"points": []}) is None
+
+
+@pytest.mark.parametrize("metric_id, expected", [
+    ("completion_pct", (0, 100)), ("return_rate", (0, 30)), ("share_refused", (0, 30)), ("share_found", (0, 100)),
+    ("flagged_pct", (0, 30)), ("visits_per_active_facilitator_day", (0, 10)),
+])
+def test_every_map_metric_colours_a_fixed_range_whatever_the_data(metric_id, expected):
+    """People read map colours as absolute: a region at 21 % completion must not take the
+    brightest colour because it leads a weak province."""
+    from callbacks.overview import region_map_figure
+    from dashboard.figures.metrics import MAP_METRICS, QUALITY_MAP_METRICS, get_metric
+    from dashboard.figures.queries import Scope
+    from dashboard.settings import Settings
+
+    for metric in set(MAP_METRICS) | set(QUALITY_MAP_METRICS):
+        assert get_metric(metric).colour_range is not None, metric
+    for values in ((2.0, 21.0), (55.0, 99.0)):
+        regions = _regions("province").assign(value=np.linspace(*values, 38))
+        figure = region_map_figure(regions, Scope.national(), metric_id, "id", Settings())
+        data = figure["data"] if isinstance(figure, dict) else figure.to_dict()["data"]
+        valued = [trace for trace in data if trace.get("zmax") not in (None, 1)]
+        assert (valued[0]["zmin"], valued[0]["zmax"]) == expected
