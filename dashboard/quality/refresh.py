@@ -177,9 +177,14 @@ def _groups_of_more_than_one(conn: Connection, round_id: int, rule: str, paramet
         yield _group_members(conn, round_id, rule, set(batch))
 
 
-def _provinces(conn: Connection, round_id: int) -> list[str]:
-    v = models.Visit
-    return [p for (p,) in conn.execute(select(v.province_code).where(v.round_id == round_id).distinct().order_by(v.province_code))]
+def _provinces(conn: Connection, round_id: int, *conditions) -> list[str]:
+    """The provinces of the facilitators with visits of the round (that meet ``conditions``).
+    Scores are kept per facilitator, so they are recomputed by the facilitator's province,
+    never by a visit's (a visit that names another province must not score its
+    facilitator twice)."""
+    v, f = models.Visit, models.Facilitator
+    query = select(f.province_code).join(v, v.facilitator_id == f.id).where(v.round_id == round_id, *conditions).distinct()
+    return [p for (p,) in conn.execute(query.order_by(f.province_code))]
 
 
 def _group_members(conn: Connection, round_id: int, rule: str, keys: set[str]) -> pd.DataFrame:
@@ -307,14 +312,15 @@ def _days(visits: pd.DataFrame) -> set[str]:
 
 
 def _score_provinces(conn: Connection, round_id: int, provinces: list[str] | None, parameters: risk.RiskParameters) -> int:
-    """Recompute and store the risk scores of ``provinces`` (None: all)."""
-    v, r = models.Visit, models.FacilitatorRisk
-    condition = [v.province_code.in_(provinces)] if provinces is not None else []
+    """Recompute and store the risk scores of the facilitators of ``provinces`` (None: all)."""
+    v, r, f = models.Visit, models.FacilitatorRisk, models.Facilitator
+    theirs = select(f.id).where(f.province_code.in_(provinces)) if provinces is not None else None
+    condition = [v.facilitator_id.in_(theirs)] if theirs is not None else []
     visits = _read_visits(conn, round_id, risk.VISIT_COLUMNS, v.submitted_at.is_not(None), *condition)
-    if provinces is None:
+    if theirs is None:
         conn.execute(delete(r).where(r.round_id == round_id))
     else:
-        conn.execute(delete(r).where(r.round_id == round_id, r.province_code.in_(provinces)))
+        conn.execute(delete(r).where(r.round_id == round_id, r.facilitator_id.in_(theirs)))
     if visits.empty:
         return 0
     table = risk.score(visits, parameters)
@@ -406,11 +412,7 @@ def refresh_quality(
             scored = 0
             if risk_until is None or data_until - risk_until >= risk_interval:
                 since = risk_until or previous
-                provinces = [
-                    p for (p,) in conn.execute(
-                        select(v.province_code).where(v.round_id == round_id, v.updated_at > since).distinct()
-                    )
-                ]
+                provinces = _provinces(conn, round_id, v.updated_at > since)
                 if provinces:
                     scored = _score_provinces(conn, round_id, provinces, risk_parameters)
                 risk_until, scored_at = data_until, now

@@ -66,7 +66,14 @@ def corrupted(request, database_url_factory):
             "SELECT target_id FROM visit WHERE regency_code = :r AND submitted_at IS NOT NULL ORDER BY target_id LIMIT 6"), {"r": regency})]
         unsubmitted = conn.execute(sa.text(
             "SELECT target_id FROM visit WHERE submitted_at IS NULL AND regency_code <> :r ORDER BY target_id LIMIT 1"), {"r": regency}).scalar_one()
-        unknown, ancient, future, wrong_province, other_category, text_time = submitted
+        unknown, ancient, future, _, other_category, text_time = submitted
+        # An interview of a facilitator with others in the regency: scored once, by the
+        # facilitator's own province, though this visit names another one.
+        wrong_province = conn.execute(sa.text(
+            "SELECT v.target_id FROM visit v WHERE v.regency_code = :r AND v.outcome = 'found_verified' AND v.target_id NOT IN "
+            "(:a, :b, :c, :d, :e) AND (SELECT count(*) FROM visit w WHERE w.facilitator_id = v.facilitator_id "
+            "AND w.outcome = 'found_verified') >= 2 ORDER BY v.target_id LIMIT 1"),
+            {"r": regency, "a": unknown, "b": ancient, "c": future, "d": other_category, "e": text_time}).scalar_one()
         statements = [
             ("UPDATE visit SET outcome = 'zzz' WHERE target_id = :id", unknown),
             ("UPDATE visit SET started_at = '2000-01-01 00:00:00' WHERE target_id = :id", ancient),
