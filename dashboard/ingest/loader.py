@@ -204,6 +204,7 @@ class Loader:
             raise IngestError(f"--as-of {as_of:%Y-%m-%d %H:%M} lies in the future: the data's clock is at most now")
         self.clock = (as_of or now).replace(microsecond=0)
         self.dry_targets: dict[str, tuple] = {}  # a dry run's accepted targets (nothing is written)
+        self.dry_events: dict[str, set] = collections.defaultdict(set)  # and its accepted status events
         self.pending: dict[int, dt.date | None] = {}
         self.dry_run = dry_run
         self.progress = progress
@@ -424,36 +425,46 @@ class Loader:
     def _in_lifecycle(self, conn, accepted, refused):
         """The events that, in time order among the target's stored events and this chunk's,
         are each a step the lifecycle allows (assigned → started → submitted → approved, or
-        → returned → resubmitted → ...). A stored event is history and never refused."""
+        → returned → resubmitted → ...; a target's first event is its assignment or its
+        start). A stored event is history and never refused; one that is no status or no
+        time (an old row) is passed over."""
         e = models.VisitEvent
-        ids = sorted({target[0] for _, _, target in accepted})
+        codes = {target[0]: record.target_code for _, record, target in accepted if target[0]}
         history = collections.defaultdict(set)
+        ids = sorted(codes)
         for start in range(0, len(ids), 1000):
             for tid, status, moment in conn.execute(
                     select(e.target_id, e.status, e.occurred_at).where(e.target_id.in_(ids[start : start + 1000]))):
-                history[tid].add((moment, status))
+                if status in VISIT_STATUS_TERMS and isinstance(moment, dt.datetime):
+                    history[codes[tid]].add((moment, status))
+        for code, events in self.dry_events.items():  # a dry run's accepted events (nothing is written)
+            history[code] |= events
         order = {status: rank for rank, status in enumerate(VISIT_STATUS_TERMS)}
         new = collections.defaultdict(list)
         for line, record, target in accepted:
-            new[target[0]].append((record.occurred_at, record.status, line, record, target))
+            new[record.target_code].append((record.occurred_at, record.status, line, record, target))
         kept = []
-        for tid, events in new.items():
-            stored = [(moment, status, None, None, None) for moment, status in history[tid]]
-            fresh, seen = [], set(history[tid])
+        for code, events in new.items():
+            stored = [(moment, status, None, None, None) for moment, status in history[code]]
+            fresh, seen = [], set(history[code])
             for event in events:
                 if (event[0], event[1]) in seen:  # stored already, or twice in the chunk: unchanged
                     kept.append((event[3], event[4]))
                 else:
                     seen.add((event[0], event[1]))
                     fresh.append(event)
-            previous = "assigned"
+            previous = None
             for moment, status, line, record, target in sorted(stored + fresh, key=lambda x: (x[0], order[x[1]])):
-                if record is None or is_allowed_transition(previous, status):
+                first = previous is None and status in ("assigned", "started")
+                if record is None or first or (previous is not None and is_allowed_transition(previous, status)):
                     previous = status
                     if record is not None:
                         kept.append((record, target))
+                        if self.dry_run:
+                            self.dry_events[code].add((moment, status))
                 else:
-                    refused.append((line, record.target_code, f"status: {status} after {previous} is not a step of the lifecycle"))
+                    refused.append((line, record.target_code,
+                                    f"status: {status} after {previous or 'nothing'} is not a step of the lifecycle"))
         return kept
 
     # --- writes (upserts by natural id) -------------------------------------------------

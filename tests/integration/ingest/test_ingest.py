@@ -297,12 +297,25 @@ def test_status_events_follow_the_lifecycle(exported, tmp_path):
         {"target_code": submitted, "status": "returned", "occurred_at": (last(submitted) + dt.timedelta(hours=2)).isoformat()},
         by_target[submitted][0],  # stored already
     ]
+    unvisited = next(code for code in (json.loads(line)["code"] for line in (directory / "targets.jsonl").read_text().splitlines())
+                     if code not in by_target)
+    rows += [  # a target's first events: its assignment, then its start; never a submission first
+        {"target_code": unvisited, "status": "assigned", "occurred_at": "2026-11-01T01:00:00"},
+        {"target_code": unvisited, "status": "started", "occurred_at": "2026-11-02T01:00:00"},
+    ]
+    other = next(code for code in (json.loads(line)["code"] for line in (directory / "targets.jsonl").read_text().splitlines())
+                 if code not in by_target and code != unvisited)
+    rows.append({"target_code": other, "status": "submitted", "occurred_at": "2026-11-02T01:00:00"})
     (tmp_path / "status_events-x.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    dry = load_files(engine, [tmp_path / "status_events-x.jsonl"], auth.settings(url), as_of=exported["as_of"], dry_run=True)
     report = load_files(engine, [tmp_path / "status_events-x.jsonl"], auth.settings(url), as_of=exported["as_of"]).kinds["status_events"]
-    assert (report.quarantined, report.inserted, report.unchanged) == (2, 1, 1)
+    assert (report.quarantined, report.inserted, report.unchanged) == (3, 3, 1)
+    # A dry run judges alike (it counts what a load would accept, the stored one included).
+    assert (dry.kinds["status_events"].quarantined, dry.kinds["status_events"].inserted) == (3, 4)
     reasons = pd.read_sql("SELECT reason FROM ingest_quarantine WHERE kind = 'status_events'", engine)["reason"].tolist()
     assert sorted(reasons) == ["status: approved after started is not a step of the lifecycle",
-                               "status: resubmitted after submitted is not a step of the lifecycle"]
+                               "status: resubmitted after submitted is not a step of the lifecycle",
+                               "status: submitted after nothing is not a step of the lifecycle"]
 
 
 def test_a_load_killed_in_its_refresh_is_refreshed_by_the_next_one(exported, monkeypatch):
