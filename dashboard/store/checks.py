@@ -1,25 +1,27 @@
 """What the database refuses: the vocabularies, ranges, region codes and lifecycle order of
 each table, as ``CHECK`` constraints that SQLite and PostgreSQL both enforce.
 
-The ingest contract (``dashboard.ingest.contract``) refuses the same rows first, with a
-reason per row and a quarantine; these constraints are the last line for every other
-writer (a script, another tool, a hand-written ``UPDATE``), so that what the contract
-refuses cannot reach the figures through a side door. The bounds are defined here once and
-the contract imports them.
+The ingest contract (``dashboard.ingest.contract``) refuses such rows first, with a reason
+per row and a quarantine; these constraints are the last line for every other writer (a
+script, another tool, a hand-written ``UPDATE``). The bounds are defined here once and the
+contract imports them.
 
-What a ``CHECK`` cannot see is left to the contract and to the rollups, which count such
-rows as excluded (``dashboard.store.rollups.countable``): whether a time lies inside its
-round or in the future (another table, the clock), whether a visit's region codes are those
-of its target (another table), and, on SQLite, text that is no timestamp at all (SQLite
-stores any text in any column; PostgreSQL refuses it by type).
+A ``CHECK`` sees one row, so the database does not refuse everything the contract and the
+loader refuse: not a time outside the round or in the future (another table, the clock), not
+a visit whose region codes or category differ from its target's (another table), not a
+``modified_at`` before the visit's own times (a version the loader compares), and on SQLite
+not text that is no timestamp at all (SQLite stores any text in any column; PostgreSQL
+refuses it by type). The rollups leave out of every figure the visits they cannot count
+(``dashboard.store.rollups.countable``: five reasons, among them a time outside the round).
 
 Times compare as text on SQLite (it has no time type): every writer of this product writes
 them in SQLAlchemy's one format (``YYYY-MM-DD HH:MM:SS.ffffff``); another tool must write
 that format too, or two equal times may compare as unequal.
 
 Rows written before these constraints existed stay (migration ``0008``: PostgreSQL keeps
-them with the constraint ``NOT VALID``, SQLite copies them unchecked) and are counted as
-excluded where they cannot be counted.
+them with the constraint ``NOT VALID``, SQLite copies them unchecked). The rollups leave
+out those they cannot count; others (an answer out of range, say) are counted as they are,
+and such a row cannot be changed until it is corrected (a write checks the whole row).
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ CHECKS: dict[str, dict[str, str]] = {
         "outcome_with_submission": _both_or_neither("submitted_at", "outcome"),
         "reviewed_after_submission": _after_submission("reviewed_at"),
         "first_reviewed_after_submission": _after_submission("first_reviewed_at"),
+        "reviewed_after_first_review": "reviewed_at IS NULL OR first_reviewed_at IS NULL OR reviewed_at >= first_reviewed_at",
+        "returned_with_first_return": "status NOT IN ('returned', 'resubmitted') OR first_returned_at IS NOT NULL",
         "first_returned_after_first_review": "first_returned_at IS NULL OR (first_reviewed_at IS NOT NULL AND first_returned_at >= first_reviewed_at)",
         "approved_after_submission": _after_submission("approved_at"),
         "approved_only_when_approved": "(status = 'approved' AND approved_at IS NOT NULL AND first_reviewed_at IS NOT NULL) OR (status <> 'approved' AND approved_at IS NULL)",

@@ -29,16 +29,20 @@ def _as_before_the_checks(conn: sa.Connection):
     keeps such rows: SQLite ignores its checks meanwhile, PostgreSQL has them ``NOT VALID``."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
-        yield
-        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
         return
     for table in CHECKS:
         for name in CHECKS[table]:
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT ck_{table}_{name}")
-    yield
-    for table, checks in CHECKS.items():
-        for name, condition in checks.items():
-            conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{name} CHECK ({condition}) NOT VALID")
+    try:
+        yield
+    finally:
+        for table, checks in CHECKS.items():
+            for name, condition in checks.items():
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT ck_{table}_{name} CHECK ({condition}) NOT VALID")
 
 
 def _national(site: Site) -> dict:
