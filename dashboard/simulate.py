@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             run_live(args.database_url, args.round_id, args.geodata_dir, args.tick_seconds, progress=not args.quiet)
         except KeyboardInterrupt:
             print("stopped")
+        except BoundariesUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     get_engine.cache_clear()
     return 0
 

@@ -178,9 +178,9 @@ def simulate(
                 f"round {config.round_id} already exists in {engine.url.render_as_string(hide_password=True)}: "
                 "pass --replace to simulate it anew, --round-id for another round, or --live to continue it"
             )
+    sim = Simulation(config, geodata_dir)  # before anything is deleted: it needs the boundary files
+    if exists:
         delete_round(engine, config.round_id)
-
-    sim = Simulation(config, geodata_dir)
     as_of = tl.epoch(config.as_of)
     totals = [0, 0, 0]
     with engine.begin() as conn:

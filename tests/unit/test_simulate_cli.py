@@ -56,5 +56,14 @@ def test_without_boundary_files_the_demo_and_the_simulator_say_what_is_missing(t
         assert "regencies.geojson not found" in error and "GEODATA_DIR" in error and "Traceback" not in error
         assert main(["--database-url", f"sqlite:///{tmp_path}/sim.sqlite", "--families", "100", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
         assert "regencies.geojson not found" in capsys.readouterr().err
+        # --replace without the files keeps the round it would have replaced.
+        url = f"sqlite:///{tmp_path}/kept.sqlite"
+        monkeypatch.delenv("GEODATA_DIR")
+        get_settings.cache_clear()
+        assert main(["--database-url", url, "--families", "2000", "--quiet"]) == 0
+        assert main(["--database-url", url, "--families", "2000", "--replace", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
+        import sqlalchemy as sa
+        with sa.create_engine(url).connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM target")).scalar_one() == 2000
     finally:
         get_settings.cache_clear()
