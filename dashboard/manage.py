@@ -24,8 +24,8 @@ from dashboard.simulation.config import round_config
 from dashboard.store import models
 from dashboard.store.database import describe_url, get_engine, init_database
 from dashboard.store.rollups import rebuild_rollups
+from dashboard.simulation.run import BoundariesUnavailable
 from dashboard.store.status import data_status
-from geodata.boundaries import BoundariesUnavailable
 
 
 #: Where ``make run`` keeps the demo accounts' passwords (readable by its owner only).

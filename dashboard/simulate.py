@@ -24,9 +24,8 @@ from pathlib import Path
 
 from dashboard.settings import get_settings
 from dashboard.simulation.config import DefectRates, SimulationConfig, Slowdown, round_config
-from dashboard.simulation.run import RoundExists, load_config, run_live, simulate
+from dashboard.simulation.run import BoundariesUnavailable, RoundExists, load_config, run_live, simulate
 from dashboard.store.database import describe_url, get_engine, init_database
-from geodata.boundaries import BoundariesUnavailable
 
 
 def _utc_now() -> dt.datetime:

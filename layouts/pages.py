@@ -194,7 +194,8 @@ def register_pages(settings: Settings) -> None:
         round_id = _round(round_text, rounds)
         if round_id is False:
             return None, None, not_found(lang, t("notfound.round", lang, round=round_text), settings)
-        if round_id is None and (not rounds or latest_round(engine) is None):
+        # (latest_round raises while the database is unreachable: the outage page, not this)
+        if round_id is None and latest_round(engine) is None:
             return None, None, no_round_page(lang, settings, path)
         frame = {"metric": metric, "round_id": round_id, "rounds": rounds, "account": account(lang, settings)}
         access = current_access()

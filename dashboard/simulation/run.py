@@ -28,6 +28,7 @@ from dashboard.store import models
 from dashboard.store.bulk import delete_visits, write_columns
 from dashboard.store.database import init_database, read_reference_tables
 from dashboard.store.rollups import rebuild_rollups, refresh_rollups
+from geodata.boundaries import BoundariesUnavailable  # raised without the boundary files; the CLIs report it
 
 log = logging.getLogger(__name__)
 
