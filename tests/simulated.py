@@ -34,3 +34,30 @@ def small_config(families: int = 120_000, seed: int = 7, as_of: dt.datetime = AS
 def simulate_small(url: str, **kw) -> tuple[SimulationConfig, SimulationSummary]:
     config = small_config(**kw)
     return config, simulate(url, config, get_settings().geodata_dir, progress=False)
+
+
+def copy_database(source: str, target: str) -> str:
+    """``target`` (a new empty database of the same engine, from ``database_url_factory``)
+    made a copy of ``source``: a file copy on SQLite, a template on PostgreSQL. Cheaper than
+    simulating or loading the same round again."""
+    import shutil
+
+    import sqlalchemy as sa
+
+    from dashboard.store.database import get_engine
+
+    engine = get_engine(source)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        shutil.copyfile(sa.make_url(source).database, sa.make_url(target).database)
+        return target
+    engine.dispose()  # a template may have no other connection
+    name = sa.make_url(target).database
+    admin = sa.create_engine(sa.make_url(target).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(source).database}"')
+    admin.dispose()
+    return target

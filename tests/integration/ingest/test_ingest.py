@@ -23,7 +23,7 @@ from dashboard.simulation.export import export_round
 from dashboard.store.database import get_engine, init_database
 from tests import auth
 from tests._postgres import BACKENDS
-from tests.simulated import simulate_small
+from tests.simulated import copy_database, simulate_small
 
 KIND_FILES = ("rounds", "facilitators", "targets", "visits", "status_events")
 
@@ -238,25 +238,8 @@ def test_the_http_endpoint_is_for_loader_accounts_only(exported):
 
 
 def _loaded_copy(exported) -> str:
-    """A copy of the database loaded from the export (a template copy: no second load)."""
-    import shutil
-
-    source = get_engine(exported["loaded"])
-    target = exported["factory"](exported["backend"])
-    if exported["backend"] == "sqlite":
-        with source.begin() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        source.dispose()
-        shutil.copyfile(sa.make_url(exported["loaded"]).database, sa.make_url(target).database)
-        return target
-    source.dispose()  # a template may have no other connection
-    name = sa.make_url(target).database
-    admin = sa.create_engine(sa.make_url(target).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(exported["loaded"]).database}"')
-    admin.dispose()
-    return target
+    """A copy of the database loaded from the export (no second load)."""
+    return copy_database(exported["loaded"], exported["factory"](exported["backend"]))
 
 
 def test_a_renamed_facilitator_moves_the_data_version(exported, tmp_path):

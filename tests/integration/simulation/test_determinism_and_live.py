@@ -14,7 +14,7 @@ from dashboard.settings import get_settings
 from dashboard.simulation.run import RoundExists, run_live, simulate
 from dashboard.store.models import Base
 from tests._postgres import BACKENDS
-from tests.simulated import AS_OF, simulate_small, small_config
+from tests.simulated import AS_OF, copy_database, simulate_small, small_config
 
 TABLES = {
     "facilitator": "id",
@@ -59,28 +59,36 @@ def backend(request):
     return request.param
 
 
+#: The reference round of each engine (url, fingerprint), simulated once for the module.
+_REFERENCES: dict[str, tuple[str, dict]] = {}
+
+
+def reference(backend: str, database_url_factory) -> tuple[str, dict]:
+    if backend not in _REFERENCES:
+        url = database_url_factory(backend)
+        simulate_small(url, families=40_000)
+        _REFERENCES[backend] = url, fingerprint(url)
+    return _REFERENCES[backend]
+
+
 def test_same_seed_same_data_and_other_seed_other_data(backend, database_url_factory):
-    first, second, other = (database_url_factory(backend) for _ in range(3))
-    simulate_small(first, families=40_000)
+    _, expected = reference(backend, database_url_factory)
+    second, other = (database_url_factory(backend) for _ in range(2))
     simulate_small(second, families=40_000)
     simulate_small(other, families=40_000, seed=8)
-    reference = fingerprint(first)
-    assert fingerprint(second) == reference
-    differs = {k for k, v in fingerprint(other).items() if reference[k] != v}
+    assert fingerprint(second) == expected
+    differs = {k for k, v in fingerprint(other).items() if expected[k] != v}
     assert {"target", "visit", "visit_event"} <= differs
 
 
 def test_same_seed_gives_the_same_data_on_both_engines(database_url_factory):
-    sqlite, postgres = database_url_factory("sqlite"), database_url_factory("postgresql")
-    simulate_small(sqlite, families=40_000)
-    simulate_small(postgres, families=40_000)
-    assert fingerprint(sqlite) == fingerprint(postgres)
+    assert reference("sqlite", database_url_factory)[1] == reference("postgresql", database_url_factory)[1]
 
 
 def test_live_ticks_reproduce_a_later_snapshot(backend, database_url_factory):
-    live, direct = database_url_factory(backend), database_url_factory(backend)
+    live = copy_database(reference(backend, database_url_factory)[0], database_url_factory(backend))
+    direct = database_url_factory(backend)
     later = AS_OF + dt.timedelta(hours=30)
-    simulate_small(live, families=40_000)
     ticks = iter([AS_OF + dt.timedelta(hours=6), AS_OF + dt.timedelta(hours=20), later])
     written = run_live(live, 1, get_settings().geodata_dir, tick_seconds=0, clock=lambda: next(ticks), max_ticks=3, progress=False)
     assert written > 100
@@ -95,10 +103,9 @@ def test_live_ticks_reproduce_a_later_snapshot(backend, database_url_factory):
 
 
 def test_an_existing_round_is_not_overwritten_without_replace(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=34_000)
+    url = copy_database(reference("sqlite", database_url_factory)[0], database_url_factory("sqlite"))
     with pytest.raises(RoundExists, match="--replace"):
-        simulate_small(url, families=34_000)
+        simulate_small(url, families=40_000)
     config = small_config(families=35_000)
     summary = simulate(url, config, get_settings().geodata_dir, progress=False, replace=True)
     engine = sa.create_engine(url)
