@@ -128,6 +128,20 @@ def standard_round_url(request, database_url_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def finished_round_url(database_url_factory) -> str:
+    """A round seen after its end (120,000 targets, SQLite): every planned visit is in, so
+    every injected defect is visible. Shared by the simulator's rate checks and the quality
+    rules' recall; read only."""
+    import datetime as dt
+
+    from tests.simulated import simulate_small
+
+    url = database_url_factory("sqlite")
+    simulate_small(url, as_of=dt.datetime(2027, 4, 1))
+    return url
+
+
+@pytest.fixture(scope="session")
 def redis_url():
     """The URL of the session's Redis server (started on first use, stopped at the end);
     skipped with ``GROUNDCHECK_SKIP_REDIS=1``."""

@@ -3,7 +3,6 @@ clean visits are (almost) never flagged."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import pytest
@@ -12,7 +11,6 @@ import sqlalchemy as sa
 from dashboard.quality.rules import evaluate
 from dashboard.settings import get_settings
 from geodata import load_regency_boundaries
-from tests.simulated import simulate_small
 
 #: Injected defect kind → the rule that must find it.
 RULE_OF_DEFECT = {
@@ -29,10 +27,8 @@ RULE_OF_DEFECT = {
 
 
 @pytest.fixture(scope="module")
-def evaluated(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=80_000, as_of=dt.datetime(2027, 4, 1))
-    engine = sa.create_engine(url)
+def evaluated(finished_round_url):
+    engine = sa.create_engine(finished_round_url)
     visits = pd.read_sql("SELECT * FROM visit", engine).set_index("target_id", drop=False)
     truth = pd.read_sql("SELECT kind, target_id, facilitator_id FROM simulated_defect", engine)
     engine.dispose()

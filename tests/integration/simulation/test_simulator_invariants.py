@@ -3,7 +3,6 @@ pandas straight from the tables."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import numpy as np
@@ -28,8 +27,9 @@ BRIEFING = "../shared/reference/pendamping_per_provinsi.csv"
 class Round:
     """The tables of one simulated round, read once."""
 
-    def __init__(self, url: str, **kw):
-        self.config, self.summary = simulate_small(url, **kw)
+    def __init__(self, url: str, simulate: bool = True, **kw):
+        if simulate:
+            simulate_small(url, **kw)
         engine = sa.create_engine(url)
         read = lambda q: pd.read_sql(q, engine)  # noqa: E731
         self.facilitators = read("SELECT * FROM facilitator")
@@ -55,11 +55,11 @@ def sim(request, database_url_factory) -> Round:
 
 
 @pytest.fixture(scope="module")
-def finished(database_url_factory) -> Round:
+def finished(finished_round_url) -> Round:
     """A round seen after its end: every planned visit is in, so every injected defect is
     visible and rates can be compared with the configuration (SQLite: the rates do not
     depend on the engine, the writing is checked on both by ``sim``)."""
-    return Round(database_url_factory("sqlite"), as_of=dt.datetime(2027, 4, 1))
+    return Round(finished_round_url, simulate=False)
 
 
 def test_facilitators_per_province_equal_the_briefing(sim):
