@@ -142,6 +142,25 @@ def finished_round_url(database_url_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def scored_round_url(database_url_factory) -> str:
+    """The standard 60,000-target round on SQLite with its risk scores from 2 interviews on
+    (a small round gives each facilitator 1-3), so that the quality pages have scores to
+    show. Read only: a test that changes it takes a copy (``tests.simulated.copy_database``)."""
+    from dashboard.quality.refresh import refresh_quality, regency_polygons
+    from dashboard.quality.risk import RiskParameters
+    from dashboard.quality.rules import QualityParameters
+    from dashboard.settings import get_settings
+    from dashboard.store.database import get_engine
+    from tests.simulated import AS_OF, simulate_small
+
+    url = database_url_factory("sqlite")
+    simulate_small(url, families=60_000)
+    refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
+                    regency_polygons(get_settings().geodata_dir), rebuild=True)
+    return url
+
+
+@pytest.fixture(scope="session")
 def redis_url():
     """The URL of the session's Redis server (started on first use, stopped at the end);
     skipped with ``GROUNDCHECK_SKIP_REDIS=1``."""

@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.factory import create_app
-from dashboard.quality.refresh import refresh_quality, regency_polygons
-from dashboard.quality.risk import RiskParameters
-from dashboard.quality.rules import QualityParameters
-from dashboard.settings import Settings
-from dashboard.store.database import get_engine
 from tests import auth
 from tests.browser import browser_page, serve, wait_until
-from tests.simulated import AS_OF, simulate_small
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[3] / "bench" / "out"
@@ -24,14 +18,8 @@ _DRAWN = "[...document.querySelectorAll('#quality-map path.choroplethlocation')]
 
 
 @pytest.fixture(scope="module")
-def base_url(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=60_000)
-    # 1-3 interviews per facilitator in a small round: score from 2 on.
-    refresh_quality(
-        get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
-        regency_polygons(Settings().geodata_dir), rebuild=True,
-    )
+def base_url(scored_round_url):
+    url = scored_round_url
     auth.ensure_user(url, "national")
     with serve(create_app(auth.settings(url)).server) as base:
         yield base

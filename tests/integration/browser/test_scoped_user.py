@@ -14,14 +14,10 @@ from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.figures.quality_report import facilitator_quality
 from dashboard.figures.queries import Scope, data_state
-from dashboard.quality.refresh import refresh_quality, regency_polygons
-from dashboard.quality.risk import RiskParameters
-from dashboard.quality.rules import QualityParameters
-from dashboard.settings import get_settings
 from dashboard.store.database import get_engine
 from tests import auth
 from tests.browser import browser_page, serve, wait_until
-from tests.simulated import AS_OF, simulate_small
+from tests.simulated import copy_database
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[3] / "bench" / "out"
@@ -31,11 +27,9 @@ _COLOURED = "document.querySelector('#overview-map .js-plotly-plot').data[1].z.f
 
 
 @pytest.fixture(scope="module")
-def site(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=60_000)
+def site(scored_round_url, database_url_factory):
+    url = copy_database(scored_round_url, database_url_factory("sqlite"))  # a name is changed below
     engine = get_engine(url)
-    refresh_quality(engine, 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2), regency_polygons(get_settings().geodata_dir), rebuild=True)
     # The riskiest facilitator of Jawa Timur gets a name that is a markdown link.
     riskiest = facilitator_quality(engine, 1, Scope.of("35"), data_state(engine, 1).day, access=Access.nationwide()).index[0]
     with engine.begin() as conn:

@@ -13,28 +13,17 @@ from dashboard.factory import create_app
 from dashboard.figures.facilitators import facilitator_table
 from dashboard.figures.queries import data_state, round_dates
 from dashboard.formatting import format_int, format_percent
-from dashboard.quality.refresh import refresh_quality, regency_polygons
-from dashboard.quality.risk import RiskParameters
-from dashboard.quality.rules import RULES, QualityParameters
-from dashboard.settings import Settings
+from dashboard.quality.rules import RULES
 from dashboard.store.database import get_engine
 from tests import auth
 from tests.integration.national.test_national_callbacks import _array, _call, _prop
-from tests.simulated import AS_OF, simulate_small
 
 WIB = pd.Timedelta(hours=7)
 
 
 @pytest.fixture(scope="module")
-def page(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=60_000)
-    # A small round gives each facilitator 1-3 interviews: score from 2 on, so that there
-    # are scores to show.
-    refresh_quality(
-        get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
-        regency_polygons(Settings().geodata_dir), rebuild=True,
-    )
+def page(scored_round_url):
+    url = scored_round_url
     client = create_app(auth.settings(url)).server.test_client()
     auth.sign_in(client, url)
     response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")], [_prop("data-version", "data", None)])
