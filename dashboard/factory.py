@@ -67,7 +67,7 @@ def _answer_404_where_no_page_is(server: Flask) -> None:
     in the browser; an address no page has answers HTTP 404 as well, so that link checkers,
     monitors and search engines see what a person sees."""
     patterns = [
-        re.compile("^" + re.sub(r"<[^>/]+>", "[^/]+", page.get("path_template") or page["path"]).rstrip("/") + "/?$")
+        re.compile("^" + "[^/]+".join(re.escape(part) for part in re.split(r"<[^>/]+>", page.get("path_template") or page["path"])).rstrip("/") + "/?$")
         for page in dash.page_registry.values() if page["module"] != "not_found_404"
     ]
 

@@ -55,10 +55,12 @@ def _violations(page) -> list[tuple[str, str, str]]:
     return found
 
 
+#: Each page with what shows that its figures arrived (the scan must see them, not a shell).
 PAGES = [
-    ("/?lang=id", None), ("/provinsi/35?lang=en", None), ("/kabkota/35.77?lang=id", None), ("/pendamping/{f}?lang=en", None),
-    ("/kualitas?lang=en", None), ("/kualitas/35?lang=id", None), ("/sumber-data?lang=en", None), ("/admin?lang=id", None),
-    ("/tidak-ada?lang=en", None),
+    ("/?lang=id", ".kpi-value"), ("/provinsi/35?lang=en", ".kpi-value"), ("/kabkota/35.77?lang=id", "#regency-kpis .kpi-value"),
+    ("/pendamping/{f}?lang=en", "#facilitator-summary:not(:empty)"), ("/kualitas?lang=en", "#quality-kpis .kpi-value"),
+    ("/kualitas/35?lang=id", "#quality-facilitators-table td"), ("/sumber-data?lang=en", "#data-source"),
+    ("/admin?lang=id", "#admin-audit-table td"), ("/tidak-ada?lang=en", "#not-found-message"),
 ]
 
 
@@ -67,13 +69,15 @@ def test_no_serious_or_critical_violation_on_any_page(site):
     found = {}
     with browser_page(base, width=1366, height=768, bypass_csp=True) as (page, _watch):
         page.goto(base + "/login?lang=id", wait_until="networkidle")
+        page.wait_for_selector("#password")
         found["/login"] = _violations(page)
         from tests.browser import sign_in
         from tests.auth import PASSWORD
 
         sign_in(page, base, auth.user_name("admin"), PASSWORD)
-        for path, _ in PAGES:
+        for path, rendered in PAGES:
             page.goto(base + path.format(f=facilitator), wait_until="networkidle")
-            time.sleep(1.5)  # the figures' callbacks after the network went quiet once
+            page.wait_for_selector(rendered, timeout=20_000)
+            time.sleep(0.5)  # the last callbacks after the first figures
             found[path] = _violations(page)
     assert {path: v for path, v in found.items() if v} == {}
