@@ -1,4 +1,5 @@
-"""The database: schema (``models``) and its Alembic ``migrations``, engines and the region
+"""The database: schema (``models``, with the ``CHECK`` constraints of ``checks``) and its
+Alembic ``migrations``, engines and the region
 reference (``database``, ``reference/``), bulk writes (``bulk``), the rollup tables the pages
 read instead of raw visits (``rollups``) and what ``/readyz`` reports (``status``).
 
