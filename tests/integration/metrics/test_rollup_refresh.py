@@ -14,7 +14,7 @@ from dashboard.simulation.run import run_live
 from dashboard.store.database import get_engine
 from dashboard.store.rollups import rebuild_rollups, refresh_rollups
 from tests._postgres import BACKENDS
-from tests.simulated import AS_OF, simulate_small
+from tests.simulated import AS_OF, copy_database, simulate_small
 
 ROLLUPS = {
     "rollup_regency_day": "regency_code, category, day",
@@ -43,11 +43,18 @@ def assert_same(a: dict, b: dict) -> None:
         pd.testing.assert_frame_equal(a[table], b[table], check_dtype=False, obj=table)
 
 
-@pytest.fixture(params=BACKENDS)
-def url(request, database_url_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def simulated(request, database_url_factory):
     url = database_url_factory(request.param)
     simulate_small(url, families=40_000)
-    return url
+    return request.param, url
+
+
+@pytest.fixture
+def url(simulated, database_url_factory):
+    """A copy of the module's round for each test (they all write)."""
+    backend, source = simulated
+    return copy_database(source, database_url_factory(backend))
 
 
 def test_live_ticks_keep_the_rollups_equal_to_a_rebuild(url):

@@ -13,7 +13,7 @@ from dashboard.figures import cache as figure_cache
 from dashboard.settings import get_settings
 from dashboard.simulation.run import run_live
 from tests.integration.access.test_who_sees_what import Site
-from tests.simulated import AS_OF, simulate_small
+from tests.simulated import AS_OF, copy_database, simulate_small
 
 #: The region-taking callbacks of the overview, regency and quality pages, as a national
 #: user asks for them (scope store values filled in per call).
@@ -103,9 +103,8 @@ def test_one_areas_figures_are_never_served_to_another(round_url, cache_settings
     assert mine["overview-ranking.children"] != theirs["overview-ranking.children"]
 
 
-def test_new_data_is_seen_by_the_next_refresh(database_url_factory, cache_settings):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=34_000)
+def test_new_data_is_seen_by_the_next_refresh(round_url, database_url_factory, cache_settings):
+    url = copy_database(round_url, database_url_factory("sqlite"))  # new data is written below
     site = Site(url, **cache_settings)
     before = _answers(site, "national", None, site.version)
     assert _answers(site, "national", None, site.version) == before  # served from the cache
@@ -120,15 +119,14 @@ def test_new_data_is_seen_by_the_next_refresh(database_url_factory, cache_settin
     assert after == _answers(computed, "national", None, version)
 
 
-def test_a_refresh_of_the_quality_alone_is_seen_too(database_url_factory, cache_settings):
+def test_a_refresh_of_the_quality_alone_is_seen_too(round_url, database_url_factory, cache_settings):
     """A rebuild of the flags and scores (new thresholds, say) without new visits changes
     what the pages show: the poll tells open pages, and no kept figure hides it."""
     from dashboard.quality.refresh import refresh_quality
     from dashboard.quality.rules import QualityParameters
     from dashboard.store.database import get_engine
 
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=34_000)
+    url = copy_database(round_url, database_url_factory("sqlite"))  # flags are rebuilt below
     site = Site(url, **cache_settings)
     before = _answers(site, "national", None, site.version)
     refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(min_interview_seconds_family=3000), rebuild=True)
