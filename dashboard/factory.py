@@ -44,8 +44,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     register_pages(settings)
-    _answer_404_where_no_page_is(server)
-    _name_the_language(server, settings)
+    _serve_the_page_shell(server, settings)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
@@ -62,35 +61,28 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _answer_404_where_no_page_is(server: Flask) -> None:
-    """Dash answers every address with the same page shell and draws its "not found" page
-    in the browser; an address no page has answers HTTP 404 as well, so that link checkers,
-    monitors and search engines see what a person sees."""
+def _serve_the_page_shell(server: Flask, settings: Settings) -> None:
+    """Dash answers every address with the same page shell and draws each page in the
+    browser. The shell still says two things the server knows: HTTP 404 where no page has
+    the address (link checkers, monitors and search engines see what a person sees; the app
+    draws its not-found view), and ``<html lang>``, the language the address asks for
+    (screen readers pronounce by it; ``callbacks/refresh.py`` follows a change without a
+    reload)."""
+    from dashboard.i18n import LANGUAGES
+
     patterns = [
         re.compile("^" + "[^/]+".join(re.escape(part) for part in re.split(r"<[^>/]+>", page.get("path_template") or page["path"])).rstrip("/") + "/?$")
         for page in dash.page_registry.values() if page["module"] != "not_found_404"
     ]
 
     @server.after_request
-    def _status(response: Response) -> Response:
+    def _shell(response: Response) -> Response:
         rule = request.url_rule.rule if request.url_rule else None
-        if rule in ("/", "/<path:path>") and response.status_code == 200 and response.mimetype == "text/html":
-            if not any(pattern.match(request.path) for pattern in patterns):
-                response.status_code = 404
-        return response
-
-
-def _name_the_language(server: Flask, settings: Settings) -> None:
-    """``<html lang>`` of the page shell names the language the address asks for (screen
-    readers pronounce by it, browsers offer translation by it); ``callbacks/refresh.py``
-    keeps it right when the language changes without a reload."""
-    from dashboard.i18n import LANGUAGES
-
-    @server.after_request
-    def _lang(response: Response) -> Response:
-        rule = request.url_rule.rule if request.url_rule else None
-        if rule in ("/", "/<path:path>") and response.mimetype == "text/html" and not response.direct_passthrough:
-            lang = request.args.get("lang")
-            lang = lang if lang in LANGUAGES else settings.default_language
-            response.set_data(response.get_data().replace(b"<html>", f'<html lang="{lang}">'.encode(), 1))
+        if rule not in ("/", "/<path:path>") or response.mimetype != "text/html" or response.direct_passthrough:
+            return response
+        if response.status_code == 200 and not any(pattern.match(request.path) for pattern in patterns):
+            response.status_code = 404
+        lang = request.args.get("lang")
+        lang = lang if lang in LANGUAGES else settings.default_language
+        response.set_data(response.get_data().replace(b"<html>", f'<html lang="{lang}">'.encode(), 1))
         return response
