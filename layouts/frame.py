@@ -98,7 +98,7 @@ def page_frame(
                 outline=code != lang,
                 size="sm",
                 title=t(f"lang.{code}", lang),
-                # A link that keeps the map metric chosen on the page (callbacks/refresh.py).
+                # A link that keeps the map metric chosen on the page (callbacks/metric_links.py).
                 id={"type": METRIC_LINK, "index": f"lang-{code}"},
                 className=f"lang-{code}",
             )

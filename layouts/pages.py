@@ -54,60 +54,46 @@ def account(lang: str, settings: Settings) -> Account:
     return Account(access.user or "", area_label(access, lang, get_engine(settings.read_database_url)), access.is_admin, csrf_token())
 
 
+def _notice_page(lang: str, settings: Settings, path: str, children: list, *, retry: bool = False, class_name: str = "") -> html.Div:
+    """A page of one notice inside the frame; with ``retry``, it reloads itself every
+    refresh interval (``callbacks/refresh.py``) until there is something else to show."""
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        *([dcc.Interval(id="page-retry", interval=settings.refresh_interval_seconds * 1000)] if retry else []),
+        dbc.Alert(children, color="warning", className=f"mt-3 {class_name}".strip()),
+    ]
+    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+
+
 def outside_area(lang: str, message: str, settings: Settings, path: str) -> html.Div:
     """The explained refusal of a page outside the user's area, with the way to their own."""
     access = current_access()
     audit(AuditAction.DENIED, f"page {path}", 403)
-    content = [
-        dcc.Store(id="page-lang", data=lang),
-        dbc.Alert(
-            [
-                html.H1(t("access.denied_title", lang), className="h4"),
-                html.P(message, id="access-denied-message"),
-                html.P(t("access.your_area", lang, area=area_label(access, lang, get_engine(settings.read_database_url))), className="small"),
-                dbc.Button(t("access.go_to_area", lang), href=page_href(access.landing_path(), lang), color="primary", id="access-denied-back"),
-            ],
-            color="warning",
-            className="mt-3 access-denied",
-        ),
-    ]
-    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+    return _notice_page(lang, settings, path, [
+        html.H1(t("access.denied_title", lang), className="h4"),
+        html.P(message, id="access-denied-message"),
+        html.P(t("access.your_area", lang, area=area_label(access, lang, get_engine(settings.read_database_url))), className="small"),
+        dbc.Button(t("access.go_to_area", lang), href=page_href(access.landing_path(), lang), color="primary", id="access-denied-back"),
+    ], class_name="access-denied")
 
 
 def not_found(lang: str, message: str, settings: Settings, path: str = "/") -> html.Div:
     """A clear "not found" view with a way back, never a traceback."""
-    content = [
-        dcc.Store(id="page-lang", data=lang),
-        dbc.Alert(
-            [
-                html.H1(t("notfound.title", lang), className="h4"),
-                html.P(message, id="not-found-message"),
-                dbc.Button(t("notfound.back", lang), href=f"/?lang={lang}", color="primary", id="not-found-back"),
-            ],
-            color="warning",
-            className="mt-3",
-        ),
-    ]
-    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+    return _notice_page(lang, settings, path, [
+        html.H1(t("notfound.title", lang), className="h4"),
+        html.P(message, id="not-found-message"),
+        dbc.Button(t("notfound.back", lang), href=f"/?lang={lang}", color="primary", id="not-found-back"),
+    ])
 
 
 def no_round_page(lang: str, settings: Settings, path: str = "/") -> html.Div:
     """What every figure page shows while the database holds no round with data (a new
     installation): that, where to read about the data, and a timer that reloads the page,
     so that a wall screen shows the figures once the first data is loaded."""
-    content = [
-        dcc.Store(id="page-lang", data=lang),
-        dcc.Interval(id="page-retry", interval=settings.refresh_interval_seconds * 1000),
-        dbc.Alert(
-            [
-                html.P(t("status.no_round", lang), id="no-round-message", className="mb-2"),
-                dbc.Button(t("nav.about", lang), href=f"/sumber-data?lang={lang}", color="primary", outline=True),
-            ],
-            color="warning",
-            className="mt-3",
-        ),
-    ]
-    return page_frame(lang, path, content, settings.refresh_interval_seconds, account=account(lang, settings))
+    return _notice_page(lang, settings, path, [
+        html.P(t("status.no_round", lang), id="no-round-message", className="mb-2"),
+        dbc.Button(t("nav.about", lang), href=f"/sumber-data?lang={lang}", color="primary", outline=True),
+    ], retry=True)
 
 
 def outage_page(lang: str, settings: Settings) -> html.Div:
