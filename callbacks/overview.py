@@ -13,7 +13,7 @@ from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
-from dashboard.formatting import format_int, format_percent, region_display_name
+from dashboard.formatting import region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
@@ -26,13 +26,12 @@ PROVINCES_URL = "/geodata/provinces.geojson"
 
 
 def _region_hover(table, metric_id: str, lang: str) -> list[str]:
+    """The map's hover: the chosen metric first, then the context figures it is not."""
     metric = get_metric(metric_id)
+    context = [m for m in ("targets", "submitted", "completion_pct", "active_facilitators_7d_pct") if m != metric_id]
     return [
         f"<b>{components.hover_text(region_display_name(row.name))}</b><br>{metric.label(lang)}: <b>{components.format_metric(metric_id, getattr(row, metric_id), lang)}</b>"
-        f"<br>{get_metric('targets').label(lang)}: {format_int(row.targets, lang)}"
-        f"<br>{get_metric('submitted').label(lang)}: {format_int(row.submitted, lang)}"
-        f"<br>{get_metric('completion_pct').label(lang)}: {format_percent(row.completion_pct, lang)}"
-        f"<br>{get_metric('active_facilitators_7d_pct').label(lang)}: {format_percent(row.active_facilitators_7d_pct, lang)}"
+        + "".join(f"<br>{get_metric(m).label(lang)}: {components.format_metric(m, getattr(row, m), lang)}" for m in context)
         if row.visible
         else components.outside_hover(region_display_name(row.name), lang)
         for row in table.itertuples()
@@ -78,8 +77,13 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
     )
 
 
+#: The full ranking's dialog opens on its button (dbc.Modal closes itself).
+OPEN_DIALOG_JS = "function(n) { return n > 0; }"
+
+
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
+    app.clientside_callback(OPEN_DIALOG_JS, Output("overview-ranking-all", "is_open"), Input("overview-ranking-open", "n_clicks"), prevent_initial_call=True)
 
     @app.callback(
         Output("overview-map", "figure"),
@@ -149,6 +153,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     @app.callback(
         Output("overview-ranking", "children"),
+        Output("overview-ranking-full", "children"),
         Input("data-version", "data"),
         Input("overview-metric", "value"),
         State("overview-scope", "data"),
@@ -157,7 +162,7 @@ def register(app: Dash, settings: Settings) -> None:
     )
     def update_ranking(version, metric_id, scope_code, lang):
         if not version:
-            return no_update
+            return no_update, no_update
         scope = Scope.of(scope_code)
         table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         table = table[table["visible"]]
@@ -165,8 +170,12 @@ def register(app: Dash, settings: Settings) -> None:
         label = t("region.province" if scope.level == Level.NATIONAL else "region.regency", lang)
         page = "/provinsi/" if scope.level == Level.NATIONAL else "/kabkota/"
         pinned = version.get("pinned")
-        table["name"] = [components.markdown_link(name, page_href(page + code, lang, metric_id, pinned)) for code, name in zip(table.index, table["name"])]
-        return components.ranking_table(table, rank(table, metric_id), metric_id, lang, "overview-ranking-table", label)
+        links = {code: page_href(page + code, lang, metric_id, pinned) for code in table.index}
+        ranks = rank(table, metric_id)
+        return (
+            components.leaders_and_laggards(table, ranks, metric_id, lang, links, label),
+            [components.ranking_table(table, ranks, metric_id, lang, "overview-ranking-table", label, links), components.unranked_note(ranks, lang)],
+        )
 
     @app.callback(
         Output("overview-export-csv", "href"),

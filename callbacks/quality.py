@@ -3,7 +3,7 @@ and the registry, and to the figure builders of ``layouts``."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, State, ctx, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from callbacks.overview import map_regions, region_map_figure
 from callbacks.refresh import version_day
@@ -18,6 +18,9 @@ from dashboard.store.database import get_engine
 from dashboard.web.auth import current_access
 from layouts import components, maps, quality
 from layouts.frame import page_href
+
+#: Rows per page of the quality page's ranking of kabupaten/kota (514 nationally).
+QUALITY_PAGE_SIZE = 10
 
 
 def register(app: Dash, settings: Settings) -> None:
@@ -95,11 +98,14 @@ def register(app: Dash, settings: Settings) -> None:
         names = [region_display_name(n) for n in table["name"]]
         if scope.level == Level.NATIONAL:
             names = [f"{n} ({region_display_name(p)})" for n, p in zip(names, table["province_name"])]
-        table["name"] = [components.markdown_link(n, page_href("/kualitas/" + code, lang, metric_id, pinned)) for code, n in zip(table.index, names)]
-        return components.ranking_table(
-            table, rank(table, metric_id), metric_id, lang, "quality-regions-table", t("region.regency", lang),
-            quality.REGION_COLUMNS, worst_first=True,
+        table["name"] = names
+        links = {code: page_href("/kualitas/" + code, lang, metric_id, pinned) for code in table.index}
+        ranks = rank(table, metric_id)
+        ranking = components.ranking_table(
+            table, ranks, metric_id, lang, "quality-regions-table", t("region.regency", lang), links,
+            quality.REGION_COLUMNS, worst_first=True, page_size=QUALITY_PAGE_SIZE,
         )
+        return html.Div([ranking, components.unranked_note(ranks, lang)])
 
     @app.callback(
         Output("quality-facilitators", "children"),

@@ -53,7 +53,31 @@ def export_query(regency_code: str, lang: str, filter_model: dict | None, sort_m
     return urlencode(params)
 
 
+#: The grid's least column widths in pixels at the browser's root font size (the columns
+#: carry them in rem, ``context.min_rem``: see layouts.grid). Runs when the page opens.
+GRID_WIDTHS_JS = """
+function(_scale, columns) {
+    if (!Array.isArray(columns)) { return window.dash_clientside.no_update; }
+    const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 15;
+    let changed = false;
+    const sized = columns.map(function(column) {
+        const rem = column.context && column.context.min_rem;
+        if (!rem) { return column; }
+        const px = Math.round(rem * root);
+        const width = column.width ? {width: px} : {};
+        if (px === column.minWidth) { return column; }
+        changed = true;
+        return Object.assign({}, column, {minWidth: px}, width);
+    });
+    return changed ? sized : window.dash_clientside.no_update;
+}
+"""
+
+
 def register(app: Dash, settings: Settings) -> None:
+    app.clientside_callback(
+        GRID_WIDTHS_JS, Output("regency-facilitators", "columnDefs"), Input("font-scale", "data"), State("regency-facilitators", "columnDefs")
+    )
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
 
     def context(version):

@@ -12,11 +12,11 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dash_table, html
+from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
 from dashboard.figures.metrics import get_metric
-from dashboard.figures.overview import Kpi
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, Kpi
 from dashboard.formatting import (
     format_count_delta,
     format_date_short,
@@ -36,6 +36,14 @@ PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark.
 _MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def loading(child):
+    """``child`` (a graph) with a spinner over it while its callback runs longer than
+    0.8 s: a first visit shows that figures are coming, while a quick refresh of a wall
+    screen (cached figures answer in milliseconds) does not flicker. The last figure stays
+    visible, dimmed, under the spinner."""
+    return dcc.Loading(child, type="circle", delay_show=800, color="#0a3d91", overlay_style={"visibility": "visible", "opacity": 0.6})
 
 
 def markdown_text(text: object) -> str:
@@ -146,6 +154,10 @@ def kpi_row(kpis: list[Kpi], lang: str) -> dbc.Row:
     return dbc.Row([dbc.Col(kpi_card(k, lang), xs=6, md=4, xl=True, className="mb-3") for k in kpis], className="g-3")
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
 def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str) -> go.Figure:
     """Cumulative completion against the plan, with the deadline and today marked."""
     days = list(series.index)
@@ -164,17 +176,30 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
             hovertemplate="%{y:.1f} %<extra>" + t("progress.actual", lang) + "</extra>",
         )
     )
+    # Today and the deadline are labelled above the plot (never on the curves), each on the
+    # side of its line away from the other, so the two labels cannot overlap; the x axis
+    # runs on past the later of the two so that the label beyond it has room.
+    first, last = (today, deadline) if today <= deadline else (deadline, today)
     for when, label, colour in ((deadline, t("progress.deadline", lang), VERMILION), (today, t("progress.today", lang), "#333")):
         figure.add_vline(x=when, line={"color": colour, "width": 1.5, "dash": "dot"})
-        figure.add_annotation(x=when, y=1.02, yref="paper", text=label, showarrow=False, font={"color": colour})
-    ticks = days[:: max(1, len(days) // 8)]
+        figure.add_annotation(
+            x=when, y=1, yref="paper", yanchor="bottom", text=label, showarrow=False, font={"color": colour},
+            xanchor="right" if when == first and first != last else "left", xshift=-3 if when == first and first != last else 3,
+        )
+    start = days[0] if days else min(today, deadline)
+    span = max((last - start).days, 1)
+    step = max(1, len(days) // 6)
+    ticks = days[step // 2 :: step]  # no date label in the corner under "0 %"
     figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        title={"text": title, "x": 0, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}, "font": {"size": 16}},
         separators=separators(lang),
         font=PLOT_FONT,
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        margin={"l": 60, "r": 20, "t": 70, "b": 40},
         yaxis={"range": [0, 100], "ticksuffix": " %" if lang == "id" else "%", "gridcolor": "#eee"},
-        xaxis={"tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks], "gridcolor": "#f4f4f4"},
+        xaxis={
+            "tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks], "gridcolor": "#f4f4f4", "automargin": True,
+            "range": [_midnight(start) - dt.timedelta(hours=12), _midnight(last) + dt.timedelta(days=max(1.0, 0.14 * span))],
+        },
         legend={"orientation": "h", "y": -0.12},
         plot_bgcolor="white",
         paper_bgcolor="white",
@@ -203,15 +228,51 @@ TABLE_STYLE = {
     "filter_options": {"case": "insensitive", "placeholder_text": "…"},
     "style_as_list_view": True,
     "style_table": {"overflowX": "auto", "maxHeight": "27rem", "overflowY": "auto"},
-    "css": [{"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"}],
+    "css": [
+        {"selector": "th", "rule": "position: sticky; top: 0; z-index: 1;"},
+        # The sort arrow beside its label (numbers are right-aligned: so are their headers),
+        # and labels that wrap between words only.
+        {"selector": "th.dash-header > div", "rule": "justify-content: flex-end; align-items: flex-end; gap: .3rem;"},
+        {"selector": "th.dash-header[data-dash-column=name] > div, th.dash-header[data-dash-column=regency] > div", "rule": "justify-content: flex-start;"},
+        {"selector": ".column-header-name", "rule": "word-break: normal; overflow-wrap: normal;"},
+    ],
     "style_header": {"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
     "markdown_options": {"link_target": "_self"},
 }
 
 
-def table_cells(max_width: str = "8rem") -> dict:
+def table_cells(max_width: str = "10rem") -> dict:
     """Cell style of ``TABLE_STYLE`` tables: numbers right-aligned."""
     return {"fontFamily": PLOT_FONT["family"], "fontSize": "0.95rem", "padding": "4px 8px", "textAlign": "right", "minWidth": "5rem", "maxWidth": max_width}
+
+
+def column_min_rem(label: str, value_chars: int, header_rem: float = 0.85, cell_rem: float = 0.9, chrome_rem: float = 2.4) -> float:
+    """Least width (rem) of a table column headed ``label`` whose widest value has
+    ``value_chars`` characters, so that the header wraps only between words: its longest
+    word at ``header_rem`` plus ``chrome_rem`` (padding, sort and filter buttons).
+    Character advances are those of DejaVu Sans, the widest of the system fonts a browser
+    falls back to (0.58 em semibold, 0.62 em for digits and regular text)."""
+    longest_word = max((len(word) for word in label.split()), default=0)
+    header = longest_word * 0.58 * header_rem + chrome_rem
+    value = value_chars * 0.62 * cell_rem + 1.2
+    return round(max(header, value), 2)
+
+
+def metric_heading(metric_id: str, lang: str) -> str:
+    """A metric's column heading with its unit: "Penyelesaian (%)"; counts go bare."""
+    metric = get_metric(metric_id)
+    return metric.label(lang) + (" (%)" if metric.unit == "percent" else "")
+
+
+def _ranked_order(table: pd.DataFrame, ranks: pd.Series, worst_first: bool) -> pd.DataFrame:
+    """``table`` with ``rank``, best first (worst first with ``worst_first``), the
+    unranked regions last."""
+    data = table.copy()
+    data.insert(0, "rank", ranks)
+    ranked = data[data["rank"].notna()].sort_values("rank", kind="stable")
+    if worst_first:
+        ranked = ranked.iloc[::-1]
+    return pd.concat([ranked, data[data["rank"].isna()]])
 
 
 def ranking_table(
@@ -221,46 +282,113 @@ def ranking_table(
     lang: str,
     table_id: str,
     region_label: str,
+    links: dict[str, str],
     metric_columns: tuple[str, ...] = RANKING_COLUMNS,
     worst_first: bool = False,
+    page_size: int | None = None,
 ) -> dash_table.DataTable:
     """Sortable, filterable table of regions (filter row: ``>50`` on a number column, a
-    name fragment on the name) with the metric ``metric_id`` and ``metric_columns``; the
-    top and bottom three by ``metric_id`` are highlighted. Rank 1 is the best; with
-    ``worst_first`` the rows start from the worst (regions without data stay last)."""
+    name fragment on the name; ``table["name"]`` linked to ``links[code]``) with the metric
+    ``metric_id`` and ``metric_columns``; the top and bottom three ranks are highlighted.
+    Rank 1 is the best (``dashboard.figures.overview.rank``: regions with too small a
+    sample have no rank and stand last); with ``worst_first`` the rows start from the
+    worst. ``page_size`` pages long lists (the quality page's 514 kabupaten/kota)."""
     columns = list(dict.fromkeys([metric_id, *metric_columns]))
-    data = table[["name", *columns]].copy()
-    data.insert(0, "rank", ranks)
-    data.insert(0, "code", table.index)
-    data = data.sort_values("rank")
-    if worst_first:
-        known = data[metric_id].notna()
-        data = pd.concat([data[known].iloc[::-1], data[~known]])
-    n = int(table[metric_id].notna().sum())  # regions without data rank last, unhighlighted
-    records = data.replace({np.nan: None}).to_dict("records")
+    data = _ranked_order(table[["name", *columns]], ranks, worst_first)
+    data.insert(0, "code", data.index)
+    data["name"] = [markdown_link(name, links[code]) for code, name in zip(data.index, data["name"])]
+    n = int(ranks.notna().sum())  # regions without a rank stand last, unhighlighted
+    records = data.astype(object).where(data.notna(), None).to_dict("records")
+    headings = {c: metric_heading(c, lang) for c in columns}
     return dash_table.DataTable(
         id=table_id,
         data=records,
         columns=[
             {"name": "#", "id": "rank", "type": "numeric"},
             {"name": region_label, "id": "name", "presentation": "markdown"},
-            *[
-                {"name": get_metric(c).label(lang), "id": c, "type": "numeric", "format": number_format(c, lang)}
-                for c in columns
-            ],
+            *[{"name": headings[c], "id": c, "type": "numeric", "format": number_format(c, lang)} for c in columns],
         ],
         style_cell=table_cells(),
         style_cell_conditional=[
-            {"if": {"column_id": "name"}, "textAlign": "left", "minWidth": "11rem", "maxWidth": "16rem"},
+            {"if": {"column_id": "name"}, "textAlign": "left", "minWidth": "11rem", "maxWidth": "18rem", "whiteSpace": "normal"},
             {"if": {"column_id": "rank"}, "minWidth": "2.5rem", "width": "2.5rem"},
+            *[
+                {"if": {"column_id": c}, "minWidth": f"{column_min_rem(headings[c], 7, 0.95, 0.95, 2.2)}rem"}
+                for c in columns
+            ],
         ],
         style_data_conditional=[
             {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
             {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
         ],
-        page_action="none",
-        **TABLE_STYLE,
+        page_action="native" if page_size else "none",
+        page_size=page_size or 250,
+        # A paged table shows its whole page (no scrolling inside the box).
+        **({**TABLE_STYLE, "style_table": {"overflowX": "auto"}} if page_size else TABLE_STYLE),
+    )
+
+
+def leaders_and_laggards(
+    table: pd.DataFrame, ranks: pd.Series, metric_id: str, lang: str, links: dict[str, str], region_label: str, shown: int = 5
+) -> html.Table:
+    """The ``shown`` best and worst ranked regions by ``metric_id``, both always in view
+    (the full ranking is a click away); all of them when there are few. A bar gives each
+    percentage its length on a 0-100 scale, so the two ends compare at a glance."""
+    metric = get_metric(metric_id)
+    data = _ranked_order(table[["name", metric_id]], ranks, worst_first=False)
+    ranked = data[data["rank"].notna()]
+
+    def row(code: str, item, kind: str) -> html.Tr:
+        value = getattr(item, metric_id)
+        bar = (
+            html.Div(html.Div(className="rank-bar-fill", style={"width": f"{max(0.0, min(float(value), 100.0)):.1f}%"}), className="rank-bar")
+            if metric.unit == "percent" else None
+        )
+        return html.Tr(
+            [
+                html.Td(str(int(item.rank)), className="rank-number"),
+                html.Td(html.A(str(item.name), href=links[code]), className="rank-name"),
+                html.Td(bar, className="rank-bar-cell"),
+                html.Td(format_metric(metric_id, value, lang), className="rank-value"),
+            ],
+            className=f"rank-{kind}",
+        )
+
+    if len(ranked) <= 2 * shown + 1:
+        rows = [row(code, item, "top" if item.rank <= 3 else "middle") for code, item in zip(ranked.index, ranked.itertuples())]
+    else:
+        top, bottom = ranked.iloc[:shown], ranked.iloc[-shown:]
+        gap = len(ranked) - 2 * shown
+        rows = [
+            *[row(code, item, "top") for code, item in zip(top.index, top.itertuples())],
+            html.Tr(html.Td(t("ranking.others", lang, count=format_int(gap, lang)), colSpan=4, className="rank-gap")),
+            *[row(code, item, "bottom") for code, item in zip(bottom.index, bottom.itertuples())],
+        ]
+    caption = t("ranking.caption", lang, metric=metric_heading(metric_id, lang), regions=region_label.lower())
+    return html.Div(
+        [
+            html.Table(
+                [
+                    html.Caption(caption, className="visually-hidden"),
+                    html.Thead(html.Tr([html.Th("#", scope="col"), html.Th(region_label, scope="col"), html.Th(html.Span(metric_heading(metric_id, lang), className="visually-hidden"), scope="col", colSpan=2)])),
+                    html.Tbody(rows),
+                ],
+                className="rank-list",
+            ),
+            *([note] if (note := unranked_note(ranks, lang)) is not None else []),
+        ]
+    )
+
+
+def unranked_note(ranks: pd.Series, lang: str) -> html.P | None:
+    """How many regions have no rank and why (too small a sample, or no data), if any."""
+    unranked = int(ranks.isna().sum())
+    if not unranked:
+        return None
+    return html.P(
+        t("ranking.unranked", lang, count=format_int(unranked, lang), minimum=format_int(MIN_RANKED_DENOMINATOR, lang)),
+        className="small text-muted mb-0 mt-1",
     )
 
 

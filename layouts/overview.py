@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.queries import Level, Scope
 from dashboard.i18n import t
+from layouts import components
 from layouts.frame import METRIC_TRAIL, page_frame
 
 DEFAULT_MAP_METRIC = "completion_pct"
@@ -69,6 +70,9 @@ def layout(
         *([html.H1(heading, className="h3 mb-3")] if heading else []),
         html.Div(id="overview-message"),
         dcc.Loading(html.Div(id="overview-kpis"), type="dot", delay_show=500),
+        # One row that wraps: at 1,400 px and wider (xxl) the map, the leaders and laggards
+        # and the progress side by side, then the categories and the funnel, so that the
+        # national page fits a 1080p screen without scrolling; narrower, two per row.
         dbc.Row(
             [
                 dbc.Col(
@@ -86,27 +90,13 @@ def layout(
                                 ],
                                 className="align-items-center mb-2 g-2",
                             ),
-                            dcc.Graph(id="overview-map", config=GRAPH_CONFIG, className="map-graph"),
+                            components.loading(dcc.Graph(id="overview-map", config=GRAPH_CONFIG, className="map-graph")),
                             html.Div(t("map.hint" if national else "map.hint_regency", lang), className="small text-muted"),
                         ]
                     ),
                     xl=7,
-                    className="mb-3",
+                    xxl=5,
                 ),
-                dbc.Col(
-                    card(
-                        [
-                            dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"),
-                        ]
-                    ),
-                    xl=5,
-                    className="mb-3",
-                ),
-            ],
-            className="g-3",
-        ),
-        dbc.Row(
-            [
                 dbc.Col(
                     card(
                         [
@@ -123,25 +113,41 @@ def layout(
                                         width="auto",
                                     ),
                                 ],
-                                className="align-items-start",
+                                className="align-items-start g-2",
                             ),
-                            html.Div(id="overview-ranking"),
+                            dcc.Loading(html.Div(id="overview-ranking", className="ranking-box"), type="dot", delay_show=500),
+                            dbc.Button(t("ranking.show_all", lang), id="overview-ranking-open", color="link", size="sm", className="px-0", n_clicks=0),
+                            # The full ranking (sortable, filterable) in a dialog: the card
+                            # keeps the ends of the ranking in view without scrolling.
+                            dbc.Modal(
+                                [
+                                    dbc.ModalHeader(dbc.ModalTitle(t("ranking.title" if national else "ranking.title_regencies", lang)), close_button=True),
+                                    dbc.ModalBody(html.Div(id="overview-ranking-full")),
+                                ],
+                                id="overview-ranking-all", size="xl", scrollable=True, is_open=False,
+                            ),
                         ]
                     ),
-                    xl=7,
-                    className="mb-3",
+                    xl=5,
+                    xxl=3,
                 ),
                 dbc.Col(
-                    [
-                        card(dcc.Graph(id="overview-categories", config={"displaylogo": False}, className="small-graph"), fill=False),
-                        html.Div(className="mb-3"),
-                        card(dcc.Graph(id="overview-funnel", config={"displaylogo": False}, className="funnel-graph"), fill=False),
-                    ],
-                    xl=5,
-                    className="mb-3",
+                    card(components.loading(dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"))),
+                    xl=6,
+                    xxl=4,
+                ),
+                dbc.Col(
+                    card(components.loading(dcc.Graph(id="overview-categories", config={"displaylogo": False}, className="small-graph"))),
+                    xl=6,
+                    xxl=5,
+                ),
+                dbc.Col(
+                    card(components.loading(dcc.Graph(id="overview-funnel", config={"displaylogo": False}, className="funnel-graph"))),
+                    xl=12,
+                    xxl=7,
                 ),
             ],
-            className="g-3",
+            className="g-3 mb-3",
         ),
     ]
     return page_frame(lang, path, content, refresh_seconds, **frame)

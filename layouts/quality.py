@@ -32,6 +32,9 @@ RULE_COLOURS = (
     "#D55E00", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#F0E442",
     "#CC79A7", "#882255", "#332288", "#999933", "#44AA99",
 )
+#: Rows per page of the list of facilitators with the highest risk and most flags.
+FACILITATOR_PAGE_SIZE = 10
+
 #: Region columns of the quality ranking (after the map metric).
 REGION_COLUMNS = ("submitted", "flagged", "flagged_pct", "first_review_approval_pct", "return_rate", "high_risk")
 
@@ -68,13 +71,13 @@ def layout(
                 ],
                 className="align-items-center mb-2 g-2",
             ),
-            dcc.Graph(id="quality-map", config=GRAPH_CONFIG, className="map-graph"),
+            components.loading(dcc.Graph(id="quality-map", config=GRAPH_CONFIG, className="map-graph")),
             html.Div(t("quality.map_hint", lang), className="small text-muted"),
         ]
     )
     top_row = [
         *([dbc.Col(map_card, xl=7, className="mb-3")] if has_map else []),
-        dbc.Col(card(dcc.Graph(id="quality-rules", config={"displaylogo": False}, className="progress-graph")), xl=5 if has_map else 12, className="mb-3"),
+        dbc.Col(card(components.loading(dcc.Graph(id="quality-rules", config={"displaylogo": False}, className="progress-graph"))), xl=5 if has_map else 12, className="mb-3"),
     ]
     content = [
         dcc.Store(id="page-lang", data=lang),
@@ -86,14 +89,14 @@ def layout(
         html.P(t("quality.lead", lang), className="text-muted mb-3"),
         html.Div(id="quality-kpis"),
         dbc.Row(top_row, className="g-3"),
-        dbc.Row(dbc.Col(card(dcc.Graph(id="quality-trend", config={"displaylogo": False}, className="progress-graph")), className="mb-3")),
+        dbc.Row(dbc.Col(card(components.loading(dcc.Graph(id="quality-trend", config={"displaylogo": False}, className="progress-graph"))), className="mb-3")),
         dbc.Row(
             [
                 *(
                     [
                         dbc.Col(
                             card([html.H2(t("quality.regions_title", lang), className="h5"), html.Div(id="quality-regions")]),
-                            xl=6,
+                            xl=12,
                             className="mb-3",
                         )
                     ]
@@ -108,7 +111,7 @@ def layout(
                             html.P(t("quality.risk_note", lang, threshold=format_decimal(risk_threshold, lang, 0)), className="small text-muted mt-2 mb-0"),
                         ]
                     ),
-                    xl=6 if has_map else 12,
+                    xl=12,
                     className="mb-3",
                 ),
             ],
@@ -225,13 +228,14 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
         ],
         style_cell=components.table_cells("9rem"),
         style_cell_conditional=[
-            {"if": {"column_id": c}, "textAlign": "left", "minWidth": "10rem", "maxWidth": "15rem"} for c in ("name", "regency")
+            {"if": {"column_id": c}, "textAlign": "left", "minWidth": "10rem", "maxWidth": "22rem", "whiteSpace": "normal"} for c in ("name", "regency")
         ],
         style_data_conditional=[
             {"if": {"filter_query": '{high_risk} = "1"', "column_id": "risk_score"}, "color": "#b3261e", "fontWeight": "700"},
         ],
-        page_action="none",
-        **components.TABLE_STYLE,
+        page_action="native",
+        page_size=FACILITATOR_PAGE_SIZE,
+        **{**components.TABLE_STYLE, "style_table": {"overflowX": "auto"}},
     )
 
 

@@ -4,7 +4,6 @@ and the kecamatan breakdown. Filled by ``callbacks.regency``."""
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -12,57 +11,66 @@ from dashboard.figures.facilitators import IDLE_DAYS
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.queries import Scope
 from dashboard.i18n import t
+from layouts import components
 from layouts.frame import page_frame
+from layouts.grid import data_grid
 from layouts.overview import breadcrumb
 
 PAGE_SIZE = 25
 
 
-def _number(label: str, field: str, lang: str, decimals: int = 0, width: int = 110) -> dict:
+def _number(label: str, field: str, lang: str, decimals: int = 0, value_chars: int = 5) -> dict:
     # d3's number formats with the language's separators (1.234,5 in Indonesian).
     separators = '{"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""]}' if lang == "id" else (
         '{"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}'
     )
     return {
         "headerName": label,
+        "headerTooltip": label,
         "field": field,
         "filter": "agNumberColumnFilter",
         "type": "rightAligned",
         "valueFormatter": {
             "function": f"params.value == null ? '—' : d3.formatLocale({separators}).format(',.{decimals}f')(params.value)"
         },
-        "width": width,
+        "context": {"min_rem": components.column_min_rem(label, value_chars)},
     }
 
 
+def _percent(label: str, field: str, lang: str) -> dict:
+    """A percentage column: the unit in the header, "100,0" in the cells."""
+    return _number(f"{label} (%)", field, lang, decimals=1, value_chars=5)
+
+
 def facilitator_columns(lang: str) -> list[dict]:
+    """The grid's columns. Widths: each column shares the box (``flex``) but keeps at least
+    the width of its longest header word and widest value (``layouts.grid``)."""
+    def text(label: str, field: str, value_chars: int, **column) -> dict:
+        return {"headerName": label, "headerTooltip": label, "field": field,
+                "context": {"min_rem": components.column_min_rem(label, value_chars)}, **column}
+
     return [
-        {
-            "headerName": t("facilitator.id", lang),
-            "field": "id_link",
-            "filter": False,
-            "cellRenderer": "markdown",
-            "pinned": "left",
-            "width": 150,
-        },
-        {"headerName": t("facilitator.name", lang), "field": "name", "filter": "agTextColumnFilter", "width": 190, "pinned": "left"},
-        {"headerName": t("facilitator.districts", lang), "field": "districts", "filter": "agTextColumnFilter", "width": 180},
+        text(t("facilitator.id", lang), "id_link", 12, filter=False, cellRenderer="markdown", pinned="left", flex=0,
+             width=round(components.column_min_rem(t("facilitator.id", lang), 12) * 15)),
+        text(t("facilitator.name", lang), "name", 14, filter="agTextColumnFilter", pinned="left", flex=0,
+             width=round(components.column_min_rem(t("facilitator.name", lang), 14) * 15), tooltipField="name"),
+        text(t("facilitator.districts", lang), "districts", 10, filter="agTextColumnFilter", flex=2, tooltipField="districts"),
         _number(t("facilitator.caseload", lang), "targets", lang),
         _number(get_metric("visited").label(lang), "visited", lang),
         _number(get_metric("submitted").label(lang), "submitted", lang),
         _number(get_metric("approved").label(lang), "approved", lang),
         _number(get_metric("returned").label(lang), "returned", lang),
-        _number(get_metric("completion_pct").label(lang) + " (%)", "completion_pct", lang, 1, 130),
-        _number(t("facilitator.flagged", lang), "flagged", lang, 0, 120),
-        _number(t("facilitator.flagged_pct", lang), "flagged_pct", lang, 1, 120),
+        _percent(get_metric("completion_pct").label(lang), "completion_pct", lang),
+        _number(t("facilitator.flagged", lang), "flagged", lang),
+        _number(t("facilitator.flagged_pct", lang), "flagged_pct", lang, decimals=1),
         {
-            **_number(t("facilitator.risk_score", lang), "risk_score", lang, 0, 130),
+            **_number(t("facilitator.risk_score", lang), "risk_score", lang, value_chars=3),
             # A score at or above the threshold is shown in red (the row's high_risk).
             "cellClassRules": {"risk-high": "params.data && params.data.high_risk"},
         },
         _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
         _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
-        {"headerName": t("facilitator.last_visit", lang), "field": "last_visit", "width": 130, "filter": False, "sortable": False},
+        text(t("facilitator.last_visit", lang), "last_visit", 11, filter=False, sortable=False),
         _number(t("facilitator.days_idle", lang), "days_idle", lang),
         # Hidden columns that carry the search box and the "behind plan" switch as ordinary
         # column filters, so the grid, the server and the exports share one filter model.
@@ -107,27 +115,7 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
         ],
         className="g-2 mb-2",
     )
-    grid = dag.AgGrid(
-        id="regency-facilitators",
-        columnDefs=facilitator_columns(lang),
-        rowModelType="infinite",
-        defaultColDef={
-            "sortable": True,
-            "resizable": True,
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-            "filterParams": {"buttons": ["reset"], "maxNumConditions": 1},
-        },
-        dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": PAGE_SIZE,
-            "cacheBlockSize": PAGE_SIZE,
-            "paginationPageSizeSelector": False,
-            "localeText": {"noRowsToShow": t("common.no_data", lang)},
-        },
-        style={"height": "36rem"},
-        className="ag-theme-alpine",
-    )
+    grid = data_grid("regency-facilitators", facilitator_columns(lang), lang, PAGE_SIZE)
     content = [
         dcc.Store(id="page-lang", data=lang),
         dcc.Store(id="regency-scope", data=scope.code),
@@ -136,8 +124,8 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
         html.Div(id="regency-kpis"),
         dbc.Row(
             [
-                dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id="regency-progress", className="progress-graph")), className="shadow-sm h-100"), xl=6, className="mb-3"),
-                dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id="regency-districts", className="progress-graph")), className="shadow-sm h-100"), xl=6, className="mb-3"),
+                dbc.Col(dbc.Card(dbc.CardBody(components.loading(dcc.Graph(id="regency-progress", className="progress-graph"))), className="shadow-sm h-100"), xl=6, className="mb-3"),
+                dbc.Col(dbc.Card(dbc.CardBody(components.loading(dcc.Graph(id="regency-districts", className="progress-graph"))), className="shadow-sm h-100"), xl=6, className="mb-3"),
             ],
             className="g-3",
         ),

@@ -97,11 +97,19 @@ def progress_series(
     """Per day from the start to ``day`` (and on to the deadline for the plan): cumulative
     completion (% of targets submitted) and the plan."""
     series = daily_progress(engine, round_id, scope, day, access=access).set_index("day")
+    targets = int(series["targets"].iloc[0]) if len(series) else 0
+    return progress_frame(series["submitted_cumulative"], targets, day, start, deadline)
+
+
+def progress_frame(submitted_cumulative: pd.Series, targets: int, day: dt.date, start: dt.date, deadline: dt.date) -> pd.DataFrame:
+    """Every day from the start to the later of ``day`` and the deadline: cumulative
+    completion (% of ``targets`` submitted, up to ``day``) from ``submitted_cumulative``
+    (indexed by day, days without submissions left out), the plan, and ``targets``. One
+    shape for every level, from the nation to one facilitator."""
     last = max(day, deadline)
     days = [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
     frame = pd.DataFrame(index=pd.Index(days, name="day"))
-    targets = int(series["targets"].iloc[0]) if len(series) else 0
-    counts = pd.DataFrame({"submitted": series["submitted_cumulative"].reindex(days).ffill().fillna(0), "targets": targets})
+    counts = pd.DataFrame({"submitted": submitted_cumulative.reindex(days).ffill().fillna(0), "targets": targets})
     completion = compute(counts, ["completion_pct"])["completion_pct"]  # the registry's definition
     frame["completion_pct"] = completion.where([d <= day for d in days])
     frame["plan_pct"] = plan_share(np.arange(len(days)), start, deadline) * 100
@@ -135,11 +143,24 @@ def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access:
     )
 
 
+#: A rate is ranked only over at least this many units of its denominator (targets for
+#: completion, submissions for the return and flag rates ...). A kabupaten/kota with 3 of
+#: 13 submissions flagged is not the country's worst: its 23 % says little. Regions below
+#: the minimum keep their figures but no rank, and stand after the ranked ones.
+MIN_RANKED_DENOMINATOR = 50
+
+
 def rank(table: pd.DataFrame, metric_id: str) -> pd.Series:
-    """Rank of each region by the metric, 1 = best (ties share the better rank)."""
+    """Rank of each region by the metric, 1 = best (ties share the better rank); no rank
+    (``<NA>``) without a value or, for a rate, with fewer than
+    :data:`MIN_RANKED_DENOMINATOR` units in its denominator."""
     metric = get_metric(metric_id)
+    values = table[metric_id].astype(float)
+    if metric.denominator and set(metric.denominator) <= set(table.columns):
+        denominator = table[list(metric.denominator)].sum(axis=1, min_count=1)
+        values = values.where(denominator >= MIN_RANKED_DENOMINATOR)
     ascending = metric.higher_is_better is False
-    return table[metric_id].rank(ascending=ascending, method="min", na_option="bottom").astype(int)
+    return values.rank(ascending=ascending, method="min", na_option="keep").astype("Int64")
 
 
-__all__ = ["KPI_METRICS", "Kpi", "category_split", "funnel", "kpis", "plan_share", "progress_series", "rank", "region_table"]
+__all__ = ["KPI_METRICS", "MIN_RANKED_DENOMINATOR", "Kpi", "category_split", "funnel", "kpis", "plan_share", "progress_frame", "progress_series", "rank", "region_table"]

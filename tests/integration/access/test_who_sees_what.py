@@ -207,11 +207,14 @@ REGIONLESS = {
     "page-retry.disabled": "clientside: the outage and no-round pages reload themselves",
     "_pages_dummy.children": "clientside: the page title",
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
+    "regency-facilitators.columnDefs": "clientside: the grid's column widths at the root font size",
+    "overview-ranking-all.is_open": "clientside: opens the full ranking's dialog",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
 }
 ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."
+RANKING = "..overview-ranking.children...overview-ranking-full.children.."
 
 
 def _value(site: Site, component: str, prop: str, region: dict):
@@ -334,9 +337,10 @@ def test_the_national_view_of_a_scoped_user_holds_only_their_area(site):
             if value is not None and value == value:
                 shown[code] = hover
     assert set(shown) == {OWN_PROVINCE}
-    ranking = _forge(site, deps["overview-ranking.children"], "province", region).get_json()["response"]["overview-ranking"]["children"]
-    rows = ranking["props"]["data"]
+    ranking = _forge(site, deps[RANKING], "province", region)
+    rows = ranking.get_json()["response"]["overview-ranking-full"]["children"][0]["props"]["data"]
     assert [r["name"] for r in rows] and all("/provinsi/35" in r["name"] for r in rows) and len(rows) == 1
+    assert set(re.findall(r"/provinsi/(\d\d)", _text(ranking))) == {OWN_PROVINCE}  # the card and the dialog
     quality = _text(_forge(site, deps["quality-regions.children"], "province", region))
     codes = set(re.findall(r"/kualitas/(\d\d\.\d\d)", quality))
     assert codes and all(c.startswith("35.") for c in codes)
@@ -350,8 +354,10 @@ def test_a_regency_user_sees_their_own_row_among_the_provinces_kabupaten_kota(si
     the province's own totals are not theirs to see."""
     deps = {d["output"]: d for d in _dependencies(site)}
     region = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE}
-    ranking = _forge(site, deps["overview-ranking.children"], "regency", region).get_json()["response"]["overview-ranking"]["children"]
-    assert [r["name"].rsplit("(", 1)[1] for r in ranking["props"]["data"]] == ["/kabkota/35.77?lang=id&metric=completion_pct)"]
+    ranking = _forge(site, deps[RANKING], "regency", region)
+    rows = ranking.get_json()["response"]["overview-ranking-full"]["children"][0]["props"]["data"]
+    assert [r["name"].rsplit("(", 1)[1] for r in rows] == ["/kabkota/35.77?lang=id&metric=completion_pct)"]
+    assert set(re.findall(r"/kabkota/(\d\d\.\d\d)", _text(ranking))) == {OWN_REGENCY}
     kpis = _forge(site, deps["..overview-kpis.children...overview-message.children.."], "regency", region).get_json()["response"]
     assert all(_is_denied(v) for props in kpis.values() for v in props.values())
     people = _text(_forge(site, deps["quality-facilitators.children"], "regency", region))

@@ -48,8 +48,8 @@ def test_a_province_user_sees_only_their_province(site):
 
         page.goto(site + "/", wait_until="networkidle")
         wait_until(page, f"{_COLOURED} === 1", timeout=30_000)  # their province only; 37 grey
-        wait_until(page, "document.querySelectorAll('#overview-ranking-table tbody tr td a').length === 1", timeout=20_000)
-        assert "Jawa Timur" in page.inner_text("#overview-ranking-table")
+        wait_until(page, "document.querySelectorAll('.rank-list a').length === 1", timeout=20_000)
+        assert "Jawa Timur" in page.inner_text(".rank-list")
         assert "wilayah lain tidak ditampilkan" in page.inner_text("body")
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "national-as-province-user-1920.png"))

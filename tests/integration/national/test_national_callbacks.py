@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.figures.metrics import compute
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR
+from dashboard.formatting import region_display_name
 from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.simulation.run import run_live
 from dashboard.store.database import get_engine
@@ -128,19 +130,52 @@ def test_kpis_show_the_registry_figures_in_indonesian_format(page):
     assert f"{completion:.1f}".replace(".", ",") + " %" in text
 
 
-def test_ranking_is_ordered_by_the_metric(page):
+def _texts(component) -> list[str]:
+    """Every string in a serialised component tree, in document order."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list):
+        return [text for child in component for text in _texts(child)]
+    if isinstance(component, dict):
+        return _texts(component.get("props", {}).get("children"))
+    return []
+
+
+def test_ranking_is_ordered_by_the_metric_and_shows_both_ends(page):
     client, url, version = page
     response = _call(
         client,
-        [{"id": "overview-ranking", "property": "children"}],
+        [{"id": "overview-ranking", "property": "children"}, {"id": "overview-ranking-full", "property": "children"}],
         [_prop("data-version", "data", version), _prop("overview-metric", "value", "return_rate")],
         [_prop("overview-scope", "data", None), _prop("page-lang", "data", "en")],
     )
-    table = response.get_json()["response"]["overview-ranking"]["children"]["props"]
+    answer = response.get_json()["response"]
+    table = answer["overview-ranking-full"]["children"][0]["props"]
     rows = pd.DataFrame(table["data"])
     assert len(rows) == 38
-    assert rows["rank"].tolist() == sorted(rows["rank"])
-    assert rows["return_rate"].is_monotonic_increasing  # lower is better: best first
+    ranked = rows[rows["rank"].notna()]
+    assert ranked["rank"].tolist() == sorted(ranked["rank"])
+    assert ranked["return_rate"].is_monotonic_increasing  # lower is better: best first
+    # Independently: the return rate per province from the raw tables; a province is
+    # ranked only with at least MIN_RANKED_DENOMINATOR reviewed submissions.
+    raw = pd.read_sql(
+        "SELECT t.province_code AS code, p.name, count(v.first_reviewed_at) AS reviewed, count(v.first_returned_at) AS returned "
+        "FROM target t JOIN province p ON p.code = t.province_code LEFT JOIN visit v ON v.target_id = t.id GROUP BY t.province_code, p.name",
+        sa.create_engine(url),
+    ).set_index("code")
+    expected = raw[raw["reviewed"] >= MIN_RANKED_DENOMINATOR]
+    expected = expected.assign(rate=expected["returned"] / expected["reviewed"] * 100).sort_values("rate", kind="stable")
+    assert set(ranked["code"]) == set(expected.index)
+    assert ranked["return_rate"].to_numpy() == pytest.approx(expected["rate"].to_numpy())
+    # The card: the five best and the five worst, both in view, the gap between them.
+    texts = _texts(answer["overview-ranking"]["children"])
+    gap = f"… {len(expected) - 10} more"
+    assert gap in texts
+    shown = [region_display_name(name) for name in expected["name"]]
+    positions = [texts.index(name) for name in shown[:5] + shown[-5:]]
+    assert positions == sorted(positions)
+    assert positions[4] < texts.index(gap) < positions[5]
+    assert not set(shown[5:-5]) & set(texts)
 
 
 def test_progress_of_a_province_page(page):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from dashboard.access.policy import Access
 from dashboard.factory import create_app
 from dashboard.figures.facilitators import facilitator_table
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR
 from dashboard.figures.queries import data_state, round_dates
 from dashboard.formatting import format_int, format_percent
 from dashboard.quality.rules import RULES
@@ -170,7 +171,7 @@ def test_the_regency_table_of_the_quality_page(page):
         [_prop("data-version", "data", version), _prop("quality-metric", "value", "flagged_pct")],
         [_prop("quality-scope", "data", "35"), _prop("page-lang", "data", "id")],
     ).get_json()["response"]["quality-regions"]["children"]
-    rows = pd.DataFrame(table["props"]["data"]).set_index("code")
+    rows = pd.DataFrame(table["props"]["children"][0]["props"]["data"]).set_index("code")
     expected = _expected(visits[visits["province_code"] == "35"], flags, "regency_code")
     at_risk = risk[risk["high_risk"].astype(bool)].groupby("regency_code").size()
     assert set(rows.index) >= set(expected.index)
@@ -178,9 +179,13 @@ def test_the_regency_table_of_the_quality_page(page):
     for column in ("submitted", "flagged", "flagged_pct", "first_review_approval_pct"):
         pd.testing.assert_series_equal(shown[column].astype(float), expected[column].astype(float), check_names=False, rtol=1e-9)
     assert shown["high_risk"].astype(int).to_dict() == at_risk.reindex(shown.index).fillna(0).astype(int).to_dict()
-    # Worst first: the highest share flagged on top.
-    known = rows["flagged_pct"].dropna()
-    assert list(known) == sorted(known, reverse=True)
+    # Worst first: the highest share flagged on top, among the kabupaten/kota with at least
+    # MIN_RANKED_DENOMINATOR submissions; the others after them, without a rank.
+    ranked = rows[rows["rank"].notna()]
+    assert list(ranked["flagged_pct"]) == sorted(ranked["flagged_pct"], reverse=True)
+    assert (ranked["submitted"] >= MIN_RANKED_DENOMINATOR).all()
+    assert (rows.loc[rows["rank"].isna(), "submitted"].fillna(0) < MIN_RANKED_DENOMINATOR).all()
+    assert list(rows["rank"].notna()) == sorted(rows["rank"].notna(), reverse=True)
 
 
 def test_the_facilitator_list_counts_their_flags(page):

@@ -12,7 +12,7 @@ import pytest
 from dashboard.figures import cache as figure_cache
 from dashboard.settings import get_settings
 from dashboard.simulation.run import run_live
-from tests.integration.access.test_who_sees_what import Site
+from tests.integration.access.test_who_sees_what import RANKING, Site
 from tests.simulated import AS_OF, copy_database, simulate_small
 
 #: The region-taking callbacks of the overview, regency and quality pages, as a national
@@ -21,7 +21,7 @@ VIEWS = [
     ("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("overview-map", "figure", None)]),
     ("..overview-kpis.children...overview-message.children..", [("data-version", "data", None)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("overview-progress.figure", [("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "en")]),
-    ("overview-ranking.children", [("data-version", "data", None), ("overview-metric", "value", "return_rate")], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
+    (RANKING, [("data-version", "data", None), ("overview-metric", "value", "return_rate")], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("data-version", "data", None), ("font-scale", "data", 1)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("quality-map", "figure", None)]),
     ("quality-kpis.children", [("data-version", "data", None)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
@@ -30,6 +30,11 @@ VIEWS = [
     ("quality-facilitators.children", [("data-version", "data", None)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
 ]
 REGENCY = ("..regency-kpis.children...regency-progress.figure...regency-districts.figure..", [("data-version", "data", None), ("font-scale", "data", 1)], [("regency-scope", "data", "35.77"), ("page-lang", "data", "id")])
+
+
+def _full_ranking(answers: dict[str, str]) -> list[dict]:
+    """The rows of the full ranking (the dialog's table) in the answers of ``_answers``."""
+    return json.loads(answers[RANKING])["response"]["overview-ranking-full"]["children"][0]["props"]["data"]
 
 
 def _fill(values, version, scope):
@@ -92,15 +97,15 @@ def test_one_areas_figures_are_never_served_to_another(round_url, cache_settings
     province = _answers(site, "province", None, site.version)  # the same inputs, another access
     assert figure_cache.stats["misses"] > before  # not taken from the national entries
     assert national != province and province == expected[("province", None)]
-    ranking = json.loads(province["overview-ranking.children"])["response"]["overview-ranking"]["children"]["props"]["data"]
+    ranking = _full_ranking(province)
     assert len(ranking) == 1 and "/provinsi/35" in ranking[0]["name"]
     # The kabupaten/kota of Jawa Timur for the province user, then for Kota Madiun's user.
     mine = _answers(site, "province", "35", site.version)
     theirs = _answers(site, "regency", "35", site.version)
     assert mine == expected[("province", "35")] and theirs == expected[("regency", "35")]
-    rows = json.loads(theirs["overview-ranking.children"])["response"]["overview-ranking"]["children"]["props"]["data"]
+    rows = _full_ranking(theirs)
     assert len(rows) == 1 and "/kabkota/35.77" in rows[0]["name"]
-    assert mine["overview-ranking.children"] != theirs["overview-ranking.children"]
+    assert mine[RANKING] != theirs[RANKING]
 
 
 def test_new_data_is_seen_by_the_next_refresh(round_url, database_url_factory, cache_settings):
