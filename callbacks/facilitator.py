@@ -41,4 +41,4 @@ def register(app: Dash, settings: Settings) -> None:
         signals = risk_signals(risk) if risk is not None else None
         flags = facilitator_flags(engine, version["round_id"], facilitator_id, day, access=access)
         quality = facilitator.quality_section(risk, signals, flags, lang, settings.risk_min_interviews)
-        return [*facilitator.content(profile, lang, scale), quality], facilitator.summary(profile, lang)
+        return [*facilitator.content(profile, lang, scale, dates.deadline, day), quality], facilitator.summary(profile, lang)

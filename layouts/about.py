@@ -21,6 +21,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard.figures.metrics import METRICS
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR
+from dashboard.formatting import format_int
 from dashboard.i18n import LANGUAGES, template
 
 WILAYAH_URL = "https://github.com/cahyadsn/wilayah_boundaries"
@@ -45,6 +48,28 @@ class _Text:
 
     def __getitem__(self, key: str) -> str:
         return template(f"about.{key}", self.lang)
+
+
+def _definitions(lang: str) -> html.Section:
+    """What each figure means, from the metric registry (its one definition): the section
+    that exports and the API point readers to (``/sumber-data#definisi``)."""
+    t = _Text(lang)
+    rows = [
+        html.Tr(
+            [html.Th(metric.label(lang) + (" (%)" if metric.unit == "percent" else ""), scope="row", className="fw-semibold"), html.Td(metric.description(lang))],
+            id=f"definisi-{metric.id}",
+        )
+        for metric in METRICS
+    ]
+    return html.Section(
+        [
+            html.H3(t["definitions_title"], className="h6"),
+            html.P(t["definitions_intro"].format(minimum=format_int(MIN_RANKED_DENOMINATOR, lang)), className="small text-muted mb-2"),
+            dbc.Table(html.Tbody(rows), size="sm", className="mb-0 small"),
+        ],
+        id="definisi",
+        className="mb-3",
+    )
 
 
 def _link(text: str, href: str) -> html.A:
@@ -135,6 +160,7 @@ def about_layout(lang: str, *, geodata_links: bool = True) -> dbc.Card:
             id="about-regions",
             className="mb-3",
         ),
+        _definitions(lang),
         html.Section(
             [html.H3(t["facilitators_title"], className="h6"), html.P(t["facilitators"], className="mb-0")],
             id="about-facilitators",

@@ -5,7 +5,10 @@ target by its pseudonymous code only (what a supervisor needs to send someone ba
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
@@ -52,7 +55,8 @@ def summary(profile: FacilitatorProfile, lang: str) -> str:
     return " · ".join(parts)
 
 
-def content(profile: FacilitatorProfile, lang: str, scale: float | None) -> list:
+def content(profile: FacilitatorProfile, lang: str, scale: float | None, deadline: dt.date, day: dt.date) -> list:
+    """KPI cards, progress against the plan, visits per day, outcomes and target types."""
     f = profile.figures
     last = format_date(f["last_visit_day"], lang) if pd.notna(f["last_visit_day"]) else "—"
     cards = dbc.Row(
@@ -71,21 +75,21 @@ def content(profile: FacilitatorProfile, lang: str, scale: float | None) -> list
         ],
         className="g-3",
     )
+    progress = components.progress_figure(profile.progress, lang, deadline, day, t("progress.title", lang))
     graphs = dbc.Row(
         [
-            dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(daily_figure(profile.daily, lang), scale), className="progress-graph")), className="shadow-sm h-100"), xl=7, className="mb-3"),
-            dbc.Col(
-                [
-                    dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(outcome_figure(profile.outcomes, lang), scale), className="small-graph")), className="shadow-sm mb-3"),
-                    dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(category_counts_figure(profile.categories, lang), scale), className="small-graph")), className="shadow-sm"),
-                ],
-                xl=5,
-                className="mb-3",
-            ),
+            dbc.Col(_graph_card(progress, scale, "progress-graph"), xl=6, className="mb-3"),
+            dbc.Col(_graph_card(daily_figure(profile.daily, lang), scale, "progress-graph"), xl=6, className="mb-3"),
+            dbc.Col(_graph_card(outcome_figure(profile.outcomes, lang), scale, "small-graph"), xl=6, className="mb-3"),
+            dbc.Col(_graph_card(category_counts_figure(profile.categories, lang), scale, "small-graph"), xl=6, className="mb-3"),
         ],
         className="g-3",
     )
     return [cards, graphs]
+
+
+def _graph_card(figure: go.Figure, scale: float | None, size: str) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(figure, scale), className=size, config={"displaylogo": False})), className="shadow-sm h-100")
 
 
 def _bar_layout(figure: go.Figure, title: str, lang: str) -> go.Figure:
@@ -97,14 +101,27 @@ def _bar_layout(figure: go.Figure, title: str, lang: str) -> go.Figure:
     return figure
 
 
+def _count_axis(values) -> dict:
+    """An axis of counts: whole numbers only (never a tick at half a visit)."""
+    highest = float(np.nanmax(values)) if np.size(values) else 0.0
+    return {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if highest <= 6 else {})}
+
+
 def daily_figure(daily: pd.DataFrame, lang: str) -> go.Figure:
+    """Visits, approvals and returns on every day of the round so far (the days without a
+    visit too: a gap is news), whole numbers on the axis."""
     figure = go.Figure()
-    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["started"], name=get_metric("visited").label(lang), marker={"color": components.BLUE}))
-    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["approved"], name=get_metric("approved").label(lang), marker={"color": components.GREEN}))
-    figure.add_trace(go.Bar(x=list(daily["day"]), y=daily["returned"], name=get_metric("returned").label(lang), marker={"color": components.VERMILION}))
     days = list(daily["day"])
-    ticks = days[:: max(1, len(days) // 8)]
-    figure.update_layout(barmode="group", xaxis={"tickvals": ticks, "ticktext": [format_date(d, lang)[:-5] for d in ticks]})
+    figure.add_trace(go.Bar(x=days, y=daily["started"], name=get_metric("visited").label(lang), marker={"color": components.BLUE}))
+    figure.add_trace(go.Bar(x=days, y=daily["approved"], name=get_metric("approved").label(lang), marker={"color": components.GREEN}))
+    figure.add_trace(go.Bar(x=days, y=daily["returned"], name=get_metric("returned").label(lang), marker={"color": components.VERMILION}))
+    step = max(1, len(days) // 6)
+    ticks = days[step // 2 :: step]
+    figure.update_layout(
+        barmode="group",
+        xaxis={"tickvals": ticks, "ticktext": [components.format_date_short(d, lang) for d in ticks]},
+        yaxis=_count_axis(daily[["started", "approved", "returned"]].to_numpy()),
+    )
     return _bar_layout(figure, t("facilitator.daily_title", lang), lang)
 
 
@@ -112,6 +129,7 @@ def outcome_figure(outcomes: pd.Series, lang: str) -> go.Figure:
     labels = [label_of(VISIT_OUTCOME_TERMS, code, lang) for code in outcomes.index]
     figure = go.Figure(go.Bar(y=labels, x=outcomes.values, orientation="h", marker={"color": components.BLUE},
                               text=[format_int(v, lang) for v in outcomes.values], textposition="auto"))
+    figure.update_layout(xaxis=_count_axis(outcomes.to_numpy()))
     return _bar_layout(figure, t("facilitator.outcomes_title", lang), lang)
 
 
@@ -119,6 +137,7 @@ def category_counts_figure(categories: pd.Series, lang: str) -> go.Figure:
     labels = [label_of(TARGET_CATEGORY_TERMS, code, lang) for code in categories.index]
     figure = go.Figure(go.Bar(y=labels, x=categories.values, orientation="h", marker={"color": components.ORANGE},
                               text=[format_int(v, lang) for v in categories.values], textposition="auto"))
+    figure.update_layout(xaxis=_count_axis(categories.to_numpy()))
     return _bar_layout(figure, t("target.type", lang), lang)
 
 

@@ -147,4 +147,10 @@ def page_frame(
         ],
         className="text-muted small mt-3 mb-2",
     )
-    return html.Div([header, dbc.Container([*content, footer], fluid=True)])
+    # Names of the table pagers' icon buttons, for assets/03_pager_labels.js (Dash's
+    # DataTable draws them without one); from the catalogue, in the page's language.
+    pager_labels = html.Div(
+        id="pager-labels", hidden=True,
+        **{f"data-{kind}": t(f"grid.{kind}_page", lang) for kind in ("first", "previous", "next", "last")},
+    )
+    return html.Div([header, dbc.Container([*content, footer], fluid=True), pager_labels])

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
 from dashboard.figures.metrics import compute
-from dashboard.figures.overview import plan_share
+from dashboard.figures.overview import plan_share, progress_frame
 from dashboard.figures.queries import facilitator_counts
 from dashboard.store import models
 from dashboard.store.rollups import day_start_utc
@@ -224,7 +224,8 @@ class FacilitatorProfile:
     coordinator: str | None
     districts: str
     figures: pd.Series  # one row of facilitator_table
-    daily: pd.DataFrame  # day, started, submitted, approved, returned
+    daily: pd.DataFrame  # every day from the start to the data's day: day, started, submitted, approved, returned
+    progress: pd.DataFrame  # cumulative completion against the plan (figures.overview.progress_frame)
     outcomes: pd.Series  # outcome code → count of submissions
     categories: pd.Series  # category code → targets
 
@@ -268,6 +269,11 @@ def facilitator_profile(
         )
     table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline, access=access)
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    # Every day of the round so far, the days without a visit too (a gap is news).
+    days = pd.Index([start + dt.timedelta(days=i) for i in range(max((day - start).days + 1, 0))], name="day")
+    daily = daily.groupby("day").sum().reindex(days, fill_value=0).astype("int64").reset_index()
+    targets = int(sum(categories.values()))
+    progress = progress_frame(daily.set_index("day")["submitted"].cumsum(), targets, day, start, deadline)
     return FacilitatorProfile(
         id=person.id,
         name=person.name,
@@ -277,6 +283,7 @@ def facilitator_profile(
         districts=table.loc[person.id, "districts"],
         figures=table.loc[person.id],
         daily=daily,
+        progress=progress,
         outcomes=pd.Series(fold_unknown(outcomes, VISIT_OUTCOME_TERMS), dtype="int64"),
         categories=pd.Series(fold_unknown(categories, TARGET_CATEGORY_TERMS), dtype="int64"),
     )

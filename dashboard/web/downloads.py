@@ -20,12 +20,12 @@ from sqlalchemy import select
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
-from dashboard.figures.facilitators import TableQuery, facilitator_table, select_rows
+from dashboard.figures.facilitators import IDLE_DAYS, TableQuery, facilitator_table, select_rows
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.overview import rank, region_table
 from dashboard.figures.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
-from dashboard.formatting import format_datetime, region_display_name
-from dashboard.i18n import LANGUAGES, t
+from dashboard.formatting import format_datetime, format_decimal, region_display_name
+from dashboard.i18n import CATALOGUE, LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store import models
 from dashboard.store.database import get_engine
@@ -47,29 +47,51 @@ def _metric_column(metric_id: str, lang: str) -> ExportColumn:
 
 
 def _meta(lang: str, title: str, scope_label: str, data_until: dt.datetime, filters: str | None, simulated: bool) -> ExportMeta:
+    """The rows above the table; the source row points to the definitions on the server
+    that made the file (``/sumber-data#definisi``), a page a reader can open."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    definitions = request.host_url.rstrip("/") + f"/sumber-data?lang={lang}#definisi"
     return ExportMeta(
         title=title,
         scope_label=scope_label,
         as_of=t("status.data_as_of", lang, time=format_datetime(data_until, lang)),
         filters=filters,
-        source=t("export.source", lang) + (" · " + t("status.simulated", lang) if simulated else ""),
+        source=t("export.source", lang, url=definitions) + (" · " + t("status.simulated", lang) if simulated else ""),
         generated_at=t("export.generated", lang, time=format_datetime(now, lang)),
     )
 
 
-def _describe_filters(model: dict, lang: str) -> str | None:
+def _filter_value(value: object, lang: str) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        return format_decimal(value, lang, 0 if float(value).is_integer() else 1)
+    return f"'{value}'"
+
+
+def _describe_filters(model: dict, labels: dict[str, str], lang: str) -> str | None:
+    """The grid's filters as a reader would say them, in the page's words: the quick
+    switches by their labels ("Tanpa kunjungan ≥ 3 hari"), a column filter as "Hari tanpa
+    kunjungan: paling sedikit 5" (the column's heading and the grid's own operator
+    name, ``grid.*`` of the catalogue)."""
     parts = []
     for column, spec in model.items():
-        value = spec.get("filter")
+        value, kind = spec.get("filter"), str(spec.get("type") or "")
         if column == "search_text":
             parts.append(t("export.filter_search", lang, text=value))
         elif column == "behind_plan":
             parts.append(t("facilitator.filter_behind", lang))
         elif column == "high_risk":
             parts.append(t("facilitator.filter_risk", lang))
+        elif column == "days_idle" and kind == "greaterThanOrEqual" and value == IDLE_DAYS:
+            parts.append(t("facilitator.filter_idle", lang, days=IDLE_DAYS))
         else:
-            parts.append(f"{column} {spec.get('type')} {value}")
+            operator_key = "grid." + re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), kind)
+            operator = t(operator_key, lang) if operator_key in CATALOGUE else kind
+            text = f"{labels.get(column, column)}: {operator.lower()} {_filter_value(value, lang)}"
+            if kind == "inRange":
+                text += f" {t('grid.in_range_end', lang).lower()} {_filter_value(spec.get('filterTo'), lang)}"
+            parts.append(text)
     return t("export.filters", lang, filters="; ".join(parts)) if parts else None
 
 
@@ -198,7 +220,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         scope_label = f"{t('region.regency', lang)}: {name} ({scope.code})"
         meta = _meta(
             lang, t("export.facilitators_title", lang, scope=scope_label), scope_label, state.data_until,
-            _describe_filters(model, lang), _simulated(engine, round_.id),
+            _describe_filters(model, {c.key: c.label for c in columns}, lang), _simulated(engine, round_.id),
         )
         content, mimetype = export(rows, columns, meta, fmt)
         return send(content, mimetype, export_filename("kabkota", scope.code, state.day, fmt))

@@ -9,7 +9,7 @@ row (the column labels) and the data rows, columns in the order given::
     Kabupaten/Kota: Kota Madiun (35.77)
     Data per 24 Nov 2026 14.05 WIB
     Filter: menganggur ≥ 3 hari                 <- only when filters is set
-    Definisi metrik: /api/v1/metrics (dashboard/figures/metrics.py), data simulasi
+    Arti setiap angka: https://host/sumber-data?lang=id#definisi · data simulasi
     Diunduh 24 Nov 2026 14.07 WIB
                                                 <- empty row
     ID,Nama,Target,Selesai (%),...              <- header, row header_row_index(meta) (0-based)
@@ -140,7 +140,7 @@ class ExportMeta:
     scope_label: str  # e.g. "Kabupaten/Kota: Kota Madiun (35.77)"
     as_of: str  # already formatted, e.g. "Data per 24 Nov 2026 14.05 WIB"
     filters: str | None  # e.g. "Filter: menganggur ≥ 3 hari; cari: 'siti'", or None
-    source: str  # e.g. "Definisi metrik: /api/v1/metrics (dashboard/figures/metrics.py), data simulasi"
+    source: str  # e.g. "Arti setiap angka: https://host/sumber-data?lang=id#definisi · data simulasi"
     generated_at: str  # formatted time of the export, with its words
     created: dt.datetime | None = None
 

@@ -9,12 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from dashboard.factory import create_app
 from tests import auth
-from tests.browser import browser_page, serve
-from tests.simulated import simulate_small
+from tests.browser import browser_page
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "accessibility" / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,19 +23,6 @@ UPSTREAM = {
     ("aria-allowed-attr", "#admin-filter-days-wrapper"): "dcc.DatePickerRange puts aria-expanded on its wrapper",
     ("aria-prohibited-attr", ".dash-datepicker-clear"): "dcc.DatePickerRange labels its clear link without a role",
 }
-
-
-@pytest.fixture(scope="module")
-def site(database_url_factory):
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/accessibility` (make test does)")
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=20_000)
-    auth.ensure_user(url, "admin")
-    with sa.create_engine(url).connect() as conn:
-        facilitator = conn.execute(sa.text("SELECT facilitator_id FROM visit WHERE regency_code = '35.77' ORDER BY 1 LIMIT 1")).scalar_one()
-    with serve(create_app(auth.settings(url)).server) as base:
-        yield base, facilitator
 
 
 def _violations(page) -> list[tuple[str, str, str]]:
@@ -65,6 +49,8 @@ PAGES = [
 
 
 def test_no_serious_or_critical_violation_on_any_page(site):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/accessibility` (make test does)")
     base, facilitator = site
     found = {}
     with browser_page(base, width=1366, height=768, bypass_csp=True) as (page, _watch):

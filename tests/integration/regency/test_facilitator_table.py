@@ -4,7 +4,9 @@ independent computation with pandas from the raw tables."""
 from __future__ import annotations
 
 import datetime as dt
+import csv
 import io
+import itertools
 import json
 
 import pandas as pd
@@ -105,7 +107,8 @@ def test_facilitator_download_matches_the_table(round_, fmt):
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, once
         text = response.data.decode("utf-8-sig")
         assert "Kabupaten/Kota: Kabupaten Bogor (32.01)" in text.splitlines()[1]
-        assert text.splitlines()[3].startswith("Filter:")
+        assert text.splitlines()[3] == "Filter: Tanpa kunjungan ≥ 3 hari"  # the switch's own words
+        assert text.splitlines()[4] == "Arti setiap angka: http://localhost/sumber-data?lang=id#definisi · data simulasi (sintetis)"
         frame = pd.read_csv(io.StringIO(text), skiprows=skip)
     else:
         frame = pd.read_excel(io.BytesIO(response.data), skiprows=skip)
@@ -122,6 +125,24 @@ def test_facilitator_download_matches_the_table(round_, fmt):
     )
 
 
+def test_a_column_filter_is_described_in_the_readers_words(round_):
+    _, url, *_ = round_
+    client = create_server(auth.settings(url)).test_client()
+    auth.sign_in(client, url)
+    model = {
+        "days_idle": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 5},
+        "completion_pct": {"filterType": "number", "type": "inRange", "filter": 10, "filterTo": 42.5},
+        "name": {"filterType": "text", "type": "contains", "filter": "Siti"},
+    }
+    for lang, expected in (
+        ("id", "Filter: Hari tanpa kunjungan: paling sedikit 5; Penyelesaian (%): antara 10 sampai 42,5; Nama: memuat 'Siti'"),
+        ("en", "Filters: Days idle: at least 5; Completion (%): between 10 to 42.5; Name: contains 'Siti'"),
+    ):
+        response = client.get(f"/export/facilitators.csv?parent=32.01&lang={lang}&filter={json.dumps(model)}")
+        assert response.status_code == 200
+        assert next(itertools.islice(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))), 3, None)) == [expected]
+
+
 def test_region_download_and_bad_requests(round_):
     _, url, state, *_ = round_
     client = create_server(auth.settings(url)).test_client()
@@ -130,7 +151,9 @@ def test_region_download_and_bad_requests(round_):
     assert response.status_code == 200
     frame = pd.read_excel(io.BytesIO(response.data), skiprows=6, dtype={"Code": str})
     assert len(frame) == 38 and frame["Code"].str.startswith("35.").all()
-    assert frame["Return rate (%)"].dropna().is_monotonic_increasing
+    ranked = frame[frame["#"].notna()]  # too small a sample: no rank, last (figures.overview.rank)
+    assert ranked["Return rate (%)"].is_monotonic_increasing and ranked["#"].is_monotonic_increasing
+    assert frame["#"].iloc[: len(ranked)].notna().all()
     assert client.get("/export/regions.pdf").status_code == 400
     assert client.get("/export/facilitators.csv?parent=32").status_code == 400
     assert client.get("/export/facilitators.csv?parent=32.99").status_code == 404
@@ -153,6 +176,13 @@ def test_facilitator_profile_counts_equal_pandas(round_):
         cats = categories[categories["facilitator_id"] == facilitator_id]["category"].value_counts()
         assert profile.categories.sort_index().to_dict() == cats.sort_index().to_dict()
         assert profile.daily["started"].sum() == profile.figures["visited"]
+        # Every day of the round so far, those without a visit too; progress against the
+        # plan ends on the completion the card shows (submitted of all targets, from pandas).
+        assert list(profile.daily["day"]) == [dates.start_date + dt.timedelta(days=i) for i in range((state.day - dates.start_date).days + 1)]
+        submitted = (pd.to_datetime(outcomes.loc[outcomes["facilitator_id"] == facilitator_id, "submitted_at"]) + WIB).dt.date
+        assert profile.progress.loc[state.day, "completion_pct"] == pytest.approx(len(submitted) / cats.sum() * 100)
+        assert profile.progress.loc[state.day, "completion_pct"] == pytest.approx(profile.figures["completion_pct"])
+        assert profile.progress["plan_pct"].iloc[-1] == pytest.approx(100)
     assert facilitator_profile(engine, 1, "PKH-0000-000", state.day, dates.start_date, dates.deadline, access=Access.nationwide()) is None
 
 
