@@ -7,7 +7,9 @@ Chromium, against the server ``make run`` starts (gunicorn, compression, cache h
 is drawn. *Warm*: the same browser opens ``/`` again later (a wall screen's reload, or the
 next morning): fingerprinted files come from its cache, the others revalidate. Bytes are
 what Chromium's network layer received (``encodedDataLength``: headers and compressed
-bodies). Requests go to 127.0.0.1 only.
+bodies). Requests go to 127.0.0.1 only. *Layout shift* is the page's cumulative layout
+shift (CLS, the sum of the ``layout-shift`` entries without recent input, as Lighthouse
+counts them) from the start until the network has been quiet for 2 s after the map.
 """
 
 from __future__ import annotations
@@ -29,11 +31,20 @@ from bench.support import start_server, stop_server  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 DRAWN = "document.querySelectorAll('#overview-map path.choroplethlocation').length >= 38"
+#: Sums the page's layout shifts from its first paint (installed before any script runs).
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver(function (list) {
+    for (const entry of list.getEntries()) { if (!entry.hadRecentInput) { window.__cls += entry.value; } }
+}).observe({type: "layout-shift", buffered: true});
+"""
 
 
-def _load(context, base: str) -> tuple[int, int, float]:
-    """(bytes received, requests, seconds until the map is drawn) of one visit of ``/``."""
+def _load(context, base: str) -> tuple[int, int, float, float]:
+    """(bytes received, requests, seconds until the map is drawn, layout shift) of one
+    visit of ``/``."""
     page = context.new_page()
+    page.add_init_script(CLS_OBSERVER)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     received = {"bytes": 0, "requests": 0}
@@ -51,8 +62,10 @@ def _load(context, base: str) -> tuple[int, int, float]:
         time.sleep(0.05)
     drawn = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
+    time.sleep(2)
+    shift = float(page.evaluate("() => window.__cls"))
     page.close()
-    return received["bytes"], received["requests"], drawn
+    return received["bytes"], received["requests"], drawn, shift
 
 
 def main() -> None:
@@ -88,10 +101,10 @@ def main() -> None:
         stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
     print(f"{url.split('/')[-1]} · first load of / in Chromium (1920×1080), signed in, map drawn")
-    print("| load | bytes received | requests | map drawn after |")
-    print("|---|---|---|---|")
-    for label, (size, requests, seconds) in (("cold (empty browser cache)", cold), ("warm (revisit)", warm)):
-        print(f"| {label} | {size:,} | {requests} | {seconds:.2f} s |")
+    print("| load | bytes received | requests | map drawn after | layout shift (CLS) |")
+    print("|---|---|---|---|---|")
+    for label, (size, requests, seconds, shift) in (("cold (empty browser cache)", cold), ("warm (revisit)", warm)):
+        print(f"| {label} | {size:,} | {requests} | {seconds:.2f} s | {shift:.3f} |")
 
 
 if __name__ == "__main__":
