@@ -15,14 +15,14 @@ from dashboard.quality.risk import SIGNAL_IDS, RiskParameters, score
 from dashboard.quality.risk import VISIT_COLUMNS as RISK_COLUMNS
 from dashboard.quality.rules import RULE_IDS, VISIT_COLUMNS, QualityParameters, evaluate
 from dashboard.settings import get_settings
-from tests._postgres import BACKENDS
-from tests.simulated import AS_OF, simulate_small
+from tests.simulated import AS_OF, copy_database
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def simulated(request, database_url_factory):
-    url = database_url_factory(request.param)
-    simulate_small(url, families=60_000)
+@pytest.fixture(scope="module")
+def simulated(standard_round_url, database_url_factory):
+    """A copy of the session's standard round on each engine (the tests refresh its flags)."""
+    backend = "postgresql" if standard_round_url.startswith("postgresql") else "sqlite"
+    url = copy_database(standard_round_url, database_url_factory(backend))
     engine = sa.create_engine(url)
     yield engine
     engine.dispose()
@@ -155,9 +155,10 @@ def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
 
 
 def test_a_rebuild_in_small_chunks_stores_the_same_flags_scores_and_counts(simulated, monkeypatch):
-    """A rebuild checks the visits a chunk at a time and the groups a batch of candidates at
-    a time (bounded memory at 20M targets): the same flags, days, values, counts and scores
-    as one that reads them in a single chunk."""
+    """A rebuild checks the visits a chunk at a time, the groups a batch of candidates at a
+    time and scores the provinces a batch at a time (bounded memory at 20M targets): the
+    same flags, days, values, counts and scores as one that reads them in a single chunk
+    and scores every province at once."""
     from dashboard.quality import refresh
 
     def state() -> dict[str, pd.DataFrame]:
