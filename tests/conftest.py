@@ -115,16 +115,34 @@ def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], st
     return make_database_url
 
 
+#: The standard round of each engine, simulated once per session (see ``standard_round_url``).
+_STANDARD_ROUNDS: dict[str, str] = {}
+
+
+def _standard_round(backend: str, database_url_factory) -> str:
+    if backend not in _STANDARD_ROUNDS:
+        from tests.simulated import simulate_small
+
+        url = database_url_factory(backend)
+        simulate_small(url, families=60_000)
+        _STANDARD_ROUNDS[backend] = url
+    return _STANDARD_ROUNDS[backend]
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def standard_round_url(request, database_url_factory) -> str:
     """The standard simulated round (60,000 targets, ``tests.simulated`` defaults) on each
     engine, made once per test session and shared by the tests that only read it (they may
     add users, tokens and audit events, never round data)."""
-    from tests.simulated import simulate_small
+    return _standard_round(request.param, database_url_factory)
 
-    url = database_url_factory(request.param)
-    simulate_small(url, families=60_000)
-    return url
+
+@pytest.fixture(scope="session")
+def standard_sqlite_round_url(database_url_factory) -> str:
+    """The standard round on SQLite alone (the same database as ``standard_round_url``'s
+    SQLite one), for tests that need one engine only. Read only, as that one: a test that
+    writes round data takes a copy (``tests.simulated.copy_database``)."""
+    return _standard_round("sqlite", database_url_factory)
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +161,7 @@ def finished_round_url(database_url_factory) -> str:
 
 @pytest.fixture(scope="session")
 def scored_round_url(database_url_factory) -> str:
-    """The standard 60,000-target round on SQLite with its risk scores from 2 interviews on
+    """A copy of the standard 60,000-target round on SQLite with its risk scores from 2 interviews on
     (a small round gives each facilitator 1-3), so that the quality pages have scores to
     show. Read only: a test that changes it takes a copy (``tests.simulated.copy_database``)."""
     from dashboard.quality.refresh import refresh_quality, regency_polygons
@@ -151,10 +169,9 @@ def scored_round_url(database_url_factory) -> str:
     from dashboard.quality.rules import QualityParameters
     from dashboard.settings import get_settings
     from dashboard.store.database import get_engine
-    from tests.simulated import AS_OF, simulate_small
+    from tests.simulated import AS_OF, copy_database
 
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=60_000)
+    url = copy_database(_standard_round("sqlite", database_url_factory), database_url_factory("sqlite"))
     refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(min_interviews=2),
                     regency_polygons(get_settings().geodata_dir), rebuild=True)
     return url

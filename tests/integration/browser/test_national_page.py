@@ -10,16 +10,14 @@ import pytest
 from dashboard.factory import create_app
 from tests import auth
 from tests.browser import browser_page, serve, wait_until
-from tests.simulated import simulate_small
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[3] / "bench" / "out"
 
 
 @pytest.fixture(scope="module")
-def base_url(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=60_000)
+def base_url(standard_sqlite_round_url):
+    url = standard_sqlite_round_url  # read only (a user added)
     auth.ensure_user(url, "national")
     with serve(create_app(auth.settings(url)).server) as base:
         yield base

@@ -13,8 +13,7 @@ from dashboard.settings import get_settings
 from dashboard.simulation.run import run_live
 from dashboard.store.database import get_engine
 from dashboard.store.rollups import rebuild_rollups, refresh_rollups
-from tests._postgres import BACKENDS
-from tests.simulated import AS_OF, copy_database, simulate_small
+from tests.simulated import AS_OF, copy_database
 
 ROLLUPS = {
     "rollup_regency_day": "regency_code, category, day",
@@ -43,11 +42,10 @@ def assert_same(a: dict, b: dict) -> None:
         pd.testing.assert_frame_equal(a[table], b[table], check_dtype=False, obj=table)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def simulated(request, database_url_factory):
-    url = database_url_factory(request.param)
-    simulate_small(url, families=40_000)
-    return request.param, url
+@pytest.fixture(scope="module")
+def simulated(standard_round_url):
+    """(engine, URL) of the session's standard round: each test writes into a copy."""
+    return ("postgresql" if standard_round_url.startswith("postgresql") else "sqlite"), standard_round_url
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.simulation.run import run_live
 from dashboard.store.database import get_engine
 from tests import auth
-from tests.simulated import AS_OF, simulate_small
+from tests.simulated import AS_OF, copy_database
 
 
 def _call(client, outputs, inputs, state=(), changed=None):
@@ -56,9 +56,8 @@ def _prop(id_, prop, value):
 
 
 @pytest.fixture(scope="module")
-def page(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=50_000)
+def page(standard_sqlite_round_url, database_url_factory):
+    url = copy_database(standard_sqlite_round_url, database_url_factory("sqlite"))  # a test adds live data
     client = create_app(auth.settings(url)).server.test_client()
     auth.sign_in(client, url)
     response = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")], [_prop("data-version", "data", None)])

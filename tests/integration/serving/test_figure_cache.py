@@ -13,7 +13,7 @@ from dashboard.figures import cache as figure_cache
 from dashboard.settings import get_settings
 from dashboard.simulation.run import run_live
 from tests.integration.access.test_who_sees_what import RANKING, Site
-from tests.simulated import AS_OF, copy_database, simulate_small
+from tests.simulated import AS_OF, copy_database
 
 #: The region-taking callbacks of the overview, regency and quality pages, as a national
 #: user asks for them (scope store values filled in per call).
@@ -62,10 +62,9 @@ def cache_settings(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def round_url(database_url_factory):
-    url = database_url_factory("sqlite")
-    simulate_small(url, families=34_000)
-    return url
+def round_url(standard_sqlite_round_url):
+    """The session's standard round, read only: the tests that add data take a copy."""
+    return standard_sqlite_round_url
 
 
 def test_cached_answers_equal_computed_ones_and_are_shared(round_url, cache_settings):

@@ -66,7 +66,7 @@ _REFERENCES: dict[str, tuple[str, dict]] = {}
 def reference(backend: str, database_url_factory) -> tuple[str, dict]:
     if backend not in _REFERENCES:
         url = database_url_factory(backend)
-        simulate_small(url, families=40_000)
+        simulate_small(url, families=15_000)
         _REFERENCES[backend] = url, fingerprint(url)
     return _REFERENCES[backend]
 
@@ -74,8 +74,8 @@ def reference(backend: str, database_url_factory) -> tuple[str, dict]:
 def test_same_seed_same_data_and_other_seed_other_data(backend, database_url_factory):
     _, expected = reference(backend, database_url_factory)
     second, other = (database_url_factory(backend) for _ in range(2))
-    simulate_small(second, families=40_000)
-    simulate_small(other, families=40_000, seed=8)
+    simulate_small(second, families=15_000)
+    simulate_small(other, families=15_000, seed=8)
     assert fingerprint(second) == expected
     differs = {k for k, v in fingerprint(other).items() if expected[k] != v}
     assert {"target", "visit", "visit_event"} <= differs
@@ -92,7 +92,7 @@ def test_live_ticks_reproduce_a_later_snapshot(backend, database_url_factory):
     ticks = iter([AS_OF + dt.timedelta(hours=6), AS_OF + dt.timedelta(hours=20), later])
     written = run_live(live, 1, get_settings().geodata_dir, tick_seconds=0, clock=lambda: next(ticks), max_ticks=3, progress=False)
     assert written > 100
-    simulate_small(direct, families=40_000, as_of=later)
+    simulate_small(direct, families=15_000, as_of=later)
     live_print, direct_print = fingerprint(live), fingerprint(direct)
     assert live_print == direct_print
     engine = sa.create_engine(live)
@@ -105,10 +105,10 @@ def test_live_ticks_reproduce_a_later_snapshot(backend, database_url_factory):
 def test_an_existing_round_is_not_overwritten_without_replace(database_url_factory):
     url = copy_database(reference("sqlite", database_url_factory)[0], database_url_factory("sqlite"))
     with pytest.raises(RoundExists, match="--replace"):
-        simulate_small(url, families=40_000)
-    config = small_config(families=35_000)
+        simulate_small(url, families=15_000)
+    config = small_config(families=13_000)
     summary = simulate(url, config, get_settings().geodata_dir, progress=False, replace=True)
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM target")).scalar_one() == summary.targets == 35_000
+        assert conn.execute(sa.text("SELECT count(*) FROM target")).scalar_one() == summary.targets == 13_000
     engine.dispose()

@@ -18,7 +18,6 @@ from dashboard.vocabulary import (
     VisitStatus,
     is_allowed_transition,
 )
-from tests._postgres import BACKENDS
 from tests.simulated import AS_OF, START, TEST_RATES, simulate_small
 
 BRIEFING = "../shared/reference/pendamping_per_provinsi.csv"
@@ -49,9 +48,10 @@ class Round:
                     frame[column] = pd.to_datetime(frame[column])
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def sim(request, database_url_factory) -> Round:
-    return Round(database_url_factory(request.param))
+@pytest.fixture(scope="module")
+def sim(standard_round_url) -> Round:
+    """The session's standard round (60,000 targets, on each engine), read only."""
+    return Round(standard_round_url, simulate=False)
 
 
 @pytest.fixture(scope="module")
