@@ -55,7 +55,7 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
     metric = get_metric(metric_id)
     low, high = metric.colour_range or (None, None)
     options = {
-        "legend_title": metric.label(lang) + (" (%)" if metric.unit == "percent" else ""),
+        "legend_title": metric.heading(lang),
         "higher_is_better": metric.higher_is_better,
         "zmin": low,
         "zmax": high,

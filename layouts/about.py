@@ -56,7 +56,7 @@ def _definitions(lang: str) -> html.Section:
     t = _Text(lang)
     rows = [
         html.Tr(
-            [html.Th(metric.label(lang) + (" (%)" if metric.unit == "percent" else ""), scope="row", className="fw-semibold"), html.Td(metric.description(lang))],
+            [html.Th(metric.heading(lang), scope="row", className="fw-semibold"), html.Td(metric.description(lang))],
             id=f"definisi-{metric.id}",
         )
         for metric in METRICS

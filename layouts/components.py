@@ -258,12 +258,6 @@ def column_min_rem(label: str, value_chars: int, header_rem: float = 0.85, cell_
     return round(max(header, value), 2)
 
 
-def metric_heading(metric_id: str, lang: str) -> str:
-    """A metric's column heading with its unit: "Penyelesaian (%)"; counts go bare."""
-    metric = get_metric(metric_id)
-    return metric.label(lang) + (" (%)" if metric.unit == "percent" else "")
-
-
 def _ranked_order(table: pd.DataFrame, ranks: pd.Series, worst_first: bool) -> pd.DataFrame:
     """``table`` with ``rank``, best first (worst first with ``worst_first``), the
     unranked regions last."""
@@ -299,7 +293,7 @@ def ranking_table(
     data["name"] = [markdown_link(name, links[code]) for code, name in zip(data.index, data["name"])]
     n = int(ranks.notna().sum())  # regions without a rank stand last, unhighlighted
     records = data.astype(object).where(data.notna(), None).to_dict("records")
-    headings = {c: metric_heading(c, lang) for c in columns}
+    headings = {c: get_metric(c).heading(lang) for c in columns}
     return dash_table.DataTable(
         id=table_id,
         data=records,
@@ -365,13 +359,13 @@ def leaders_and_laggards(
             html.Tr(html.Td(t("ranking.others", lang, count=format_int(gap, lang)), colSpan=4, className="rank-gap")),
             *[row(code, item, "bottom") for code, item in zip(bottom.index, bottom.itertuples())],
         ]
-    caption = t("ranking.caption", lang, metric=metric_heading(metric_id, lang), regions=region_label.lower())
+    caption = t("ranking.caption", lang, metric=metric.heading(lang), regions=region_label.lower())
     return html.Div(
         [
             html.Table(
                 [
                     html.Caption(caption, className="visually-hidden"),
-                    html.Thead(html.Tr([html.Th("#", scope="col"), html.Th(region_label, scope="col"), html.Th(html.Span(metric_heading(metric_id, lang), className="visually-hidden"), scope="col", colSpan=2)])),
+                    html.Thead(html.Tr([html.Th("#", scope="col"), html.Th(region_label, scope="col"), html.Th(html.Span(metric.heading(lang), className="visually-hidden"), scope="col", colSpan=2)])),
                     html.Tbody(rows),
                 ],
                 className="rank-list",

@@ -37,11 +37,6 @@ def _number(label: str, field: str, lang: str, decimals: int = 0, value_chars: i
     }
 
 
-def _percent(label: str, field: str, lang: str) -> dict:
-    """A percentage column: the unit in the header, "100,0" in the cells."""
-    return _number(f"{label} (%)", field, lang, decimals=1, value_chars=5)
-
-
 def facilitator_columns(lang: str) -> list[dict]:
     """The grid's columns. Widths: each column shares the box (``flex``) but keeps at least
     the width of its longest header word and widest value (``layouts.grid``)."""
@@ -60,7 +55,7 @@ def facilitator_columns(lang: str) -> list[dict]:
         _number(get_metric("submitted").label(lang), "submitted", lang),
         _number(get_metric("approved").label(lang), "approved", lang),
         _number(get_metric("returned").label(lang), "returned", lang),
-        _percent(get_metric("completion_pct").label(lang), "completion_pct", lang),
+        _number(get_metric("completion_pct").heading(lang), "completion_pct", lang, decimals=1),
         _number(t("facilitator.flagged", lang), "flagged", lang),
         _number(t("facilitator.flagged_pct", lang), "flagged_pct", lang, decimals=1),
         {

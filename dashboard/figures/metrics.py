@@ -50,6 +50,12 @@ class Metric:
     def label(self, lang: Language = "id") -> str:
         return self.label_id if lang == "id" else self.label_en
 
+    def heading(self, lang: Language = "id") -> str:
+        """The label with its unit, as a column heading or a legend shows it: "Penyelesaian
+        (%)"; a label that already names the unit, or a count, stays as it is."""
+        label = self.label(lang)
+        return label + (" (%)" if self.unit == "percent" and "%" not in label else "")
+
     def description(self, lang: Language = "id") -> str:
         return self.description_id if lang == "id" else self.description_en
 

@@ -42,8 +42,7 @@ class BadExport(ValueError):
 def _metric_column(metric_id: str, lang: str) -> ExportColumn:
     metric = get_metric(metric_id)
     kind = {"count": "count", "percent": "percent", "ratio": "decimal"}[metric.unit]
-    label = metric.label(lang)
-    return ExportColumn(metric_id, label + (" (%)" if metric.unit == "percent" and "%" not in label else ""), kind)
+    return ExportColumn(metric_id, metric.heading(lang), kind)
 
 
 def _meta(lang: str, title: str, scope_label: str, data_until: dt.datetime, filters: str | None, simulated: bool) -> ExportMeta:
