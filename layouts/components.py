@@ -179,12 +179,17 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
     # Today and the deadline are labelled above the plot (never on the curves), each on the
     # side of its line away from the other, so the two labels cannot overlap; the x axis
     # runs on past the later of the two so that the label beyond it has room.
-    first, last = (today, deadline) if today <= deadline else (deadline, today)
-    for when, label, colour in ((deadline, t("progress.deadline", lang), VERMILION), (today, t("progress.today", lang), "#333")):
+    # The earlier of the two (today, on the deadline day itself) is labelled on its left.
+    today_first = today <= deadline
+    last = max(today, deadline)
+    for when, label, colour, on_left in (
+        (deadline, t("progress.deadline", lang), VERMILION, not today_first),
+        (today, t("progress.today", lang), "#333", today_first),
+    ):
         figure.add_vline(x=when, line={"color": colour, "width": 1.5, "dash": "dot"})
         figure.add_annotation(
             x=when, y=1, yref="paper", yanchor="bottom", text=label, showarrow=False, font={"color": colour},
-            xanchor="right" if when == first and first != last else "left", xshift=-3 if when == first and first != last else 3,
+            xanchor="right" if on_left else "left", xshift=-3 if on_left else 3,
         )
     start = days[0] if days else min(today, deadline)
     span = max((last - start).days, 1)
