@@ -36,7 +36,7 @@ def test_bad_input_is_refused_with_a_message(argv, message, capsys, tmp_path):
 
 def test_an_existing_round_is_refused_without_replace(tmp_path, capsys):
     url = f"sqlite:///{tmp_path}/cli.sqlite"
-    args = ["--database-url", url, "--families", "34000", "--as-of", "2026-11-24T06:00", "--quiet"]
+    args = ["--database-url", url, "--families", "3000", "--as-of", "2026-11-24T06:00", "--quiet"]
     assert main(args) == 0
     assert main(args) == 2
     assert "--replace" in capsys.readouterr().err
