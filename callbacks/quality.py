@@ -19,10 +19,6 @@ from dashboard.web.auth import current_access
 from layouts import components, maps, quality
 from layouts.frame import page_href
 
-#: Rows per page of the quality page's ranking of kabupaten/kota (514 nationally).
-QUALITY_PAGE_SIZE = 10
-
-
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
 
@@ -103,7 +99,7 @@ def register(app: Dash, settings: Settings) -> None:
         ranks = rank(table, metric_id)
         ranking = components.ranking_table(
             table, ranks, metric_id, lang, "quality-regions-table", t("region.regency", lang), links,
-            quality.REGION_COLUMNS, worst_first=True, page_size=QUALITY_PAGE_SIZE,
+            quality.REGION_COLUMNS, worst_first=True, page_size=components.TABLE_PAGE_SIZE,
         )
         return html.Div([ranking, components.unranked_note(ranks, lang)])
 

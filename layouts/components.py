@@ -158,6 +158,14 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+def date_ticks(days: list[dt.date], lang: str) -> dict:
+    """About six dated ticks over ``days`` (an axis's ``tickvals``/``ticktext``), the first
+    half a step in, so that no date sits in the corner under the value axis's "0"."""
+    step = max(1, len(days) // 6)
+    ticks = days[step // 2 :: step]
+    return {"tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks]}
+
+
 def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str) -> go.Figure:
     """Cumulative completion against the plan, with the deadline and today marked."""
     days = list(series.index)
@@ -193,8 +201,6 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
         )
     start = days[0] if days else min(today, deadline)
     span = max((last - start).days, 1)
-    step = max(1, len(days) // 6)
-    ticks = days[step // 2 :: step]  # no date label in the corner under "0 %"
     figure.update_layout(
         title={"text": title, "x": 0, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}, "font": {"size": 16}},
         separators=separators(lang),
@@ -202,7 +208,7 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
         margin={"l": 60, "r": 20, "t": 70, "b": 40},
         yaxis={"range": [0, 100], "ticksuffix": " %" if lang == "id" else "%", "gridcolor": "#eee"},
         xaxis={
-            "tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks], "gridcolor": "#f4f4f4", "automargin": True,
+            **date_ticks(days, lang), "gridcolor": "#f4f4f4", "automargin": True,
             "range": [_midnight(start) - dt.timedelta(hours=12), _midnight(last) + dt.timedelta(days=max(1.0, 0.14 * span))],
         },
         legend={"orientation": "h", "y": -0.12},
@@ -244,6 +250,13 @@ TABLE_STYLE = {
     "style_header": {"fontWeight": "600", "whiteSpace": "normal", "height": "auto", "backgroundColor": "#f3f5f8"},
     "markdown_options": {"link_target": "_self"},
 }
+
+
+#: A table that pages (the quality page's lists): it shows its whole page, without
+#: scrolling inside the box.
+PAGED_TABLE_STYLE = {**TABLE_STYLE, "style_table": {"overflowX": "auto"}}
+#: Rows per page of a paged table.
+TABLE_PAGE_SIZE = 10
 
 
 def table_cells(max_width: str = "10rem") -> dict:
@@ -324,7 +337,7 @@ def ranking_table(
         page_action="native" if page_size else "none",
         page_size=page_size or 250,
         # A paged table shows its whole page (no scrolling inside the box).
-        **({**TABLE_STYLE, "style_table": {"overflowX": "auto"}} if page_size else TABLE_STYLE),
+        **(PAGED_TABLE_STYLE if page_size else TABLE_STYLE),
     )
 
 

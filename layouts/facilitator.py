@@ -115,11 +115,9 @@ def daily_figure(daily: pd.DataFrame, lang: str) -> go.Figure:
     figure.add_trace(go.Bar(x=days, y=daily["started"], name=get_metric("visited").label(lang), marker={"color": components.BLUE}))
     figure.add_trace(go.Bar(x=days, y=daily["approved"], name=get_metric("approved").label(lang), marker={"color": components.GREEN}))
     figure.add_trace(go.Bar(x=days, y=daily["returned"], name=get_metric("returned").label(lang), marker={"color": components.VERMILION}))
-    step = max(1, len(days) // 6)
-    ticks = days[step // 2 :: step]
     figure.update_layout(
         barmode="group",
-        xaxis={"tickvals": ticks, "ticktext": [components.format_date_short(d, lang) for d in ticks]},
+        xaxis=components.date_ticks(days, lang),
         yaxis=_count_axis(daily[["started", "approved", "returned"]].to_numpy()),
     )
     return _bar_layout(figure, t("facilitator.daily_title", lang), lang)

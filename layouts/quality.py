@@ -32,9 +32,6 @@ RULE_COLOURS = (
     "#D55E00", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#F0E442",
     "#CC79A7", "#882255", "#332288", "#999933", "#44AA99",
 )
-#: Rows per page of the list of facilitators with the highest risk and most flags.
-FACILITATOR_PAGE_SIZE = 10
-
 #: Region columns of the quality ranking (after the map metric).
 REGION_COLUMNS = ("submitted", "flagged", "flagged_pct", "first_review_approval_pct", "return_rate", "high_risk")
 
@@ -234,8 +231,8 @@ def facilitator_table(table: pd.DataFrame, lang: str, links: dict[str, str], reg
             {"if": {"filter_query": '{high_risk} = "1"', "column_id": "risk_score"}, "color": "#b3261e", "fontWeight": "700"},
         ],
         page_action="native",
-        page_size=FACILITATOR_PAGE_SIZE,
-        **{**components.TABLE_STYLE, "style_table": {"overflowX": "auto"}},
+        page_size=components.TABLE_PAGE_SIZE,
+        **components.PAGED_TABLE_STYLE,
     )
 
 
