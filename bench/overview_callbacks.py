@@ -50,16 +50,17 @@ def main() -> None:
     lang = {"id": "page-lang", "property": "data", "value": "id"}
     scale = {"id": "font-scale", "property": "data", "value": 1}
     v = {"id": "data-version", "property": "data", "value": version}
+    view = {"id": "overview-map-view", "property": "value", "value": "map"}
     def calls_for(scope_code):
         where = {"id": "overview-scope", "property": "data", "value": scope_code}
         return {
             "map (metric change, full figure)": _payload(
                 "overview-map.figure", {"id": "overview-map", "property": "figure"},
-                [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, v, scale],
+                [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, view, v, scale],
                 [where, lang, {"id": "overview-map", "property": "figure", "value": None}]),
             "map (refresh, Patch)": {
                 **_payload("overview-map.figure", {"id": "overview-map", "property": "figure"},
-                           [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, v, scale],
+                           [{"id": "overview-metric", "property": "value", "value": "completion_pct"}, view, v, scale],
                            [where, lang, {"id": "overview-map", "property": "figure", "value": {"data": []}}]),
                 "changedPropIds": ["data-version.data"],
             },
@@ -105,7 +106,7 @@ def main() -> None:
         }
         if scope_code is None or len(scope_code) == 2:
             calls["map (full figure)"] = _payload(
-                "quality-map.figure", {"id": "quality-map", "property": "figure"}, [metric, v, scale],
+                "quality-map.figure", {"id": "quality-map", "property": "figure"}, [metric, {"id": "quality-map-view", "property": "value", "value": "map"}, v, scale],
                 [where, lang, {"id": "quality-map", "property": "figure", "value": None}])
             calls["kabupaten/kota table"] = _payload(
                 "quality-regions.children", {"id": "quality-regions", "property": "children"}, [v, metric], [where, lang])

@@ -40,7 +40,7 @@ def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple
     def overview(scope):
         where = [("overview-scope", "data", scope), lang]
         return [
-            ("map", dash_payload("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])),
+            ("map", dash_payload("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])),
             ("kpis", dash_payload("..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)),
             ("progress", dash_payload("overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
             ("ranking", dash_payload("overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)),
@@ -50,7 +50,7 @@ def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple
     def quality(scope):
         where = [("quality-scope", "data", scope), lang]
         return [
-            ("quality map", dash_payload("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("quality-map", "figure", None)])),
+            ("quality map", dash_payload("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("quality-map-view", "value", "map"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("quality-map", "figure", None)])),
             ("quality kpis", dash_payload("quality-kpis.children", [("data-version", "data", v)], where)),
             ("flags by rule + per day", dash_payload("..quality-rules.figure...quality-trend.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
             ("kabupaten/kota list", dash_payload("quality-regions.children", [("data-version", "data", v), ("quality-metric", "value", "flagged_pct")], where)),

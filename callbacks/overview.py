@@ -39,19 +39,28 @@ def _region_hover(table, metric_id: str, lang: str) -> list[str]:
 
 
 def map_regions(table, metric_id: str, lang: str, hover=_region_hover):
-    """The rows ``layouts.maps`` draws: code, name, value, and ``hover(table, metric_id,
-    lang)`` (the figures around the metric differ by page)."""
+    """The rows ``layouts.maps`` draws: code, name, value, ``hover(table, metric_id,
+    lang)`` (the figures around the metric differ by page) and ``tile_value``, the value
+    as a tile of the tile grid writes it."""
     regions = table[["name"]].copy()
     regions["code"] = table.index
     regions["value"] = table[metric_id]
     regions["hover"] = hover(table, metric_id, lang)
+    regions["tile_value"] = [components.format_metric(metric_id, v, lang) for v in table[metric_id]]
     return regions.reset_index(drop=True)
 
 
-def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings: Settings) -> dict:
+def draws_tiles(scope: Scope, view: str | None, settings: Settings) -> bool:
+    """Whether the map of ``scope`` is the provinces' tile grid: when chosen (``view``),
+    or when there are no boundary files to draw their map."""
+    return scope.level == Level.NATIONAL and (view == "tiles" or not boundaries_available(settings.geodata_dir))
+
+
+def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings: Settings, view: str | None = None) -> dict:
     """The map of the child regions of ``scope`` coloured by ``metric_id``: the provinces
-    (the tile grid without boundary files), or a province's kabupaten/kota fitted to it
-    (nothing without boundary files: the ranking below the map carries the figures)."""
+    (their labelled tile grid when ``view`` is ``"tiles"`` or there are no boundary
+    files), or a province's kabupaten/kota fitted to it (nothing without boundary files:
+    the ranking beside the map carries the figures)."""
     metric = get_metric(metric_id)
     low, high = metric.colour_range or (None, None)
     options = {
@@ -62,7 +71,7 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
         "no_data_label": t("common.no_data", lang),
         "separators": components.separators(lang),
     }
-    if scope.level == Level.NATIONAL and not boundaries_available(settings.geodata_dir):
+    if draws_tiles(scope, view, settings):
         return maps.tile_grid_figure(regions, **options)
     if scope.level == Level.NATIONAL:
         return maps.choropleth_figure(regions, geojson_url=PROVINCES_URL, **options)
@@ -88,6 +97,7 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("overview-map", "figure"),
         Input("overview-metric", "value"),
+        Input("overview-map-view", "value"),
         Input("data-version", "data"),
         Input("font-scale", "data"),
         State("overview-scope", "data"),
@@ -95,15 +105,15 @@ def register(app: Dash, settings: Settings) -> None:
         State("overview-map", "figure"),
         cache_response=True,
     )
-    def update_map(metric_id, version, scale, scope_code, lang, figure):
+    def update_map(metric_id, view, version, scale, scope_code, lang, figure):
         if not version:
             return no_update
         scope = Scope.of(scope_code)
         table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         regions = map_regions(table, metric_id, lang)
         if ctx.triggered_id == "data-version" and figure:
-            return maps.patch_values(Patch(), regions)
-        figure = region_map_figure(regions, scope, metric_id, lang, settings)
+            return maps.patch_values(Patch(), regions, tiles=draws_tiles(scope, view, settings))
+        figure = region_map_figure(regions, scope, metric_id, lang, settings, view)
         return components.scale_fonts(figure, scale) if figure else figure
 
     @app.callback(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
-from callbacks.overview import map_regions, region_map_figure
+from callbacks.overview import draws_tiles, map_regions, region_map_figure
 from callbacks.refresh import version_day
 from dashboard.figures.overview import kpis, rank, region_table
 from dashboard.figures.quality_report import QUALITY_KPIS, facilitator_quality, flag_trend, regency_quality
@@ -25,6 +25,7 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("quality-map", "figure"),
         Input("quality-metric", "value"),
+        Input("quality-map-view", "value"),
         Input("data-version", "data"),
         Input("font-scale", "data"),
         State("quality-scope", "data"),
@@ -32,15 +33,15 @@ def register(app: Dash, settings: Settings) -> None:
         State("quality-map", "figure"),
         cache_response=True,
     )
-    def update_map(metric_id, version, scale, scope_code, lang, figure):
+    def update_map(metric_id, view, version, scale, scope_code, lang, figure):
         if not version:
             return no_update
         scope = Scope.of(scope_code)
         table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         regions = map_regions(table, metric_id, lang, hover=quality.region_hover)
         if ctx.triggered_id == "data-version" and figure:
-            return maps.patch_values(Patch(), regions)
-        figure = region_map_figure(regions, scope, metric_id, lang, settings)
+            return maps.patch_values(Patch(), regions, tiles=draws_tiles(scope, view, settings))
+        figure = region_map_figure(regions, scope, metric_id, lang, settings, view)
         return components.scale_fonts(figure, scale) if figure else figure
 
     @app.callback(

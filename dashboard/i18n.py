@@ -121,6 +121,13 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "en": "Boundaries are not available: the map is shown as a grid of provinces.",
     },
     "map.hint": {"id": "Klik provinsi di peta untuk membuka halamannya", "en": "Click a province on the map to open its page"},
+    "map.view": {"id": "Tampilan peta", "en": "Map view"},
+    "map.view_map": {"id": "Peta", "en": "Map"},
+    "map.view_tiles": {"id": "Kisi berlabel", "en": "Labelled grid"},
+    "map.view_tiles_title": {
+        "id": "Setiap provinsi satu kotak berukuran sama, dengan namanya: terbaca dari jauh, dan DKI Jakarta seberat Papua Tengah",
+        "en": "Each province one square of the same size, with its name: readable from afar, and DKI Jakarta weighs as much as Papua Tengah",
+    },
     # --- Cumulative progress chart ----------------------------------------------------
     "progress.title": {"id": "Progres kumulatif", "en": "Cumulative progress"},
     "progress.title_for": {"id": "Progres kumulatif · {region}", "en": "Cumulative progress · {region}"},

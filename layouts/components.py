@@ -28,6 +28,7 @@ from dashboard.formatting import (
 )
 from dashboard.i18n import t
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, label_of
+from layouts.maps import MAP_VIEWS
 
 #: Colours (Okabe-Ito, safe for colour-blind readers).
 BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
@@ -83,6 +84,31 @@ def excluded_note(excluded: pd.Series, lang: str) -> html.P | None:
     return html.P(t("status.excluded", lang, n=format_int(int(excluded.sum()), lang), reasons=reasons), className="small text-muted mb-0 excluded-note")
 
 
+def map_view_picker(picker_id: str, view: str, lang: str, offered: bool) -> html.Div:
+    """The switch between the provinces' map and their labelled tile grid
+    (``layouts.maps.MAP_VIEWS``). Always in the page, so that the map's callback has its
+    input, but hidden where there is no choice (a province's map; no boundary files)."""
+    return html.Div(
+        dbc.RadioItems(
+            id=picker_id,
+            options=[
+                {"label": t("map.view_map", lang), "value": "map"},
+                {"label": t("map.view_tiles", lang), "value": "tiles"},
+            ],
+            value=view if view in MAP_VIEWS else MAP_VIEWS[0],
+            inline=True,
+            className="btn-group map-view-picker",
+            inputClassName="btn-check",
+            labelClassName="btn btn-outline-secondary btn-sm",
+            labelCheckedClassName="active",
+        ),
+        role="group",
+        title=t("map.view_tiles_title", lang),
+        **{"aria-label": t("map.view", lang)},
+        className="d-inline-flex" if offered else "d-none",
+    )
+
+
 def scale_fonts(figure: go.Figure, scale: float | None) -> go.Figure:
     """Enlarge a figure's text for big screens (plotly sizes text in pixels, the page in
     rem, which grows with the screen: see assets/02_app.css and ``font-scale``)."""
@@ -101,6 +127,9 @@ def scale_fonts(figure: go.Figure, scale: float | None) -> go.Figure:
             colorbar.tickfont.size = grow(colorbar.tickfont.size)
             colorbar.title.font.size = grow(colorbar.title.font.size)
             colorbar.thickness = grow(colorbar.thickness or 12)
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size:  # labels written in the plot (the tile grid's)
+            textfont.size = grow(textfont.size)
     return figure
 
 

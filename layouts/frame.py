@@ -19,10 +19,15 @@ METRIC_LINK = "metric-link"
 METRIC_TRAIL = "metric-trail"
 
 
-def page_href(path: str, lang: str, metric: str | None = None, round_id: int | None = None) -> str:
-    """A link that keeps the language, the map metric and a chosen round (shareable,
-    survives navigation). Without a round the pages show the newest one."""
-    query = {"lang": lang, **({"metric": metric} if metric else {}), **({"round": round_id} if round_id else {})}
+def page_href(path: str, lang: str, metric: str | None = None, round_id: int | None = None, view: str | None = None) -> str:
+    """A link that keeps the language, the map metric, a chosen round and map view
+    (shareable, survives navigation). Without a round the pages show the newest one."""
+    query = {
+        "lang": lang,
+        **({"metric": metric} if metric else {}),
+        **({"round": round_id} if round_id else {}),
+        **({"view": view} if view else {}),
+    }
     return f"{quote(path, safe='/.-_~')}?{urlencode(query)}"
 
 
@@ -71,9 +76,10 @@ def page_frame(
     round_id: int | None = None,
     rounds: list[tuple[int, str]] | None = None,
     account: Account | None = None,
+    view: str | None = None,
 ) -> html.Div:
     """``content`` inside the header and footer; ``path`` is the page's own path (for the
-    language links, which keep ``metric`` and ``round_id``). With more than one round in
+    language links, which keep ``metric``, ``round_id`` and the map ``view``). With more than one round in
     ``rounds`` the header offers a round switch; with an ``account``, who is signed in and
     the sign-out button (and the admin page's link for admins)."""
     items = [
@@ -92,7 +98,7 @@ def page_frame(
         [
             dbc.Button(
                 code.upper(),
-                href=page_href(path, code, metric, round_id),
+                href=page_href(path, code, metric, round_id, view),
                 external_link=False,
                 color="light",
                 outline=code != lang,
@@ -118,7 +124,7 @@ def page_frame(
                 *(
                     [
                         dbc.DropdownMenu(
-                            [dbc.DropdownMenuItem(name, href=page_href(path, lang, metric, rid), id={"type": METRIC_LINK, "index": f"round-{rid}"}) for rid, name in rounds],
+                            [dbc.DropdownMenuItem(name, href=page_href(path, lang, metric, rid, view), id={"type": METRIC_LINK, "index": f"round-{rid}"}) for rid, name in rounds],
                             label=t("round.label", lang) + ": " + dict(rounds).get(round_id, rounds[-1][1]),
                             id="round-menu",
                             color="light",

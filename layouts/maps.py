@@ -23,14 +23,15 @@ Trace layout (the same for both figures, so one :func:`patch_values` serves both
   data.
 
 Keeping every region in both traces, in a fixed order, is deliberate: a refresh then only
-replaces ``z`` and ``hovertext`` of traces 0 and 1 (:func:`patch_values`, a few KB) and
-never the locations or the geometry, for the choropleth and the tile grid alike. Each
-hover text is sent once, in the trace that draws the region ("" in the other).
+replaces ``z`` and ``hovertext`` of traces 0 and 1 (:func:`patch_values`, a few KB; and
+the tile grid's labels, which show the values) and never the locations or the geometry,
+for the choropleth and the tile grid alike. Each hover text is sent once, in the trace
+that draws the region ("" in the other).
 
 The values are the *upper* trace on purpose: in the tile grid it writes every tile's
 label, and plotly picks each label's colour for contrast with the tile under it, or, for
 a tile it does not paint, with the (light) page, which suits the light grey tile drawn
-by trace 0 below. The labels therefore never change on a refresh.
+by trace 0 below.
 
 The choropleth's traces carry the region codes in ``locations``, the tile grid's in
 ``customdata``; :func:`clicked_region` reads the clicked code from either figure's
@@ -69,6 +70,10 @@ NO_DATA_TRACE = 0
 VALUES_TRACE = 1
 #: Indonesia's bounding box (lon_min, lat_min, lon_max, lat_max), SOURCES.md.
 INDONESIA_BOUNDS = (95.011, -11.008, 141.020, 6.077)
+#: The two ways to draw the provinces: ``"map"`` the choropleth of their boundaries,
+#: ``"tiles"`` the labelled tile grid (every province one equal square with its short
+#: name: told apart from across the room, and small provinces weigh as much as large ones).
+MAP_VIEWS = ("map", "tiles")
 
 PatchT = TypeVar("PatchT")
 
@@ -104,6 +109,8 @@ def _value_arrays(frame: pd.DataFrame) -> dict[int, dict[str, list[Any]]]:
         VALUES_TRACE: {
             "z": [float(f"{v:.6g}") if ok else None for v, ok in zip(values, has_value)],
             "hovertext": [h if ok else "" for h, ok in zip(hover, has_value)],
+            # The tile grid's labels, which carry the values (see _tile_frame).
+            **({"text": frame["text"].tolist()} if "text" in frame.columns else {}),
         },
     }
 
@@ -285,17 +292,16 @@ def tile_grid_figure(
     Same arguments as :func:`choropleth_figure` without ``geojson_url``. ``regions`` holds
     province codes; a province of the grid missing from ``regions`` is drawn grey (its
     hover then shows only the tile's short name), and codes outside the grid are ignored.
-    Each tile shows the province's short name (``abbr`` of the CSV). Two heatmaps in column form
+    Each tile shows the province's short name (``abbr`` of the CSV, in two lines when
+    longer than :data:`TILE_LINE_CHARS` letters, so that it fits its tile) and, when
+    ``regions`` has a ``tile_value`` column (the value as the page writes it, "46,5 %"),
+    the value under it: read from across the room. A tile without data shows its name
+    only. Two heatmaps in column form
     (``x`` = column, ``y`` = row, one entry per province sorted by code): trace 0 the grey
     no-data tiles, trace 1 the values, exactly as in the choropleth, so
     :func:`patch_values` updates either figure.
     """
-    grid = load_tile_grid()
-    frame = _prepare(regions)
-    merged = grid.merge(frame.drop(columns=["name"]), on="code", how="left")
-    merged["name"] = merged["abbr"]
-    merged["hover"] = merged["hover"].fillna("<b>" + merged["abbr"] + "</b>")
-    merged = _prepare(merged)
+    merged = _tile_frame(regions)
     arrays = _value_arrays(merged)
     codes = merged["code"].tolist()
     common: dict[str, Any] = {
@@ -313,9 +319,8 @@ def tile_grid_figure(
         # Labels of all tiles, on the upper trace only (see the module docstring). A fixed
         # size: plotly's "auto" size measures the gaps between *consecutive* labels, which
         # in a sparse grid gives an unreadable 5 px.
-        text=merged["abbr"].tolist(),
-        texttemplate="<b>%{text}</b>",
-        textfont={"size": 10.5},
+        texttemplate="%{text}",
+        textfont={"size": TILE_FONT_PX},
         **_scale_kwargs(colorscale, higher_is_better, zmin, zmax),
         colorbar=_colorbar(legend_title, tickformat, ticksuffix),
         name="values",
@@ -330,25 +335,76 @@ def tile_grid_figure(
         name="no-data",
     )
     fig = go.Figure([no_data, values])
-    hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
-    fig.update_xaxes(**hidden, constrain="domain")
-    # Square tiles (scaleanchor), row 0 at the top (reversed).
-    fig.update_yaxes(**hidden, autorange="reversed", scaleanchor="x", scaleratio=1, constrain="domain")
+    # The key inside the grid's empty band (rows 3-4, east of Jambi and DKI Jakarta, west
+    # of Papua Selatan), not under it: the tiles then take the whole height, which
+    # makes them a fifth larger in the national page's box.
+    row, col = TILE_KEY_CELL
+    rows, cols = int(merged["row"].max()) + 1, int(merged["col"].max()) + 1
+    top = 1 - row / rows
+    # (a fifth of a row lower than the band's top: room for the bar's title above it)
+    fig.update_traces(colorbar={"x": col / cols, "y": top - 0.2 / rows, "len": 0.45}, selector={"name": "values"})
     _layout(fig, no_data_label=no_data_label, separators=separators, uirevision=uirevision)
+    fig.layout.annotations[0].update(x=(col + 1.1) / cols, y=top - 1.4 / rows, yanchor="middle")
+    hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
+    # The grid fills the figure: tiles are as large as the box allows, and the paper's
+    # coordinates are the grid's, which places the key in its empty band at any size.
+    # Tiles are therefore square only in a box of the grid's shape (the national page's
+    # map, 13:6, nearly); elsewhere a little wider or taller.
+    fig.update_xaxes(**hidden, range=[-0.5, cols - 0.5])
+    # Row 0 at the top.
+    fig.update_yaxes(**hidden, range=[rows - 0.5, -0.5])
     return fig
 
 
-def value_updates(regions: pd.DataFrame) -> dict[int, dict[str, list[Any]]]:
+#: Longest short name written on one line of a tile, and the size of its letters: six
+#: bold 10-px capitals fit a tile of about 50 px, the national page's map at 1080p (the
+#: font grows with the page's root size, like the tiles).
+TILE_LINE_CHARS = 6
+TILE_FONT_PX = 10.5
+#: (row, column) of the grid's cell where the colour key starts: the empty band east of
+#: Jambi (``province_tile_grid.csv``), six columns long, with the no-data key under it,
+#: east of DKI Jakarta.
+TILE_KEY_CELL = (3, 4)
+
+
+def _tile_label(abbr: str) -> str:
+    """``"BENGKULU"`` → ``"BENG<br>KULU"``: names longer than a tile's line in two halves."""
+    if len(abbr) <= TILE_LINE_CHARS:
+        return abbr
+    half = len(abbr) // 2
+    return f"{abbr[:half]}<br>{abbr[half:]}"
+
+
+def _tile_frame(regions: pd.DataFrame) -> pd.DataFrame:
+    """The regions on the tile grid: every province of the grid once (by code), with its
+    cell, its hover (the short name alone when ``regions`` lacks it) and ``text``, the
+    tile's label: the short name in bold and, for a province with a value, its
+    ``tile_value`` (when ``regions`` has that column) under it."""
+    frame = _prepare(regions)
+    merged = load_tile_grid().merge(frame.drop(columns=["name"]), on="code", how="left")
+    merged["name"] = merged["abbr"]
+    merged["hover"] = merged["hover"].fillna("<b>" + merged["abbr"] + "</b>")
+    merged = _prepare(merged)
+    shown = merged["tile_value"].fillna("").astype(str) if "tile_value" in merged.columns else pd.Series("", index=merged.index)
+    merged["text"] = [
+        f"<b>{_tile_label(abbr)}</b>" + (f"<br>{value}" if value and has_value else "")
+        for abbr, value, has_value in zip(merged["abbr"], shown, merged["value"].notna())
+    ]
+    return merged
+
+
+def value_updates(regions: pd.DataFrame, tiles: bool = False) -> dict[int, dict[str, list[Any]]]:
     """What a refresh changes, per trace index: ``{0: {"z": [...], "hovertext": [...]}, 1: {...}}``
-    (0 the grey no-data regions, 1 the values).
+    (0 the grey no-data regions, 1 the values; for the tile grid (``tiles``) also
+    ``1: {"text": [...]}``, the labels with the values).
 
     Valid for a figure built (by either function) from the same set of region codes; the
-    order of ``regions`` does not matter. For the tile grid pass all 38 provinces.
+    order of ``regions`` does not matter.
     """
-    return _value_arrays(_prepare(regions))
+    return _value_arrays(_tile_frame(regions) if tiles else _prepare(regions))
 
 
-def patch_values(patch: PatchT, regions: pd.DataFrame) -> PatchT:
+def patch_values(patch: PatchT, regions: pd.DataFrame, tiles: bool = False) -> PatchT:
     """Write the new values of ``regions`` into ``patch`` (a ``dash.Patch()`` of the figure)
     and return it: ``data[0].z`` and ``data[0].hovertext`` (the grey no-data regions),
     ``data[1].z`` and ``data[1].hovertext`` (the values). Nothing else is sent, so the
@@ -356,11 +412,12 @@ def patch_values(patch: PatchT, regions: pd.DataFrame) -> PatchT:
     9.6 KB of JSON against 19.8 KB for a new figure, plus the hover texts in both cases
     (the hover carries the values, so it must be refreshed with them).
 
-    Works for both :func:`choropleth_figure` and :func:`tile_grid_figure`, as long as the
-    set of codes is the one the figure was built with. Anything else (another metric,
-    language or province) needs a new figure.
+    Works for both :func:`choropleth_figure` and :func:`tile_grid_figure` (pass
+    ``tiles=True``: the tiles' labels carry the values), as long as the set of codes is
+    the one the figure was built with. Anything else (another metric, language or
+    province) needs a new figure.
     """
-    for index, properties in value_updates(regions).items():
+    for index, properties in value_updates(regions, tiles).items():
         for name, values in properties.items():
             patch["data"][index][name] = values  # type: ignore[index]
     return patch

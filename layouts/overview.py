@@ -51,8 +51,11 @@ def layout(
     path: str,
     heading: str | None = None,
     trail: list[tuple[str, str | None]] | None = None,
+    offer_map_views: bool = False,
     **frame,
 ) -> html.Div:
+    """``frame["view"]`` (``?view=``) draws the provinces as their map or their labelled
+    tile grid; ``offer_map_views`` shows the switch (the national page with boundary files)."""
     metric = map_metric if map_metric in MAP_METRICS else DEFAULT_MAP_METRIC
     national = scope.level == Level.NATIONAL
     metric_picker = dcc.Dropdown(
@@ -83,8 +86,12 @@ def layout(
                                     dbc.Col(html.H2(t("map.title" if national else "map.title_regencies", lang), className="h5 mb-0"), width="auto"),
                                     dbc.Col(
                                         html.Div(
-                                            [html.Label(t("map.metric", lang), htmlFor="overview-metric", className="me-2 small text-muted"), metric_picker],
-                                            className="d-flex align-items-center",
+                                            [
+                                                html.Label(t("map.metric", lang), htmlFor="overview-metric", className="me-2 small text-muted"),
+                                                metric_picker,
+                                                components.map_view_picker("overview-map-view", frame.get("view"), lang, offer_map_views and national),
+                                            ],
+                                            className="d-flex align-items-center flex-wrap gap-2",
                                         ),
                                     ),
                                 ],

@@ -2,7 +2,8 @@
 (``Dash(use_pages=True, pages_folder="")``), never as a side effect of an import.
 
 Pages are shareable links: the area is in the path (``/provinsi/94``), the language and
-the map metric in the query string (``?lang=en&metric=return_rate``). The area in a link
+the map metric in the query string (``?lang=en&metric=return_rate``; the national pages
+also ``view=tiles`` for the labelled tile grid of the provinces). The area in a link
 is a wish: each page asks the request's access (``dashboard.web.auth.current_access``)
 and shows a region or facilitator outside the user's area as an explained refusal, never
 its data or a facilitator's name.
@@ -32,6 +33,7 @@ from geodata import boundaries_available
 from layouts import about, admin, facilitator, overview, quality, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import Account, page_frame, page_href
+from layouts.maps import MAP_VIEWS
 
 
 def _language(lang: str | None, settings: Settings) -> str:
@@ -172,9 +174,10 @@ def register_pages(settings: Settings) -> None:
         """What Dash calls for a page: one value per query key, the outage page when needed."""
         return single_values(outage_aware(page, _settings))
 
-    def frame_and_links(lang: str, metric: str | None, round_text: str | None, path: str):
+    def frame_and_links(lang: str, metric: str | None, round_text: str | None, path: str, view: str | None = None):
         """The page frame's options, a link maker that keeps them, and an error view for
-        an unknown round or a database without a round with data (or None)."""
+        an unknown round or a database without a round with data (or None). ``view`` is
+        the map view of the national pages (``?view=``), kept by their own links only."""
         engine = get_engine(settings.read_database_url)
         rounds = _rounds(engine)
         round_id = _round(round_text, rounds)
@@ -184,6 +187,8 @@ def register_pages(settings: Settings) -> None:
         if round_id is None and latest_round(engine) is None:
             return None, None, no_round_page(lang, settings, path)
         frame = {"metric": metric, "round_id": round_id, "rounds": rounds, "account": account(lang, settings)}
+        if view in MAP_VIEWS:
+            frame["view"] = view
         access = current_access()
 
         def link(path: str) -> str | None:
@@ -210,10 +215,12 @@ def register_pages(settings: Settings) -> None:
             return None, outside_area(lang, t("access.denied", lang, what=f"{label} {scope.code}"), settings, path)
         return scope, None
 
-    def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
+    def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, view: str | None = None, **_query):
         language = _language(lang, settings)
-        frame, _, error = frame_and_links(language, metric, round, "/")
-        return error or overview.layout(Scope.national(), language, metric, refresh, path="/", **frame)
+        frame, _, error = frame_and_links(language, metric, round, "/", view)
+        return error or overview.layout(
+            Scope.national(), language, metric, refresh, path="/", offer_map_views=boundaries_available(settings.geodata_dir), **frame
+        )
 
     def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)
@@ -275,11 +282,13 @@ def register_pages(settings: Settings) -> None:
         heading = t("facilitator.page", language, name=f"{person.name} ({person.id})")
         return facilitator.layout(person.id, language, refresh, path=path, heading=heading, trail=trail, **frame)
 
-    def quality_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
+    def quality_page(
+        code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, view: str | None = None, **_query
+    ):
         """``/kualitas`` (the nation) and ``/kualitas/<code>`` (a province or kabupaten/kota)."""
         language = _language(lang, settings)
         path = f"/kualitas/{code}" if code else "/kualitas"
-        frame, link, error = frame_and_links(language, metric, round, path)
+        frame, link, error = frame_and_links(language, metric, round, path, view if not code else None)
         if error:
             return error
         engine = get_engine(settings.read_database_url)
@@ -299,7 +308,8 @@ def register_pages(settings: Settings) -> None:
         heading = t("quality.page", language) + " · " + trail[-1][0]
         return quality.layout(
             scope, language, metric, refresh, path=path, heading=heading, trail=trail,
-            risk_threshold=settings.risk_threshold, risk_min_interviews=settings.risk_min_interviews, **{k: v for k, v in frame.items() if k != "metric"},
+            risk_threshold=settings.risk_threshold, risk_min_interviews=settings.risk_min_interviews,
+            offer_map_views=boundaries_available(settings.geodata_dir), **{k: v for k, v in frame.items() if k != "metric"},
         )
 
     def about_page(lang: str | None = None, **_query):

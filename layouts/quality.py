@@ -47,6 +47,7 @@ def layout(
     trail: list,
     risk_threshold: float,
     risk_min_interviews: int,
+    offer_map_views: bool = False,
     **frame,
 ) -> html.Div:
     metric = map_metric if map_metric in QUALITY_MAP_METRICS else DEFAULT_QUALITY_METRIC
@@ -64,7 +65,16 @@ def layout(
             dbc.Row(
                 [
                     dbc.Col(html.H2(t("quality.map_title" if scope.level == Level.NATIONAL else "quality.map_title_regencies", lang), className="h5 mb-0"), width="auto"),
-                    dbc.Col(html.Div([html.Label(t("map.metric", lang), htmlFor="quality-metric", className="me-2 small text-muted"), picker], className="d-flex align-items-center")),
+                    dbc.Col(
+                        html.Div(
+                            [
+                                html.Label(t("map.metric", lang), htmlFor="quality-metric", className="me-2 small text-muted"),
+                                picker,
+                                components.map_view_picker("quality-map-view", frame.get("view"), lang, offer_map_views and scope.level == Level.NATIONAL),
+                            ],
+                            className="d-flex align-items-center flex-wrap gap-2",
+                        )
+                    ),
                 ],
                 className="align-items-center mb-2 g-2",
             ),

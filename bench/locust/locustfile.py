@@ -66,7 +66,7 @@ class _Dashboard(HttpUser):
     def overview(self, scope: str | None, label: str) -> list:
         v = self.version
         where = [("overview-scope", "data", scope), ("page-lang", "data", LANG)]
-        self.callback(f"map {label}", "overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])
+        self.callback(f"map {label}", "overview-map.figure", [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])
         self.callback(f"kpis {label}", "..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)
         self.callback(f"progress {label}", "overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)
         ranking = self.callback(f"ranking {label}", "overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)

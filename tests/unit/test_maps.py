@@ -130,10 +130,18 @@ def test_tile_grid_draws_every_province_in_its_cell():
     no_data = set(regions.loc[regions["value"].isna(), "code"])
     assert {c for c, z in zip(grey.customdata, grey.z) if z is not None} == no_data
     assert {c for c, z in zip(values.customdata, values.z) if z is None} == no_data
-    # Labels on the upper (values) trace only, for every tile: constant across refreshes.
-    assert list(values.text) == grid["abbr"].tolist() and grey.text is None
+    # Labels on the upper (values) trace only, for every tile: the short name in bold, in
+    # two lines when longer than a tile's line; no value without a tile_value column.
+    assert grey.text is None
+    for label, abbr in zip(values.text, grid["abbr"]):
+        lines = label.removeprefix("<b>").removesuffix("</b>").split("<br>")
+        assert "".join(lines) == abbr and all(len(line) <= maps.TILE_LINE_CHARS for line in lines)
+        assert len(lines) == (1 if len(abbr) <= maps.TILE_LINE_CHARS else 2)
+    assert "BENG<br>KULU" in values.text[grid.index.get_loc("17")]
     assert values.colorbar.title.text == "Penyelesaian (%)"
-    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.autorange == "reversed"
+    # The grid fills the figure, row 0 at the top.
+    assert tuple(fig.layout.xaxis.range) == (-0.5, grid["col"].max() + 0.5)
+    assert tuple(fig.layout.yaxis.range) == (grid["row"].max() + 0.5, -0.5)
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
 
 
@@ -147,6 +155,33 @@ def test_tile_grid_greys_missing_provinces_and_ignores_unknown_codes():
     assert grey.hovertext[0] == "<b>ACEH</b>"
 
 
+def test_tile_labels_carry_the_values_and_no_value_for_a_province_without_data():
+    regions = _regions("province", nan_every=9)
+    regions["tile_value"] = [f"{v:.1f} %".replace(".", ",") if v == v else "—" for v in regions["value"]]
+    values = _tiles(regions).data[maps.VALUES_TRACE]
+    shown = dict(zip(values.customdata, values.text))
+    for row in regions.itertuples():
+        if row.value == row.value:
+            assert shown[row.code].endswith(f"<br>{row.tile_value}")
+        else:
+            assert shown[row.code].endswith("</b>") and "—" not in shown[row.code]  # the name alone
+
+
+def test_the_tile_key_sits_in_the_grids_empty_band():
+    """The colour bar and the no-data key lie over cells no province occupies, so the
+    tiles can take the figure's whole height."""
+    fig = _tiles(_regions("province"))
+    grid = load_tile_grid()
+    rows, cols = grid["row"].max() + 1, grid["col"].max() + 1
+    row, col = maps.TILE_KEY_CELL
+    bar = fig.data[maps.VALUES_TRACE].colorbar
+    first, last = int(bar.x * cols), int((bar.x + bar.len) * cols)
+    key = fig.layout.annotations[0]
+    taken = set(zip(grid["row"], grid["col"]))
+    assert not {(row, c) for c in range(first, last)} & taken
+    assert (rows - 1 - int(key.y * rows), int(key.x * cols)) not in taken
+
+
 # --- refresh ----------------------------------------------------------------------------
 
 
@@ -154,8 +189,11 @@ def test_tile_grid_greys_missing_provinces_and_ignores_unknown_codes():
 def test_patch_values_turns_the_old_figure_into_the_new_one(build):
     level = "regency" if build is _choropleth else "province"
     before, after = _regions(level, seed=1, nan_every=7), _regions(level, seed=2, nan_every=5)
+    for regions in (before, after):
+        regions["tile_value"] = regions["value"].map("{:.1f}".format)
     figure = json.loads(to_json_plotly(build(before)))  # the figure as the browser holds it
-    maps.patch_values(figure, after.sample(frac=1, random_state=1))  # a dict takes the same writes
+    # A dict takes the same writes.
+    maps.patch_values(figure, after.sample(frac=1, random_state=1), tiles=build is _tiles)
     assert figure == json.loads(to_json_plotly(build(after)))
 
 
@@ -167,6 +205,9 @@ def test_patch_values_writes_only_z_and_hovertext_of_the_two_traces():
     ]
     assert all(op["operation"] == "Assign" for op in operations)
     assert len(to_json_plotly(maps.patch_values(Patch(), _regions("regency")))) < 30_000
+    # The tile grid's labels show the values: they are written too.
+    locations = {tuple(op["location"]) for op in maps.patch_values(Patch(), _regions("province"), tiles=True).to_plotly_json()["operations"]}
+    assert ("data", 1, "text") in locations
 
 
 def test_clicked_region_reads_both_figures():

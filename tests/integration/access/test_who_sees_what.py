@@ -230,6 +230,8 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("page-lang", "data"): "id",
         ("overview-metric", "value"): "completion_pct",
         ("quality-metric", "value"): "flagged_pct",
+        ("overview-map-view", "value"): "map",
+        ("quality-map-view", "value"): "tiles",
         ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50},
         ("refresh-timer", "n_intervals"): 1,
         ("url", "search"): "",

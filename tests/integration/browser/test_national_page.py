@@ -168,3 +168,58 @@ def test_the_metric_picked_on_a_province_page_stays_in_its_breadcrumb(base_url):
         wait_until(page, "document.body.innerText.includes('Targets')", timeout=15_000)
         assert page.inner_text("#overview-metric").strip().startswith("Return rate")
     assert watch.console_errors == []
+
+
+#: The lines of the tile grid's labels as drawn (plotly writes a line break as one
+#: ``tspan.line`` a line), each with its width, and the tiles' size.
+_TILE_LABELS = """() => {
+    const plot = document.querySelector('#overview-map .js-plotly-plot');
+    const tile = plot._fullLayout.xaxis._length / 13;
+    const lines = [...plot.querySelectorAll('g.heatmap-label text')].flatMap(t => {
+        const spans = [...t.querySelectorAll('tspan.line')];
+        return spans.length ? spans : [t];
+    }).filter(t => t.textContent.trim());
+    return {tile: tile, labels: lines.map(t => ({text: t.textContent, width: t.getBBox().width}))};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1920", "1366"])
+def test_the_labelled_tile_grid_is_a_view_the_address_the_language_and_a_click_keep(base_url, size):
+    """The map can be switched to the tile grid, where every province is one equal square
+    with its name and value: told apart from across the room. The choice is in the address,
+    survives the language switch and a reload, and a tile opens its province."""
+    with browser_page(base_url, *size, user=auth.user_name("national")) as (page, watch):
+        page.goto(base_url + "/", wait_until="networkidle")
+        wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
+        page.click("#overview-map-view label:has-text('Kisi berlabel')")
+        wait_until(page, "() => document.querySelectorAll('#overview-map g.heatmap-label text').length >= 38", timeout=15_000)
+        wait_until(page, "() => new URL(window.location.href).searchParams.get('view') === 'tiles'", timeout=5_000)
+        assert "view=tiles" in page.get_attribute(".lang-en", "href")
+
+        drawn = page.evaluate(_TILE_LABELS)
+        names = [label["text"] for label in drawn["labels"] if not label["text"].endswith("%")]
+        values = [label["text"] for label in drawn["labels"] if label["text"].endswith("%")]
+        assert len(values) == 38 and all(v[:-2].replace(",", "").isdigit() for v in values)  # "46,5 %"
+        assert {"ACEH", "DKI", "PAPSEL", "BENG", "KULU"} <= set(names)
+        # Every line fits its tile, with a margin for the gap between tiles.
+        assert max(label["width"] for label in drawn["labels"]) < drawn["tile"] - 3, drawn
+
+        page.click(".lang-en")
+        wait_until(page, "document.body.innerText.includes('Labelled grid')", timeout=15_000)
+        wait_until(page, "() => document.querySelectorAll('#overview-map g.heatmap-label text').length >= 38", timeout=15_000)
+        assert page.is_checked("#overview-map-view input[value=tiles]")
+        page.reload(wait_until="networkidle")
+        wait_until(page, "() => document.querySelectorAll('#overview-map g.heatmap-label text').length >= 38", timeout=15_000)
+        assert "view=tiles" in page.url and "lang=en" in page.url
+        values = [label["text"] for label in page.evaluate(_TILE_LABELS)["labels"] if label["text"].endswith("%")]
+        assert len(values) == 38 and all("," not in v and "." in v for v in values)  # "46.5%"
+
+        box = page.locator("#overview-map g.heatmap-label text", has_text="DKI").first.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+        page.mouse.click(x, y)
+        page.wait_for_url("**/provinsi/31?*", timeout=15_000)
+        assert "lang=en" in page.url
+    assert watch.console_errors == []
+    assert watch.foreign_requests == []

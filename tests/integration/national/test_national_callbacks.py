@@ -69,7 +69,7 @@ def _map(client, version, metric="completion_pct", figure=None, changed=None, la
     return _call(
         client,
         [{"id": "overview-map", "property": "figure"}],
-        [_prop("overview-metric", "value", metric), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-metric", "value", metric), _prop("overview-map-view", "value", "map"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
         [_prop("overview-scope", "data", None), _prop("page-lang", "data", lang), _prop("overview-map", "figure", figure)],
         changed,
     )
@@ -198,7 +198,7 @@ def test_province_page_figures_and_regency_map(page):
     response = _call(
         client,
         [{"id": "overview-map", "property": "figure"}],
-        [_prop("overview-metric", "value", "completion_pct"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-metric", "value", "completion_pct"), _prop("overview-map-view", "value", "map"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
         [_prop("overview-scope", "data", "33"), _prop("page-lang", "data", "id"), _prop("overview-map", "figure", None)],
     )
     figure = response.get_json()["response"]["overview-map"]["figure"]

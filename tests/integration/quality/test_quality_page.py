@@ -67,7 +67,7 @@ def test_the_quality_map_shows_the_share_flagged_per_province(page):
     response = _call(
         client,
         [{"id": "quality-map", "property": "figure"}],
-        [_prop("quality-metric", "value", "flagged_pct"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("quality-metric", "value", "flagged_pct"), _prop("quality-map-view", "value", "map"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
         [_prop("quality-scope", "data", None), _prop("page-lang", "data", "id"), _prop("quality-map", "figure", None)],
     )
     trace = response.get_json()["response"]["quality-map"]["figure"]["data"][1]

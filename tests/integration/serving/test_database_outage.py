@@ -70,7 +70,7 @@ class Browser:
 
     def map(self, version):
         return self.call(
-            MAP, [("overview-metric", "value", "completion_pct"), ("data-version", "data", version), ("font-scale", "data", 1)],
+            MAP, [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", version), ("font-scale", "data", 1)],
             [("overview-scope", "data", None), ("page-lang", "data", "en"), ("overview-map", "figure", None)],
         )
 

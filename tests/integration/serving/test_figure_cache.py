@@ -18,12 +18,12 @@ from tests.simulated import AS_OF, copy_database
 #: The region-taking callbacks of the overview, regency and quality pages, as a national
 #: user asks for them (scope store values filled in per call).
 VIEWS = [
-    ("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("overview-map", "figure", None)]),
+    ("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("overview-map", "figure", None)]),
     ("..overview-kpis.children...overview-message.children..", [("data-version", "data", None)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("overview-progress.figure", [("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "en")]),
     (RANKING, [("data-version", "data", None), ("overview-metric", "value", "return_rate")], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", None), ("font-scale", "data", 1)], [("overview-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
-    ("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("data-version", "data", None), ("font-scale", "data", 1)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("quality-map", "figure", None)]),
+    ("quality-map.figure", [("quality-metric", "value", "flagged_pct"), ("quality-map-view", "value", "tiles"), ("data-version", "data", None), ("font-scale", "data", 1)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id"), ("quality-map", "figure", None)]),
     ("quality-kpis.children", [("data-version", "data", None)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("..quality-rules.figure...quality-trend.figure..", [("data-version", "data", None), ("font-scale", "data", 1)], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
     ("quality-regions.children", [("data-version", "data", None), ("quality-metric", "value", "flagged_pct")], [("quality-scope", "data", "SCOPE"), ("page-lang", "data", "id")]),
