@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.data_health import excluded_visits
+from dashboard.figures.forecast import scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
@@ -158,8 +159,31 @@ def register(app: Dash, settings: Settings) -> None:
             parent = Scope.national() if scope.level == Level.PROVINCE else Scope.of(scope.province_code)
             name = region_names(engine(), scope.level, parent).get(scope.code, scope.code)
             region = components.hover_text(region_display_name(name))
-        figure = components.progress_figure(series, lang, dates.deadline, day, t("progress.title_for", lang, region=region))
+        forecast = _forecast(version, scope, day, dates)
+        title = t("progress.title_for", lang, region=region)
+        figure = components.progress_figure(series, lang, dates.deadline, day, title, forecast, settings.forecast_window_days)
         return components.scale_fonts(figure, scale)
+
+    def _forecast(version, scope: Scope, day, dates):
+        return scope_forecast(
+            engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=current_access(),
+            window=settings.forecast_window_days, behind_points=settings.schedule_behind_points,
+        )
+
+    @app.callback(
+        Output("overview-forecast", "children"),
+        Input("data-version", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+        cache_response=True,
+    )
+    def update_forecast(version, scope_code, lang):
+        if not version:
+            return None
+        scope = Scope.of(scope_code)
+        dates = round_dates(engine(), version["round_id"])
+        forecast = _forecast(version, scope, version_day(version), dates)
+        return components.forecast_summary(forecast, lang, settings.forecast_window_days, page_href("/sumber-data", lang) + "#definisi-jadwal")
 
     @app.callback(
         Output("overview-ranking", "children"),

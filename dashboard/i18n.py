@@ -135,6 +135,32 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "progress.actual": {"id": "Realisasi", "en": "Actual"},
     "progress.deadline": {"id": "Tenggat", "en": "Deadline"},
     "progress.today": {"id": "Hari ini", "en": "Today"},
+    "progress.forecast": {"id": "Proyeksi", "en": "Forecast"},
+    "progress.forecast_detail": {"id": "Proyeksi (laju {days} hari terakhir)", "en": "Forecast (pace of the last {days} days)"},
+    # --- Forecast and schedule ----------------------------------------------------------
+    "forecast.expected": {"id": "Target rencana hari ini", "en": "Expected by today"},
+    "forecast.gap": {"id": "Selisih dari rencana", "en": "Gap to plan"},
+    "forecast.gap_value": {"id": "{value} poin", "en": "{value} points"},
+    "forecast.pace": {"id": "Laju {days} hari terakhir", "en": "Pace, last {days} days"},
+    "forecast.per_day": {"id": "{value} /hari", "en": "{value} a day"},
+    "forecast.needed_value": {"id": "perlu {value}", "en": "needed: {value}"},
+    "forecast.finish": {"id": "Proyeksi selesai", "en": "Projected finish"},
+    "forecast.never": {"id": "tidak selesai pada laju ini", "en": "never at this pace"},
+    "forecast.by_deadline": {"id": "Penyelesaian pada tenggat", "en": "Done by the deadline"},
+    "forecast.range": {"id": "{low}–{high}", "en": "{low}–{high}"},
+    "forecast.deadline_passed": {"id": "tenggat sudah lewat", "en": "deadline passed"},
+    "forecast.status": {"id": "Status jadwal", "en": "Schedule"},
+    "forecast.rule": {
+        "id": "Berisiko: di bawah rencana dan, bahkan pada batas atas laju {days} hari terakhir, tidak selesai pada tenggat. "
+              "Tertinggal: lebih dari {points} poin di bawah rencana. Rentang: interval 80 % dari laju harian.",
+        "en": "At risk: below the plan and, even at the upper end of the pace of the last {days} days, not done by the deadline. "
+              "Behind: more than {points} points below the plan. Ranges: 80 % interval of the daily pace.",
+    },
+    "schedule.on_schedule": {"id": "Sesuai jadwal", "en": "On schedule"},
+    "schedule.behind": {"id": "Tertinggal", "en": "Behind"},
+    "schedule.at_risk": {"id": "Berisiko tidak selesai", "en": "At risk"},
+    "schedule.done": {"id": "Selesai", "en": "Done"},
+    "schedule.no_targets": {"id": "Tanpa sasaran", "en": "No targets"},
     # --- Ranking and regions ----------------------------------------------------------
     "ranking.title": {"id": "Peringkat provinsi", "en": "Province ranking"},
     "ranking.title_regencies": {"id": "Peringkat kabupaten/kota", "en": "Regency/city ranking"},

@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     risk_min_interviews: int = Field(
         default=8, ge=2, description="Interviews a facilitator needs before a fabrication risk score is given."
     )
+    forecast_window_days: int = Field(
+        default=14, ge=7, le=56, description="Days of recent submissions a forecast's pace is measured over."
+    )
+    schedule_behind_points: float = Field(
+        default=5.0, ge=0, le=50, description="Points of completion below the plan from which a region or facilitator is behind schedule."
+    )
     secret_key: SecretStr = Field(
         default=SecretStr(""),
         description="Key that signs sessions and CSRF tokens. Required with PostgreSQL; "

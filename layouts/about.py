@@ -23,8 +23,10 @@ from dash import html
 
 from dashboard.figures.metrics import METRICS
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR
-from dashboard.formatting import format_int
+from dashboard.figures.forecast import DEFAULT_BEHIND_POINTS, DEFAULT_WINDOW_DAYS
+from dashboard.formatting import format_decimal, format_int
 from dashboard.i18n import LANGUAGES, template
+from dashboard.i18n import t as translate
 
 WILAYAH_URL = "https://github.com/cahyadsn/wilayah_boundaries"
 IDN_AREA_URL = "https://github.com/fityannugroho/idn-area-data"
@@ -50,9 +52,10 @@ class _Text:
         return template(f"about.{key}", self.lang)
 
 
-def _definitions(lang: str) -> html.Section:
-    """What each figure means, from the metric registry (its one definition): the section
-    that exports and the API point readers to (``/sumber-data#definisi``)."""
+def _definitions(lang: str, window_days: int, behind_points: float) -> html.Section:
+    """What each figure means, from the metric registry (its one definition), and the
+    schedule rule of the forecasts: the section that exports, the API and the forecast
+    under each progress chart point readers to (``/sumber-data#definisi``)."""
     t = _Text(lang)
     rows = [
         html.Tr(
@@ -61,6 +64,15 @@ def _definitions(lang: str) -> html.Section:
         )
         for metric in METRICS
     ]
+    rows.append(
+        html.Tr(
+            [
+                html.Th(translate("forecast.status", lang), scope="row", className="fw-semibold"),
+                html.Td(translate("forecast.rule", lang, days=window_days, points=format_decimal(behind_points, lang, 0))),
+            ],
+            id="definisi-jadwal",
+        )
+    )
     return html.Section(
         [
             html.H3(t["definitions_title"], className="h6"),
@@ -89,8 +101,11 @@ def _with_links(template: str, **links: str) -> list[Any]:
     return [p for p in parts if p != ""]
 
 
-def about_layout(lang: str, *, geodata_links: bool = True) -> dbc.Card:
+def about_layout(
+    lang: str, *, geodata_links: bool = True, window_days: int = DEFAULT_WINDOW_DAYS, behind_points: float = DEFAULT_BEHIND_POINTS
+) -> dbc.Card:
     """The "Sumber data" (``lang="id"``) or "About the data" (``lang="en"``) card.
+    ``window_days`` and ``behind_points`` are the forecasts' settings, for the schedule rule.
 
     ``geodata_links=False`` leaves out the links to ``/geodata/...`` (for a server whose
     ``GEODATA_DIR`` holds no boundary files, where they would be 404s); the credits stay.
@@ -160,7 +175,7 @@ def about_layout(lang: str, *, geodata_links: bool = True) -> dbc.Card:
             id="about-regions",
             className="mb-3",
         ),
-        _definitions(lang),
+        _definitions(lang, window_days, behind_points),
         html.Section(
             [html.H3(t["facilitators_title"], className="h6"), html.P(t["facilitators"], className="mb-0")],
             id="about-facilitators",

@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
+from dashboard.figures.forecast import DEFAULT_WINDOW_DAYS, Forecast, ScheduleStatus
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, Kpi
 from dashboard.formatting import (
     format_count_delta,
+    format_date,
     format_date_short,
     format_datetime,
     format_decimal,
@@ -195,8 +197,88 @@ def date_ticks(days: list[dt.date], lang: str) -> dict:
     return {"tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks]}
 
 
-def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str) -> go.Figure:
-    """Cumulative completion against the plan, with the deadline and today marked."""
+def _forecast_traces(figure: go.Figure, forecast: Forecast, lang: str, window_days: int) -> None:
+    """The forecast beyond today: completion at the recent pace to the deadline (or to
+    the finish, if earlier), in the band of the pace's 80 % interval."""
+    if forecast.targets <= 0 or forecast.day >= forecast.deadline or forecast.submitted >= forecast.targets:
+        return
+    days = [forecast.day + dt.timedelta(days=i) for i in range((forecast.deadline - forecast.day).days + 1)]
+    steps = np.arange(len(days), dtype=float)
+
+    def reach(pace: float) -> np.ndarray:
+        return np.minimum(forecast.submitted + pace * steps, forecast.targets) / forecast.targets * 100
+
+    name = t("progress.forecast", lang)
+    detail = t("progress.forecast_detail", lang, days=window_days)
+    common = {"x": days, "mode": "lines", "legendgroup": "forecast", "hoverinfo": "skip"}
+    figure.add_trace(go.Scatter(**common, y=reach(forecast.pace_low), line={"width": 0}, showlegend=False))
+    figure.add_trace(
+        go.Scatter(**common, y=reach(forecast.pace_high), line={"width": 0}, fill="tonexty", fillcolor="rgba(0,114,178,0.15)", showlegend=False)
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=days, y=reach(forecast.pace), name=name, mode="lines", legendgroup="forecast",
+            line={"color": BLUE, "width": 2, "dash": "dot"},
+            hovertemplate="%{y:.1f} %<extra>" + name + "</extra>",
+        )
+    )
+
+
+#: The colour of each schedule status (Okabe-Ito), worst first.
+SCHEDULE_COLOURS = {
+    ScheduleStatus.AT_RISK: VERMILION,
+    ScheduleStatus.BEHIND: ORANGE,
+    ScheduleStatus.ON_SCHEDULE: GREEN,
+    ScheduleStatus.DONE: BLUE,
+    ScheduleStatus.NO_TARGETS: GREY,
+}
+
+
+def schedule_badge(status: str, lang: str) -> html.Span:
+    """The schedule status in words, marked with its colour (dark text on a light ground:
+    readable whatever the colour)."""
+    status = ScheduleStatus(status)
+    return html.Span(
+        t(f"schedule.{status.value}", lang), className=f"schedule-badge schedule-{status.value}",
+        style={"borderLeftColor": SCHEDULE_COLOURS[status]},
+    )
+
+
+def forecast_summary(forecast: Forecast, lang: str, window_days: int, definitions_href: str) -> html.Dl:
+    """The forecast of a scope in figures, under its progress chart: the schedule status,
+    expected by today and the gap to it, the recent pace (and the pace needed), the
+    projected finish and the completion the deadline would see (with their 80 % ranges).
+    The status links to its rule (``definitions_href``, the definitions page)."""
+    per_day = lambda v: t("forecast.per_day", lang, value=format_int(v, lang))  # noqa: E731
+    if forecast.finish is None:
+        finish = t("forecast.never", lang)
+    else:
+        finish = format_date(forecast.finish, lang)
+        if forecast.finish_early != forecast.finish_late:
+            late = format_date_short(forecast.finish_late, lang) if forecast.finish_late else "…"
+            finish += " (" + t("forecast.range", lang, low=format_date_short(forecast.finish_early, lang), high=late) + ")"
+    by_deadline = format_percent(forecast.by_deadline_pct, lang)
+    if round(forecast.by_deadline_low_pct, 1) != round(forecast.by_deadline_high_pct, 1):
+        by_deadline += " (" + t("forecast.range", lang, low=format_percent(forecast.by_deadline_low_pct, lang),
+                                 high=format_percent(forecast.by_deadline_high_pct, lang)) + ")"
+    needed = t("forecast.deadline_passed", lang) if forecast.day >= forecast.deadline else per_day(forecast.needed_pace)
+    items = [
+        (html.A(t("forecast.status", lang), href=definitions_href), schedule_badge(forecast.status, lang)),
+        (t("forecast.expected", lang), format_percent(forecast.expected_pct, lang)),
+        (t("forecast.gap", lang), t("forecast.gap_value", lang, value=format_decimal(forecast.gap_points, lang, 1))),
+        (t("forecast.pace", lang, days=window_days), [per_day(forecast.pace), html.Br(), html.Span(t("forecast.needed_value", lang, value=needed), className="fw-normal")]),
+        (t("forecast.finish", lang), finish),
+        (t("forecast.by_deadline", lang), by_deadline),
+    ]
+    return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="forecast-summary mb-0")
+
+
+def progress_figure(
+    series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str,
+    forecast: Forecast | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+) -> go.Figure:
+    """Cumulative completion against the plan, with the deadline and today marked, and
+    with a ``forecast`` its projection from today to the deadline."""
     days = list(series.index)
     figure = go.Figure()
     figure.add_trace(
@@ -213,6 +295,8 @@ def progress_figure(series: pd.DataFrame, lang: str, deadline: dt.date, today: d
             hovertemplate="%{y:.1f} %<extra>" + t("progress.actual", lang) + "</extra>",
         )
     )
+    if forecast is not None:
+        _forecast_traces(figure, forecast, lang, window_days)
     # Today and the deadline are labelled above the plot (never on the curves), each on the
     # side of its line away from the other, so the two labels cannot overlap; the x axis
     # runs on past the later of the two so that the label beyond it has room.

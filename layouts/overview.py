@@ -139,7 +139,12 @@ def layout(
                     xxl=3,
                 ),
                 dbc.Col(
-                    card(components.loading(dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph"))),
+                    card(
+                        [
+                            components.loading(dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph")),
+                            html.Div(id="overview-forecast", className="forecast-box"),
+                        ]
+                    ),
                     xl=6,
                     xxl=4,
                 ),

@@ -319,7 +319,10 @@ def register_pages(settings: Settings) -> None:
         targets = {r.id: target_count(engine, r.id) for r in status.rounds} if status.ready else {}
         content = [
             data_source_panel(status, targets, language, with_location=current_access().is_admin),
-            about.about_layout(language, geodata_links=boundaries_available(settings.geodata_dir)),
+            about.about_layout(
+                language, geodata_links=boundaries_available(settings.geodata_dir),
+                window_days=settings.forecast_window_days, behind_points=settings.schedule_behind_points,
+            ),
             dcc.Store(id="page-lang", data=language),
         ]
         return page_frame(language, "/sumber-data", content, refresh, account=account(language, settings))

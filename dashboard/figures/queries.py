@@ -351,6 +351,56 @@ def _daily_progress(engine: Engine, round_id: int, scope: Scope, through: dt.dat
     return frame
 
 
+def daily_submissions(
+    engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access, by: str = "self"
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Submissions per day up to ``through`` of ``scope`` (``by="self"``, code ``ID`` for
+    the nation) or of each of its child regions (``by="children"``), and their targets:
+    ``(frame of code, day, submitted; Series of targets by code)``, what
+    ``dashboard.figures.forecast.forecast_table`` takes. Days without a submission are
+    left out; regions ``access`` may not see too (``OutOfScope`` for the scope's own)."""
+    if by not in ("self", "children"):
+        raise ValueError("by must be 'self' or 'children'")
+    if by == "self":
+        access.require_total(scope.code)
+    elif not access.overlaps(scope.code):
+        raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
+    daily, targets = _daily_submissions(engine, round_id, scope, through, by)
+    if by == "self":
+        return daily, targets
+    targets = visible_rows(targets.to_frame(), access)["targets"]
+    return daily.loc[daily["code"].isin(targets.index)], targets
+
+
+@cached
+def _daily_submissions(engine: Engine, round_id: int, scope: Scope, through: dt.date, by: str) -> tuple[pd.DataFrame, pd.Series]:
+    d, t = models.RollupRegencyDay, models.RollupRegencyTargets
+    if by == "self":
+        day_code, target_code = [], []
+        own = scope.code or NATIONAL_CODE
+    else:
+        day_code, target_code = [_group_column(d, scope.child_level).label("code")], [_group_column(t, scope.child_level).label("code")]
+    with engine.connect() as conn:
+        daily = pd.read_sql(
+            select(*day_code, d.day, func.sum(d.submitted).label("submitted"))
+            .where(d.round_id == round_id, d.day <= through, d.submitted > 0, *scope_filter(d, scope))
+            .group_by(*day_code, d.day),
+            conn,
+        )
+        targets = pd.read_sql(
+            select(*target_code, func.coalesce(func.sum(t.targets), 0).label("targets"))
+            .where(t.round_id == round_id, *scope_filter(t, scope))
+            .group_by(*target_code),
+            conn,
+        )
+    if by == "self":
+        daily.insert(0, "code", own)
+        targets.insert(0, "code", own)
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    daily["submitted"] = daily["submitted"].astype("int64")
+    return daily.sort_values(["code", "day"], ignore_index=True), targets.set_index("code")["targets"].astype("int64")
+
+
 def region_names(engine: Engine, level: Level, parent: Scope | None = None) -> pd.Series:
     """Names of the provinces, or of the kabupaten/kota of a province, by code."""
     with engine.connect() as conn:

@@ -28,3 +28,23 @@ def test_the_labels_of_today_and_the_deadline_stand_apart(today):
     end = pd.Timestamp(figure.layout.xaxis.range[1])
     assert end > pd.Timestamp(max(today, DEADLINE)) + pd.Timedelta(days=1)
     assert START not in list(figure.layout.xaxis.tickvals)
+
+
+def test_the_forecast_runs_from_today_to_the_deadline_in_its_band():
+    from dashboard.figures.forecast import forecast_one
+
+    today = dt.date(2026, 12, 1)
+    per_day = pd.Series([100] * 10 + [50, 150] * 7, index=[START + dt.timedelta(days=i) for i in range(24)])
+    forecast = forecast_one(per_day, 5000, today, START, DEADLINE)
+    frame = progress_frame(per_day.cumsum(), 5000, today, START, DEADLINE)
+    figure = progress_figure(frame, "en", DEADLINE, today, "Progress", forecast)
+    low, high, line = figure.data[2:]
+    assert line.name == "Forecast" and low.hoverinfo == high.hoverinfo == "skip" and high.fill == "tonexty"
+    assert line.x[0] == today and line.x[-1] == DEADLINE
+    assert line.y[0] == pytest.approx(forecast.completion_pct)
+    assert line.y[-1] == pytest.approx(forecast.by_deadline_pct)
+    assert low.y[-1] == pytest.approx(forecast.by_deadline_low_pct) and high.y[-1] == pytest.approx(forecast.by_deadline_high_pct)
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(low.y, line.y, high.y))
+    # After the deadline, or when all is done, there is nothing left to forecast.
+    late = forecast_one(per_day, 5000, dt.date(2026, 12, 20), START, DEADLINE)
+    assert len(progress_figure(frame, "en", DEADLINE, dt.date(2026, 12, 20), "Progress", late).data) == 2
