@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.facilitators import facilitator_profile
+from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.quality_report import facilitator_flags, facilitator_risk, risk_signals
 from dashboard.figures.queries import round_dates
 from dashboard.i18n import t
@@ -32,7 +33,9 @@ def register(app: Dash, settings: Settings) -> None:
         engine, access = get_engine(settings.read_database_url), current_access()
         dates = round_dates(engine, version["round_id"])
         day = version_day(version)
-        profile = facilitator_profile(engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline, access=access)
+        profile = facilitator_profile(
+            engine, version["round_id"], facilitator_id, day, dates.start_date, dates.deadline, access=access, rule=ScheduleRule.of(settings)
+        )
         if profile is None:
             return no_update, no_update
         # The callback is where the data leaves: audited even when it is called without the page.

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.data_health import excluded_visits
-from dashboard.figures.forecast import scope_forecast
+from dashboard.figures.forecast import ScheduleRule, scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
@@ -167,7 +167,7 @@ def register(app: Dash, settings: Settings) -> None:
     def _forecast(version, scope: Scope, day, dates):
         return scope_forecast(
             engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=current_access(),
-            window=settings.forecast_window_days, behind_points=settings.schedule_behind_points,
+            rule=ScheduleRule.of(settings),
         )
 
     @app.callback(

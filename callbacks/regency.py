@@ -12,6 +12,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from callbacks.refresh import version_day
 from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
+from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.overview import kpis, progress_series
 from dashboard.figures.queries import Scope, round_dates
 from dashboard.formatting import format_date, format_int, format_percent
@@ -121,7 +122,9 @@ def register(app: Dash, settings: Settings) -> None:
         if not version or not request:
             return no_update, no_update
         dates, day = context(version)
-        table = facilitator_table(engine(), version["round_id"], code, day, dates.start_date, dates.deadline, access=current_access())
+        table = facilitator_table(
+            engine(), version["round_id"], code, day, dates.start_date, dates.deadline, access=current_access(), rule=ScheduleRule.of(settings)
+        )
         audit(AuditAction.FACILITATOR_LIST, f"facilitators of {code}", 200, once_per_window=True)
         rows, matching = select_rows(table, table_query(request))
         records = []
@@ -134,6 +137,7 @@ def register(app: Dash, settings: Settings) -> None:
                     "districts": row["districts"],
                     **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score")},
                     "high_risk": bool(row["high_risk"]),
+                    "schedule": t(f"schedule.{row['schedule']}", lang),
                     "last_visit": format_date(row["last_visit_day"], lang) if row["last_visit_day"] == row["last_visit_day"] and row["last_visit_day"] else "—",
                 }
             )

@@ -182,7 +182,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "facilitator.days_idle": {"id": "Hari tanpa kunjungan", "en": "Days idle"},
     "facilitator.search": {"id": "Cari nama atau ID pendamping", "en": "Search a facilitator's name or id"},
     "facilitator.filter_idle": {"id": "Tanpa kunjungan ≥ {days} hari", "en": "Idle ≥ {days} days"},
-    "facilitator.filter_behind": {"id": "Di bawah rencana", "en": "Behind plan"},
+    "facilitator.filter_behind": {"id": "Tertinggal atau berisiko", "en": "Behind or at risk"},
     "facilitator.table_title": {"id": "Pendamping PKH", "en": "PKH facilitators"},
     "quality.page": {"id": "Kualitas pemeriksaan lapangan", "en": "Quality of the ground check"},
     "quality.lead": {

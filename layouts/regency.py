@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.figures.facilitators import IDLE_DAYS
+from dashboard.figures.forecast import ScheduleStatus
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.queries import Scope
 from dashboard.i18n import t
@@ -67,6 +68,10 @@ def facilitator_columns(lang: str) -> list[dict]:
         _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
         text(t("facilitator.last_visit", lang), "last_visit", 11, filter=False, sortable=False),
         _number(t("facilitator.days_idle", lang), "days_idle", lang),
+        # The schedule status in words (the rule of dashboard.figures.forecast); the
+        # "behind plan" switch keeps those behind or at risk.
+        text(t("forecast.status", lang), "schedule", max(len(t(f"schedule.{s}", lang)) for s in ScheduleStatus), filter=False, sortable=False,
+             cellClassRules={"schedule-late": "params.data && params.data.behind_plan"}),
         # Hidden columns that carry the search box and the "behind plan" switch as ordinary
         # column filters, so the grid, the server and the exports share one filter model.
         {"field": "search_text", "hide": True, "filter": "agTextColumnFilter"},

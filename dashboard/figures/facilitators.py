@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
+from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, facilitator_forecasts
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share, progress_frame
 from dashboard.figures.queries import facilitator_counts
@@ -39,6 +40,7 @@ TABLE_COLUMNS = (
     "visits_7d",
     "last_visit_day",
     "days_idle",
+    "schedule",
     "behind_plan",
     "high_risk",
 )
@@ -48,9 +50,14 @@ IDLE_DAYS = 3
 
 @cached
 def facilitator_table(
-    engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
+    engine: Engine, round_id: int, regency_code: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> pd.DataFrame:
-    """One row per facilitator of the kabupaten/kota, indexed by facilitator id."""
+    """One row per facilitator of the kabupaten/kota, indexed by facilitator id.
+
+    ``schedule`` is each facilitator's schedule status (``dashboard.figures.forecast``, the
+    rule of every region too), and
+    ``behind_plan`` whether it is behind or at risk: what the "behind plan" switch keeps."""
     counts = facilitator_counts(engine, round_id, regency_code, day, access=access)
     table = counts.join(compute(counts, ["completion_pct", "approval_pct", "flagged_pct"]))
     f, d = models.FacilitatorDistrict, models.District
@@ -68,7 +75,9 @@ def facilitator_table(
     last = pd.to_datetime(table["last_visit_day"])
     idle_since = last.fillna(pd.Timestamp(start) - pd.Timedelta(days=1))
     table["days_idle"] = (pd.Timestamp(day) - idle_since).dt.days.clip(lower=0).astype("int64")
-    table["behind_plan"] = table["completion_pct"].fillna(0) < plan
+    forecasts = facilitator_forecasts(engine, round_id, regency_code, table["targets"], day, start, deadline, access=access, rule=rule)
+    table["schedule"] = forecasts["status"]
+    table["behind_plan"] = table["schedule"].isin([ScheduleStatus.BEHIND.value, ScheduleStatus.AT_RISK.value])
     return table[[*TABLE_COLUMNS, "approval_pct"]]
 
 
@@ -232,7 +241,8 @@ class FacilitatorProfile:
 
 @cached
 def facilitator_profile(
-    engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access
+    engine: Engine, round_id: int, facilitator_id: str, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> FacilitatorProfile | None:
     """Everything the facilitator page shows, None for an unknown id (``OutOfScope``
     outside the area of ``access``)."""
@@ -267,7 +277,7 @@ def facilitator_profile(
                 select(t.category, func.count()).where(t.facilitator_id == facilitator_id, t.round_id == round_id).group_by(t.category)
             ).all()
         )
-    table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline, access=access)
+    table = facilitator_table(engine, round_id, person.regency_code, day, start, deadline, access=access, rule=rule)
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
     # Every day of the round so far, the days without a visit too (a gap is news).
     days = pd.Index([start + dt.timedelta(days=i) for i in range(max((day - start).days + 1, 0))], name="day")

@@ -36,14 +36,29 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access
 from dashboard.figures.overview import plan_share
-from dashboard.figures.queries import Scope, daily_submissions
+from dashboard.figures.queries import Scope, daily_submissions, facilitator_daily_submissions
 
-#: Days of recent submissions the pace is measured over (two weeks: two of every weekday).
+#: Days of recent submissions the pace is measured over (two weeks: two of every weekday);
+#: the setting ``FORECAST_WINDOW_DAYS``.
 DEFAULT_WINDOW_DAYS = 14
-#: Points of completion below the plan from which a scope is behind.
+#: Points of completion below the plan from which a scope is behind; the setting
+#: ``SCHEDULE_BEHIND_POINTS``.
 DEFAULT_BEHIND_POINTS = 5.0
 #: z of a two-sided 80 % normal interval.
 _Z80 = 1.2816
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """The forecasts' two settings: the days the pace is measured over, and the points
+    below the plan from which a scope is behind. ``ScheduleRule.of(settings)`` in the app."""
+
+    window_days: int = DEFAULT_WINDOW_DAYS
+    behind_points: float = DEFAULT_BEHIND_POINTS
+
+    @classmethod
+    def of(cls, settings) -> ScheduleRule:
+        return cls(settings.forecast_window_days, settings.schedule_behind_points)
 
 
 class ScheduleStatus(StrEnum):
@@ -111,11 +126,9 @@ def forecast_table(
     day: dt.date,
     start: dt.date,
     deadline: dt.date,
-    *,
-    window: int = DEFAULT_WINDOW_DAYS,
-    behind_points: float = DEFAULT_BEHIND_POINTS,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> pd.DataFrame:
-    """The forecast of many scopes at once: one row per code of ``targets`` (a Series of
+    """The forecast of many scopes at once (``rule``: the window and the behind points): one row per code of ``targets`` (a Series of
     targets by code), from ``daily`` (columns ``code``, ``day``, ``submitted``: the
     submissions of that day; days without any may be left out; rows after ``day`` are
     ignored). Columns: ``targets``, ``submitted``, ``completion_pct``, ``expected_pct``,
@@ -132,7 +145,7 @@ def forecast_table(
     frame["submitted"] = submitted.reindex(codes).fillna(0).astype("int64")
 
     # The window: the last `window` days up to `day`, not before the start.
-    first = max(start, day - dt.timedelta(days=window - 1))
+    first = max(start, day - dt.timedelta(days=rule.window_days - 1))
     span = max((day - first).days + 1, 1)
     recent = daily.loc[(days_in >= first).to_numpy()] if len(daily) else daily
     per_day = (
@@ -166,7 +179,7 @@ def forecast_table(
     frame["finish"] = _finish(day, remaining, pace)
     frame["finish_early"] = _finish(day, remaining, frame["pace_high"].to_numpy())
     frame["finish_late"] = _finish(day, remaining, frame["pace_low"].to_numpy())
-    frame["status"] = schedule_status(total, done, frame["gap_points"], frame["by_deadline_high_pct"], behind_points)
+    frame["status"] = schedule_status(total, done, frame["gap_points"], frame["by_deadline_high_pct"], rule.behind_points)
     return frame
 
 
@@ -214,13 +227,11 @@ def forecast_one(
     day: dt.date,
     start: dt.date,
     deadline: dt.date,
-    *,
-    window: int = DEFAULT_WINDOW_DAYS,
-    behind_points: float = DEFAULT_BEHIND_POINTS,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> Forecast:
     """The forecast of one scope from its submissions per day (a Series indexed by day)."""
     daily = pd.DataFrame({"code": "x", "day": list(submitted_per_day.index), "submitted": submitted_per_day.to_numpy()})
-    row = forecast_table(daily, pd.Series({"x": targets}), day, start, deadline, window=window, behind_points=behind_points).iloc[0]
+    row = forecast_table(daily, pd.Series({"x": targets}), day, start, deadline, rule).iloc[0]
     values = {name: row[name] for name in Forecast.__dataclass_fields__ if name in row.index}
     return Forecast(
         day=day,
@@ -232,21 +243,32 @@ def forecast_one(
 
 def scope_forecast(
     engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access,
-    window: int = DEFAULT_WINDOW_DAYS, behind_points: float = DEFAULT_BEHIND_POINTS,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> Forecast:
     """The forecast of ``scope`` as of ``day`` (``access`` must see its totals)."""
     daily, targets = daily_submissions(engine, round_id, scope, day, access=access)
     per_day = daily.set_index("day")["submitted"]
-    return forecast_one(per_day, int(targets.sum()), day, start, deadline, window=window, behind_points=behind_points)
+    return forecast_one(per_day, int(targets.sum()), day, start, deadline, rule)
 
 
 def child_forecasts(
     engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access,
-    window: int = DEFAULT_WINDOW_DAYS, behind_points: float = DEFAULT_BEHIND_POINTS,
+    rule: ScheduleRule = ScheduleRule(),
 ) -> pd.DataFrame:
     """:func:`forecast_table` of the child regions of ``scope`` that ``access`` may see,
     indexed by code."""
     daily, targets = daily_submissions(engine, round_id, scope, day, access=access, by="children")
-    table = forecast_table(daily, targets, day, start, deadline, window=window, behind_points=behind_points)
+    table = forecast_table(daily, targets, day, start, deadline, rule)
     table.index.name = "code"
     return table
+
+
+def facilitator_forecasts(
+    engine: Engine, round_id: int, regency_code: str, targets: pd.Series, day: dt.date, start: dt.date, deadline: dt.date,
+    *, access: Access, rule: ScheduleRule = ScheduleRule(),
+) -> pd.DataFrame:
+    """:func:`forecast_table` of the facilitators of a kabupaten/kota (``access`` must see
+    them), from their submissions per day (the facilitator rollup) and ``targets`` (their
+    caseloads, by facilitator id)."""
+    daily = facilitator_daily_submissions(engine, round_id, regency_code, day, access=access)
+    return forecast_table(daily, targets, day, start, deadline, rule)

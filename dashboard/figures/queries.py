@@ -401,6 +401,28 @@ def _daily_submissions(engine: Engine, round_id: int, scope: Scope, through: dt.
     return daily.sort_values(["code", "day"], ignore_index=True), targets.set_index("code")["targets"].astype("int64")
 
 
+def facilitator_daily_submissions(engine: Engine, round_id: int, regency_code: str, through: dt.date, *, access: Access) -> pd.DataFrame:
+    """Submissions per day (``code`` = facilitator id, ``day``, ``submitted``) of the
+    facilitators of a kabupaten/kota up to ``through``, days without any left out.
+    ``access`` must see the kabupaten/kota's facilitators."""
+    access.require_facilitators(Scope(Level.REGENCY, regency_code).code)
+    return _facilitator_daily_submissions(engine, round_id, regency_code, through)
+
+
+@cached
+def _facilitator_daily_submissions(engine: Engine, round_id: int, regency_code: str, through: dt.date) -> pd.DataFrame:
+    d = models.RollupFacilitatorDay
+    with engine.connect() as conn:
+        daily = pd.read_sql(
+            select(d.facilitator_id.label("code"), d.day, d.submitted)
+            .where(d.round_id == round_id, d.regency_code == regency_code, d.day <= through, d.submitted > 0),
+            conn,
+        )
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    daily["submitted"] = daily["submitted"].astype("int64")
+    return daily
+
+
 def region_names(engine: Engine, level: Level, parent: Scope | None = None) -> pd.Series:
     """Names of the provinces, or of the kabupaten/kota of a province, by code."""
     with engine.connect() as conn:

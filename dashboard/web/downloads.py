@@ -21,6 +21,7 @@ from sqlalchemy import select
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
 from dashboard.figures.facilitators import IDLE_DAYS, TableQuery, facilitator_table, select_rows
+from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.overview import rank, region_table
 from dashboard.figures.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
@@ -191,7 +192,9 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         if not region_exists(engine, scope):
             raise LookupError(f"no kabupaten/kota with code {scope.code!r}")
         dates = round_dates(engine, round_.id)
-        table = facilitator_table(engine, round_.id, scope.code, state.day, dates.start_date, dates.deadline, access=current_access())
+        table = facilitator_table(
+            engine, round_.id, scope.code, state.day, dates.start_date, dates.deadline, access=current_access(), rule=ScheduleRule.of(settings)
+        )
         aliases = {"id_link": "id", "last_visit": "last_visit_day"}
         query = TableQuery(
             start_row=0,
@@ -201,6 +204,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         )
         rows, _ = select_rows(table, query)
         rows = rows.reset_index()
+        rows["schedule"] = [t(f"schedule.{status}", lang) for status in rows["schedule"]]
         columns = [
             ExportColumn(rows.columns[0], t("facilitator.id", lang)),
             ExportColumn("name", t("facilitator.name", lang)),
@@ -214,6 +218,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             ExportColumn("visits_7d", t("facilitator.visits_7d", lang), "count"),
             ExportColumn("last_visit_day", t("facilitator.last_visit", lang), "date"),
             ExportColumn("days_idle", t("facilitator.days_idle", lang), "count"),
+            ExportColumn("schedule", t("forecast.status", lang)),
         ]
         name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
         scope_label = f"{t('region.regency', lang)}: {name} ({scope.code})"

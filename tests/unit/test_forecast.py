@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.figures.forecast import ScheduleStatus, forecast_one, forecast_table, schedule_status
+from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, forecast_one, forecast_table, schedule_status
 from dashboard.figures.overview import plan_share
 
 START = dt.date(2026, 3, 1)
@@ -47,7 +47,7 @@ def test_the_window_is_the_last_fourteen_days():
     counts = [500] * 14 + [50] * 14  # fast, then slow: only the slow fortnight counts
     forecast = forecast_one(_days(0, counts), 10_000, day, START, DEADLINE)
     assert forecast.pace == 50
-    assert forecast_one(_days(0, counts), 10_000, day, START, DEADLINE, window=28).pace == pytest.approx(275)
+    assert forecast_one(_days(0, counts), 10_000, day, START, DEADLINE, ScheduleRule(window_days=28)).pace == pytest.approx(275)
 
 
 def test_an_irregular_pace_has_an_interval_that_orders_the_finish_days():

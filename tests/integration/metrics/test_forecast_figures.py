@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.access.policy import Access, OutOfScope
-from dashboard.figures.forecast import child_forecasts, scope_forecast
+from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.queries import Scope, data_state, round_dates
 from dashboard.store.database import get_engine
 
@@ -62,7 +62,7 @@ def test_every_province_and_the_nation_as_pandas_computes_them(standard_sqlite_r
     targets, visits = raw
     expected = _expected(targets, visits, day, dates.start_date, dates.deadline)
     got = child_forecasts(engine, 1, Scope.national(), day, dates.start_date, dates.deadline, access=Access.nationwide(),
-                          window=WINDOW, behind_points=BEHIND)
+                          rule=ScheduleRule(WINDOW, BEHIND))
     assert sorted(got.index) == sorted(expected.index) and len(got) == 38
     for code, row in expected.iterrows():
         mine = got.loc[code]
@@ -72,7 +72,7 @@ def test_every_province_and_the_nation_as_pandas_computes_them(standard_sqlite_r
         assert mine["needed_pace"] == pytest.approx(row["needed_pace"], nan_ok=True), code
     nation = _expected(pd.Series({"ID": targets.sum()}), visits.assign(code="ID"), day, dates.start_date, dates.deadline).loc["ID"]
     forecast = scope_forecast(engine, 1, Scope.national(), day, dates.start_date, dates.deadline, access=Access.nationwide(),
-                              window=WINDOW, behind_points=BEHIND)
+                              rule=ScheduleRule(WINDOW, BEHIND))
     assert (forecast.submitted, forecast.finish, forecast.status.value) == (nation["submitted"], nation["finish"], nation["status"])
     assert forecast.pace == pytest.approx(nation["pace"])
 

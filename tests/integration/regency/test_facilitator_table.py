@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.access.policy import Access
+from dashboard.figures.forecast import forecast_one
 from dashboard.figures.facilitators import TableQuery, facilitator_table, quick_filter_model, select_rows
 from dashboard.figures.queries import data_state, round_dates
 from dashboard.store.database import get_engine
@@ -72,6 +73,15 @@ def test_facilitator_table_equals_pandas(round_):
                 actual[column].astype(float).sort_index(), expected[column].astype(float).sort_index(), check_names=False, obj=f"{regency} {column}"
             )
         assert (actual["last_visit_day"].sort_index().fillna("x") == expected["last_visit_day"].sort_index().fillna("x")).all()
+        # The schedule: the one rule on each facilitator's own submissions per day (the
+        # rule itself is checked on known series in tests/unit/test_forecast.py).
+        visits = round_[5]
+        for facilitator_id in actual.index:
+            mine = visits[(visits["facilitator_id"] == facilitator_id) & visits["submitted_day"].notna()]
+            per_day = mine.groupby("submitted_day").size()
+            status = forecast_one(per_day, int(expected.loc[facilitator_id, "targets"]), state.day, dates.start_date, dates.deadline).status
+            assert actual.loc[facilitator_id, "schedule"] == status, facilitator_id
+        assert (actual["behind_plan"] == actual["schedule"].isin(["behind", "at_risk"])).all()
 
 
 def test_grid_pages_sort_search_and_quick_filters(round_):
