@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
+from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forecasts, facilitator_forecasts, scope_forecast
 from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import (
     InvalidScope,
@@ -136,12 +137,14 @@ def progress(settings: Settings, args, access: Access) -> dict:
         names = region_names(engine, level, parent) if level != Level.NATIONAL else None
         extra = {}
     figures = compute(counts)
+    forecasts = _forecasts(engine, round_, level, parent, day, counts, access, ScheduleRule.of(settings))
     rows = []
     for code in figures.index:
         row = {"code": code, "name": (names.get(code) if names is not None else "INDONESIA")}
         row.update({k: _clean(v) for k, v in figures.loc[code].items()})
         for key, series in extra.items():
             row[key] = _clean(series.get(code))
+        row["forecast"] = {k: _clean(v) for k, v in forecasts.loc[code, list(FORECAST_FIELDS)].items()}
         rows.append(row)
     return {
         "round": {"id": round_.id, "name": round_.name, "start_date": round_.start_date.isoformat(), "deadline": round_.deadline.isoformat()},
@@ -152,6 +155,35 @@ def progress(settings: Settings, args, access: Access) -> dict:
         "metrics": list(figures.columns),
         "rows": rows,
     }
+
+
+#: The forecast of each row (``dashboard.figures.forecast``), as the API names its fields.
+FORECAST_FIELDS = {
+    "expected_pct": "Share (%) of the targets the plan expects submitted by the end of as_of ('expected by today').",
+    "gap_points": "Completion minus expected_pct, in percentage points ('gap to plan').",
+    "pace": "Submissions per day over the forecast window (FORECAST_WINDOW_DAYS) to as_of.",
+    "pace_low": "Lower end of the pace's 80 % interval.",
+    "pace_high": "Upper end of the pace's 80 % interval.",
+    "needed_pace": "Submissions per day from the next day to the deadline that would finish (null after the deadline).",
+    "finish": "Day the last target would be submitted at the pace ('projected finish'; null: never, at a pace of nothing).",
+    "finish_early": "Projected finish at pace_high.",
+    "finish_late": "Projected finish at pace_low (null: never).",
+    "by_deadline_pct": "Completion (%) the deadline would see at the pace.",
+    "by_deadline_low_pct": "The same at pace_low.",
+    "by_deadline_high_pct": "The same at pace_high.",
+    "status": "Schedule status: at_risk, behind, on_schedule, done or no_targets (the rule: /sumber-data#definisi-jadwal).",
+}
+
+
+def _forecasts(engine, round_, level: Level, parent: Scope, day: dt.date, counts, access: Access, rule: ScheduleRule):
+    """The forecast of every row of a ``progress`` answer, by code."""
+    start, deadline = round_.start_date, round_.deadline
+    if level == Level.FACILITATOR:
+        return facilitator_forecasts(engine, round_.id, parent.code, counts["targets"], day, start, deadline, access=access, rule=rule)
+    if level == Level.NATIONAL:
+        one = scope_forecast(engine, round_.id, parent, day, start, deadline, access=access, rule=rule).to_json()
+        return pd.DataFrame([one], index=counts.index)
+    return child_forecasts(engine, round_.id, parent, day, start, deadline, access=access, rule=rule)
 
 
 def openapi_document() -> dict:
@@ -248,7 +280,21 @@ def openapi_document() -> dict:
                     "required": ["code", "name"],
                     "properties": {"code": {"type": "string"}, "name": {"type": ["string", "null"]}, **metric_properties,
                                    "last_visit_day": {"type": ["string", "null"], "format": "date"},
-                                   "risk_score": {"type": ["number", "null"], "description": "Facilitator level only: fabrication-risk score 0-100 of the newest data (null: too few interviews)."}},
+                                   "risk_score": {"type": ["number", "null"], "description": "Facilitator level only: fabrication-risk score 0-100 of the newest data (null: too few interviews)."},
+                                   "forecast": {"$ref": "#/components/schemas/Forecast"}},
+                },
+                "Forecast": {
+                    "type": "object",
+                    "description": "The forecast against the deadline as of as_of, at the recent pace (see /sumber-data#definisi-jadwal).",
+                    "required": list(FORECAST_FIELDS),
+                    "properties": {
+                        name: (
+                            {"type": ["string", "null"], "format": "date", "description": text} if name.startswith("finish")
+                            else {"type": "string", "enum": [s.value for s in ScheduleStatus], "description": text} if name == "status"
+                            else {"type": ["number", "null"], "description": text}
+                        )
+                        for name, text in FORECAST_FIELDS.items()
+                    },
                 },
                 "Progress": {
                     "type": "object",

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.access.policy import Access
+from dashboard.figures.forecast import child_forecasts, scope_forecast
 from dashboard.figures.metrics import REGISTRY, compute
-from dashboard.figures.queries import Scope, base_counts, data_state
+from dashboard.figures.queries import Scope, base_counts, data_state, round_dates
 from dashboard.store.database import get_engine
 from dashboard.web.server import create_server
 from tests import auth
@@ -68,6 +69,27 @@ def test_progress_national_regency_and_facilitator_levels(api):
     assert (rows.loc[raw.index, "targets"] == raw["targets"]).all()
     assert (rows.loc[raw.index, "submitted"] == raw["submitted"]).all()
     assert rows["name"].notna().all()
+
+
+def test_every_row_carries_its_forecast_as_the_pages_compute_it(api):
+    client, url = api
+    engine = get_engine(url)
+    state, dates = data_state(engine, 1), round_dates(engine, 1)
+    provinces = pd.DataFrame(client.get("/api/v1/progress?level=province").get_json()["rows"]).set_index("code")
+    expected = child_forecasts(engine, 1, Scope.national(), state.day, dates.start_date, dates.deadline, access=Access.nationwide())
+    for code, row in expected.iterrows():
+        forecast = provinces.loc[code, "forecast"]
+        assert forecast["status"] == row["status"] and forecast["pace"] == pytest.approx(row["pace"])
+        assert forecast["finish"] == (row["finish"].isoformat() if row["finish"] else None)
+        assert forecast["gap_points"] == pytest.approx(row["gap_points"])
+    national = client.get("/api/v1/progress?level=national").get_json()["rows"][0]["forecast"]
+    expected = scope_forecast(engine, 1, Scope.national(), state.day, dates.start_date, dates.deadline, access=Access.nationwide()).to_json()
+    for key in ("status", "finish", "finish_early", "finish_late"):
+        assert national[key] == expected[key], key
+    for key in ("pace", "pace_low", "expected_pct", "gap_points", "by_deadline_pct", "needed_pace"):
+        assert national[key] == pytest.approx(expected[key]), key
+    facilitators = client.get("/api/v1/progress?level=facilitator&parent=35.77").get_json()["rows"]
+    assert {r["forecast"]["status"] for r in facilitators} <= {"at_risk", "behind", "on_schedule", "done", "no_targets"}
 
 
 def test_as_of_yesterday(api):
