@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.data_health import excluded_visits
-from dashboard.figures.forecast import ScheduleRule, scope_forecast
+from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
@@ -206,9 +206,17 @@ def register(app: Dash, settings: Settings) -> None:
         pinned = version.get("pinned")
         links = {code: page_href(page + code, lang, metric_id, pinned) for code in table.index}
         ranks = rank(table, metric_id)
+        dates = round_dates(engine(), version["round_id"])
+        schedule = child_forecasts(
+            engine(), version["round_id"], scope, version_day(version), dates.start_date, dates.deadline,
+            access=current_access(), rule=ScheduleRule.of(settings),
+        )["status"]
         return (
             components.leaders_and_laggards(table, ranks, metric_id, lang, links, label),
-            [components.ranking_table(table, ranks, metric_id, lang, "overview-ranking-table", label, links), components.unranked_note(ranks, lang)],
+            [
+                components.ranking_table(table, ranks, metric_id, lang, "overview-ranking-table", label, links, schedule=schedule),
+                components.unranked_note(ranks, lang),
+            ],
         )
 
     @app.callback(

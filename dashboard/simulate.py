@@ -68,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=Slowdown.parse,
         default=[],
-        metavar="START:END:FACTOR",
-        help="a slowdown period (repeatable); Ramadan and Idul Fitri leave are added unless --no-holidays",
+        metavar="START:END:FACTOR[:PROVINCES]",
+        help="a slowdown period (repeatable), everywhere or in the provinces given (e.g. 2026-11-20:2026-12-31:0.3:94,95); "
+        "Ramadan and Idul Fitri leave are added unless --no-holidays",
     )
     parser.add_argument("--no-holidays", action="store_true", help="do not slow down in Ramadan and Idul Fitri leave")
     parser.add_argument("--defect-rate", action="append", type=_defect_rate, default=[], metavar="KIND=RATE", help="override an injected defect rate (repeatable)")

@@ -411,15 +411,20 @@ def ranking_table(
     metric_columns: tuple[str, ...] = RANKING_COLUMNS,
     worst_first: bool = False,
     page_size: int | None = None,
+    schedule: pd.Series | None = None,
 ) -> dash_table.DataTable:
     """Sortable, filterable table of regions (filter row: ``>50`` on a number column, a
     name fragment on the name; ``table["name"]`` linked to ``links[code]``) with the metric
     ``metric_id`` and ``metric_columns``; the top and bottom three ranks are highlighted.
     Rank 1 is the best (``dashboard.figures.overview.rank``: regions with too small a
     sample have no rank and stand last); with ``worst_first`` the rows start from the
-    worst. ``page_size`` pages long lists (the quality page's 514 kabupaten/kota)."""
+    worst. ``page_size`` pages long lists (the quality page's 514 kabupaten/kota).
+    ``schedule`` (schedule statuses by code) adds their words as the last column, to
+    filter by ("Berisiko")."""
     columns = list(dict.fromkeys([metric_id, *metric_columns]))
     data = _ranked_order(table[["name", *columns]], ranks, worst_first)
+    if schedule is not None:
+        data["schedule"] = [t(f"schedule.{schedule[code]}", lang) if code in schedule.index else None for code in data.index]
     data.insert(0, "code", data.index)
     data["name"] = [markdown_link(name, links[code]) for code, name in zip(data.index, data["name"])]
     n = int(ranks.notna().sum())  # regions without a rank stand last, unhighlighted
@@ -432,11 +437,13 @@ def ranking_table(
             {"name": "#", "id": "rank", "type": "numeric"},
             {"name": region_label, "id": "name", "presentation": "markdown"},
             *[{"name": headings[c], "id": c, "type": "numeric", "format": number_format(c, lang)} for c in columns],
+            *([{"name": t("forecast.status", lang), "id": "schedule", "type": "text"}] if schedule is not None else []),
         ],
         style_cell=table_cells(),
         style_cell_conditional=[
             {"if": {"column_id": "name"}, "textAlign": "left", "minWidth": "11rem", "maxWidth": "18rem", "whiteSpace": "normal"},
             {"if": {"column_id": "rank"}, "minWidth": "2.5rem", "width": "2.5rem"},
+            {"if": {"column_id": "schedule"}, "textAlign": "left", "minWidth": "8rem", "whiteSpace": "normal"},
             *[
                 {"if": {"column_id": c}, "minWidth": f"{column_min_rem(headings[c], 7, 0.95, 0.95, 2.2)}rem"}
                 for c in columns
@@ -446,6 +453,11 @@ def ranking_table(
             {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
             {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
+            *[
+                {"if": {"filter_query": f'{{schedule}} = "{t(f"schedule.{status.value}", lang)}"', "column_id": "schedule"},
+                 "color": colour, "fontWeight": "600"}
+                for status, colour in ((ScheduleStatus.AT_RISK, "#a33b00"), (ScheduleStatus.BEHIND, "#7a5200"))
+            ],
         ],
         page_action="native" if page_size else "none",
         page_size=page_size or 250,

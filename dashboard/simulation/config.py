@@ -54,22 +54,38 @@ PROVINCE_SPEED: dict[str, float] = {
 
 @dataclass(frozen=True)
 class Slowdown:
-    """A period in which the daily capacity of the field work is multiplied by ``factor``."""
+    """A period in which the daily capacity of the field work is multiplied by ``factor``:
+    everywhere, or in the ``provinces`` given (codes; a flood, unrest, a stalled contract),
+    which is what the forecasts must find early."""
 
     start: dt.date
     end: dt.date  # inclusive
     factor: float
+    provinces: tuple[str, ...] = ()
+
+    def applies_to(self, province_code: str | None) -> bool:
+        """Whether the slowdown holds in ``province_code`` (None: the nation's calendar,
+        which only the slowdowns of everywhere shape)."""
+        return not self.provinces or province_code in self.provinces
 
     @classmethod
     def parse(cls, text: str) -> Slowdown:
-        """``START:END:FACTOR`` with ISO dates, e.g. ``2025-03-01:2025-03-30:0.8``."""
+        """``START:END:FACTOR[:PROVINCES]`` with ISO dates and province codes separated by
+        commas, e.g. ``2025-03-01:2025-03-30:0.8`` or ``2025-03-10:2025-04-30:0.3:94,95``."""
+        parts = text.split(":")
         try:
-            start, end, factor = text.split(":")
-            value = cls(dt.date.fromisoformat(start), dt.date.fromisoformat(end), float(factor))
+            if len(parts) not in (3, 4):
+                raise ValueError
+            provinces = tuple(sorted(p.strip() for p in parts[3].split(","))) if len(parts) == 4 else ()
+            value = cls(dt.date.fromisoformat(parts[0]), dt.date.fromisoformat(parts[1]), float(parts[2]), provinces)
         except ValueError as exc:
-            raise ValueError(f"slowdown {text!r} is not START:END:FACTOR (e.g. 2025-03-01:2025-03-30:0.8)") from exc
+            raise ValueError(
+                f"slowdown {text!r} is not START:END:FACTOR[:PROVINCES] (e.g. 2025-03-01:2025-03-30:0.8 or 2025-03-10:2025-04-30:0.3:94,95)"
+            ) from exc
         if value.end < value.start or not 0 <= value.factor <= 1:
             raise ValueError(f"slowdown {text!r}: END must not precede START and FACTOR must be in [0, 1]")
+        if not all(len(code) == 2 and code.isdigit() for code in value.provinces):
+            raise ValueError(f"slowdown {text!r}: PROVINCES are two-digit province codes separated by commas (e.g. 94,95)")
         return value
 
 
@@ -150,7 +166,8 @@ class SimulationConfig:
         data["deadline"] = self.deadline.isoformat()
         data["as_of"] = self.as_of.isoformat()
         data["slowdowns"] = [
-            {"start": s.start.isoformat(), "end": s.end.isoformat(), "factor": s.factor} for s in self.slowdowns
+            {"start": s.start.isoformat(), "end": s.end.isoformat(), "factor": s.factor, **({"provinces": list(s.provinces)} if s.provinces else {})}
+            for s in self.slowdowns
         ]
         data["category_shares"] = list(self.category_shares)
         return data
@@ -162,7 +179,7 @@ class SimulationConfig:
         data["deadline"] = dt.date.fromisoformat(data["deadline"])
         data["as_of"] = dt.datetime.fromisoformat(data["as_of"])
         data["slowdowns"] = tuple(
-            Slowdown(dt.date.fromisoformat(s["start"]), dt.date.fromisoformat(s["end"]), s["factor"])
+            Slowdown(dt.date.fromisoformat(s["start"]), dt.date.fromisoformat(s["end"]), s["factor"], tuple(s.get("provinces", ())))
             for s in data["slowdowns"]
         )
         data["defect_rates"] = DefectRates(**data["defect_rates"])

@@ -63,7 +63,7 @@ class Simulation:
         self.reference = read_reference_tables()
         self.workforce: Workforce = build_workforce(self.reference, config)
         self.anchor_lon, self.anchor_lat = village_anchors(self.workforce.villages, geodata_dir, config.seed)
-        self.calendar = tl.WorkCalendar(config)
+        self.calendars: dict[str, tl.WorkCalendar] = {}
         self.caseloads = self._caseloads()
         provinces = self.reference["province"]
         self.utc_offset = dict(zip(provinces["code"], provinces["utc_offset_hours"]))
@@ -78,6 +78,12 @@ class Simulation:
             return 1 + rng.multinomial(self.config.families - n_fac, weights)
         return rng.multinomial(self.config.families, weights)
 
+    def calendar(self, province_code: str) -> tl.WorkCalendar:
+        """The work calendar of a province (its slowdowns), made once."""
+        if province_code not in self.calendars:
+            self.calendars[province_code] = tl.WorkCalendar(self.config, province_code)
+        return self.calendars[province_code]
+
     def province_codes(self) -> list[str]:
         return sorted(self.workforce.facilitators["province_code"].unique())
 
@@ -87,7 +93,7 @@ class Simulation:
         first_id = int(self.caseloads[: np.argmax(mask)].sum()) + 1
         return plan_province(
             self.config,
-            self.calendar,
+            self.calendar(province_code),
             province_code,
             int(self.utc_offset[province_code]),
             facilitators[mask].reset_index(drop=True),

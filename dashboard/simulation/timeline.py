@@ -33,14 +33,17 @@ def epoch(value: dt.date | dt.datetime) -> float:
 
 
 class WorkCalendar:
-    """Daily capacity of the field work over the round, and its cumulative sum (work-days)."""
+    """Daily capacity of the field work over the round, and its cumulative sum (work-days),
+    in ``province_code`` (its own slowdowns and those of everywhere; None: everywhere's only)."""
 
-    def __init__(self, config: SimulationConfig):
+    def __init__(self, config: SimulationConfig, province_code: str | None = None):
         self.start = config.start
         self.days = config.horizon_days
         dates = [config.start + dt.timedelta(days=d) for d in range(self.days)]
         capacity = WEEKDAY_CAPACITY[[d.weekday() for d in dates]]
         for slowdown in config.slowdowns:
+            if not slowdown.applies_to(province_code):
+                continue
             inside = np.array([slowdown.start <= d <= slowdown.end for d in dates])
             capacity = np.where(inside, capacity * slowdown.factor, capacity)
         self.capacity = capacity

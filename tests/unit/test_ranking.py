@@ -28,3 +28,20 @@ def test_a_rate_over_a_small_sample_has_no_rank_and_the_others_rank_without_it()
 def test_a_count_is_ranked_whatever_its_size():
     table = pd.DataFrame({"targets": [3, 10, 10]}, index=["A", "B", "C"])
     assert rank(table, "targets").tolist() == [3, 1, 1]
+
+
+def test_the_full_ranking_shows_each_regions_schedule_in_words():
+    from layouts.components import RANKING_COLUMNS, ranking_table
+
+    n = MIN_RANKED_DENOMINATOR
+    table = _table({"31": (n, 1, n), "32": (2 * n, 2, 2 * n), "33": (3 * n, 3, 3 * n)})
+    table["name"] = ["DKI", "Jabar", "Jateng"]
+    for column in RANKING_COLUMNS:
+        if column not in table:
+            table[column] = 1.0
+    schedule = pd.Series({"31": "on_schedule", "32": "at_risk"})  # 33 outside the user's area
+    grid = ranking_table(table, rank(table, "return_rate"), "return_rate", "id", "t", "Provinsi", {c: "/" for c in table.index},
+                         schedule=schedule)
+    shown = {row["code"]: row["schedule"] for row in grid.data}
+    assert shown == {"31": "Sesuai jadwal", "32": "Berisiko tidak selesai", "33": None}
+    assert grid.columns[-1] == {"name": "Status jadwal", "id": "schedule", "type": "text"}

@@ -69,3 +69,20 @@ def test_rerank_batches_run_on_mondays():
     approved = np.array([epoch(dt.datetime(2025, 3, 5, 10)), epoch(dt.datetime(2025, 3, 9, 23))])
     reranked = [dt.datetime(1970, 1, 1) + dt.timedelta(seconds=s) for s in next_rerank(approved)]
     assert reranked == [dt.datetime(2025, 3, 10, 2), dt.datetime(2025, 3, 17, 2)]
+
+
+def test_a_slowdown_of_some_provinces_slows_their_calendar_only():
+    from dashboard.simulation.config import Slowdown
+
+    slowdown = Slowdown.parse("2025-03-10:2025-04-30:0.3:95,94")
+    assert slowdown.provinces == ("94", "95") and slowdown.applies_to("94") and not slowdown.applies_to("33")
+    assert not slowdown.applies_to(None)  # the nation's calendar: slowdowns of everywhere only
+    config = SimulationConfig(families=1000, seed=1, start=START_2025, deadline=dt.date(2025, 3, 31), as_of=dt.datetime(2025, 6, 1),
+                              slowdowns=(slowdown,))
+    slow, other = WorkCalendar(config, "94"), WorkCalendar(config, "33")
+    day = (dt.date(2025, 3, 20) - START_2025).days
+    assert slow.capacity[day] == pytest.approx(0.3 * other.capacity[day]) and slow.capacity[5] == other.capacity[5]
+    assert SimulationConfig.from_json(config.to_json()) == config  # kept in round.simulation for --live
+    for bad in ("2025-03-10:2025-04-30:0.3:9", "2025-03-10:2025-04-30:0.3:94:1", "2025-03-10:2025-04-30"):
+        with pytest.raises(ValueError, match="PROVINCES|START:END"):
+            Slowdown.parse(bad)
