@@ -161,7 +161,7 @@ def register(app: Dash, settings: Settings) -> None:
             region = components.hover_text(region_display_name(name))
         forecast = _forecast(version, scope, day, dates)
         title = t("progress.title_for", lang, region=region)
-        figure = components.progress_figure(series, lang, dates.deadline, day, title, forecast, settings.forecast_window_days)
+        figure = components.progress_figure(series, lang, dates.deadline, day, title, forecast)
         return components.scale_fonts(figure, scale)
 
     def _forecast(version, scope: Scope, day, dates):
@@ -183,7 +183,7 @@ def register(app: Dash, settings: Settings) -> None:
         scope = Scope.of(scope_code)
         dates = round_dates(engine(), version["round_id"])
         forecast = _forecast(version, scope, version_day(version), dates)
-        return components.forecast_summary(forecast, lang, settings.forecast_window_days, page_href("/sumber-data", lang) + "#definisi-jadwal")
+        return components.forecast_summary(forecast, lang, page_href("/sumber-data", lang) + "#definisi-jadwal")
 
     @app.callback(
         Output("overview-ranking", "children"),

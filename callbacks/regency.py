@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from callbacks.refresh import version_day
 from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.facilitators import TableQuery, district_breakdown, facilitator_table, quick_filter_model, select_rows
-from dashboard.figures.forecast import ScheduleRule
+from dashboard.figures.forecast import ScheduleRule, scope_forecast
 from dashboard.figures.overview import kpis, progress_series
 from dashboard.figures.queries import Scope, round_dates
 from dashboard.formatting import format_date, format_int, format_percent
@@ -106,7 +106,9 @@ def register(app: Dash, settings: Settings) -> None:
         if note is not None:  # the visits of this kabupaten/kota left out of its figures
             cards = html.Div([note, cards])
         series = progress_series(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=access)
-        progress = components.progress_figure(series, lang, dates.deadline, day, t("progress.title", lang))
+        rule = ScheduleRule.of(settings)
+        forecast = scope_forecast(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=access, rule=rule)
+        progress = components.progress_figure(series, lang, dates.deadline, day, t("progress.title", lang), forecast)
         districts = district_breakdown(engine(), version["round_id"], code, day, access=access)
         return cards, components.scale_fonts(progress, scale), components.scale_fonts(district_figure(districts, lang), scale)
 
@@ -138,7 +140,11 @@ def register(app: Dash, settings: Settings) -> None:
                     **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score")},
                     "high_risk": bool(row["high_risk"]),
                     "schedule": t(f"schedule.{row['schedule']}", lang),
-                    "last_visit": format_date(row["last_visit_day"], lang) if row["last_visit_day"] == row["last_visit_day"] and row["last_visit_day"] else "—",
+                    "behind_plan": bool(row["behind_plan"]),
+                    # The tooltip of the days idle.
+                    "last_visit": t("facilitator.last_visit", lang) + ": " + (
+                        format_date(row["last_visit_day"], lang) if row["last_visit_day"] == row["last_visit_day"] and row["last_visit_day"] else "—"
+                    ),
                 }
             )
         count = t("facilitator.count", lang, shown=format_int(matching, lang), total=format_int(len(table), lang))

@@ -156,9 +156,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "en": "At risk: below the plan and, even at the upper end of the pace of the last {days} days, not done by the deadline. "
               "Behind: more than {points} points below the plan. Ranges: 80 % interval of the daily pace.",
     },
-    "schedule.on_schedule": {"id": "Sesuai jadwal", "en": "On schedule"},
+    "schedule.on_schedule": {"id": "Sesuai", "en": "On schedule"},
     "schedule.behind": {"id": "Tertinggal", "en": "Behind"},
-    "schedule.at_risk": {"id": "Berisiko tidak selesai", "en": "At risk"},
+    "schedule.at_risk": {"id": "Berisiko", "en": "At risk"},
     "schedule.done": {"id": "Selesai", "en": "Done"},
     "schedule.no_targets": {"id": "Tanpa sasaran", "en": "No targets"},
     # --- Ranking and regions ----------------------------------------------------------

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from dashboard.figures.forecast import DEFAULT_WINDOW_DAYS, Forecast, ScheduleStatus
+from dashboard.figures.forecast import Forecast, ScheduleStatus
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, Kpi
 from dashboard.formatting import (
@@ -197,7 +197,7 @@ def date_ticks(days: list[dt.date], lang: str) -> dict:
     return {"tickvals": ticks, "ticktext": [format_date_short(d, lang) for d in ticks]}
 
 
-def _forecast_traces(figure: go.Figure, forecast: Forecast, lang: str, window_days: int) -> None:
+def _forecast_traces(figure: go.Figure, forecast: Forecast, lang: str) -> None:
     """The forecast beyond today: completion at the recent pace to the deadline (or to
     the finish, if earlier), in the band of the pace's 80 % interval."""
     if forecast.targets <= 0 or forecast.day >= forecast.deadline or forecast.submitted >= forecast.targets:
@@ -209,7 +209,7 @@ def _forecast_traces(figure: go.Figure, forecast: Forecast, lang: str, window_da
         return np.minimum(forecast.submitted + pace * steps, forecast.targets) / forecast.targets * 100
 
     name = t("progress.forecast", lang)
-    detail = t("progress.forecast_detail", lang, days=window_days)
+    detail = t("progress.forecast_detail", lang, days=forecast.window_days)
     common = {"x": days, "mode": "lines", "legendgroup": "forecast", "hoverinfo": "skip"}
     figure.add_trace(go.Scatter(**common, y=reach(forecast.pace_low), line={"width": 0}, showlegend=False))
     figure.add_trace(
@@ -244,7 +244,7 @@ def schedule_badge(status: str, lang: str) -> html.Span:
     )
 
 
-def forecast_summary(forecast: Forecast, lang: str, window_days: int, definitions_href: str) -> html.Dl:
+def forecast_summary(forecast: Forecast, lang: str, definitions_href: str) -> html.Dl:
     """The forecast of a scope in figures, under its progress chart: the schedule status,
     expected by today and the gap to it, the recent pace (and the pace needed), the
     projected finish and the completion the deadline would see (with their 80 % ranges).
@@ -266,7 +266,7 @@ def forecast_summary(forecast: Forecast, lang: str, window_days: int, definition
         (html.A(t("forecast.status", lang), href=definitions_href), schedule_badge(forecast.status, lang)),
         (t("forecast.expected", lang), format_percent(forecast.expected_pct, lang)),
         (t("forecast.gap", lang), t("forecast.gap_value", lang, value=format_decimal(forecast.gap_points, lang, 1))),
-        (t("forecast.pace", lang, days=window_days), [per_day(forecast.pace), html.Br(), html.Span(t("forecast.needed_value", lang, value=needed), className="fw-normal")]),
+        (t("forecast.pace", lang, days=forecast.window_days), [per_day(forecast.pace), html.Br(), html.Span(t("forecast.needed_value", lang, value=needed), className="fw-normal")]),
         (t("forecast.finish", lang), finish),
         (t("forecast.by_deadline", lang), by_deadline),
     ]
@@ -274,8 +274,7 @@ def forecast_summary(forecast: Forecast, lang: str, window_days: int, definition
 
 
 def progress_figure(
-    series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str,
-    forecast: Forecast | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+    series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str, forecast: Forecast | None = None
 ) -> go.Figure:
     """Cumulative completion against the plan, with the deadline and today marked, and
     with a ``forecast`` its projection from today to the deadline."""
@@ -296,7 +295,7 @@ def progress_figure(
         )
     )
     if forecast is not None:
-        _forecast_traces(figure, forecast, lang, window_days)
+        _forecast_traces(figure, forecast, lang)
     # Today and the deadline are labelled above the plot (never on the curves), each on the
     # side of its line away from the other, so the two labels cannot overlap; the x axis
     # runs on past the later of the two so that the label beyond it has room.

@@ -75,7 +75,7 @@ def content(profile: FacilitatorProfile, lang: str, scale: float | None, deadlin
         ],
         className="g-3",
     )
-    progress = components.progress_figure(profile.progress, lang, deadline, day, t("progress.title", lang))
+    progress = components.progress_figure(profile.progress, lang, deadline, day, t("progress.title", lang), profile.forecast)
     graphs = dbc.Row(
         [
             dbc.Col(_graph_card(progress, scale, "progress-graph"), xl=6, className="mb-3"),

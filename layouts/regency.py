@@ -50,7 +50,7 @@ def facilitator_columns(lang: str) -> list[dict]:
              width=round(components.column_min_rem(t("facilitator.id", lang), 12) * 15)),
         text(t("facilitator.name", lang), "name", 14, filter="agTextColumnFilter", pinned="left", flex=0,
              width=round(components.column_min_rem(t("facilitator.name", lang), 14) * 15), tooltipField="name"),
-        text(t("facilitator.districts", lang), "districts", 10, filter="agTextColumnFilter", flex=2, tooltipField="districts"),
+        text(t("facilitator.districts", lang), "districts", 9, filter="agTextColumnFilter", flex=2, tooltipField="districts"),
         _number(t("facilitator.caseload", lang), "targets", lang),
         _number(get_metric("visited").label(lang), "visited", lang),
         _number(get_metric("submitted").label(lang), "submitted", lang),
@@ -66,11 +66,13 @@ def facilitator_columns(lang: str) -> list[dict]:
         },
         _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
         _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
-        text(t("facilitator.last_visit", lang), "last_visit", 11, filter=False, sortable=False),
-        _number(t("facilitator.days_idle", lang), "days_idle", lang),
+        # The day of the last visit is the tooltip of the days idle (and a column of the
+        # downloads): a column of its own did not leave room for the schedule at 1080p.
+        {**_number(t("facilitator.days_idle", lang), "days_idle", lang), "tooltipField": "last_visit"},
         # The schedule status in words (the rule of dashboard.figures.forecast); the
         # "behind plan" switch keeps those behind or at risk.
-        text(t("forecast.status", lang), "schedule", max(len(t(f"schedule.{s}", lang)) for s in ScheduleStatus), filter=False, sortable=False,
+        text(t("forecast.status", lang), "schedule", max(len(t(f"schedule.{s}", lang)) for s in ScheduleStatus if s != ScheduleStatus.NO_TARGETS),
+             filter=False, sortable=False, tooltipField="schedule",
              cellClassRules={"schedule-late": "params.data && params.data.behind_plan"}),
         # Hidden columns that carry the search box and the "behind plan" switch as ordinary
         # column filters, so the grid, the server and the exports share one filter model.

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
-from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, facilitator_forecasts
+from dashboard.figures.forecast import Forecast, ScheduleRule, ScheduleStatus, facilitator_forecasts, forecast_one
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share, progress_frame
 from dashboard.figures.queries import facilitator_counts
@@ -235,6 +235,7 @@ class FacilitatorProfile:
     figures: pd.Series  # one row of facilitator_table
     daily: pd.DataFrame  # every day from the start to the data's day: day, started, submitted, approved, returned
     progress: pd.DataFrame  # cumulative completion against the plan (figures.overview.progress_frame)
+    forecast: Forecast  # against the deadline (dashboard.figures.forecast), its status = figures["schedule"]
     outcomes: pd.Series  # outcome code → count of submissions
     categories: pd.Series  # category code → targets
 
@@ -284,6 +285,7 @@ def facilitator_profile(
     daily = daily.groupby("day").sum().reindex(days, fill_value=0).astype("int64").reset_index()
     targets = int(sum(categories.values()))
     progress = progress_frame(daily.set_index("day")["submitted"].cumsum(), targets, day, start, deadline)
+    forecast = forecast_one(daily.set_index("day")["submitted"], targets, day, start, deadline, rule)
     return FacilitatorProfile(
         id=person.id,
         name=person.name,
@@ -294,6 +296,7 @@ def facilitator_profile(
         figures=table.loc[person.id],
         daily=daily,
         progress=progress,
+        forecast=forecast,
         outcomes=pd.Series(fold_unknown(outcomes, VISIT_OUTCOME_TERMS), dtype="int64"),
         categories=pd.Series(fold_unknown(categories, TARGET_CATEGORY_TERMS), dtype="int64"),
     )

@@ -205,6 +205,7 @@ class Forecast:
     by_deadline_high_pct: float
     needed_pace: float
     status: ScheduleStatus
+    window_days: int = DEFAULT_WINDOW_DAYS  # the days the pace was measured over
 
     def to_json(self) -> dict:
         """JSON-ready (dates as ISO text, NaN as null)."""
@@ -238,6 +239,7 @@ def forecast_one(
         deadline=deadline,
         **{k: (int(v) if k in ("targets", "submitted") else v if isinstance(v, dt.date) or v is None else float(v)) for k, v in values.items() if k != "status"},
         status=ScheduleStatus(row["status"]),
+        window_days=rule.window_days,
     )
 
 

@@ -43,5 +43,5 @@ def test_the_full_ranking_shows_each_regions_schedule_in_words():
     grid = ranking_table(table, rank(table, "return_rate"), "return_rate", "id", "t", "Provinsi", {c: "/" for c in table.index},
                          schedule=schedule)
     shown = {row["code"]: row["schedule"] for row in grid.data}
-    assert shown == {"31": "Sesuai jadwal", "32": "Berisiko tidak selesai", "33": None}
+    assert shown == {"31": "Sesuai", "32": "Berisiko", "33": None}
     assert grid.columns[-1] == {"name": "Status jadwal", "id": "schedule", "type": "text"}
