@@ -151,10 +151,12 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "forecast.deadline_passed": {"id": "tenggat sudah lewat", "en": "deadline passed"},
     "forecast.status": {"id": "Status jadwal", "en": "Schedule"},
     "forecast.rule": {
-        "id": "Berisiko: di bawah rencana dan, bahkan pada batas atas laju {days} hari terakhir, tidak selesai pada tenggat. "
-              "Tertinggal: lebih dari {points} poin di bawah rencana. Rentang: interval 80 % dari laju harian.",
-        "en": "At risk: below the plan and, even at the upper end of the pace of the last {days} days, not done by the deadline. "
-              "Behind: more than {points} points below the plan. Ranges: 80 % interval of the daily pace.",
+        "id": "Berisiko: di bawah rencana dan, bahkan pada batas atas laju {days} hari terakhir, kurang lebih dari {points} poin "
+              "dari seluruh sasaran pada tenggat. Tertinggal: lebih dari {points} poin di bawah rencana. "
+              "Rentang: interval 80 % dari laju harian.",
+        "en": "At risk: below the plan and, even at the upper end of the pace of the last {days} days, more than {points} points "
+              "short of all targets by the deadline. Behind: more than {points} points below the plan. "
+              "Ranges: 80 % interval of the daily pace.",
     },
     "schedule.on_schedule": {"id": "Sesuai", "en": "On schedule"},
     "schedule.behind": {"id": "Tertinggal", "en": "Behind"},

@@ -1,10 +1,12 @@
-"""Command line: ``python -m dashboard.manage migrate|demo|rollups|status`` (database chores).
+"""Command line: ``python -m dashboard.manage migrate|demo|rollups|alerts|status`` (database chores).
 
 ``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
 that and, on a database without any round, simulates the demo round, and on one without
 users creates the demo accounts (``make run`` calls it); ``rollups`` rebuilds the rollup tables, the quality flags and the risk scores of every
-round from the raw rows (after a migration, a correction of old data, or nightly);
-``status`` prints what ``/readyz`` would answer.
+round from the raw rows (after a migration, a correction of old data, or nightly), then
+evaluates the alerts; ``alerts`` evaluates the alert rules of every round (on a schedule:
+the only way to notice that data stopped arriving); ``status`` prints what ``/readyz``
+would answer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dashboard.access.demo import create_demo_accounts, format_credentials
+from dashboard.alerts import evaluate_with_settings
 from dashboard.quality.refresh import refresh_with_settings
 from dashboard.settings import REPO_ROOT, Settings, get_settings
 from dashboard.simulation.config import round_config
@@ -104,11 +107,26 @@ def rebuild_all_rollups(settings: Settings) -> None:
             f"checked {result.visits_checked:,} visits of round {round_id}: {result.flags_written:,} quality flags, "
             f"{result.facilitators_scored:,} facilitators scored for fabrication risk"
         )
+        _print_alerts(round_id, evaluate_with_settings(engine, round_id, settings))
+
+
+def _print_alerts(round_id: int, changes) -> None:
+    print(f"alerts of round {round_id}: {changes.opened:,} opened, {changes.kept:,} still open, {changes.closed:,} closed", flush=True)
+
+
+def evaluate_all_alerts(settings: Settings) -> None:
+    """Evaluate the alert rules of every round with data (for a schedule, e.g. cron every
+    15 minutes: the only way to notice that data stopped arriving)."""
+    engine = init_database(settings.database_url)
+    with engine.connect() as conn:
+        rounds = conn.execute(select(models.RollupState.round_id)).scalars().all()
+    for round_id in rounds:
+        _print_alerts(round_id, evaluate_with_settings(engine, round_id, settings))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.manage", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("migrate", "demo", "rollups", "status"))
+    parser.add_argument("command", choices=("migrate", "demo", "rollups", "alerts", "status"))
     parser.add_argument("--database-url", help="default: DATABASE_URL")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -119,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{describe_url(settings.database_url)} is at the newest schema")
     elif args.command == "rollups":
         rebuild_all_rollups(settings)
+    elif args.command == "alerts":
+        evaluate_all_alerts(settings)
     elif args.command == "demo":
         try:
             made = ensure_demo_database(settings)

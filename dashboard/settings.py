@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     schedule_behind_points: float = Field(
         default=5.0, ge=0, le=50, description="Points of completion below the plan from which a region or facilitator is behind schedule."
     )
+    alert_idle_days: int = Field(default=5, ge=1, le=60, description="Alert: facilitators without a visit for this many days, per kabupaten/kota.")
+    alert_no_visits_hour: int = Field(
+        default=14, ge=0, le=23, description="Alert: a kabupaten/kota without a visit on a working day is reported from this hour (WIB) on."
+    )
+    alert_flag_jump_points: float = Field(
+        default=10.0, ge=1, le=100, description="Alert: a rise of the share of flagged submissions of the last 3 days over the earlier share, in points."
+    )
+    alert_stale_hours: float = Field(default=6.0, gt=0, le=168, description="Alert: hours without new data after which the data has stopped arriving.")
     secret_key: SecretStr = Field(
         default=SecretStr(""),
         description="Key that signs sessions and CSRF tokens. Required with PostgreSQL; "

@@ -355,12 +355,13 @@ def daily_submissions(
     engine: Engine, round_id: int, scope: Scope, through: dt.date, *, access: Access, by: str = "self"
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Submissions per day up to ``through`` of ``scope`` (``by="self"``, code ``ID`` for
-    the nation) or of each of its child regions (``by="children"``), and their targets:
+    the nation), of each of its child regions (``by="children"``) or of each of its
+    kabupaten/kota (``by="regencies"``, all 514 of the nation in one query), and their targets:
     ``(frame of code, day, submitted; Series of targets by code)``, what
     ``dashboard.figures.forecast.forecast_table`` takes. Days without a submission are
     left out; regions ``access`` may not see too (``OutOfScope`` for the scope's own)."""
-    if by not in ("self", "children"):
-        raise ValueError("by must be 'self' or 'children'")
+    if by not in ("self", "children", "regencies"):
+        raise ValueError("by must be 'self', 'children' or 'regencies'")
     if by == "self":
         access.require_total(scope.code)
     elif not access.overlaps(scope.code):
@@ -379,7 +380,8 @@ def _daily_submissions(engine: Engine, round_id: int, scope: Scope, through: dt.
         day_code, target_code = [], []
         own = scope.code or NATIONAL_CODE
     else:
-        day_code, target_code = [_group_column(d, scope.child_level).label("code")], [_group_column(t, scope.child_level).label("code")]
+        level = Level.REGENCY if by == "regencies" else scope.child_level
+        day_code, target_code = [_group_column(d, level).label("code")], [_group_column(t, level).label("code")]
     with engine.connect() as conn:
         daily = pd.read_sql(
             select(*day_code, d.day, func.sum(d.submitted).label("submitted"))

@@ -311,6 +311,7 @@ class Loader:
         """Refresh rollups, flags and scores of every round that changed (once)."""
         if self.dry_run:
             return self.report
+        from dashboard.alerts import evaluate_with_settings
         from dashboard.quality.refresh import refresh_with_settings
 
         p, s, r = models.IngestPending, models.RollupState, models.Round
@@ -326,6 +327,7 @@ class Loader:
             else:
                 refresh_rollups(self.engine, round_id, data_until, since_day)
                 refresh_with_settings(self.engine, round_id, data_until, settings)
+            evaluate_with_settings(self.engine, round_id, settings)
             with self.engine.begin() as conn:
                 conn.execute(delete(p).where(p.round_id == round_id))
             self.report.rounds_refreshed.append(round_id)

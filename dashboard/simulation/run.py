@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
+from dashboard.alerts import evaluate_with_settings
 from dashboard.quality.refresh import refresh_quality, regency_polygons
 from dashboard.quality.risk import RiskParameters
 from dashboard.quality.rules import QualityParameters
@@ -213,8 +214,14 @@ def simulate(
     bar.close()
     rebuild_rollups(engine, config.round_id, config.as_of)
     _refresh_quality(engine, config.round_id, config.as_of, geodata_dir, rebuild=True)
+    _evaluate_alerts(engine, config.round_id, config.as_of)
     _analyze(engine)
     return SimulationSummary(config.families, *totals, len(sim.workforce.facilitators), time.perf_counter() - began)
+
+
+def _evaluate_alerts(engine: Engine, round_id: int, now: dt.datetime) -> None:
+    """The alerts as of the simulated clock (a simulated round's "now" is its clock)."""
+    evaluate_with_settings(engine, round_id, get_settings(), now=now)
 
 
 def _refresh_quality(engine: Engine, round_id: int, data_until: dt.datetime, geodata_dir: Path, **options) -> None:
@@ -284,6 +291,7 @@ def run_live(
                 conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
             _refresh_quality(engine, round_id, now, geodata_dir)
             refresh_rollups(engine, round_id, now)
+            _evaluate_alerts(engine, round_id, now)
             written += counts[0]
             if progress:
                 print(f"{now:%Y-%m-%d %H:%M:%S} UTC: {counts[0]:,} visits changed, {counts[1]:,} events", flush=True)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy import DateTime as _DateTime
 from sqlalchemy.dialects import sqlite
@@ -711,4 +712,37 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_user_at", "user_name", "at"),
         Index("ix_audit_event_action_at", "action", "at"),
+    )
+
+
+class Alert(Base):
+    """One alert (``dashboard.alerts``): a rule that holds for a subject (a region or a
+    facilitator) from ``opened_at`` until ``closed_at`` (NULL while it holds). The writer
+    evaluates the rules after each refresh; an alert that still holds is the same row, its
+    ``last_seen_at`` and ``details`` (the figures behind it) brought up to date. Times are
+    the data's (``rollup_state.data_until``), so a simulated round's alerts fall in its
+    days. ``scope_code`` is the area whose users see it: the region itself, or a
+    facilitator's kabupaten/kota, or ``ID`` for the whole round."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    rule: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(8))
+    scope_code: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    details: Mapped[dict] = mapped_column(JSON)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        # At most one open alert of a rule for a subject: a condition that persists is one alert.
+        Index("uq_alert_open", "round_id", "rule", "subject", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        Index("ix_alert_round_scope_opened", "round_id", "scope_code", "opened_at"),
     )

@@ -121,5 +121,6 @@ def test_many_scopes_at_once_equal_one_at_a_time_and_ignore_later_days():
 def test_the_rule_is_one_function_of_arrays_and_of_scalars():
     status = schedule_status([0, 10, 10, 10, 10], [0, 10, 2, 2, 9], [0, 5, -20, -20, -1], [0, 100, 50, 100, 100])
     assert list(status) == ["no_targets", "done", "at_risk", "behind", "on_schedule"]
-    assert schedule_status(10, 2, -1.0, 99.0) == "at_risk"
+    assert schedule_status(10, 2, -1.0, 94.0) == "at_risk"
+    assert schedule_status(10, 2, -1.0, 96.0) == "on_schedule"  # 4 points short by the deadline: within the tolerance
     assert schedule_status(10, 2, -4.0, 100.0, behind_points=3) == "behind"
