@@ -3,7 +3,8 @@ exchange contract (``contract``), the loader that validates, upserts and quarant
 (``loader``), and its command line (``python -m dashboard.ingest``).
 
 May import: the foundation, ``store``, ``quality`` (flags and scores are refreshed after a
-load) and ``geodata`` (through ``quality``).
+load), ``alerts`` (evaluated after that refresh: the loader is the writer) and ``geodata``
+(through ``quality``).
 """
 
 from dashboard.ingest.contract import CONTRACT_VERSION, KINDS, json_schema

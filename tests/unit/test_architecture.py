@@ -26,11 +26,12 @@ LAYERS: dict[str, frozenset[str]] = {
     "store": FOUNDATION,
     "access": FOUNDATION | {"store"},
     "quality": FOUNDATION | {"store"},
-    "ingest": FOUNDATION | {"store", "quality"},
+    # The writers (the loader, the simulator) evaluate the alerts after each refresh.
+    "ingest": FOUNDATION | {"store", "quality", "alerts"},
     "figures": FOUNDATION | {"store", "quality", "access"},
     "alerts": FOUNDATION | {"store", "quality", "figures", "access"},
     "web": FOUNDATION | {"store", "quality", "figures", "access", "ingest", "alerts"},
-    "simulation": FOUNDATION | {"store", "quality", "ingest"},
+    "simulation": FOUNDATION | {"store", "quality", "ingest", "alerts"},
     # Command lines: everything but the web and the composition root.
     "manage": FOUNDATION | {"store", "quality", "figures", "access", "ingest", "alerts", "simulation"},
     "simulate": FOUNDATION | {"store", "quality", "ingest", "simulation"},
