@@ -146,6 +146,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("regency-facilitators", "getRowsRequest"): _mapping,
     ("regency-quick-filters", "value"): _text_list,
     ("regency-search", "value"): _text(200),
+    ("alerts-scope", "data"): _text(5, _REGION_CODE),
+    ("alerts-closed", "value"): lambda value: value is None or isinstance(value, bool),
+    ("alerts-acked", "data"): _count,
+    ("alerts-table", "selected_row_ids"): lambda value: value is None or (
+        isinstance(value, list) and len(value) <= 1 and all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value)),
+    ("alerts-note", "value"): _text(500),
+    ("alerts-ack", "n_clicks"): _count,
     ("admin-retention", "data"): _count,
     ("admin-filter-action", "value"): _text(64),
     ("admin-filter-user", "value"): _text(64),

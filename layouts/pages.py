@@ -30,7 +30,7 @@ from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
-from layouts import about, admin, facilitator, overview, quality, regency
+from layouts import about, admin, alerts, facilitator, overview, quality, regency
 from layouts.data_source import data_source_panel
 from layouts.frame import Account, page_frame, page_href
 from layouts.maps import MAP_VIEWS
@@ -195,7 +195,7 @@ def register_pages(settings: Settings) -> None:
             """A link that keeps the page's options, or None (plain text in a breadcrumb)
             for a region page the user may not open."""
             code = path.rstrip("/").rpartition("/")[2]
-            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/")) and not access.sees_total(code):
+            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/", "/peringatan/")) and not access.sees_total(code):
                 return None
             return page_href(path, lang, metric, round_id)
 
@@ -312,6 +312,30 @@ def register_pages(settings: Settings) -> None:
             offer_map_views=boundaries_available(settings.geodata_dir), **{k: v for k, v in frame.items() if k != "metric"},
         )
 
+    def alerts_page(code: str | None = None, lang: str | None = None, round: str | None = None, **_query):
+        """``/peringatan`` (the nation, as far as the user's area reaches) and
+        ``/peringatan/<code>`` (a province or kabupaten/kota)."""
+        language = _language(lang, settings)
+        path = f"/peringatan/{code}" if code else "/peringatan"
+        frame, link, error = frame_and_links(language, None, round, path)
+        if error:
+            return error
+        engine = get_engine(settings.read_database_url)
+        trail = [(t("region.national", language), link("/peringatan"))]
+        scope = Scope.national()
+        if code:
+            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
+            scope, missing = existing_region(level, code, language, path)
+            if missing:
+                return missing
+            trail.append((region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code]), link(f"/peringatan/{scope.province_code}")))
+            if level == Level.REGENCY:
+                name = region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code]
+                trail.append((region_display_name(name), link(f"/peringatan/{scope.code}")))
+        trail[-1] = (trail[-1][0], None)
+        heading = t("alerts.page", language) + " · " + trail[-1][0]
+        return alerts.layout(scope, language, refresh, path=path, heading=heading, trail=trail, **{k: v for k, v in frame.items() if k != "metric"})
+
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         engine = get_engine(settings.read_database_url)
@@ -355,6 +379,11 @@ def register_pages(settings: Settings) -> None:
     dash.register_page("quality", path="/kualitas", name="Kualitas", title="Ground Check DTSEN · Kualitas", layout=_served(quality_page, settings))
     dash.register_page(
         "quality_region", path_template="/kualitas/<code>", name="Kualitas wilayah", title="Ground Check DTSEN · Kualitas", layout=_served(quality_page, settings)
+    )
+    dash.register_page("alerts", path="/peringatan", name="Peringatan", title="Ground Check DTSEN · Peringatan", layout=_served(alerts_page, settings))
+    dash.register_page(
+        "alerts_region", path_template="/peringatan/<code>", name="Peringatan wilayah", title="Ground Check DTSEN · Peringatan",
+        layout=_served(alerts_page, settings),
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=_served(about_page, settings))
     dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=_served(admin_page, settings))

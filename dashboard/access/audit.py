@@ -45,6 +45,7 @@ class AuditAction(StrEnum):
     FACILITATOR_LIST = "facilitator_list"
     EXPORT = "export"
     API = "api"
+    ALERT_ACKNOWLEDGE = "alert_acknowledge"
     DENIED = "denied"
 
 

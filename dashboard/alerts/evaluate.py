@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 
-from dashboard.access.policy import Access
+from dashboard.access.policy import Access, Role
 from dashboard.alerts.rules import (
     SEVERITY_ORDER,
     AlertParameters,
@@ -212,7 +212,10 @@ def alert_feed(
 
 def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | None, at: dt.datetime | None = None) -> bool:
     """Mark an alert the user may see as acknowledged, with an optional note (at most 500
-    characters, stored as text); False if there is no such alert in their view."""
+    characters, stored as text); False if there is no such alert in their view, or the
+    account only watches (a wall screen's display account)."""
+    if access.role in (Role.DISPLAY, Role.LOADER) or not access.signed_in:
+        return False
     a = models.Alert
     note = (note or "").strip()[:500] or None
     with engine.begin() as conn:

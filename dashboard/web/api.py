@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
+from dashboard.alerts import RULES, RULES_BY_ID, alert_feed
 from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forecasts, facilitator_forecasts, scope_forecast
 from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import (
@@ -186,6 +187,36 @@ def _forecasts(engine, round_, level: Level, parent: Scope, day: dt.date, counts
     return child_forecasts(engine, round_.id, parent, day, start, deadline, access=access, rule=rule)
 
 
+def alerts(settings: Settings, args, access: Access) -> dict:
+    """The answer of ``/api/v1/alerts``: the alerts of ``scope`` (a province or
+    kabupaten/kota code; default the nation) that ``access`` may see, open ones only
+    unless ``closed=1``; most severe and newest first."""
+    engine = get_engine(settings.read_database_url)
+    code = args.get("scope") or None
+    if code is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
+        raise BadRequest(f"scope {code[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
+    scope = Scope.of(code)
+    if code is not None and not region_exists(engine, scope):
+        raise LookupError(f"no region with code {code!r}")
+    if code is not None and not access.overlaps(code):
+        raise OutOfScope(code)
+    closed = args.get("closed", "0")
+    if closed not in ("0", "1"):
+        raise BadRequest("closed must be 0 or 1")
+    round_ = latest_round(engine)
+    if round_ is None:
+        raise LookupError("no round with data")
+    feed = alert_feed(engine, round_.id, scope, access=access, include_closed=closed == "1", limit=5000)
+    rows = [
+        {"id": int(r.id), "rule": r.rule, "label": {"id": RULES_BY_ID[r.rule].label("id"), "en": RULES_BY_ID[r.rule].label("en")},
+         "severity": r.severity, "scope": r.scope_code, "subject": r.subject,
+         "opened_at": _clean(r.opened_at), "last_seen_at": _clean(r.last_seen_at), "closed_at": _clean(r.closed_at),
+         "details": r.details, "acknowledged_at": _clean(r.acknowledged_at), "acknowledged_by": r.acknowledged_by, "note": r.note}
+        for r in feed.itertuples()
+    ] if not feed.empty else []
+    return {"round": round_.id, "scope": scope.code, "alerts": rows}
+
+
 def openapi_document() -> dict:
     """The OpenAPI 3.1 description of this API (the metric ids come from the registry)."""
     metric_properties = {
@@ -226,6 +257,25 @@ def openapi_document() -> dict:
                         "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "404": {"description": "No such region or round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "503": {"description": "The database is unreachable: retry after `Retry-After` seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
+            "/api/v1/alerts": {
+                "get": {
+                    "summary": "The alerts of an area, most severe and newest first",
+                    "parameters": [
+                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                         "description": "A province or kabupaten/kota code (default: the nation, as far as the caller's area reaches)."},
+                        {"name": "closed", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]},
+                         "description": "1: also the alerts that ended."},
+                    ],
+                    "responses": {
+                        "200": {"description": "Alerts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alerts"}}}},
+                        "400": error,
+                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     },
                 }
             },
@@ -282,6 +332,25 @@ def openapi_document() -> dict:
                                    "last_visit_day": {"type": ["string", "null"], "format": "date"},
                                    "risk_score": {"type": ["number", "null"], "description": "Facilitator level only: fabrication-risk score 0-100 of the newest data (null: too few interviews)."},
                                    "forecast": {"$ref": "#/components/schemas/Forecast"}},
+                },
+                "Alerts": {
+                    "type": "object",
+                    "required": ["round", "alerts"],
+                    "properties": {
+                        "round": {"type": "integer"}, "scope": {"type": ["string", "null"]},
+                        "alerts": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["id", "rule", "severity", "scope", "subject", "opened_at"],
+                            "properties": {
+                                "id": {"type": "integer"}, "rule": {"type": "string", "enum": [r.id for r in RULES]},
+                                "label": {"type": "object"}, "severity": {"type": "string", "enum": ["high", "medium", "low"]},
+                                "scope": {"type": "string"}, "subject": {"type": "string", "description": "A region code, a facilitator id or ID (the round)."},
+                                "opened_at": {"type": "string"}, "last_seen_at": {"type": ["string", "null"]}, "closed_at": {"type": ["string", "null"]},
+                                "details": {"type": "object"}, "acknowledged_at": {"type": ["string", "null"]},
+                                "acknowledged_by": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]},
+                            },
+                        }},
+                    },
                 },
                 "Forecast": {
                     "type": "object",
@@ -342,6 +411,17 @@ def register_api(server: Flask, settings: Settings) -> None:
     def progress_view():
         try:
             return jsonify(progress(settings, request.args, current_access()))
+        except BadRequest as exc:
+            return jsonify(error=str(exc)), 400
+        except OutOfScope:
+            return jsonify(error="the region lies outside your area"), 403
+        except LookupError as exc:
+            return jsonify(error=str(exc)), 404
+
+    @api.get("/alerts")
+    def alerts_view():
+        try:
+            return jsonify(alerts(settings, request.args, current_access()))
         except BadRequest as exc:
             return jsonify(error=str(exc)), 400
         except OutOfScope:

@@ -124,6 +124,7 @@ ROUTES = {
         (f"/api/v1/progress?level=regency&parent={FOREIGN_PROVINCE}", 403),
         (f"/api/v1/progress?level=facilitator&parent={FOREIGN_REGENCY}", 403),
     ],
+    "api_v1.alerts_view": [(f"/api/v1/alerts?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/alerts?scope={FOREIGN_REGENCY}", 403)],
     "downloads.regions": [(f"/export/regions.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/regions.xlsx?parent={FOREIGN_PROVINCE}", 403)],
     "downloads.facilitators": [(f"/export/facilitators.csv?parent={FOREIGN_REGENCY}", 403), (f"/export/facilitators.xlsx?parent={FOREIGN_REGENCY}", 403)],
 }
@@ -137,6 +138,7 @@ _ANONYMOUS_PATHS = {
     "geodata_province_regencies": ("GET", "/geodata/regencies/35.geojson"),
     "api_v1.progress_view": ("GET", "/api/v1/progress?level=province"),
     "api_v1.ingest": ("POST", "/api/v1/ingest"),
+    "api_v1.alerts_view": ("GET", "/api/v1/alerts"),
     "api_v1.ingest_schema": ("GET", "/api/v1/ingest/schema"),
     "downloads.regions": ("GET", "/export/regions.csv"),
     "downloads.facilitators": ("GET", f"/export/facilitators.csv?parent={OWN_REGENCY}"),
@@ -197,7 +199,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "regency-scope", "facilitator-id"}
+REGION_STORES = {"overview-scope", "quality-scope", "regency-scope", "facilitator-id", "alerts-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -211,6 +213,7 @@ REGIONLESS = {
     "overview-ranking-all.is_open": "clientside: opens the full ranking's dialog",
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
+    "..alerts-message.children...alerts-note.value...alerts-acked.data..": "acknowledges an alert id: dashboard.alerts.acknowledge refuses one outside the user's area",
 }
 ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."
@@ -231,6 +234,10 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("overview-metric", "value"): "completion_pct",
         ("quality-metric", "value"): "flagged_pct",
         ("overview-map-view", "value"): "map",
+        ("alerts-closed", "value"): True,
+        ("alerts-acked", "data"): 0,
+        ("alerts-note", "value"): "ditangani",
+        ("alerts-ack", "n_clicks"): 1,
         ("quality-map-view", "value"): "tiles",
         ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50},
         ("refresh-timer", "n_intervals"): 1,
@@ -262,8 +269,8 @@ def _is_denied(value) -> bool:
     return False
 
 
-FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY}
-OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY}
+FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE}
+OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE}
 
 
 def test_every_callback_is_classified(site):

@@ -92,6 +92,21 @@ def test_every_row_carries_its_forecast_as_the_pages_compute_it(api):
     assert {r["forecast"]["status"] for r in facilitators} <= {"at_risk", "behind", "on_schedule", "done", "no_targets"}
 
 
+def test_the_alerts_of_an_area_most_severe_first(api):
+    client, url = api
+    body = client.get("/api/v1/alerts").get_json()
+    stored = pd.read_sql("SELECT id, rule, severity, scope_code FROM alert WHERE closed_at IS NULL", sa.create_engine(url))
+    assert body["round"] == 1 and sorted(a["id"] for a in body["alerts"]) == sorted(stored["id"])
+    order = [{"high": 0, "medium": 1, "low": 2}[a["severity"]] for a in body["alerts"]]
+    assert order == sorted(order) and len(order) > 0
+    province = client.get("/api/v1/alerts?scope=35").get_json()["alerts"]
+    assert province and all(a["scope"].startswith("35") for a in province)
+    assert all(a["label"]["id"] and a["label"]["en"] for a in province)
+    assert client.get("/api/v1/alerts?scope=3").status_code == 400
+    assert client.get("/api/v1/alerts?closed=yes").status_code == 400
+    assert client.get("/api/v1/alerts?scope=99").status_code == 404
+
+
 def test_as_of_yesterday(api):
     client, url = api
     state = data_state(get_engine(url), 1)

@@ -26,6 +26,7 @@ PAGES = [
     ("/kabkota/35.77", "#regency-facilitators .ag-row a"),
     ("/pendamping/{f}", "#facilitator-summary:not(:empty)"),
     ("/kualitas", "#quality-regions-table td"),
+    ("/peringatan", "#alerts-table td"),
     ("/sumber-data", "#definisi"),
 ]
 

@@ -1,0 +1,89 @@
+"""Callbacks of the alerts page: the feed of the area (``dashboard.alerts.alert_feed``, which
+leaves out what the request's access may not see) and the acknowledgement of one alert."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from dashboard.access.audit import AuditAction
+from dashboard.access.policy import OutOfScope
+from dashboard.alerts import acknowledge, alert_feed
+from dashboard.figures.queries import Level, Scope, region_names
+from dashboard.formatting import format_int, region_display_name
+from dashboard.i18n import t
+from dashboard.settings import Settings
+from dashboard.store import models
+from dashboard.store.database import get_engine
+from dashboard.web.auth import audit, current_access
+from layouts.alerts import alert_records
+from layouts.frame import page_href
+
+#: Alerts a page lists at most (the newest of the less severe ones fall off first).
+FEED_LIMIT = 2000
+
+
+def subject_names(engine, feed) -> dict[str, str]:
+    """Names of the subjects of ``feed``: regions by code, facilitators (staff) by id."""
+    from sqlalchemy import select
+
+    names = {"ID": "Indonesia"}
+    names.update({code: region_display_name(name) for code, name in region_names(engine, Level.PROVINCE).items()})
+    for province in {s[:2] for s in feed["subject"] if len(s) == 5 and s[2] == "."}:
+        names.update({code: region_display_name(n) for code, n in region_names(engine, Level.REGENCY, Scope.of(province)).items()})
+    people = [s for s in feed["subject"] if s.startswith("PKH-")]
+    if people:
+        f = models.Facilitator
+        with engine.connect() as conn:
+            names.update(dict(conn.execute(select(f.id, f.name).where(f.id.in_(people[:1000]))).all()))
+    return names
+
+
+def register(app: Dash, settings: Settings) -> None:
+    reader = lambda: get_engine(settings.read_database_url)  # noqa: E731
+
+    @app.callback(
+        Output("alerts-table", "data"),
+        Output("alerts-count", "children"),
+        Output("alerts-table", "selected_rows"),
+        Input("data-version", "data"),
+        Input("alerts-closed", "value"),
+        Input("alerts-acked", "data"),
+        State("alerts-scope", "data"),
+        State("page-lang", "data"),
+    )
+    def update_feed(version, include_closed, _acked, scope_code, lang):
+        if not version:
+            return [], t("status.no_round", lang), []
+        engine, access, scope = reader(), current_access(), Scope.of(scope_code)
+        if scope.code and not access.overlaps(scope.code):
+            raise OutOfScope(f"{scope.code} is outside the area of {access.user}")
+        feed = alert_feed(engine, version["round_id"], scope, access=access,
+                          include_closed=bool(include_closed), limit=FEED_LIMIT)
+        if feed.empty:
+            return [], t("alerts.none", lang), []
+        pinned = version.get("pinned")
+        records = alert_records(feed, subject_names(engine, feed), lang, lambda path: page_href(path, lang, None, pinned))
+        return records, t("alerts.count", lang, n=format_int(len(records), lang)), []
+
+    @app.callback(
+        Output("alerts-message", "children"),
+        Output("alerts-note", "value"),
+        Output("alerts-acked", "data"),
+        Input("alerts-ack", "n_clicks"),
+        State("alerts-table", "selected_row_ids"),
+        State("alerts-note", "value"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def acknowledge_alert(n_clicks, selected, note, lang):
+        if ctx.triggered_id != "alerts-ack" or not n_clicks:
+            return no_update, no_update, no_update
+        if not selected:
+            return dbc.Alert(t("alerts.pick_one", lang), color="warning", className="py-2 mb-0"), no_update, no_update
+        access = current_access()
+        done = acknowledge(get_engine(settings.database_url), int(selected[0]), access=access, note=note)
+        audit(AuditAction.ALERT_ACKNOWLEDGE, f"alert {int(selected[0])}", 200 if done else 403)
+        if not done:
+            return dbc.Alert(t("alerts.not_yours", lang), color="danger", className="py-2 mb-0"), no_update, no_update
+        return dbc.Alert(t("alerts.acknowledged", lang), color="success", className="py-2 mb-0"), "", n_clicks

@@ -1,0 +1,139 @@
+"""The alerts page (``/peringatan``, ``/peringatan/<province or kabupaten/kota code>``): the
+open alerts of the area, most severe and newest first, each in words with the figures
+behind it and a link to the page that explains it; a switch for those that ended, and the
+acknowledgement of a picked alert with a note. Filled by ``callbacks.alerts``."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dash_table, dcc, html
+
+from dashboard.alerts import RULES_BY_ID
+from dashboard.figures.queries import Scope
+from dashboard.formatting import format_date, format_datetime, format_int, format_percent
+from dashboard.i18n import t
+from layouts import components
+from layouts.frame import page_frame
+from layouts.overview import breadcrumb, card
+
+#: Where each rule's alert is explained: the page of its subject.
+_PAGE = {
+    "region_at_risk": "region", "region_behind": "region", "no_visits_today": "/kabkota/", "facilitators_idle": "/kabkota/",
+    "flag_rate_jump": "/kualitas/", "facilitator_high_risk": "/pendamping/", "data_stopped": "/sumber-data",
+}
+SEVERITY_COLOURS = {"high": components.VERMILION, "medium": components.ORANGE, "low": components.GREY}
+
+
+def subject_path(rule: str, subject: str) -> str:
+    """The page that explains an alert of ``rule`` about ``subject``."""
+    page = _PAGE.get(rule, "/")
+    if page == "region":
+        return ("/provinsi/" if len(subject) == 2 else "/kabkota/") + subject
+    if page == "/sumber-data":
+        return page
+    return page + subject
+
+
+def detail_text(rule: str, details: dict, lang: str) -> str:
+    """The figures behind an alert, in words (numbers in the page's language)."""
+    pct = lambda value: format_percent(value, lang)  # noqa: E731
+    if rule in ("region_at_risk", "region_behind"):
+        return t("alert.region_at_risk", lang, completion=pct(details.get("completion_pct")), expected=pct(details.get("expected_pct")),
+                 by_deadline=pct(details.get("by_deadline_pct")))
+    if rule == "no_visits_today":
+        day = pd.Timestamp(details.get("day")).date() if details.get("day") else None
+        return t("alert.no_visits_today", lang, day=format_date(day, lang), left=format_int(details.get("targets_left"), lang))
+    if rule == "facilitators_idle":
+        return t("alert.facilitators_idle", lang, count=format_int(details.get("count"), lang), days=details.get("days"),
+                 longest=format_int(details.get("longest_idle_days"), lang))
+    if rule == "flag_rate_jump":
+        return t("alert.flag_rate_jump", lang, recent=pct(details.get("recent_pct")), earlier=pct(details.get("earlier_pct")), days=details.get("days"))
+    if rule == "facilitator_high_risk":
+        return t("alert.facilitator_high_risk", lang, score=format_int(details.get("score"), lang))
+    if rule == "data_stopped":
+        until = pd.Timestamp(details.get("data_until")).to_pydatetime() if details.get("data_until") else None
+        return t("alert.data_stopped", lang, until=format_datetime(until, lang), hours=format_int(details.get("hours"), lang))
+    return ""
+
+
+def alert_records(feed: pd.DataFrame, names: dict[str, str], lang: str, href) -> list[dict]:
+    """The table's rows: ``names`` of the subjects (regions and facilitators, by code or id),
+    ``href(path)`` a link that keeps the page's options. Every text is escaped for the
+    table's markdown (names come from the database)."""
+    records = []
+    for row in feed.itertuples():
+        subject = names.get(row.subject, row.subject)
+        label = subject if row.subject == "ID" else f"{subject} ({row.subject})" if subject != row.subject else subject
+        acknowledged = ""
+        if row.acknowledged_at is not None and row.acknowledged_at == row.acknowledged_at:
+            acknowledged = f"{row.acknowledged_by or ''}, {format_datetime(row.acknowledged_at, lang)}" + (f": {row.note}" if row.note else "")
+        records.append({
+            "id": int(row.id),
+            "severity": t(f"severity.{row.severity}", lang),
+            "severity_code": row.severity,
+            "rule": RULES_BY_ID[row.rule].label(lang) if row.rule in RULES_BY_ID else row.rule,
+            "subject": components.markdown_link(label, href(subject_path(row.rule, row.subject))),
+            "details": detail_text(row.rule, row.details if isinstance(row.details, dict) else {}, lang),
+            "opened": format_datetime(row.opened_at, lang),
+            "closed": format_datetime(row.closed_at, lang) if row.closed_at is not None and row.closed_at == row.closed_at else "",
+            "acknowledged": acknowledged,
+        })
+    return records
+
+
+def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading: str, trail: list, **frame) -> html.Div:
+    columns = [
+        {"name": t("alerts.severity", lang), "id": "severity"},
+        {"name": t("alerts.rule", lang), "id": "rule"},
+        {"name": t("alerts.subject", lang), "id": "subject", "presentation": "markdown"},
+        {"name": t("alerts.details", lang), "id": "details"},
+        {"name": t("alerts.opened", lang), "id": "opened"},
+        {"name": t("alerts.closed", lang), "id": "closed"},
+        {"name": t("alerts.ack", lang), "id": "acknowledged"},
+    ]
+    table = dash_table.DataTable(
+        id="alerts-table",
+        columns=columns,
+        data=[],
+        row_selectable="single",
+        page_action="native",
+        page_size=25,
+        **{**components.PAGED_TABLE_STYLE},
+        style_cell={**components.table_cells("28rem"), "textAlign": "left", "whiteSpace": "normal"},
+        style_data_conditional=[
+            {"if": {"filter_query": f'{{severity_code}} = "{code}"', "column_id": "severity"}, "color": colour, "fontWeight": "700"}
+            for code, colour in (("high", "#a33b00"), ("medium", "#7a5200"))
+        ],
+    )
+    content = [
+        dcc.Store(id="page-lang", data=lang),
+        dcc.Store(id="alerts-scope", data=scope.code),
+        dcc.Store(id="alerts-acked", data=0),
+        breadcrumb(trail),
+        html.H1(heading, className="h3 mb-1"),
+        html.P(t("alerts.intro", lang), className="text-muted small"),
+        card(
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(dbc.Switch(id="alerts-closed", label=t("alerts.include_closed", lang), value=False), md=4),
+                        dbc.Col(html.Div(id="alerts-count", className="small text-muted text-md-end"), md=8),
+                    ],
+                    className="mb-2 align-items-center",
+                ),
+                components.loading(html.Div(table)),
+                html.Label(t("alerts.note", lang), htmlFor="alerts-note", className="visually-hidden"),
+                dbc.InputGroup(
+                    [
+                        dbc.Input(id="alerts-note", placeholder=t("alerts.note", lang), maxLength=500, type="text"),
+                        dbc.Button(t("alerts.acknowledge", lang), id="alerts-ack", color="primary", n_clicks=0),
+                    ],
+                    className="mt-3",
+                ),
+                html.Div(id="alerts-message", className="mt-2", role="status"),
+            ],
+            fill=False,
+        ),
+    ]
+    return page_frame(lang, path, content, refresh_seconds, **frame)
