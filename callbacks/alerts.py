@@ -45,7 +45,7 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("alerts-table", "data"),
         Output("alerts-count", "children"),
-        Output("alerts-table", "selected_rows"),
+        Output("alerts-table", "active_cell"),
         Input("data-version", "data"),
         Input("alerts-closed", "value"),
         Input("alerts-acked", "data"),
@@ -54,36 +54,37 @@ def register(app: Dash, settings: Settings) -> None:
     )
     def update_feed(version, include_closed, _acked, scope_code, lang):
         if not version:
-            return [], t("status.no_round", lang), []
+            return [], t("status.no_round", lang), None
         engine, access, scope = reader(), current_access(), Scope.of(scope_code)
         if scope.code and not access.overlaps(scope.code):
             raise OutOfScope(f"{scope.code} is outside the area of {access.user}")
         feed = alert_feed(engine, version["round_id"], scope, access=access,
                           include_closed=bool(include_closed), limit=FEED_LIMIT)
         if feed.empty:
-            return [], t("alerts.none", lang), []
+            return [], t("alerts.none", lang), None
         pinned = version.get("pinned")
         records = alert_records(feed, subject_names(engine, feed), lang, lambda path: page_href(path, lang, None, pinned))
-        return records, t("alerts.count", lang, n=format_int(len(records), lang)), []
+        return records, t("alerts.count", lang, n=format_int(len(records), lang)), None
 
     @app.callback(
         Output("alerts-message", "children"),
         Output("alerts-note", "value"),
         Output("alerts-acked", "data"),
         Input("alerts-ack", "n_clicks"),
-        State("alerts-table", "selected_row_ids"),
+        State("alerts-table", "active_cell"),
         State("alerts-note", "value"),
         State("page-lang", "data"),
         prevent_initial_call=True,
     )
-    def acknowledge_alert(n_clicks, selected, note, lang):
+    def acknowledge_alert(n_clicks, active_cell, note, lang):
         if ctx.triggered_id != "alerts-ack" or not n_clicks:
             return no_update, no_update, no_update
-        if not selected:
+        alert_id = (active_cell or {}).get("row_id")
+        if not alert_id:
             return dbc.Alert(t("alerts.pick_one", lang), color="warning", className="py-2 mb-0"), no_update, no_update
         access = current_access()
-        done = acknowledge(get_engine(settings.database_url), int(selected[0]), access=access, note=note)
-        audit(AuditAction.ALERT_ACKNOWLEDGE, f"alert {int(selected[0])}", 200 if done else 403)
+        done = acknowledge(get_engine(settings.database_url), int(alert_id), access=access, note=note)
+        audit(AuditAction.ALERT_ACKNOWLEDGE, f"alert {int(alert_id)}", 200 if done else 403)
         if not done:
             return dbc.Alert(t("alerts.not_yours", lang), color="danger", className="py-2 mb-0"), no_update, no_update
         return dbc.Alert(t("alerts.acknowledged", lang), color="success", className="py-2 mb-0"), "", n_clicks

@@ -114,6 +114,16 @@ def _click(value: Any) -> bool:
     return isinstance(points, list) and all(isinstance(p, Mapping) for p in points)
 
 
+def _active_cell(value: Any) -> bool:
+    """A DataTable's clicked cell: ``{row, column, column_id, row_id}``; the row id an alert id."""
+    if value is None:
+        return True
+    if not isinstance(value, Mapping) or len(value) > 4:
+        return False
+    row_id = value.get("row_id")
+    return row_id is None or (isinstance(row_id, int) and not isinstance(row_id, bool) and 0 < row_id < 2**31)
+
+
 def _text_list(value: Any) -> bool:
     return value is None or (isinstance(value, list) and len(value) <= 16 and all(_text(64)(v) and v is not None for v in value))
 
@@ -149,8 +159,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("alerts-scope", "data"): _text(5, _REGION_CODE),
     ("alerts-closed", "value"): lambda value: value is None or isinstance(value, bool),
     ("alerts-acked", "data"): _count,
-    ("alerts-table", "selected_row_ids"): lambda value: value is None or (
-        isinstance(value, list) and len(value) <= 1 and all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value)),
+    ("alerts-table", "active_cell"): _active_cell,
     ("alerts-note", "value"): _text(500),
     ("alerts-ack", "n_clicks"): _count,
     ("admin-retention", "data"): _count,

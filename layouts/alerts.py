@@ -1,7 +1,7 @@
 """The alerts page (``/peringatan``, ``/peringatan/<province or kabupaten/kota code>``): the
 open alerts of the area, most severe and newest first, each in words with the figures
 behind it and a link to the page that explains it; a switch for those that ended, and the
-acknowledgement of a picked alert with a note. Filled by ``callbacks.alerts``."""
+acknowledgement of a picked alert (a click on its row) with a note. Filled by ``callbacks.alerts``."""
 
 from __future__ import annotations
 
@@ -96,7 +96,9 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
         id="alerts-table",
         columns=columns,
         data=[],
-        row_selectable="single",
+        # A click on a row picks it for the acknowledgement (DataTable's own radio buttons
+        # have no label for screen readers).
+        cell_selectable=True,
         page_action="native",
         page_size=25,
         **{**components.PAGED_TABLE_STYLE},

@@ -37,7 +37,7 @@ def _valid(site: Site) -> dict:
         ("regency-search", "value"): "", ("admin-filter-action", "value"): None, ("admin-filter-user", "value"): None,
         ("admin-filter-text", "value"): None, ("admin-filter-days", "start_date"): None, ("admin-filter-days", "end_date"): None,
         ("admin-retention", "data"): 90, ("alerts-scope", "data"): "35", ("alerts-closed", "value"): False, ("alerts-acked", "data"): 0,
-        ("alerts-table", "selected_row_ids"): None, ("alerts-note", "value"): "", ("alerts-ack", "n_clicks"): 1,
+        ("alerts-table", "active_cell"): None, ("alerts-note", "value"): "", ("alerts-ack", "n_clicks"): 1,
     }
 
 
@@ -82,7 +82,7 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("regency-scope", "data"): ["35.99", "35"], ("facilitator-id", "data"): ["NOPE"],
         ("overview-metric", "value"): ["targets", "high_risk"], ("quality-metric", "value"): ["completion_pct"],
         ("overview-map-view", "value"): [None, "satellite", ["map"]], ("quality-map-view", "value"): ["MAP"],
-        ("alerts-table", "selected_row_ids"): [[0], ["1"], [1, 2], [True]], ("alerts-closed", "value"): ["yes"], ("alerts-note", "value"): ["x" * 501],
+        ("alerts-table", "active_cell"): [{"row_id": 0}, {"row_id": "1"}, {"row_id": True}, [1], {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}], ("alerts-closed", "value"): ["yes"], ("alerts-note", "value"): ["x" * 501],
         ("overview-map", "clickData"): [{"points": []}, {"points": [{}]}, {"points": [{"location": {"a": 1}}]}, {"points": [{"location": "99"}]}],
         ("quality-map", "clickData"): [{"points": [{"location": [1, 2]}]}],
         ("overview-map", "figure"): [{}, {"data": "x"}],
