@@ -1,7 +1,7 @@
 """Benchmark: how early the forecasts name the provinces that a slowdown holds back.
 
-    PYTHONPATH=. .venv/bin/python bench/forecast_lead.py [--families 60000] [--provinces 94,95,96]
-        [--factor 0.3] [--slow-from 8] [--midpoint 12]
+    PYTHONPATH=. .venv/bin/python bench/forecast_lead.py [--families 60000] [--provinces 32,33,35]
+        [--factor 0.3] [--slow-from 8] [--midpoint 9]
 
 Simulates (in a temporary SQLite database) a round whose pace finishes on time
 (``--midpoint`` work-days to half done; the default calibration of the simulator, 21.5, is
@@ -41,11 +41,12 @@ START = dt.date(2026, 3, 2)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", type=int, default=60_000)
-    parser.add_argument("--provinces", default="94,95,96", help="codes of the slowed provinces (default: %(default)s)")
+    parser.add_argument("--provinces", default="32,33,35", help="codes of the slowed provinces (default: %(default)s)")
     parser.add_argument("--factor", type=float, default=0.3, help="their capacity during the slowdown (default: %(default)s)")
     parser.add_argument("--slow-from", type=int, default=8, help="day of the round the slowdown starts (default: %(default)s)")
-    parser.add_argument("--midpoint", type=float, default=12.0, help="work-days to half done (default: %(default)s)")
+    parser.add_argument("--midpoint", type=float, default=9.0, help="work-days to half done (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--window", type=int, default=14, help="FORECAST_WINDOW_DAYS (default: %(default)s)")
     args = parser.parse_args()
     slowed = tuple(sorted(args.provinces.split(",")))
     deadline = START + dt.timedelta(days=33)
@@ -65,7 +66,7 @@ def main() -> None:
         began = time.perf_counter()
         days = [START + dt.timedelta(days=i) for i in range(5, (deadline - START).days + 1)]
         for day in days:
-            table = child_forecasts(engine, 1, Scope.national(), day, START, deadline, access=Access.nationwide(), rule=ScheduleRule())
+            table = child_forecasts(engine, 1, Scope.national(), day, START, deadline, access=Access.nationwide(), rule=ScheduleRule(args.window))
             statuses[day], completion[day] = table["status"], table["completion_pct"]
         print(f"forecasts of 38 provinces on {len(days)} days in {time.perf_counter() - began:.1f} s")
     status = pd.DataFrame(statuses)  # province × day
@@ -75,13 +76,23 @@ def main() -> None:
         late = [d for d in days if (row[[x for x in days if x >= d]] == "at_risk").all()]
         first = late[0] if late else None
         lead = (deadline - first).days if first else None
-        print(f"{code:>15}  {first or 'never':>25}  {('%d days' % lead) if lead is not None else '-':>24}  {completion[deadline][code]:>26.1f} %")
+        delay = (first - slowdown.start).days if first else None
+        print(f"{code:>15}  {str(first or 'never'):>25}  {('%d days' % lead) if lead is not None else '-':>24}  {completion[deadline][code]:>26.1f} %"
+              f"   ({'%d days after the slowdown began' % delay if delay is not None else 'never'})")
+    for code in slowed:
+        row = status.loc[code]
+        warned = next((d for d in days if row[d] in ("behind", "at_risk")), None)
+        print(f"{code:>15}  first behind or at risk: {warned} ({(deadline - warned).days if warned else '-'} days before the deadline)")
     others = status.drop(index=list(slowed))
     flagged = (others.isin(["at_risk", "behind"])).sum()
     print("\nday         others at risk or behind (of %d)" % len(others))
     for day in days[::3]:
         print(f"{day}  {flagged[day]:>3}")
     final = pd.Series(completion[deadline])
+    week_before = deadline - dt.timedelta(days=7)
+    flagged_then = others.index[others[week_before] == "at_risk"]
+    print(f"\nothers at risk a week before the deadline ({week_before}): "
+          + (", ".join(f"{c} ({final[c]:.1f} % at the deadline)" for c in flagged_then) or "none"))
     print(f"\nat the deadline: slowed provinces {final[list(slowed)].mean():.1f} % done on average, the others {final.drop(index=list(slowed)).mean():.1f} %"
           f" (min {final.drop(index=list(slowed)).min():.1f} %)")
 

@@ -81,27 +81,34 @@ STATUS_SEVERITY = {
 }
 
 
-def schedule_status(targets, submitted, gap_points, by_deadline_high_pct, behind_points: float = DEFAULT_BEHIND_POINTS):
+def schedule_status(
+    targets, submitted, gap_points, by_deadline_high_pct, behind_points: float = DEFAULT_BEHIND_POINTS, past_ramp=False
+):
     """The schedule status, stated once for every scope and every page (arrays or scalars):
 
     - ``done``: every target submitted;
-    - ``at_risk``: below the plan *and*, even at the optimistic end of the recent pace's
-      interval, more than ``behind_points`` short of all targets by the deadline
-      (``by_deadline_high_pct`` < 100 − ``behind_points``);
+    - ``at_risk``: below the plan (or, ``past_ramp``, in the second half of the round)
+      *and*, even at the optimistic end of the recent pace's interval, more than
+      ``behind_points`` short of all targets by the deadline (``by_deadline_high_pct`` <
+      100 − ``behind_points``);
     - ``behind``: more than ``behind_points`` below the plan (and not at risk);
     - ``on_schedule``: otherwise;
     - ``no_targets``: a scope without targets.
 
-    Being below the plan is required for ``at_risk`` because the plan itself starts slowly:
-    a region exactly on the plan in its first week has a low pace that projects a late
-    finish, and is not at risk for it. The tolerance at the deadline is the one against
+    Being below the plan is required for ``at_risk`` in the first half of the round because
+    the plan itself starts slowly: a region exactly on the plan in its first week has a low
+    pace that projects a late finish, and is not at risk for it. From the middle of the
+    round the plan's daily pace falls, the recent pace no longer understates the pace to
+    come, and a projection that misses the deadline is a risk even for a region still ahead
+    of the plan (a region that stalls after a fast start: ``bench/forecast_lead.py``
+    measures how much earlier that names it). The tolerance at the deadline is the one against
     the plan: a ground check never reaches every last family (some have moved, some are
     never found in time), and a region heading for 97 % is not what the alarm is for.
     """
     targets, submitted = np.asarray(targets, dtype=float), np.asarray(submitted, dtype=float)
     gap, high = np.asarray(gap_points, dtype=float), np.asarray(by_deadline_high_pct, dtype=float)
     status = np.select(
-        [targets <= 0, submitted >= targets, (gap < 0) & (high < 100 - behind_points), gap < -behind_points],
+        [targets <= 0, submitted >= targets, ((gap < 0) | np.asarray(past_ramp, dtype=bool)) & (high < 100 - behind_points), gap < -behind_points],
         [ScheduleStatus.NO_TARGETS.value, ScheduleStatus.DONE.value, ScheduleStatus.AT_RISK.value, ScheduleStatus.BEHIND.value],
         default=ScheduleStatus.ON_SCHEDULE.value,
     )
@@ -182,7 +189,8 @@ def forecast_table(
     frame["finish"] = _finish(day, remaining, pace)
     frame["finish_early"] = _finish(day, remaining, frame["pace_high"].to_numpy())
     frame["finish_late"] = _finish(day, remaining, frame["pace_low"].to_numpy())
-    frame["status"] = schedule_status(total, done, frame["gap_points"], frame["by_deadline_high_pct"], rule.behind_points)
+    past_ramp = (day - start).days + 1 >= ((deadline - start).days + 1) / 2
+    frame["status"] = schedule_status(total, done, frame["gap_points"], frame["by_deadline_high_pct"], rule.behind_points, past_ramp)
     return frame
 
 

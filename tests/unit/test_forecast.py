@@ -124,3 +124,5 @@ def test_the_rule_is_one_function_of_arrays_and_of_scalars():
     assert schedule_status(10, 2, -1.0, 94.0) == "at_risk"
     assert schedule_status(10, 2, -1.0, 96.0) == "on_schedule"  # 4 points short by the deadline: within the tolerance
     assert schedule_status(10, 2, -4.0, 100.0, behind_points=3) == "behind"
+    # In the second half of the round a projection that misses is a risk even ahead of the plan.
+    assert schedule_status(10, 2, 3.0, 80.0) == "on_schedule" and schedule_status(10, 2, 3.0, 80.0, past_ramp=True) == "at_risk"

@@ -37,7 +37,8 @@ def _expected(targets: pd.Series, submitted_days: pd.DataFrame, day: dt.date, st
         by_deadline_high = min(done + high * days_left, total) / total * 100
         gap = done / total * 100 - expected_pct
         finish = day + dt.timedelta(days=math.ceil((total - done) / pace)) if pace > 0 and done < total else (day if done >= total else None)
-        status = ("done" if done >= total else "at_risk" if gap < 0 and by_deadline_high < 100 - BEHIND
+        second_half = (day - start).days + 1 >= span / 2
+        status = ("done" if done >= total else "at_risk" if (gap < 0 or second_half) and by_deadline_high < 100 - BEHIND
                   else "behind" if gap < -BEHIND else "on_schedule")
         rows[code] = {"submitted": done, "pace": pace, "gap_points": gap, "finish": finish, "status": status,
                       "needed_pace": (total - done) / days_left if days_left > 0 else np.nan}
