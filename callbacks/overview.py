@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.refresh import version_day
+from dashboard.alerts import alert_counts
 from dashboard.figures.data_health import excluded_visits
 from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
@@ -184,6 +185,24 @@ def register(app: Dash, settings: Settings) -> None:
         dates = round_dates(engine(), version["round_id"])
         forecast = _forecast(version, scope, version_day(version), dates)
         return components.forecast_summary(forecast, lang, page_href("/sumber-data", lang) + "#definisi-jadwal")
+
+    @app.callback(
+        Output("overview-alerts", "children"),
+        Input("data-version", "data"),
+        State("overview-scope", "data"),
+        State("page-lang", "data"),
+        cache_response=True,
+    )
+    def update_alerts(version, scope_code, lang):
+        """The open alerts of the area in one line: how many of each severity, and the link
+        to their page."""
+        if not version:
+            return None
+        scope, access = Scope.of(scope_code), current_access()
+        access.require_total(scope.code)
+        counts = alert_counts(engine(), version["round_id"], scope, access=access)
+        return components.alerts_line(counts, lang,
+                                      page_href("/peringatan" + (f"/{scope.code}" if scope.code else ""), lang, None, version.get("pinned")))
 
     @app.callback(
         Output("overview-ranking", "children"),

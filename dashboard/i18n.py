@@ -172,6 +172,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "alerts.pick_one": {"id": "Pilih satu peringatan di tabel terlebih dahulu.", "en": "Pick an alert in the table first."},
     "alerts.not_yours": {"id": "Peringatan ini tidak ada dalam wilayah Anda.", "en": "This alert is not in your area."},
     "alerts.none": {"id": "Tidak ada peringatan yang berlaku.", "en": "No alert holds."},
+    "alerts.show": {"id": "Lihat peringatan", "en": "See the alerts"},
     "alerts.count": {"id": "{n} peringatan", "en": "{n} alerts"},
     "alerts.severity": {"id": "Tingkat", "en": "Severity"},
     "alerts.rule": {"id": "Peringatan", "en": "Alert"},

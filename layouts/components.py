@@ -273,6 +273,21 @@ def forecast_summary(forecast: Forecast, lang: str, definitions_href: str) -> ht
     return html.Dl([html.Div([html.Dt(label), html.Dd(value)]) for label, value in items], className="forecast-summary mb-0")
 
 
+def alerts_line(counts: pd.Series | None, lang: str, href: str) -> html.Div:
+    """The open alerts of an area in one line: their number by severity (words and a
+    coloured mark, most severe first) and the link to the alerts page; "none" when none."""
+    if counts is None or counts.sum() == 0:
+        return html.Div([html.Span(t("alerts.page", lang) + ": ", className="fw-semibold"), t("alerts.none", lang)])
+    parts = []
+    for severity, colour in (("high", VERMILION), ("medium", ORANGE), ("low", GREY)):
+        n = int(counts.get(severity, 0))
+        if n:
+            parts.append(html.Span(f"{format_int(n, lang)} {t(f'severity.{severity}', lang).lower()}", className="alert-count",
+                                   style={"borderLeftColor": colour}))
+    return html.Div([html.Span(t("alerts.page", lang) + ": ", className="fw-semibold"), *parts,
+                     html.A(t("alerts.show", lang), href=href, className="ms-2")])
+
+
 def progress_figure(
     series: pd.DataFrame, lang: str, deadline: dt.date, today: dt.date, title: str, forecast: Forecast | None = None
 ) -> go.Figure:

@@ -141,8 +141,9 @@ def layout(
                 dbc.Col(
                     card(
                         [
-                            components.loading(dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph")),
+                            components.loading(dcc.Graph(id="overview-progress", config={"displaylogo": False}, className="progress-graph overview-progress")),
                             html.Div(id="overview-forecast", className="forecast-box"),
+                            html.Div(id="overview-alerts", className="alerts-line small mt-2"),
                         ]
                     ),
                     xl=6,

@@ -210,6 +210,17 @@ def alert_feed(
     return frame.drop(columns=["_open", "_severity"]).reset_index(drop=True)
 
 
+def alert_counts(engine: Engine, round_id: int, scope: Scope, *, access: Access) -> pd.Series:
+    """The open alerts of ``scope`` that ``access`` may see, counted by severity."""
+    a = models.Alert
+    where = [a.round_id == round_id, a.closed_at.is_(None), *_visible(access)]
+    if scope.code:
+        where.append(or_(a.scope_code == scope.code, a.scope_code.like(scope.code + ".%")))
+    with engine.connect() as conn:
+        rows = conn.execute(select(a.severity, func.count()).where(*where).group_by(a.severity)).all()
+    return pd.Series(dict(rows), dtype="int64")
+
+
 def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | None, at: dt.datetime | None = None) -> bool:
     """Mark an alert the user may see as acknowledged, with an optional note (at most 500
     characters, stored as text); False if there is no such alert in their view, or the
@@ -226,4 +237,4 @@ def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | No
     return result.rowcount == 1
 
 
-__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_feed", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]
+__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_counts", "alert_feed", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]

@@ -94,3 +94,14 @@ def test_every_rule_has_words_and_an_existing_setting():
         assert rule.setting is None or rule.setting in fields, rule.id
     parameters = AlertParameters.of(Settings(alert_idle_days=7))
     assert parameters.idle_days == 7 and parameters.schedule.window_days == 14
+
+
+def test_the_overview_line_counts_the_open_alerts_by_severity_and_links_them():
+    from layouts.components import alerts_line
+
+    line = alerts_line(pd.Series({"low": 530, "high": 48}), "id", "/peringatan?lang=id")
+    text = " ".join(str(c.children) for c in line.children if hasattr(c, "children"))
+    assert "48 tinggi" in text and "530 rendah" in text and "sedang" not in text
+    assert text.index("48 tinggi") < text.index("530 rendah")  # most severe first
+    assert line.children[-1].href == "/peringatan?lang=id"
+    assert "Tidak ada peringatan" in str(alerts_line(pd.Series(dtype="int64"), "id", "/peringatan").children)
