@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
@@ -164,7 +165,8 @@ def visible_rows(frame: pd.DataFrame, access: Access) -> pd.DataFrame:
     """The rows of a frame indexed by region code (on its first level) that ``access`` may
     see in a list of their parent's children."""
     codes = frame.index.get_level_values(0) if frame.index.nlevels > 1 else frame.index
-    return frame[[access.sees_row(str(code)) for code in codes]]
+    # A boolean array, not a list: an empty list would select no *columns* of an empty frame.
+    return frame.loc[np.array([access.sees_row(str(code)) for code in codes], dtype=bool)]
 
 
 def _group_column(table, level: Level):

@@ -149,6 +149,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
     """Remove a round and everything of it (``--replace``)."""
     with engine.begin() as conn:
         target_ids = select(models.Target.id).where(models.Target.round_id == round_id)
+        conn.execute(delete(models.Alert).where(models.Alert.round_id == round_id))
         conn.execute(delete(models.QualityFlag).where(models.QualityFlag.round_id == round_id))
         conn.execute(delete(models.VisitEvent).where(models.VisitEvent.target_id.in_(target_ids)))
         conn.execute(delete(models.SimulatedDefect).where(models.SimulatedDefect.round_id == round_id))
