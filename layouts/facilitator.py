@@ -67,7 +67,8 @@ def content(profile: FacilitatorProfile, lang: str, scale: float | None, deadlin
             _card(
                 get_metric("completion_pct").label(lang),
                 format_percent(f["completion_pct"], lang),
-                f"{t('progress.plan', lang)}: {format_percent(f['plan_pct'], lang)}",
+                # The schedule by the one rule of every region (dashboard.figures.forecast).
+                f"{t('progress.plan', lang)}: {format_percent(f['plan_pct'], lang)} · {t('schedule.' + str(f['schedule']), lang)}",
             ),
             _card(get_metric("approved").label(lang), format_int(f["approved"], lang), f"{get_metric('approval_pct').label(lang)}: {format_percent(f['approval_pct'], lang)}"),
             _card(get_metric("returned").label(lang), format_int(f["returned"], lang)),
