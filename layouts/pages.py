@@ -215,6 +215,26 @@ def register_pages(settings: Settings) -> None:
             return None, outside_area(lang, t("access.denied", lang, what=f"{label} {scope.code}"), settings, path)
         return scope, None
 
+    def section_scope(section: str, code: str | None, lang: str, path: str, link):
+        """The scope of ``<section>`` (the nation) or ``<section>/<code>`` (a province or
+        kabupaten/kota) and its breadcrumb, each step linking to the section's page of it;
+        or the not-found view or the explained refusal (third item)."""
+        trail = [(t("region.national", lang), link(section))]
+        scope = Scope.national()
+        if code:
+            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
+            scope, missing = existing_region(level, code, lang, path)
+            if missing:
+                return None, None, missing
+            engine = get_engine(settings.read_database_url)
+            province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
+            trail.append((province, link(f"{section}/{scope.province_code}")))
+            if level == Level.REGENCY:
+                name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+                trail.append((name, link(f"{section}/{scope.code}")))
+        trail[-1] = (trail[-1][0], None)
+        return scope, trail, None
+
     def national_page(lang: str | None = None, metric: str | None = None, round: str | None = None, view: str | None = None, **_query):
         language = _language(lang, settings)
         frame, _, error = frame_and_links(language, metric, round, "/", view)
@@ -291,20 +311,9 @@ def register_pages(settings: Settings) -> None:
         frame, link, error = frame_and_links(language, metric, round, path, view if not code else None)
         if error:
             return error
-        engine = get_engine(settings.read_database_url)
-        trail = [(t("region.national", language), link("/kualitas"))]
-        scope = Scope.national()
-        if code:
-            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
-            scope, missing = existing_region(level, code, language, path)
-            if missing:
-                return missing
-            province = region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code])
-            trail.append((province, link(f"/kualitas/{scope.province_code}")))
-            if level == Level.REGENCY:
-                regency_name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
-                trail.append((regency_name, link(f"/kualitas/{scope.code}")))
-        trail[-1] = (trail[-1][0], None)
+        scope, trail, missing = section_scope("/kualitas", code, language, path, link)
+        if missing:
+            return missing
         heading = t("quality.page", language) + " · " + trail[-1][0]
         return quality.layout(
             scope, language, metric, refresh, path=path, heading=heading, trail=trail,
@@ -320,19 +329,9 @@ def register_pages(settings: Settings) -> None:
         frame, link, error = frame_and_links(language, None, round, path)
         if error:
             return error
-        engine = get_engine(settings.read_database_url)
-        trail = [(t("region.national", language), link("/peringatan"))]
-        scope = Scope.national()
-        if code:
-            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
-            scope, missing = existing_region(level, code, language, path)
-            if missing:
-                return missing
-            trail.append((region_display_name(region_names(engine, Level.PROVINCE)[scope.province_code]), link(f"/peringatan/{scope.province_code}")))
-            if level == Level.REGENCY:
-                name = region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code]
-                trail.append((region_display_name(name), link(f"/peringatan/{scope.code}")))
-        trail[-1] = (trail[-1][0], None)
+        scope, trail, missing = section_scope("/peringatan", code, language, path, link)
+        if missing:
+            return missing
         heading = t("alerts.page", language) + " · " + trail[-1][0]
         return alerts.layout(scope, language, refresh, path=path, heading=heading, trail=trail, **{k: v for k, v in frame.items() if k != "metric"})
 

@@ -407,10 +407,11 @@ def register_api(server: Flask, settings: Settings) -> None:
     def metrics():
         return jsonify(metrics=[m.to_json() for m in METRICS])
 
-    @api.get("/progress")
-    def progress_view():
+    def _answer(read):
+        """``read(settings, args, access)`` as JSON; bad parameters 400, outside the area
+        403, an unknown region or round 404."""
         try:
-            return jsonify(progress(settings, request.args, current_access()))
+            return jsonify(read(settings, request.args, current_access()))
         except BadRequest as exc:
             return jsonify(error=str(exc)), 400
         except OutOfScope:
@@ -418,16 +419,13 @@ def register_api(server: Flask, settings: Settings) -> None:
         except LookupError as exc:
             return jsonify(error=str(exc)), 404
 
+    @api.get("/progress")
+    def progress_view():
+        return _answer(progress)
+
     @api.get("/alerts")
     def alerts_view():
-        try:
-            return jsonify(alerts(settings, request.args, current_access()))
-        except BadRequest as exc:
-            return jsonify(error=str(exc)), 400
-        except OutOfScope:
-            return jsonify(error="the region lies outside your area"), 403
-        except LookupError as exc:
-            return jsonify(error=str(exc)), 404
+        return _answer(alerts)
 
     @api.get("/openapi.json")
     def openapi():
