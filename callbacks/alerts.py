@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
 from dashboard.alerts import acknowledge, alert_feed
+from dashboard.alerts.evaluate import FACILITATOR_RULES
 from dashboard.figures.queries import Level, Scope, region_names
 from dashboard.formatting import format_int, region_display_name
 from dashboard.i18n import t
@@ -19,7 +20,8 @@ from dashboard.web.auth import audit, current_access
 from layouts.alerts import alert_records
 from layouts.frame import page_href
 
-#: Alerts a page lists at most (the newest of the less severe ones fall off first).
+#: Alerts a page lists at most: the open ones first, then the most severe, then the newest
+#: (the oldest of the least severe fall off first).
 FEED_LIMIT = 2000
 
 
@@ -29,9 +31,10 @@ def subject_names(engine, feed) -> dict[str, str]:
 
     names = {"ID": "Indonesia"}
     names.update({code: region_display_name(name) for code, name in region_names(engine, Level.PROVINCE).items()})
-    for province in {s[:2] for s in feed["subject"] if len(s) == 5 and s[2] == "."}:
+    about_people = feed["rule"].isin(FACILITATOR_RULES)
+    for province in {s[:2] for s in feed.loc[~about_people, "subject"] if len(s) == 5}:
         names.update({code: region_display_name(n) for code, n in region_names(engine, Level.REGENCY, Scope.of(province)).items()})
-    people = [s for s in feed["subject"] if s.startswith("PKH-")]
+    people = feed.loc[feed["rule"] == "facilitator_high_risk", "subject"].tolist()
     if people:
         f = models.Facilitator
         with engine.connect() as conn:
@@ -47,12 +50,14 @@ def register(app: Dash, settings: Settings) -> None:
         Output("alerts-count", "children"),
         Output("alerts-table", "active_cell"),
         Input("data-version", "data"),
+        Input("refresh-timer", "n_intervals"),
         Input("alerts-closed", "value"),
         Input("alerts-acked", "data"),
         State("alerts-scope", "data"),
         State("page-lang", "data"),
     )
-    def update_feed(version, include_closed, _acked, scope_code, lang):
+    def update_feed(version, _tick, include_closed, _acked, scope_code, lang):
+        """The feed, on every poll too: alerts change without new data (``manage alerts``)."""
         if not version:
             return [], t("status.no_round", lang), None
         engine, access, scope = reader(), current_access(), Scope.of(scope_code)

@@ -189,13 +189,14 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("overview-alerts", "children"),
         Input("data-version", "data"),
+        Input("refresh-timer", "n_intervals"),
         State("overview-scope", "data"),
         State("page-lang", "data"),
-        cache_response=True,
     )
-    def update_alerts(version, scope_code, lang):
+    def update_alerts(version, _tick, scope_code, lang):
         """The open alerts of the area in one line: how many of each severity, and the link
-        to their page."""
+        to their page. On every poll and not from the figure cache: alerts change without
+        new data (``manage alerts`` notices that data stopped), and one GROUP BY is cheap."""
         if not version:
             return None
         scope, access = Scope.of(scope_code), current_access()

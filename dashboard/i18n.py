@@ -152,12 +152,12 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "forecast.deadline_passed": {"id": "tenggat sudah lewat", "en": "deadline passed"},
     "forecast.status": {"id": "Status jadwal", "en": "Schedule"},
     "forecast.rule": {
-        "id": "Berisiko: di bawah rencana dan, bahkan pada batas atas laju {days} hari terakhir, kurang lebih dari {points} poin "
-              "dari seluruh sasaran pada tenggat. Tertinggal: lebih dari {points} poin di bawah rencana. "
-              "Rentang: interval 80 % dari laju harian.",
-        "en": "At risk: below the plan and, even at the upper end of the pace of the last {days} days, more than {points} points "
-              "short of all targets by the deadline. Behind: more than {points} points below the plan. "
-              "Ranges: 80 % interval of the daily pace.",
+        "id": "Berisiko: lebih dari {points} poin di bawah rencana (atau sudah di paruh kedua putaran) dan, bahkan pada batas atas "
+              "laju {days} hari terakhir, kekurangan lebih dari {points} poin dari seluruh sasaran pada tenggat. "
+              "Tertinggal: lebih dari {points} poin di bawah rencana. Rentang: interval 80 % dari laju harian.",
+        "en": "At risk: more than {points} points below the plan (or in the second half of the round) and, even at the upper end "
+              "of the pace of the last {days} days, more than {points} points short of all targets by the deadline. "
+              "Behind: more than {points} points below the plan. Ranges: 80 % interval of the daily pace.",
     },
     # --- Alerts -------------------------------------------------------------------------
     "alerts.page": {"id": "Peringatan", "en": "Alerts"},

@@ -66,8 +66,9 @@ def alert_records(feed: pd.DataFrame, names: dict[str, str], lang: str, href) ->
         subject = names.get(row.subject, row.subject)
         label = subject if row.subject == "ID" else f"{subject} ({row.subject})" if subject != row.subject else subject
         acknowledged = ""
-        if row.acknowledged_at is not None and row.acknowledged_at == row.acknowledged_at:
-            acknowledged = f"{row.acknowledged_by or ''}, {format_datetime(row.acknowledged_at, lang)}" + (f": {row.note}" if row.note else "")
+        if pd.notna(row.acknowledged_at):
+            note = row.note if isinstance(row.note, str) and row.note else ""
+            acknowledged = f"{row.acknowledged_by or ''}, {format_datetime(row.acknowledged_at, lang)}" + (f": {note}" if note else "")
         records.append({
             "id": int(row.id),
             "severity": t(f"severity.{row.severity}", lang),
@@ -76,7 +77,7 @@ def alert_records(feed: pd.DataFrame, names: dict[str, str], lang: str, href) ->
             "subject": components.markdown_link(label, href(subject_path(row.rule, row.subject))),
             "details": detail_text(row.rule, row.details if isinstance(row.details, dict) else {}, lang),
             "opened": format_datetime(row.opened_at, lang),
-            "closed": format_datetime(row.closed_at, lang) if row.closed_at is not None and row.closed_at == row.closed_at else "",
+            "closed": format_datetime(row.closed_at, lang) if pd.notna(row.closed_at) else "",
             "acknowledged": acknowledged,
         })
     return records

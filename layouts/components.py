@@ -5,6 +5,7 @@ the language, and only format and draw."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from html import escape as html_escape
 
@@ -261,7 +262,7 @@ def forecast_summary(forecast: Forecast, lang: str, definitions_href: str) -> ht
     if round(forecast.by_deadline_low_pct, 1) != round(forecast.by_deadline_high_pct, 1):
         by_deadline += " (" + t("forecast.range", lang, low=format_percent(forecast.by_deadline_low_pct, lang),
                                  high=format_percent(forecast.by_deadline_high_pct, lang)) + ")"
-    needed = t("forecast.deadline_passed", lang) if forecast.day >= forecast.deadline else per_day(forecast.needed_pace)
+    needed = t("forecast.deadline_passed", lang) if math.isnan(forecast.needed_pace) else per_day(forecast.needed_pace)
     items = [
         (html.A(t("forecast.status", lang), href=definitions_href), schedule_badge(forecast.status, lang)),
         (t("forecast.expected", lang), format_percent(forecast.expected_pct, lang)),

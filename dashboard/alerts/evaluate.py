@@ -15,7 +15,8 @@ import logging
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, Role
@@ -138,9 +139,19 @@ def evaluate_alerts(engine: Engine, round_id: int, parameters: AlertParameters, 
     if state is None:
         return AlertChanges(0, 0, 0)
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    current = {c.key: c for c in current_conditions(engine, round_id, parameters, now)}
+    try:
+        return _store(engine, round_id, state.data_until, now, current_conditions(engine, round_id, parameters, now))
+    except IntegrityError:
+        # Another writer (cron, a load, the live simulator) opened the same alert first:
+        # its row holds now, and a second pass keeps it instead of opening it again.
+        log.info("alerts of round %s were evaluated concurrently: evaluated again", round_id)
+        return _store(engine, round_id, state.data_until, now, current_conditions(engine, round_id, parameters, now))
+
+
+def _store(engine: Engine, round_id: int, at: dt.datetime, now: dt.datetime, conditions: list[Condition]) -> AlertChanges:
+    """Open, keep and close the alerts of ``round_id`` to match ``conditions``, in one transaction."""
+    current = {c.key: c for c in conditions}
     a = models.Alert
-    at = state.data_until
     opened = kept = closed = 0
     with engine.begin() as conn:
         for alert_id, rule, subject in conn.execute(select(a.id, a.rule, a.subject).where(a.round_id == round_id, a.closed_at.is_(None))).all():
@@ -170,11 +181,16 @@ def evaluate_with_settings(engine: Engine, round_id: int, settings, now: dt.date
     return evaluate_alerts(engine, round_id, AlertParameters.of(settings), now)
 
 
+#: The rules about facilitators (a subject that is a facilitator, or a list of them): only
+#: for users who see facilitators.
+FACILITATOR_RULES = ("facilitator_high_risk", "facilitators_idle")
+
+
 def _visible(access: Access):
     """WHERE conditions for the alerts ``access`` may see: those of its area; the
     facilitator rules only for users who see facilitators."""
     a = models.Alert
-    facilitator_rules = ("facilitator_high_risk", "facilitators_idle")
+    facilitator_rules = FACILITATOR_RULES
     if access.nationwide_area:
         area = []
     else:
@@ -199,15 +215,13 @@ def alert_feed(
         where.append(or_(a.scope_code == scope.code, a.scope_code.like(scope.code + ".%")))
     if not include_closed:
         where.append(a.closed_at.is_(None))
-    severity = {s.value: rank for s, rank in SEVERITY_ORDER.items()}
+    severity = case({s.value: rank for s, rank in SEVERITY_ORDER.items()}, value=a.severity, else_=9)
     with engine.connect() as conn:
-        frame = pd.read_sql(select(a).where(and_(*where)).order_by(a.opened_at.desc()).limit(limit * 4), conn)
-    if frame.empty:
-        return frame
-    frame["_open"] = frame["closed_at"].isna().map({True: 0, False: 1})
-    frame["_severity"] = frame["severity"].map(severity)
-    frame = frame.sort_values(["_open", "_severity", "opened_at"], ascending=[True, True, False]).head(limit)
-    return frame.drop(columns=["_open", "_severity"]).reset_index(drop=True)
+        frame = pd.read_sql(
+            select(a).where(and_(*where)).order_by(a.closed_at.is_not(None), severity, a.opened_at.desc(), a.id.desc()).limit(limit), conn
+        )
+    # NULL as None, never NaN (NaN is not JSON, and "nan" would be shown as a note).
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def alert_counts(engine: Engine, round_id: int, scope: Scope, *, access: Access) -> pd.Series:

@@ -161,13 +161,16 @@ def idle_facilitators(last_visits: pd.DataFrame, day: dt.date, start: dt.date, p
 
 def flag_jump_conditions(quality: pd.DataFrame, parameters: AlertParameters) -> list[Condition]:
     """Kabupaten/kota whose share of flagged submissions of the last days rose by at least
-    ``flag_jump_points`` over their earlier share, on enough recent submissions.
+    ``flag_jump_points`` over their earlier share, on enough submissions in both.
     ``quality``: ``recent_flagged``, ``recent_submitted``, ``earlier_flagged``,
     ``earlier_submitted`` by code."""
     recent = quality["recent_flagged"] / quality["recent_submitted"].where(quality["recent_submitted"] > 0) * 100
     earlier = quality["earlier_flagged"] / quality["earlier_submitted"].where(quality["earlier_submitted"] > 0) * 100
-    jump = recent - earlier.fillna(0)
-    hits = (quality["recent_submitted"] >= parameters.flag_jump_min_submissions) & (jump >= parameters.flag_jump_points)
+    jump = recent - earlier
+    # A jump needs a share before it, on enough submissions too (not a round's first days).
+    enough = (quality["recent_submitted"] >= parameters.flag_jump_min_submissions) & (
+        quality["earlier_submitted"] >= parameters.flag_jump_min_submissions)
+    hits = enough & (jump >= parameters.flag_jump_points)
     return [
         Condition("flag_rate_jump", str(code), str(code), Severity.MEDIUM,
                   {"recent_pct": _round(recent[code]), "earlier_pct": _round(earlier[code]), "recent_submitted": int(quality.loc[code, "recent_submitted"]),
@@ -189,6 +192,7 @@ def stale_conditions(data_until: dt.datetime, now: dt.datetime, start: dt.date, 
     """The round's data stopped arriving: its newest data older than ``stale_hours`` while
     the round runs (from its start to a week after its deadline)."""
     age_hours = (now - data_until).total_seconds() / 3600
-    if not start <= now.date() <= deadline + dt.timedelta(days=7) or age_hours <= parameters.stale_hours:
+    today = (now + dt.timedelta(hours=7)).date()  # the round's days are WIB days
+    if not start <= today <= deadline + dt.timedelta(days=7) or age_hours <= parameters.stale_hours:
         return []
     return [Condition("data_stopped", "ID", "ID", Severity.HIGH, {"data_until": data_until.isoformat(), "hours": _round(age_hours)})]

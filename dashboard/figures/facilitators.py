@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
-from dashboard.figures.forecast import Forecast, ScheduleRule, ScheduleStatus, facilitator_forecasts, forecast_one
+from dashboard.figures.forecast import Forecast, ScheduleRule, ScheduleStatus, day_fraction, facilitator_forecasts, forecast_one
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share, progress_frame
 from dashboard.figures.queries import facilitator_counts
@@ -285,7 +285,7 @@ def facilitator_profile(
     daily = daily.groupby("day").sum().reindex(days, fill_value=0).astype("int64").reset_index()
     targets = int(sum(categories.values()))
     progress = progress_frame(daily.set_index("day")["submitted"].cumsum(), targets, day, start, deadline)
-    forecast = forecast_one(daily.set_index("day")["submitted"], targets, day, start, deadline, rule)
+    forecast = forecast_one(daily.set_index("day")["submitted"], targets, day, start, deadline, rule, day_fraction(engine, round_id, day))
     return FacilitatorProfile(
         id=person.id,
         name=person.name,

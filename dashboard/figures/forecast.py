@@ -36,7 +36,8 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access
 from dashboard.figures.overview import plan_share
-from dashboard.figures.queries import Scope, daily_submissions, facilitator_daily_submissions
+from dashboard.figures.queries import Scope, daily_submissions, data_state, facilitator_daily_submissions
+from dashboard.store.rollups import DAY_OFFSET_HOURS
 
 #: Days of recent submissions the pace is measured over (two weeks: two of every weekday);
 #: the setting ``FORECAST_WINDOW_DAYS``.
@@ -71,33 +72,23 @@ class ScheduleStatus(StrEnum):
     NO_TARGETS = "no_targets"
 
 
-#: Worst first: the order of a list of scopes by their status.
-STATUS_SEVERITY = {
-    ScheduleStatus.AT_RISK: 0,
-    ScheduleStatus.BEHIND: 1,
-    ScheduleStatus.ON_SCHEDULE: 2,
-    ScheduleStatus.DONE: 3,
-    ScheduleStatus.NO_TARGETS: 4,
-}
-
-
 def schedule_status(
     targets, submitted, gap_points, by_deadline_high_pct, behind_points: float = DEFAULT_BEHIND_POINTS, past_ramp=False
 ):
     """The schedule status, stated once for every scope and every page (arrays or scalars):
 
     - ``done``: every target submitted;
-    - ``at_risk``: below the plan (or, ``past_ramp``, in the second half of the round)
-      *and*, even at the optimistic end of the recent pace's interval, more than
-      ``behind_points`` short of all targets by the deadline (``by_deadline_high_pct`` <
-      100 − ``behind_points``);
+    - ``at_risk``: more than ``behind_points`` below the plan (or, ``past_ramp``, in the
+      second half of the round) *and*, even at the optimistic end of the recent pace's
+      interval, more than ``behind_points`` short of all targets by the deadline
+      (``by_deadline_high_pct`` < 100 − ``behind_points``);
     - ``behind``: more than ``behind_points`` below the plan (and not at risk);
     - ``on_schedule``: otherwise;
     - ``no_targets``: a scope without targets.
 
-    Being below the plan is required for ``at_risk`` in the first half of the round because
-    the plan itself starts slowly: a region exactly on the plan in its first week has a low
-    pace that projects a late finish, and is not at risk for it. From the middle of the
+    Being behind the plan is required for ``at_risk`` in the first half of the round because
+    the plan itself starts slowly: a region on the plan in its first week has a low pace
+    that projects a late finish, and is not at risk for it (nor is one a hair below it). From the middle of the
     round the plan's daily pace falls, the recent pace no longer understates the pace to
     come, and a projection that misses the deadline is a risk even for a region still ahead
     of the plan (a region that stalls after a fast start: ``bench/forecast_lead.py``
@@ -108,7 +99,8 @@ def schedule_status(
     targets, submitted = np.asarray(targets, dtype=float), np.asarray(submitted, dtype=float)
     gap, high = np.asarray(gap_points, dtype=float), np.asarray(by_deadline_high_pct, dtype=float)
     status = np.select(
-        [targets <= 0, submitted >= targets, ((gap < 0) | np.asarray(past_ramp, dtype=bool)) & (high < 100 - behind_points), gap < -behind_points],
+        [targets <= 0, submitted >= targets, ((gap < -behind_points) | np.asarray(past_ramp, dtype=bool)) & (high < 100 - behind_points),
+         gap < -behind_points],
         [ScheduleStatus.NO_TARGETS.value, ScheduleStatus.DONE.value, ScheduleStatus.AT_RISK.value, ScheduleStatus.BEHIND.value],
         default=ScheduleStatus.ON_SCHEDULE.value,
     )
@@ -137,11 +129,15 @@ def forecast_table(
     start: dt.date,
     deadline: dt.date,
     rule: ScheduleRule = ScheduleRule(),
+    fraction: float = 1.0,
 ) -> pd.DataFrame:
-    """The forecast of many scopes at once (``rule``: the window and the behind points): one row per code of ``targets`` (a Series of
-    targets by code), from ``daily`` (columns ``code``, ``day``, ``submitted``: the
-    submissions of that day; days without any may be left out; rows after ``day`` are
-    ignored). Columns: ``targets``, ``submitted``, ``completion_pct``, ``expected_pct``,
+    """The forecast of many scopes at once (``rule``: the window and the behind points): one
+    row per code of ``targets`` (a Series of targets by code), from ``daily`` (columns
+    ``code``, ``day``, ``submitted``: the submissions of that day; days without any may be
+    left out; rows after ``day`` are ignored). ``fraction`` is the share of ``day`` the data
+    covers (the newest day is under way: :func:`day_fraction`): the plan is then read at
+    that moment, the pace over the complete days before it, and the time left counts the
+    rest of the day, so that figures do not jump at midnight nor sag in the morning. Columns: ``targets``, ``submitted``, ``completion_pct``, ``expected_pct``,
     ``gap_points``, ``pace``, ``pace_low``, ``pace_high``, ``finish``, ``finish_early``,
     ``finish_late``, ``by_deadline_pct``, ``by_deadline_low_pct``,
     ``by_deadline_high_pct``, ``needed_pace`` (NaN once the deadline has passed) and
@@ -154,10 +150,15 @@ def forecast_table(
     submitted = daily.groupby("code")["submitted"].sum() if len(daily) else pd.Series(dtype="int64")
     frame["submitted"] = submitted.reindex(codes).fillna(0).astype("int64")
 
-    # The window: the last `window` days up to `day`, not before the start.
-    first = max(start, day - dt.timedelta(days=rule.window_days - 1))
-    span = max((day - first).days + 1, 1)
-    recent = daily.loc[(days_in >= first).to_numpy()] if len(daily) else daily
+    # The window: the last `window` complete days up to `day` (before it while it is under
+    # way), not before the start; on the first day, that day so far, scaled to a whole day.
+    fraction = min(max(float(fraction), 0.0), 1.0)
+    last = day if fraction >= 1 or day <= start else day - dt.timedelta(days=1)
+    scale = 1.0 if last < day or fraction >= 1 else 1 / max(fraction, 0.1)
+    first = max(start, last - dt.timedelta(days=rule.window_days - 1))
+    span = max((last - first).days + 1, 1)
+    in_window = (days_in >= first) & (days_in <= last) if len(daily) else days_in
+    recent = daily.loc[in_window.to_numpy()] if len(daily) else daily
     per_day = (
         recent.assign(day=pd.to_datetime(recent["day"]).dt.date).pivot_table(index="code", columns="day", values="submitted", aggfunc="sum")
         if len(recent)
@@ -165,7 +166,7 @@ def forecast_table(
     )
     all_days = [first + dt.timedelta(days=i) for i in range(span)]
     per_day = per_day.reindex(index=codes, columns=all_days).fillna(0.0) if len(per_day) else pd.DataFrame(0.0, index=codes, columns=all_days)
-    counts = per_day.to_numpy(dtype=float)
+    counts = per_day.to_numpy(dtype=float) * scale
     pace = counts.mean(axis=1)
     spread = counts.std(axis=1, ddof=1) if span > 1 else np.zeros(len(codes))
     error = _Z80 * spread / math.sqrt(span)
@@ -177,11 +178,11 @@ def forecast_table(
         total = frame["targets"].to_numpy(dtype=float)
         done = frame["submitted"].to_numpy(dtype=float)
         frame["completion_pct"] = np.where(total > 0, done / total * 100, np.nan)
-        elapsed = (day - start).days
+        elapsed = (day - start).days - 1 + fraction  # plan_share(n): by the end of day n
         frame["expected_pct"] = np.where(total > 0, float(plan_share(elapsed, start, deadline)) * 100, np.nan)
         frame["gap_points"] = frame["completion_pct"] - frame["expected_pct"]
         remaining = np.maximum(total - done, 0)
-        days_left = max((deadline - day).days, 0)
+        days_left = max((deadline - day).days + (1 - fraction), 0.0)
         for suffix, rate in (("", pace), ("_low", frame["pace_low"].to_numpy()), ("_high", frame["pace_high"].to_numpy())):
             reached = np.minimum(done + rate * days_left, total)
             frame[f"by_deadline{suffix}_pct"] = np.where(total > 0, reached / total * 100, np.nan)
@@ -189,7 +190,7 @@ def forecast_table(
     frame["finish"] = _finish(day, remaining, pace)
     frame["finish_early"] = _finish(day, remaining, frame["pace_high"].to_numpy())
     frame["finish_late"] = _finish(day, remaining, frame["pace_low"].to_numpy())
-    past_ramp = (day - start).days + 1 >= ((deadline - start).days + 1) / 2
+    past_ramp = (day - start).days + fraction >= ((deadline - start).days + 1) / 2
     frame["status"] = schedule_status(total, done, frame["gap_points"], frame["by_deadline_high_pct"], rule.behind_points, past_ramp)
     return frame
 
@@ -240,10 +241,12 @@ def forecast_one(
     start: dt.date,
     deadline: dt.date,
     rule: ScheduleRule = ScheduleRule(),
+    fraction: float = 1.0,
 ) -> Forecast:
-    """The forecast of one scope from its submissions per day (a Series indexed by day)."""
+    """The forecast of one scope from its submissions per day (a Series indexed by day);
+    ``fraction`` as in :func:`forecast_table`."""
     daily = pd.DataFrame({"code": "x", "day": list(submitted_per_day.index), "submitted": submitted_per_day.to_numpy()})
-    row = forecast_table(daily, pd.Series({"x": targets}), day, start, deadline, rule).iloc[0]
+    row = forecast_table(daily, pd.Series({"x": targets}), day, start, deadline, rule, fraction).iloc[0]
     values = {name: row[name] for name in Forecast.__dataclass_fields__ if name in row.index}
     return Forecast(
         day=day,
@@ -254,6 +257,16 @@ def forecast_one(
     )
 
 
+def day_fraction(engine: Engine, round_id: int, day: dt.date) -> float:
+    """The share of ``day`` (WIB) the round's data covers: that of the moment "data as of"
+    when ``day`` is its day, else 1 (a past day is complete)."""
+    state = data_state(engine, round_id)
+    if state is None or state.day != day:
+        return 1.0
+    local = state.data_until + dt.timedelta(hours=DAY_OFFSET_HOURS)
+    return (local.hour * 3600 + local.minute * 60 + local.second) / 86_400
+
+
 def scope_forecast(
     engine: Engine, round_id: int, scope: Scope, day: dt.date, start: dt.date, deadline: dt.date, *, access: Access,
     rule: ScheduleRule = ScheduleRule(),
@@ -261,7 +274,7 @@ def scope_forecast(
     """The forecast of ``scope`` as of ``day`` (``access`` must see its totals)."""
     daily, targets = daily_submissions(engine, round_id, scope, day, access=access)
     per_day = daily.set_index("day")["submitted"]
-    return forecast_one(per_day, int(targets.sum()), day, start, deadline, rule)
+    return forecast_one(per_day, int(targets.sum()), day, start, deadline, rule, day_fraction(engine, round_id, day))
 
 
 def child_forecasts(
@@ -271,7 +284,7 @@ def child_forecasts(
     """:func:`forecast_table` of the child regions of ``scope`` that ``access`` may see
     (with ``regencies``, of all its kabupaten/kota), indexed by code."""
     daily, targets = daily_submissions(engine, round_id, scope, day, access=access, by="regencies" if regencies else "children")
-    table = forecast_table(daily, targets, day, start, deadline, rule)
+    table = forecast_table(daily, targets, day, start, deadline, rule, day_fraction(engine, round_id, day))
     table.index.name = "code"
     return table
 
@@ -284,4 +297,4 @@ def facilitator_forecasts(
     them), from their submissions per day (the facilitator rollup) and ``targets`` (their
     caseloads, by facilitator id)."""
     daily = facilitator_daily_submissions(engine, round_id, regency_code, day, access=access)
-    return forecast_table(daily, targets, day, start, deadline, rule)
+    return forecast_table(daily, targets, day, start, deadline, rule, day_fraction(engine, round_id, day))

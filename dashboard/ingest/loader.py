@@ -327,7 +327,7 @@ class Loader:
             else:
                 refresh_rollups(self.engine, round_id, data_until, since_day)
                 refresh_with_settings(self.engine, round_id, data_until, settings)
-            evaluate_with_settings(self.engine, round_id, settings)
+            evaluate_with_settings(self.engine, round_id, settings, now=self.clock)  # the load's clock, as the data's
             with self.engine.begin() as conn:
                 conn.execute(delete(p).where(p.round_id == round_id))
             self.report.rounds_refreshed.append(round_id)

@@ -211,7 +211,7 @@ def alerts(settings: Settings, args, access: Access) -> dict:
         {"id": int(r.id), "rule": r.rule, "label": {"id": RULES_BY_ID[r.rule].label("id"), "en": RULES_BY_ID[r.rule].label("en")},
          "severity": r.severity, "scope": r.scope_code, "subject": r.subject,
          "opened_at": _clean(r.opened_at), "last_seen_at": _clean(r.last_seen_at), "closed_at": _clean(r.closed_at),
-         "details": r.details, "acknowledged_at": _clean(r.acknowledged_at), "acknowledged_by": r.acknowledged_by, "note": r.note}
+         "details": r.details, "acknowledged_at": _clean(r.acknowledged_at), "acknowledged_by": _clean(r.acknowledged_by), "note": _clean(r.note)}
         for r in feed.itertuples()
     ] if not feed.empty else []
     return {"round": round_.id, "scope": scope.code, "alerts": rows}

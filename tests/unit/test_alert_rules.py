@@ -66,11 +66,13 @@ def test_idle_facilitators_grouped_by_regency_with_work_left():
 
 def test_a_jump_of_the_flag_rate_on_enough_recent_submissions():
     quality = pd.DataFrame(
-        {"recent_flagged": [12, 12, 4, 3], "recent_submitted": [40, 20, 40, 40], "earlier_flagged": [5, 1, 5, 30], "earlier_submitted": [100, 100, 100, 100]},
-        index=["31.71", "31.72", "31.73", "31.74"],
+        {"recent_flagged": [12, 12, 4, 3, 12], "recent_submitted": [40, 20, 40, 40, 40], "earlier_flagged": [5, 1, 5, 30, 0],
+         "earlier_submitted": [100, 100, 100, 100, 10]},
+        index=["31.71", "31.72", "31.73", "31.74", "31.75"],
     )
     found = flag_jump_conditions(quality, PARAMETERS)
-    # 31.71: 30 % after 5 %; 31.72: 60 % after 1 % but on 20 submissions; 31.73: 10 % after 5 %; 31.74 fell.
+    # 31.71: 30 % after 5 %; 31.72: 60 % after 1 % but on 20 submissions; 31.73: 10 % after 5 %; 31.74 fell;
+    # 31.75: 30 % after 0 %, but of 10 earlier submissions: no share to jump from (a late start).
     assert [(c.subject, c.details["recent_pct"], c.details["earlier_pct"]) for c in found] == [("31.71", 30.0, 5.0)]
 
 

@@ -90,6 +90,9 @@ def test_each_user_sees_the_alerts_of_their_area_most_severe_first(url):
     assert not wall["rule"].isin(["facilitator_high_risk", "facilitators_idle"]).any() and len(wall) > 0
     regency = alert_feed(engine, 1, Scope.of("35.77"), access=Access.nationwide(), limit=10_000)
     assert regency["scope_code"].eq("35.77").all()
+    # A short list keeps the most severe, whenever they opened.
+    top = alert_feed(engine, 1, Scope.national(), access=Access.nationwide(), limit=(nation["severity"] == "high").sum())
+    assert (top["severity"] == "high").all()
 
 
 def test_an_alert_is_acknowledged_with_a_note_only_where_its_user_sees_it(url):
@@ -103,6 +106,9 @@ def test_an_alert_is_acknowledged_with_a_note_only_where_its_user_sees_it(url):
     assert not acknowledge(engine, theirs, access=user, note="x")
     row = _alerts(url).set_index("id").loc[mine]
     assert (row["acknowledged_by"], row["note"]) == ("budi", "Sudah dihubungi koordinator <b>kab</b>")  # stored as text, shown escaped
+    # Beside one note, the others are None, not NaN (not JSON; "nan" on the page).
+    feed = alert_feed(engine, 1, Scope.national(), access=Access.nationwide(), limit=10_000)
+    assert feed["note"].map(lambda v: v is None or isinstance(v, str)).all() and feed["note"].notna().sum() == 1
     assert pd.isna(_alerts(url).set_index("id").loc[theirs, "acknowledged_at"])
 
 
