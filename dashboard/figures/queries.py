@@ -178,6 +178,17 @@ def _read(conn: Connection, query, keys: list[str]) -> pd.DataFrame:
     return frame.set_index(keys) if keys else frame
 
 
+def _require_rows(access: Access, scope: Scope, by: str) -> None:
+    """What a read of ``scope`` by ``by`` needs: the scope's totals (``"self"``), or some of
+    the scope (a list of its rows, ``"children"`` or ``"regencies"``), else ``OutOfScope``."""
+    if by not in ("self", "children", "regencies"):
+        raise ValueError("by must be 'self', 'children' or 'regencies'")
+    if by == "self":
+        access.require_total(scope.code)
+    elif not access.overlaps(scope.code):
+        raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
+
+
 def base_counts(
     engine: Engine,
     round_id: int,
@@ -206,12 +217,7 @@ def base_counts(
     ``access`` must see the scope's totals (``by="self"``) or some of the scope (a list of
     its rows), else ``OutOfScope``; rows it may not see are left out.
     """
-    if by not in ("self", "children", "regencies"):
-        raise ValueError("by must be 'self', 'children' or 'regencies'")
-    if by == "self":
-        access.require_total(scope.code)
-    elif not access.overlaps(scope.code):
-        raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
+    _require_rows(access, scope, by)
     counts = _base_counts(engine, round_id, scope, day, by, by_category)
     return counts if by == "self" else visible_rows(counts, access)
 
@@ -362,12 +368,7 @@ def daily_submissions(
     ``(frame of code, day, submitted; Series of targets by code)``, what
     ``dashboard.figures.forecast.forecast_table`` takes. Days without a submission are
     left out; regions ``access`` may not see too (``OutOfScope`` for the scope's own)."""
-    if by not in ("self", "children", "regencies"):
-        raise ValueError("by must be 'self', 'children' or 'regencies'")
-    if by == "self":
-        access.require_total(scope.code)
-    elif not access.overlaps(scope.code):
-        raise OutOfScope(f"{scope.code} is outside the area of {access.user or 'this request'}")
+    _require_rows(access, scope, by)
     daily, targets = _daily_submissions(engine, round_id, scope, through, by)
     if by == "self":
         return daily, targets
