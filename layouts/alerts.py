@@ -22,7 +22,6 @@ _PAGE = {
     "region_at_risk": "region", "region_behind": "region", "no_visits_today": "/kabkota/", "facilitators_idle": "/kabkota/",
     "flag_rate_jump": "/kualitas/", "facilitator_high_risk": "/pendamping/", "data_stopped": "/sumber-data",
 }
-SEVERITY_COLOURS = {"high": components.VERMILION, "medium": components.ORANGE, "low": components.GREY}
 
 
 def subject_path(rule: str, subject: str) -> str:
@@ -106,7 +105,7 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
         style_cell={**components.table_cells("28rem"), "textAlign": "left", "whiteSpace": "normal"},
         style_data_conditional=[
             {"if": {"filter_query": f'{{severity_code}} = "{code}"', "column_id": "severity"}, "color": colour, "fontWeight": "700"}
-            for code, colour in (("high", "#a33b00"), ("medium", "#7a5200"))
+            for code, colour in (("high", components.VERMILION_TEXT), ("medium", components.ORANGE_TEXT))
         ],
     )
     content = [

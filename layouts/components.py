@@ -35,6 +35,11 @@ from layouts.maps import MAP_VIEWS
 
 #: Colours (Okabe-Ito, safe for colour-blind readers).
 BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
+#: Darker shades of vermilion and orange for text on white (WCAG AA contrast): what is at
+#: risk (or high) and what is behind (or medium) in a table. assets/02_app.css repeats the first.
+VERMILION_TEXT, ORANGE_TEXT = "#a33b00", "#7a5200"
+#: The mark of each alert severity.
+SEVERITY_COLOURS = {"high": VERMILION, "medium": ORANGE, "low": GREY}
 PLOT_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
 
 
@@ -280,7 +285,7 @@ def alerts_line(counts: pd.Series | None, lang: str, href: str) -> html.Div:
     if counts is None or counts.sum() == 0:
         return html.Div([html.Span(t("alerts.page", lang) + ": ", className="fw-semibold"), t("alerts.none", lang)])
     parts = []
-    for severity, colour in (("high", VERMILION), ("medium", ORANGE), ("low", GREY)):
+    for severity, colour in SEVERITY_COLOURS.items():
         n = int(counts.get(severity, 0))
         if n:
             parts.append(html.Span(f"{format_int(n, lang)} {t(f'severity.{severity}', lang).lower()}", className="alert-count",
@@ -471,7 +476,7 @@ def ranking_table(
             *[
                 {"if": {"filter_query": f'{{schedule}} = "{t(f"schedule.{status.value}", lang)}"', "column_id": "schedule"},
                  "color": colour, "fontWeight": "600"}
-                for status, colour in ((ScheduleStatus.AT_RISK, "#a33b00"), (ScheduleStatus.BEHIND, "#7a5200"))
+                for status, colour in ((ScheduleStatus.AT_RISK, VERMILION_TEXT), (ScheduleStatus.BEHIND, ORANGE_TEXT))
             ],
         ],
         page_action="native" if page_size else "none",
