@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.access.policy import Access
-from dashboard.alerts import AlertParameters, acknowledge, alert_feed, evaluate_alerts
+from dashboard.alerts import AlertParameters, acknowledge, alert_counts, alert_feed, evaluate_alerts
 from dashboard.figures.forecast import child_forecasts
 from dashboard.figures.queries import Scope, data_state, round_dates
 from dashboard.store.database import get_engine
@@ -90,6 +90,16 @@ def test_each_user_sees_the_alerts_of_their_area_most_severe_first(url):
     assert not wall["rule"].isin(["facilitator_high_risk", "facilitators_idle"]).any() and len(wall) > 0
     regency = alert_feed(engine, 1, Scope.of("35.77"), access=Access.nationwide(), limit=10_000)
     assert regency["scope_code"].eq("35.77").all()
+    # The overview's line: the open alerts counted by severity, as the table holds them.
+    raw = _alerts(url)
+    for access, scope, keep in (
+        (Access.nationwide(), Scope.national(), raw["closed_at"].isna()),
+        (Access.of_user("p", "province", ["35"]), Scope.of("35"), raw["closed_at"].isna() & raw["scope_code"].str.startswith("35")),
+        (Access.of_user("w", "display", ["35"]), Scope.national(), raw["closed_at"].isna() & raw["scope_code"].str.startswith("35")
+         & ~raw["rule"].isin(["facilitator_high_risk", "facilitators_idle"])),
+    ):
+        expected = raw.loc[keep, "severity"].value_counts().sort_index()
+        assert alert_counts(engine, 1, scope, access=access).sort_index().to_dict() == expected.to_dict()
     # A short list keeps the most severe, whenever they opened.
     top = alert_feed(engine, 1, Scope.national(), access=Access.nationwide(), limit=(nation["severity"] == "high").sum())
     assert (top["severity"] == "high").all()
