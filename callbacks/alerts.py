@@ -8,13 +8,11 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
-from dashboard.alerts import acknowledge, alert_feed
-from dashboard.alerts.evaluate import FACILITATOR_RULES
-from dashboard.figures.queries import Level, Scope, region_names
-from dashboard.formatting import format_int, region_display_name
+from dashboard.alerts import acknowledge, alert_feed, subject_names
+from dashboard.figures.queries import Scope
+from dashboard.formatting import format_int
 from dashboard.i18n import t
 from dashboard.settings import Settings
-from dashboard.store import models
 from dashboard.store.database import get_engine
 from dashboard.web.auth import audit, current_access
 from layouts.alerts import alert_records
@@ -23,23 +21,6 @@ from layouts.frame import page_href
 #: Alerts a page lists at most: the open ones first, then the most severe, then the newest
 #: (the oldest of the least severe fall off first).
 FEED_LIMIT = 2000
-
-
-def subject_names(engine, feed) -> dict[str, str]:
-    """Names of the subjects of ``feed``: regions by code, facilitators (staff) by id."""
-    from sqlalchemy import select
-
-    names = {"ID": "Indonesia"}
-    names.update({code: region_display_name(name) for code, name in region_names(engine, Level.PROVINCE).items()})
-    about_people = feed["rule"].isin(FACILITATOR_RULES)
-    for province in {s[:2] for s in feed.loc[~about_people, "subject"] if len(s) == 5}:
-        names.update({code: region_display_name(n) for code, n in region_names(engine, Level.REGENCY, Scope.of(province)).items()})
-    people = feed.loc[feed["rule"] == "facilitator_high_risk", "subject"].tolist()
-    if people:
-        f = models.Facilitator
-        with engine.connect() as conn:
-            names.update(dict(conn.execute(select(f.id, f.name).where(f.id.in_(people[:1000]))).all()))
-    return names
 
 
 def register(app: Dash, settings: Settings) -> None:

@@ -6,10 +6,18 @@ May import: the foundation, ``dashboard.store``, ``dashboard.quality``,
 Not ``web``, nor Dash or plotly. The writers (``ingest``, ``simulation``) call it.
 """
 
-from dashboard.alerts.evaluate import AlertChanges, acknowledge, alert_counts, alert_feed, evaluate_alerts, evaluate_with_settings
+from dashboard.alerts.evaluate import (
+    AlertChanges,
+    acknowledge,
+    alert_counts,
+    alert_feed,
+    evaluate_alerts,
+    evaluate_with_settings,
+    subject_names,
+)
 from dashboard.alerts.rules import RULES, RULES_BY_ID, AlertParameters, Condition, Severity
 
 __all__ = [
     "RULES", "RULES_BY_ID", "AlertChanges", "AlertParameters", "Condition", "Severity",
-    "acknowledge", "alert_counts", "alert_feed", "evaluate_alerts", "evaluate_with_settings",
+    "acknowledge", "alert_counts", "alert_feed", "evaluate_alerts", "evaluate_with_settings", "subject_names",
 ]

@@ -34,7 +34,8 @@ from dashboard.alerts.rules import (
     stale_conditions,
 )
 from dashboard.figures.forecast import child_forecasts
-from dashboard.figures.queries import Scope, data_state, round_dates
+from dashboard.figures.queries import Level, Scope, data_state, region_names, round_dates
+from dashboard.formatting import region_display_name
 from dashboard.store import models
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,22 @@ def alert_feed(
     return frame.astype(object).where(frame.notna(), None)
 
 
+def subject_names(engine: Engine, feed: pd.DataFrame) -> dict[str, str]:
+    """Names of the subjects of ``feed`` (from :func:`alert_feed`, which already left out
+    what its user may not see): regions by code, facilitators (staff) by id."""
+    names = {"ID": "Indonesia"}
+    names.update({code: region_display_name(name) for code, name in region_names(engine, Level.PROVINCE).items()})
+    about_people = feed["rule"].isin(FACILITATOR_RULES)
+    for province in {s[:2] for s in feed.loc[~about_people, "subject"] if len(s) == 5}:
+        names.update({code: region_display_name(n) for code, n in region_names(engine, Level.REGENCY, Scope.of(province)).items()})
+    people = feed.loc[feed["rule"] == "facilitator_high_risk", "subject"].tolist()
+    if people:
+        f = models.Facilitator
+        with engine.connect() as conn:
+            names.update(dict(conn.execute(select(f.id, f.name).where(f.id.in_(people[:1000]))).all()))
+    return names
+
+
 def alert_counts(engine: Engine, round_id: int, scope: Scope, *, access: Access) -> pd.Series:
     """The open alerts of ``scope`` that ``access`` may see, counted by severity."""
     a = models.Alert
@@ -251,4 +268,4 @@ def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | No
     return result.rowcount == 1
 
 
-__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_counts", "alert_feed", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]
+__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_counts", "alert_feed", "subject_names", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]
