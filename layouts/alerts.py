@@ -10,50 +10,13 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from dashboard.alerts import RULES_BY_ID
+from dashboard.alerts.wording import detail_text, subject_label, subject_path
 from dashboard.figures.queries import Scope
-from dashboard.formatting import format_date, format_datetime, format_int, format_percent
+from dashboard.formatting import format_datetime
 from dashboard.i18n import t
 from layouts import components
 from layouts.frame import page_frame
 from layouts.overview import breadcrumb, card
-
-#: Where each rule's alert is explained: the page of its subject.
-_PAGE = {
-    "region_at_risk": "region", "region_behind": "region", "no_visits_today": "/kabkota/", "facilitators_idle": "/kabkota/",
-    "flag_rate_jump": "/kualitas/", "facilitator_high_risk": "/pendamping/", "data_stopped": "/sumber-data",
-}
-
-
-def subject_path(rule: str, subject: str) -> str:
-    """The page that explains an alert of ``rule`` about ``subject``."""
-    page = _PAGE.get(rule, "/")
-    if page == "region":
-        return ("/provinsi/" if len(subject) == 2 else "/kabkota/") + subject
-    if page == "/sumber-data":
-        return page
-    return page + subject
-
-
-def detail_text(rule: str, details: dict, lang: str) -> str:
-    """The figures behind an alert, in words (numbers in the page's language)."""
-    pct = lambda value: format_percent(value, lang)  # noqa: E731
-    if rule in ("region_at_risk", "region_behind"):
-        return t("alert.region_at_risk", lang, completion=pct(details.get("completion_pct")), expected=pct(details.get("expected_pct")),
-                 by_deadline=pct(details.get("by_deadline_pct")))
-    if rule == "no_visits_today":
-        day = pd.Timestamp(details.get("day")).date() if details.get("day") else None
-        return t("alert.no_visits_today", lang, day=format_date(day, lang), left=format_int(details.get("targets_left"), lang))
-    if rule == "facilitators_idle":
-        return t("alert.facilitators_idle", lang, count=format_int(details.get("count"), lang), days=details.get("days"),
-                 longest=format_int(details.get("longest_idle_days"), lang))
-    if rule == "flag_rate_jump":
-        return t("alert.flag_rate_jump", lang, recent=pct(details.get("recent_pct")), earlier=pct(details.get("earlier_pct")), days=details.get("days"))
-    if rule == "facilitator_high_risk":
-        return t("alert.facilitator_high_risk", lang, score=format_int(details.get("score"), lang))
-    if rule == "data_stopped":
-        until = pd.Timestamp(details.get("data_until")).to_pydatetime() if details.get("data_until") else None
-        return t("alert.data_stopped", lang, until=format_datetime(until, lang), hours=format_int(details.get("hours"), lang))
-    return ""
 
 
 def alert_records(feed: pd.DataFrame, names: dict[str, str], lang: str, href) -> list[dict]:
@@ -62,8 +25,7 @@ def alert_records(feed: pd.DataFrame, names: dict[str, str], lang: str, href) ->
     table's markdown (names come from the database)."""
     records = []
     for row in feed.itertuples():
-        subject = names.get(row.subject, row.subject)
-        label = subject if row.subject == "ID" else f"{subject} ({row.subject})" if subject != row.subject else subject
+        label = subject_label(row.subject, names)
         acknowledged = ""
         if pd.notna(row.acknowledged_at):
             note = row.note if isinstance(row.note, str) and row.note else ""
