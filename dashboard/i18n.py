@@ -199,6 +199,34 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     },
     "alert.facilitator_high_risk": {"id": "Skor risiko pemalsuan {score}", "en": "Fabrication-risk score {score}"},
     "alert.data_stopped": {"id": "Data terakhir {until} ({hours} jam lalu)", "en": "Newest data {until} ({hours} hours ago)"},
+    "delivery.notice_subject": {"id": "{n} peringatan tinggi baru: {names}", "en": "{n} new high alerts: {names}"},
+    "delivery.notice_intro": {
+        "id": "{n} peringatan tingkat tinggi baru berlaku di wilayah Anda:",
+        "en": "{n} new high-severity alerts hold in your area:",
+    },
+    "delivery.digest_subject": {"id": "ringkasan harian {date}, {n} peringatan berlaku", "en": "daily digest {date}, {n} alerts hold"},
+    "delivery.digest_intro": {
+        "id": "Keadaan ground check di wilayah Anda, data per {until} (tenggat {deadline}):",
+        "en": "The ground check in your area, data as of {until} (deadline {deadline}):",
+    },
+    "delivery.progress_line": {
+        "id": "- {name}: {completion} selesai (rencana {expected}), {status}; pada tenggat diperkirakan {by_deadline}",
+        "en": "- {name}: {completion} done (plan {expected}), {status}; expected by the deadline {by_deadline}",
+    },
+    "delivery.open_counts": {
+        "id": "Peringatan berlaku: {high} tinggi, {medium} sedang, {low} rendah.",
+        "en": "Alerts holding: {high} high, {medium} medium, {low} low.",
+    },
+    "delivery.last_day": {
+        "id": "Dalam 24 jam terakhir: {opened} baru, {closed} berakhir.",
+        "en": "In the last 24 hours: {opened} new, {closed} ended.",
+    },
+    "delivery.more": {"id": "... dan {n} lainnya", "en": "... and {n} more"},
+    "delivery.see_all": {"id": "Semua peringatan: {url}", "en": "All alerts: {url}"},
+    "delivery.footer": {
+        "id": "Pesan otomatis Pemantauan Ground Check DTSEN untuk {user}. Tidak memuat data pribadi keluarga.",
+        "en": "Automatic message of the DTSEN Ground-Check Monitor for {user}. It holds no personal data of families.",
+    },
     "schedule.on_schedule": {"id": "Sesuai", "en": "On schedule"},
     "schedule.behind": {"id": "Tertinggal", "en": "Behind"},
     "schedule.at_risk": {"id": "Berisiko", "en": "At risk"},

@@ -1,12 +1,14 @@
-"""Command line: ``python -m dashboard.manage migrate|demo|rollups|alerts|status`` (database chores).
+"""Command line: ``python -m dashboard.manage migrate|demo|rollups|alerts|deliveries|status`` (database chores).
 
 ``migrate`` creates or upgrades the schema and loads the region reference; ``demo`` does
 that and, on a database without any round, simulates the demo round, and on one without
 users creates the demo accounts (``make run`` calls it); ``rollups`` rebuilds the rollup tables, the quality flags and the risk scores of every
 round from the raw rows (after a migration, a correction of old data, or nightly), then
-evaluates the alerts; ``alerts`` evaluates the alert rules of every round (on a schedule:
-the only way to notice that data stopped arriving); ``status`` prints what ``/readyz``
-would answer.
+evaluates the alerts; ``alerts`` evaluates the alert rules of every round and delivers
+the notices and digests that are due (on a schedule, e.g. cron every 5 minutes: the only
+way to notice that data stopped arriving, and how messages reach people);
+``deliveries`` lists the newest messages and what became of them; ``status`` prints what
+``/readyz`` would answer.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import func, select
 
 from dashboard.access.demo import create_demo_accounts, format_credentials
 from dashboard.alerts import evaluate_with_settings
+from dashboard.alerts.delivery import deliver_alerts, deliveries
 from dashboard.quality.refresh import refresh_with_settings
 from dashboard.settings import REPO_ROOT, Settings, get_settings
 from dashboard.simulation.config import round_config
@@ -114,20 +117,38 @@ def _print_alerts(round_id: int, changes) -> None:
     print(f"alerts of round {round_id}: {changes.opened:,} opened, {changes.kept:,} still open, {changes.closed:,} closed", flush=True)
 
 
-def evaluate_all_alerts(settings: Settings) -> None:
-    """Evaluate the alert rules of every round with data (for a schedule, e.g. cron every
-    15 minutes: the only way to notice that data stopped arriving)."""
+def evaluate_all_alerts(settings: Settings, deliver: bool = True) -> None:
+    """Evaluate the alert rules of every round with data, then (with ``deliver``) compose
+    and send the notices and digests that are due (for a schedule, e.g. cron every 5
+    minutes: the only way to notice that data stopped arriving)."""
     engine = init_database(settings.database_url)
     with engine.connect() as conn:
         rounds = conn.execute(select(models.RollupState.round_id)).scalars().all()
     for round_id in rounds:
         _print_alerts(round_id, evaluate_with_settings(engine, round_id, settings))
+    if deliver:
+        print(f"alert delivery: {deliver_alerts(engine, settings)}", flush=True)
+
+
+def print_deliveries(settings: Settings, limit: int) -> None:
+    """The newest alert messages, one line each: when, to whom, what, and what became of it."""
+    frame = deliveries(init_database(settings.database_url), limit)
+    if frame.empty:
+        print("no alert messages yet (subscribe users with: python -m dashboard.users subscribe NAME --email ADDRESS)")
+    for row in frame.itertuples():
+        address = row.address if row.channel == "email" else row.address.split("?")[0]  # a gateway's token may sit in the query
+        sent = f"sent {row.sent_at:%Y-%m-%d %H:%M} UTC" if row.status == "sent" else row.status
+        error = f"  ({row.last_error})" if isinstance(row.last_error, str) and row.last_error else ""
+        print(f"{row.id:>6}  {row.created_at:%Y-%m-%d %H:%M}  {row.user:<20} {row.kind:<7} {row.channel:<8} {address:<40} "
+              f"{sent:<24} attempts {row.attempts}{error}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.manage", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("migrate", "demo", "rollups", "alerts", "status"))
+    parser.add_argument("command", choices=("migrate", "demo", "rollups", "alerts", "deliveries", "status"))
     parser.add_argument("--database-url", help="default: DATABASE_URL")
+    parser.add_argument("--no-delivery", action="store_true", help="alerts: evaluate the rules, send nothing")
+    parser.add_argument("--limit", type=int, default=50, help="deliveries: how many of the newest messages (default 50)")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.database_url:
@@ -138,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "rollups":
         rebuild_all_rollups(settings)
     elif args.command == "alerts":
-        evaluate_all_alerts(settings)
+        evaluate_all_alerts(settings, deliver=not args.no_delivery)
+    elif args.command == "deliveries":
+        print_deliveries(settings, args.limit)
     elif args.command == "demo":
         try:
             made = ensure_demo_database(settings)

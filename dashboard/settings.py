@@ -110,6 +110,22 @@ class Settings(BaseSettings):
         default=10.0, ge=1, le=100, description="Alert: a rise of the share of flagged submissions of the last 3 days over the earlier share, in points."
     )
     alert_stale_hours: float = Field(default=6.0, gt=0, le=168, description="Alert: hours without new data after which the data has stopped arriving.")
+    alert_digest_hour: int = Field(default=7, ge=0, le=23, description="Hour (WIB) from which the daily digest of alerts is sent.")
+    alert_delivery_attempts: int = Field(
+        default=6, ge=1, le=20, description="Attempts to deliver an alert message before it is recorded as failed (pauses of 1, 5, 15, 30, 60 ... minutes)."
+    )
+    alert_webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120, description="How long a webhook receiver may take to answer.")
+    public_url: str = Field(
+        default="", description="Address under which users reach the dashboard (e.g. https://nscc.example/groundcheck): the links in alert messages (empty: no links)."
+    )
+    smtp_host: str = Field(default="", description="Mail server for alert e-mails (empty: e-mail is not sent; its messages are recorded as failed).")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the mail server.")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="How the connection to the mail server is secured (`none` only for a relay on this machine)."
+    )
+    smtp_user: str = Field(default="", description="User name at the mail server (empty: no authentication).")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="Password at the mail server.")
+    alert_mail_from: str = Field(default="ground-check-monitor@localhost", description="Sender address of alert e-mails.")
     secret_key: SecretStr = Field(
         default=SecretStr(""),
         description="Key that signs sessions and CSRF tokens. Required with PostgreSQL; "

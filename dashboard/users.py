@@ -6,12 +6,19 @@
     disable NAME | enable NAME
     reset-password NAME --password-stdin
     revoke-tokens NAME
+    subscribe NAME (--email ADDRESS | --webhook URL) [--no-immediate] [--no-digest] [--language id|en]
+    unsubscribe NAME ID
+    subscriptions [NAME]
 
 Roles: national (NSCC, BPS RI), province (--scope 35 ...), regency (--scope 35.77 ...),
 admin (national; manages users), display (a wall screen's read-only account; --scope
 optional, none = national). Passwords are read from standard input (never from the command
 line, where other users and the shell history would see them): the first line, without its
 line break. Errors go to standard error with exit status 2.
+
+A subscription sends the user's alerts (of their area, as the alerts page shows them): the
+immediate notices of severe alerts and the daily digest, by e-mail or to a webhook (whose
+signing secret ``subscribe`` prints once). Display and loader accounts receive nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from dashboard.access.accounts import (
     set_active,
     set_password,
 )
+from dashboard.access.subscriptions import list_subscriptions, subscribe, unsubscribe
 from dashboard.access.policy import Role
 from dashboard.settings import get_settings
 from dashboard.store.database import describe_url, init_database
@@ -61,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     reset = commands.add_parser("reset-password", help="set a new password (ends the user's sessions, revokes their tokens, lifts a lockout)")
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", required=True, help="read the password from standard input")
+    sub = commands.add_parser("subscribe", help="send the user's alerts by e-mail or to a webhook")
+    sub.add_argument("name")
+    where = sub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--email", metavar="ADDRESS")
+    where.add_argument("--webhook", metavar="URL", help="https (http only to this machine); its signing secret is printed once")
+    sub.add_argument("--no-immediate", action="store_true", help="no immediate notices of severe alerts")
+    sub.add_argument("--no-digest", action="store_true", help="no daily digest")
+    sub.add_argument("--language", choices=("id", "en"), default=None, help="default: DEFAULT_LANGUAGE")
+    unsub = commands.add_parser("unsubscribe", help="end a subscription (its record of messages is kept)")
+    unsub.add_argument("name")
+    unsub.add_argument("id", type=int)
+    subs = commands.add_parser("subscriptions", help="list the subscriptions (of one user)")
+    subs.add_argument("name", nargs="?")
     return parser
 
 
@@ -93,6 +114,25 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None) -> int:
             print(f"new password set for {args.name}; their sessions ended and their API tokens revoked", file=stdout)
         elif args.command == "revoke-tokens":
             print(f"revoked {revoke_tokens(engine, args.name)} token(s) of {args.name}", file=stdout)
+        elif args.command == "subscribe":
+            made = subscribe(engine, args.name, email=args.email, webhook=args.webhook, immediate=not args.no_immediate,
+                             digest=not args.no_digest, language=args.language or settings.default_language)
+            what = " and ".join(w for w, on in (("immediate notices", made.immediate), ("the daily digest", made.digest)) if on)
+            print(f"subscription {made.id}: {what} for {made.user.name} to {made.address}", file=stdout)
+            if made.secret:
+                print(f"signing secret (shown once; the receiver checks X-Groundcheck-Signature with it): {made.secret}", file=stdout)
+        elif args.command == "unsubscribe":
+            unsubscribe(engine, args.name, args.id)
+            print(f"subscription {args.id} of {args.name} ended", file=stdout)
+        elif args.command == "subscriptions":
+            found = list_subscriptions(engine, args.name)
+            if not found:
+                print("no subscriptions (add one with: python -m dashboard.users subscribe NAME --email ADDRESS)", file=stdout)
+            for sub in found:
+                what = "+".join(w for w, on in (("immediate", sub.immediate), ("digest", sub.digest)) if on)
+                address = sub.address.split("?")[0] if sub.channel == "webhook" else sub.address
+                print(f"{sub.id:>4}  {sub.user.name:<24} {sub.channel.value:<8} {address:<40} {what:<17} {sub.language}  "
+                      f"{'active' if sub.active else 'ended'}", file=stdout)
     except AccountError as exc:
         print(f"python -m dashboard.users {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -1,5 +1,7 @@
 """Alerts: rules defined once (``rules``), evaluated by the writer after each refresh and
-kept one row per persisting alert (``evaluate``), read back as a feed per area.
+kept one row per persisting alert (``evaluate``), read back as a feed per area, said in
+words (``wording``) and delivered to the people who subscribed (``delivery``: e-mail and
+webhooks, run by ``python -m dashboard.manage alerts``).
 
 May import: the foundation, ``dashboard.store``, ``dashboard.quality``,
 ``dashboard.figures`` (the forecasts and the scope a user sees) and ``dashboard.access``.

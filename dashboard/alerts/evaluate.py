@@ -252,6 +252,17 @@ def alert_counts(engine: Engine, round_id: int, scope: Scope, *, access: Access)
     return pd.Series(dict(rows), dtype="int64")
 
 
+def alert_changes_since(engine: Engine, round_id: int, since: dt.datetime, *, access: Access) -> tuple[int, int]:
+    """How many alerts that ``access`` may see opened and closed at or after ``since`` (the
+    data's time)."""
+    a = models.Alert
+    where = [a.round_id == round_id, *_visible(access)]
+    with engine.connect() as conn:
+        opened = conn.execute(select(func.count()).where(*where, a.opened_at >= since)).scalar_one()
+        closed = conn.execute(select(func.count()).where(*where, a.closed_at >= since)).scalar_one()
+    return int(opened), int(closed)
+
+
 def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | None, at: dt.datetime | None = None) -> bool:
     """Mark an alert the user may see as acknowledged, with an optional note (at most 500
     characters, stored as text); False if there is no such alert in their view, or the
@@ -268,4 +279,4 @@ def acknowledge(engine: Engine, alert_id: int, *, access: Access, note: str | No
     return result.rowcount == 1
 
 
-__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_counts", "alert_feed", "subject_names", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]
+__all__ = ["AlertChanges", "Severity", "acknowledge", "alert_changes_since", "alert_counts", "alert_feed", "subject_names", "current_conditions", "evaluate_alerts", "evaluate_with_settings"]

@@ -34,6 +34,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy import DateTime as _DateTime
@@ -746,3 +747,66 @@ class Alert(Base):
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
         Index("ix_alert_round_scope_opened", "round_id", "scope_code", "opened_at"),
     )
+
+
+class AlertSubscription(Base):
+    """Where a user wants their alerts delivered (``dashboard.alerts.delivery``): an e-mail
+    address or a webhook (a chat gateway may sit behind it), with the immediate notices of
+    severe alerts and/or the daily digest. What a message holds is what the user's area
+    shows them, decided when it is sent. ``secret`` signs a webhook's messages (HMAC-SHA256;
+    shown once when the subscription is made). Only alerts after ``since_alert_id`` (the
+    newest when subscribed) are notified: subscribing does not replay the past. A removed
+    subscription is kept inactive, for the record of what was sent to it."""
+
+    __tablename__ = "alert_subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(64))
+    immediate: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[bool] = mapped_column(Boolean)
+    language: Mapped[str] = mapped_column(String(2))
+    since_alert_id: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AlertDelivery(Base):
+    """One message to one subscription, as it was composed (``message``: the subject, the
+    text and the JSON body, never a family's data) and what became of it: ``pending`` until
+    sent, retried with growing pauses, ``sent`` or ``failed`` (after the last attempt, or
+    at once when the receiver refused it for good). ``key`` makes each digest (one per round
+    and day) and each notice unique per subscription."""
+
+    __tablename__ = "alert_delivery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscription.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(64))
+    message: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "key", name="uq_alert_delivery_key"),
+        Index("ix_alert_delivery_status_next", "status", "next_attempt_at"),
+    )
+
+
+class AlertNotice(Base):
+    """An alert that a subscription was told about (in ``delivery_id``): each severe alert is
+    notified once per subscription, however often the rules are evaluated."""
+
+    __tablename__ = "alert_notice"
+
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscription.id"), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("alert_delivery.id"))
