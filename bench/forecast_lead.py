@@ -38,24 +38,38 @@ from dashboard.store.database import get_engine
 START = dt.date(2026, 3, 2)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+DEADLINE = START + dt.timedelta(days=33)
+
+
+def round_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the slowed round (shared with ``bench/alert_delivery.py``)."""
     parser.add_argument("--families", type=int, default=60_000)
     parser.add_argument("--provinces", default="32,33,35", help="codes of the slowed provinces (default: %(default)s)")
     parser.add_argument("--factor", type=float, default=0.3, help="their capacity during the slowdown (default: %(default)s)")
     parser.add_argument("--slow-from", type=int, default=8, help="day of the round the slowdown starts (default: %(default)s)")
     parser.add_argument("--midpoint", type=float, default=9.0, help="work-days to half done (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--window", type=int, default=14, help="FORECAST_WINDOW_DAYS (default: %(default)s)")
-    args = parser.parse_args()
+
+
+def slowed_round(args, as_of: dt.datetime):
+    """The round of ``args`` simulated up to ``as_of``: (config, slowdown, slowed codes)."""
     slowed = tuple(sorted(args.provinces.split(",")))
-    deadline = START + dt.timedelta(days=33)
-    slowdown = Slowdown(START + dt.timedelta(days=args.slow_from), deadline + dt.timedelta(days=60), args.factor, slowed)
+    slowdown = Slowdown(START + dt.timedelta(days=args.slow_from), DEADLINE + dt.timedelta(days=60), args.factor, slowed)
     config = round_config(
-        args.families, args.seed, dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time()), start=START, deadline=deadline,
+        args.families, args.seed, as_of, start=START, deadline=DEADLINE,
         holidays=False, extra_slowdowns=(slowdown,), progress_midpoint_workdays=args.midpoint,
         progress_scale_workdays=args.midpoint / 2.7,
     )
+    return config, slowdown, slowed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    round_arguments(parser)
+    parser.add_argument("--window", type=int, default=14, help="FORECAST_WINDOW_DAYS (default: %(default)s)")
+    args = parser.parse_args()
+    deadline = DEADLINE
+    config, slowdown, slowed = slowed_round(args, dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time()))
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'forecast.sqlite'}"
         began = time.perf_counter()

@@ -125,6 +125,11 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "map.view": {"id": "Tampilan peta", "en": "Map view"},
     "map.view_map": {"id": "Peta", "en": "Map"},
     "map.view_tiles": {"id": "Kisi berlabel", "en": "Labelled grid"},
+    "map.view_schedule": {"id": "Jadwal", "en": "Schedule"},
+    "map.view_schedule_title": {
+        "id": "Peta: warna menurut metrik yang dipilih, atau menurut status jadwal (sesuai, tertinggal, berisiko tidak selesai pada tenggat)",
+        "en": "Map: coloured by the chosen metric, or by the schedule status (on schedule, behind, at risk of missing the deadline)",
+    },
     "map.view_tiles_title": {
         "id": "Setiap provinsi satu kotak berukuran sama, dengan namanya: terbaca dari jauh, dan DKI Jakarta seberat Papua Tengah",
         "en": "Each province one square of the same size, with its name: readable from afar, and DKI Jakarta weighs as much as Papua Tengah",
@@ -200,11 +205,17 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "alert.facilitator_high_risk": {"id": "Skor risiko pemalsuan {score}", "en": "Fabrication-risk score {score}"},
     "alert.data_stopped": {"id": "Data terakhir {until} ({hours} jam lalu)", "en": "Newest data {until} ({hours} hours ago)"},
     "delivery.notice_subject": {"id": "{n} peringatan tinggi baru: {names}", "en": "{n} new high alerts: {names}"},
+    "delivery.notice_subject_one": {"id": "1 peringatan tinggi baru: {names}", "en": "a new high alert: {names}"},
     "delivery.notice_intro": {
         "id": "{n} peringatan tingkat tinggi baru berlaku di wilayah Anda:",
         "en": "{n} new high-severity alerts hold in your area:",
     },
+    "delivery.notice_intro_one": {
+        "id": "1 peringatan tingkat tinggi baru berlaku di wilayah Anda:",
+        "en": "A new high-severity alert holds in your area:",
+    },
     "delivery.digest_subject": {"id": "ringkasan harian {date}, {n} peringatan berlaku", "en": "daily digest {date}, {n} alerts hold"},
+    "delivery.digest_subject_one": {"id": "ringkasan harian {date}, 1 peringatan berlaku", "en": "daily digest {date}, one alert holds"},
     "delivery.digest_intro": {
         "id": "Keadaan ground check di wilayah Anda, data per {until} (tenggat {deadline}):",
         "en": "The ground check in your area, data as of {until} (deadline {deadline}):",
@@ -222,6 +233,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "en": "In the last 24 hours: {opened} new, {closed} ended.",
     },
     "delivery.more": {"id": "... dan {n} lainnya", "en": "... and {n} more"},
+    "delivery.more_regions": {"id": "- ... dan {n} wilayah lainnya", "en": "- ... and {n} more regions"},
     "delivery.see_all": {"id": "Semua peringatan: {url}", "en": "All alerts: {url}"},
     "delivery.footer": {
         "id": "Pesan otomatis Pemantauan Ground Check DTSEN untuk {user}. Tidak memuat data pribadi keluarga.",

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dashboard.access.demo import create_demo_accounts, format_credentials
+from dashboard.access.subscriptions import redact_url
 from dashboard.alerts import evaluate_with_settings
 from dashboard.alerts.delivery import deliver_alerts, deliveries
 from dashboard.quality.refresh import refresh_with_settings
@@ -136,7 +137,7 @@ def print_deliveries(settings: Settings, limit: int) -> None:
     if frame.empty:
         print("no alert messages yet (subscribe users with: python -m dashboard.users subscribe NAME --email ADDRESS)")
     for row in frame.itertuples():
-        address = row.address if row.channel == "email" else row.address.split("?")[0]  # a gateway's token may sit in the query
+        address = row.address if row.channel == "email" else redact_url(row.address)  # a gateway's token may sit in its path
         sent = f"sent {row.sent_at:%Y-%m-%d %H:%M} UTC" if row.status == "sent" else row.status
         error = f"  ({row.last_error})" if isinstance(row.last_error, str) and row.last_error else ""
         print(f"{row.id:>6}  {row.created_at:%Y-%m-%d %H:%M}  {row.user:<20} {row.kind:<7} {row.channel:<8} {address:<40} "

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     alert_stale_hours: float = Field(default=6.0, gt=0, le=168, description="Alert: hours without new data after which the data has stopped arriving.")
     alert_digest_hour: int = Field(default=7, ge=0, le=23, description="Hour (WIB) from which the daily digest of alerts is sent.")
     alert_delivery_attempts: int = Field(
-        default=6, ge=1, le=20, description="Attempts to deliver an alert message before it is recorded as failed (pauses of 1, 5, 15, 30, 60 ... minutes)."
+        default=6, ge=1, le=20, description="Attempts to deliver an alert message before it is recorded as failed (the next after pauses of 1, 5, 15, 30, 60, 120 minutes)."
     )
     alert_webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120, description="How long a webhook receiver may take to answer.")
     public_url: str = Field(

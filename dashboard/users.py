@@ -35,7 +35,7 @@ from dashboard.access.accounts import (
     set_active,
     set_password,
 )
-from dashboard.access.subscriptions import list_subscriptions, subscribe, unsubscribe
+from dashboard.access.subscriptions import list_subscriptions, redact_url, subscribe, unsubscribe
 from dashboard.access.policy import Role
 from dashboard.settings import get_settings
 from dashboard.store.database import describe_url, init_database
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None) -> int:
             made = subscribe(engine, args.name, email=args.email, webhook=args.webhook, immediate=not args.no_immediate,
                              digest=not args.no_digest, language=args.language or settings.default_language)
             what = " and ".join(w for w, on in (("immediate notices", made.immediate), ("the daily digest", made.digest)) if on)
-            print(f"subscription {made.id}: {what} for {made.user.name} to {made.address}", file=stdout)
+            address = made.address if made.channel == "email" else redact_url(made.address)
+            print(f"subscription {made.id}: {what} for {made.user.name} to {address}", file=stdout)
             if made.secret:
                 print(f"signing secret (shown once; the receiver checks X-Groundcheck-Signature with it): {made.secret}", file=stdout)
         elif args.command == "unsubscribe":
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None) -> int:
                 print("no subscriptions (add one with: python -m dashboard.users subscribe NAME --email ADDRESS)", file=stdout)
             for sub in found:
                 what = "+".join(w for w, on in (("immediate", sub.immediate), ("digest", sub.digest)) if on)
-                address = sub.address.split("?")[0] if sub.channel == "webhook" else sub.address
+                address = redact_url(sub.address) if sub.channel == "webhook" else sub.address
                 print(f"{sub.id:>4}  {sub.user.name:<24} {sub.channel.value:<8} {address:<40} {what:<17} {sub.language}  "
                       f"{'active' if sub.active else 'ended'}", file=stdout)
     except AccountError as exc:

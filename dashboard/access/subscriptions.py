@@ -2,9 +2,9 @@
 
 A subscription is an e-mail address or a webhook URL of one user, with the immediate
 notices of severe alerts and/or the daily digest, in a language. Operators make them with
-``python -m dashboard.users subscribe``. What a message holds is decided when it is sent,
-from the user's area then (``dashboard.alerts.delivery``), so a narrowed area or a disabled
-account narrows or stops the messages too. A wall screen's display account and a loader's
+``python -m dashboard.users subscribe``. What a message holds is decided when it is
+composed, from the user's area then (``dashboard.alerts.delivery``); a disabled account's
+messages that are still pending are not sent. A wall screen's display account and a loader's
 account receive nothing: they are not people.
 
 A webhook gets its own signing secret (256 random bits, shown once): its receiver checks
@@ -67,22 +67,31 @@ def check_webhook_url(url: str) -> str:
     """An ``https`` URL (``http`` only to this machine, for a local gateway and the tests):
     a message names regions and facilitators, so it is not sent in clear over a network."""
     url = (url or "").strip()
+    # The URL may hold the gateway's token: the errors name its host only.
     try:
         parts = urlsplit(url)
-        port = parts.port  # raises on a malformed port
+        parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise AccountError(f"{url!r} is not a URL") from None
-    del port
+        raise AccountError("the webhook is not a URL") from None
     if len(url) > 500 or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise AccountError(f"{url!r} is not an http(s) URL")
+        raise AccountError("the webhook is not an http(s) URL (at most 500 characters)")
     if parts.username or parts.password:
         raise AccountError("a webhook URL must not hold a user name or password (put a token in its path or query instead)")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
-        raise AccountError(f"{url!r}: a webhook needs https (http only to this machine)")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise AccountError(f"the webhook at {parts.hostname} needs https (http only to this machine)")
     return url
 
 
-def _loopback(host: str) -> bool:
+def redact_url(url: str) -> str:
+    """A webhook URL as lists and logs show it: scheme and host, the rest (where a
+    gateway's token sits, as in Telegram's ``/bot<token>/``) hidden."""
+    parts = urlsplit(url)
+    hidden = parts.path not in ("", "/") or parts.query or parts.fragment
+    return f"{parts.scheme}://{parts.netloc}" + ("/…" if hidden else "")
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is this machine (a name or address of the loopback interface)."""
     if host == "localhost":
         return True
     try:
@@ -162,4 +171,6 @@ def list_subscriptions(engine: Engine, name: str | None = None, *, active_only: 
     return [_subscription(users[row.user_id], row) for row in rows]
 
 
-__all__ = ["Channel", "Subscription", "check_email", "check_webhook_url", "list_subscriptions", "subscribe", "unsubscribe"]
+__all__ = [
+    "Channel", "Subscription", "check_email", "check_webhook_url", "is_loopback", "list_subscriptions", "redact_url", "subscribe", "unsubscribe",
+]

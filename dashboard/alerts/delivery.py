@@ -41,6 +41,7 @@ import json
 import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -53,7 +54,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from dashboard.access.policy import Access
-from dashboard.access.subscriptions import Channel, Subscription, list_subscriptions
+from dashboard.access.subscriptions import Channel, Subscription, is_loopback, list_subscriptions
 from dashboard.alerts.evaluate import alert_changes_since, alert_counts, alert_feed, subject_names
 from dashboard.alerts.rules import RULES_BY_ID, Severity
 from dashboard.alerts.wording import detail_text, subject_label, subject_path
@@ -92,10 +93,13 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    #: Subscriptions whose messages could not be composed (logged with the cause).
+    errors: int = 0
 
     def __str__(self) -> str:
+        trouble = f"; {self.errors:,} subscriptions could not be composed (see the log)" if self.errors else ""
         return (f"{self.notices:,} notices and {self.digests:,} digests composed; "
-                f"{self.sent:,} sent, {self.retrying:,} to retry, {self.failed:,} failed")
+                f"{self.sent:,} sent, {self.retrying:,} to retry, {self.failed:,} failed{trouble}")
 
 
 def _utcnow() -> dt.datetime:
@@ -127,10 +131,20 @@ def _alert_items(engine: Engine, feed: pd.DataFrame, lang: str, settings) -> lis
             "subject_name": subject_label(row.subject, names),
             "summary": detail_text(row.rule, details, lang),
             "figures": details,
-            "opened_at": pd.Timestamp(row.opened_at).isoformat(),
+            "opened_at": _utc_text(row.opened_at),
             "url": _url(settings, subject_path(row.rule, row.subject)),
         })
     return items
+
+
+def _utc_text(moment) -> str:
+    """A naive-UTC time as ISO 8601 text that says it is UTC."""
+    return pd.Timestamp(moment).tz_localize("UTC").isoformat()
+
+
+def _number(value) -> float | None:
+    """A figure for JSON: ``None`` for a missing one (NaN is not JSON)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _line(item: dict) -> str:
@@ -151,6 +165,11 @@ def _alerts_page(settings, access: Access) -> str | None:
     return _url(settings, "/peringatan" + (f"/{codes[0]}" if len(codes) == 1 else ""))
 
 
+def _one(key: str, n: int) -> str:
+    """The key of a message with a count: its own for one (English needs the singular)."""
+    return key + "_one" if n == 1 else key
+
+
 def _footer(subscription: Subscription, lang: str) -> str:
     return t("delivery.footer", lang, user=subscription.user.name)
 
@@ -161,8 +180,8 @@ def compose_notice(engine: Engine, round_id: int, subscription: Subscription, fe
     access = subscription.user.access()
     items = _alert_items(engine, feed, lang, settings)
     names = ", ".join(item["subject_name"] for item in items[:3]) + (" …" if len(items) > 3 else "")
-    subject = f"{t('app.title', lang)}: " + t("delivery.notice_subject", lang, n=format_int(len(items), lang), names=names)
-    lines = [t("delivery.notice_intro", lang, n=format_int(len(items), lang)), ""]
+    subject = f"{t('app.title', lang)}: " + t(_one("delivery.notice_subject", len(items)), lang, n=format_int(len(items), lang), names=names)
+    lines = [t(_one("delivery.notice_intro", len(items)), lang, n=format_int(len(items), lang)), ""]
     lines += [_line(item) for item in items[:LISTED]]
     if len(items) > LISTED:
         lines.append(t("delivery.more", lang, n=format_int(len(items) - LISTED, lang)))
@@ -189,13 +208,16 @@ def compose_digest(engine: Engine, round_id: int, subscription: Subscription, se
     opened_24h, closed_24h = alert_changes_since(engine, round_id, (state.data_until if state else now) - dt.timedelta(hours=24), access=access)
     progress = _progress(engine, round_id, access, state, start, deadline, settings, lang) if state else []
     day = now.replace(tzinfo=dt.UTC).astimezone(WIB).date()
-    subject = f"{t('app.title', lang)}: " + t("delivery.digest_subject", lang, date=format_date(day, lang), n=format_int(holding, lang))
+    subject = f"{t('app.title', lang)}: " + t(_one("delivery.digest_subject", holding), lang, date=format_date(day, lang), n=format_int(holding, lang))
     lines = [t("delivery.digest_intro", lang, until=format_datetime(state.data_until, lang) if state else "—",
                deadline=format_date(deadline, lang)), ""]
+    regions = len(_area_codes(access))
     for row in progress:
         lines.append(t("delivery.progress_line", lang, name=row["name"], completion=format_percent(row["completion_pct"], lang),
                        expected=format_percent(row["expected_pct"], lang), status=row["status_label"],
                        by_deadline=format_percent(row["by_deadline_pct"], lang)))
+    if regions > len(progress):
+        lines.append(t("delivery.more_regions", lang, n=format_int(regions - len(progress), lang)))
     lines += ["", t("delivery.open_counts", lang, **{k: format_int(v, lang) for k, v in counts.items()}),
               t("delivery.last_day", lang, opened=format_int(opened_24h, lang), closed=format_int(closed_24h, lang))]
     items = _alert_items(engine, feed, lang, settings) if len(feed) else []
@@ -231,8 +253,8 @@ def _progress(engine: Engine, round_id: int, access: Access, state, start: dt.da
             regencies = region_names(engine, Level.REGENCY, Scope.of(code[:2]))
             name = region_display_name(regencies.get(code, code))
         rows.append({
-            "code": code or "ID", "name": name, "completion_pct": forecast.completion_pct, "expected_pct": forecast.expected_pct,
-            "by_deadline_pct": forecast.by_deadline_pct, "status": forecast.status.value,
+            "code": code or "ID", "name": name, "completion_pct": _number(forecast.completion_pct),
+            "expected_pct": _number(forecast.expected_pct), "by_deadline_pct": _number(forecast.by_deadline_pct), "status": forecast.status.value,
             "status_label": t(f"schedule.{forecast.status.value}", lang),
             "projected_finish": forecast.finish.isoformat() if forecast.finish else None,
         })
@@ -245,7 +267,7 @@ def _message(kind: str, engine: Engine, round_id: int, subscription: Subscriptio
         name = conn.execute(select(r.name).where(r.id == round_id)).scalar_one()
     access = subscription.user.access()
     return {
-        "type": kind, "round": {"id": round_id, "name": name}, "user": subscription.user.name,
+        "type": kind, "round": {"id": round_id, "name": name}, "user": subscription.user.name, "composed_at": _utc_text(_utcnow()),
         "area": _area_codes(access) or ["ID"], "language": subscription.language, "subject": subject, "text": text,
         **rest,
     }
@@ -284,7 +306,11 @@ def plan_notice(engine: Engine, round_id: int, subscription: Subscription, setti
         with engine.begin() as conn:
             delivery = _insert(conn, subscription, round_id, "notice", f"notice:{ids[0]}", message, now)
             conn.execute(n.__table__.insert(), [{"subscription_id": subscription.id, "alert_id": i, "delivery_id": delivery} for i in ids])
-    except IntegrityError:  # another run told them first
+    except IntegrityError:
+        with engine.connect() as conn:
+            told = conn.execute(select(n.alert_id).where(n.subscription_id == subscription.id, n.alert_id.in_(ids)).limit(1)).first()
+        if told is None:  # not another run that told them first: something else is wrong
+            raise
         return False
     return True
 
@@ -318,14 +344,14 @@ def plan_digest(engine: Engine, round_id: int, subscription: Subscription, setti
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Groundcheck-Signature`` of ``body`` sent at ``timestamp``."""
+    """The ``X-Groundcheck-Signature`` of ``body`` sent at ``timestamp`` (Unix seconds)."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"
 
 
-def post_webhook(subscription: Subscription, message: dict, delivery_id: int, settings, now: dt.datetime) -> None:
+def post_webhook(subscription: Subscription, message: dict, delivery_id: int, settings) -> None:
     body = json.dumps({**message, "delivery_id": delivery_id}, ensure_ascii=False, sort_keys=True).encode()
-    timestamp = int(now.replace(tzinfo=dt.UTC).timestamp())
+    timestamp = int(time.time())  # the moment it is sent: receivers refuse old signatures
     headers = {
         "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
         "X-Groundcheck-Delivery": str(delivery_id), "X-Groundcheck-Signature": signature(subscription.secret or "", timestamp, body),
@@ -341,14 +367,26 @@ def post_webhook(subscription: Subscription, message: dict, delivery_id: int, se
     raise DeliveryError(f"webhook answered HTTP {answer.status_code}", permanent=not temporary)
 
 
-def send_email(subscription: Subscription, message: dict, delivery_id: int, settings, now: dt.datetime) -> None:
+def _header(text: str) -> str:
+    """A header value from text that came from the data (names): no line breaks or other
+    control characters, which would end the header or forge another."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def send_email(subscription: Subscription, message: dict, delivery_id: int, settings) -> None:
+    """Send ``message`` as a plain-text e-mail. Only a mailbox the server says does not
+    exist (5xx to the recipient) fails it for good: every other refusal (a sender address,
+    a sign-in, TLS) is the configuration's, which the operator may fix before the last
+    attempt."""
     if not settings.smtp_host:
         raise DeliveryError("SMTP_HOST is not set", permanent=True)
+    if settings.smtp_security == "none" and settings.smtp_user and not is_loopback(settings.smtp_host):
+        raise DeliveryError("SMTP_SECURITY=none would send the SMTP password in clear to another machine", permanent=True)
     mail = EmailMessage()
     mail["From"] = settings.alert_mail_from
     mail["To"] = subscription.address
-    mail["Subject"] = message["subject"]
-    mail["Date"] = formatdate(now.replace(tzinfo=dt.UTC).timestamp())
+    mail["Subject"] = _header(message["subject"])
+    mail["Date"] = formatdate(time.time())
     mail["Message-ID"] = make_msgid(f"alert-{delivery_id}", domain=settings.alert_mail_from.rpartition("@")[2] or None)
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
     mail["X-Groundcheck-Delivery"] = str(delivery_id)
@@ -359,29 +397,54 @@ def send_email(subscription: Subscription, message: dict, delivery_id: int, sett
             server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout, context=ssl.create_default_context())
         else:
             server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
-        with server:
+        try:
             if settings.smtp_security == "starttls":
                 server.starttls(context=ssl.create_default_context())
             if settings.smtp_user:
                 server.login(settings.smtp_user, settings.smtp_password.get_secret_value())
             server.send_message(mail)
+        finally:
+            try:  # the message is accepted by now (or failed above): a bad QUIT changes nothing
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                server.close()
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         raise DeliveryError(f"mail server refused the address ({', '.join(map(str, codes))})", permanent=all(c >= 500 for c in codes)) from None
     except smtplib.SMTPResponseException as exc:
-        # 5xx but a failed sign-in (535: the operator may fix the password before the last attempt).
-        raise DeliveryError(f"mail server answered {exc.smtp_code}", permanent=exc.smtp_code >= 500 and exc.smtp_code != 535) from None
+        raise DeliveryError(f"mail server answered {exc.smtp_code}") from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"mail server unreachable: {type(exc).__name__}") from None
+        raise DeliveryError(f"mail server unreachable or refusing: {type(exc).__name__}") from None
 
 
 TRANSPORTS: dict[Channel, Callable[..., None]] = {Channel.EMAIL: send_email, Channel.WEBHOOK: post_webhook}
 
 
+def claim(engine: Engine, delivery_id: int, attempts: int, next_attempt_at: dt.datetime, until: dt.datetime) -> bool:
+    """Take a pending message to send it, counting the attempt, unless another run took it
+    since it was read (``attempts`` and ``next_attempt_at`` as read): the one guard against
+    sending a message twice. Until ``until`` no other run takes it; after that (its sender
+    died) it is due again, its attempt counted."""
+    d = models.AlertDelivery
+    with engine.begin() as conn:
+        return conn.execute(
+            update(d).where(d.id == delivery_id, d.status == "pending", d.attempts == attempts, d.next_attempt_at == next_attempt_at)
+            .values(attempts=attempts + 1, next_attempt_at=until)
+        ).rowcount == 1
+
+
 def send_due(engine: Engine, settings, now: dt.datetime, transports: dict[Channel, Callable[..., None]] | None = None) -> tuple[int, int, int]:
-    """Send every pending message whose time has come; (sent, to retry, failed)."""
+    """Send every pending message whose time has come as of ``now``; (sent, to retry,
+    failed). Times written (the claim's end, the next attempt, ``sent_at``) are ``now``
+    plus the time this run has taken so far, so a long run does not write times already
+    past."""
     transports = transports or TRANSPORTS
     d = models.AlertDelivery
+    began = time.monotonic()
+
+    def moment() -> dt.datetime:
+        return now + dt.timedelta(seconds=round(time.monotonic() - began))
+
     subscriptions = {s.id: s for s in list_subscriptions(engine, active_only=True)}
     with engine.connect() as conn:
         due = conn.execute(
@@ -390,31 +453,31 @@ def send_due(engine: Engine, settings, now: dt.datetime, transports: dict[Channe
         ).all()
     sent = retrying = failed = 0
     for row in due:
-        with engine.begin() as conn:  # claim it: another run that read it too now skips it
-            claimed = conn.execute(
-                update(d).where(d.id == row.id, d.status == "pending", d.attempts == row.attempts, d.next_attempt_at == row.next_attempt_at)
-                .values(next_attempt_at=now + LEASE)
-            ).rowcount
-        if not claimed:
+        if not claim(engine, row.id, row.attempts, row.next_attempt_at, moment() + LEASE):
             continue
         attempts = row.attempts + 1
         subscription = subscriptions.get(row.subscription_id)
         try:
+            if attempts > settings.alert_delivery_attempts:  # its senders died with it, every time
+                raise DeliveryError(f"given up after {row.attempts} attempts", permanent=True)
             if subscription is None:
                 raise DeliveryError("the subscription ended, or its user was disabled, before it was sent", permanent=True)
-            transports[subscription.channel](subscription, row.message, row.id, settings, now)
-        except DeliveryError as exc:
-            last = exc.permanent or attempts >= settings.alert_delivery_attempts
+            transports[subscription.channel](subscription, row.message, row.id, settings)
+        except Exception as exc:  # noqa: BLE001 - whatever it was, it is this message's failure, not the run's
+            error = exc if isinstance(exc, DeliveryError) else DeliveryError(f"could not be sent: {type(exc).__name__}: {exc}")
+            if not isinstance(exc, DeliveryError):
+                log.exception("alert message %s (subscription %s) could not be sent", row.id, row.subscription_id)
+            last = error.permanent or attempts >= settings.alert_delivery_attempts
             pause = dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
-            values = {"status": "failed"} if last else {"next_attempt_at": now + pause}
+            values = {"status": "failed"} if last else {"next_attempt_at": moment() + pause}
             with engine.begin() as conn:
-                conn.execute(update(d).where(d.id == row.id).values(attempts=attempts, last_error=str(exc)[:300], **values))
-            log.warning("alert message %s (subscription %s), attempt %s: %s%s", row.id, row.subscription_id, attempts, exc,
+                conn.execute(update(d).where(d.id == row.id).values(last_error=str(error)[:300], **values))
+            log.warning("alert message %s (subscription %s), attempt %s: %s%s", row.id, row.subscription_id, attempts, error,
                         "; given up" if last else f"; next attempt in {pause}")
             failed, retrying = failed + last, retrying + (not last)
             continue
         with engine.begin() as conn:
-            conn.execute(update(d).where(d.id == row.id).values(status="sent", attempts=attempts, sent_at=now, last_error=None))
+            conn.execute(update(d).where(d.id == row.id).values(status="sent", sent_at=moment(), last_error=None))
         sent += 1
     return sent, retrying, failed
 
@@ -427,16 +490,20 @@ def deliver_alerts(engine: Engine, settings, now: dt.datetime | None = None, tra
     with engine.connect() as conn:
         rounds = conn.execute(select(s.round_id).order_by(s.round_id)).scalars().all()
     newest = latest_round(engine)
-    notices = digests = 0
+    notices = digests = errors = 0
     for subscription in list_subscriptions(engine, active_only=True):
-        for round_id in rounds:
-            if subscription.immediate:
-                notices += plan_notice(engine, round_id, subscription, settings, now)
-        if subscription.digest and newest is not None and newest.id in rounds:
-            digests += plan_digest(engine, newest.id, subscription, settings, now)
+        try:
+            for round_id in rounds:
+                if subscription.immediate:
+                    notices += plan_notice(engine, round_id, subscription, settings, now)
+            if subscription.digest and newest is not None and newest.id in rounds:
+                digests += plan_digest(engine, newest.id, subscription, settings, now)
+        except Exception:  # noqa: BLE001 - one subscription's trouble must not stop the others' messages
+            log.exception("alert messages of subscription %s (%s) could not be composed", subscription.id, subscription.user.name)
+            errors += 1
     sent, retrying, failed = send_due(engine, settings, now, transports)
-    report = DeliveryReport(notices, digests, sent, retrying, failed)
-    if notices or digests or sent or retrying or failed:
+    report = DeliveryReport(notices, digests, sent, retrying, failed, errors)
+    if notices or digests or sent or retrying or failed or errors:
         log.info("alert delivery: %s", report)
     return report
 

@@ -753,7 +753,7 @@ class AlertSubscription(Base):
     """Where a user wants their alerts delivered (``dashboard.alerts.delivery``): an e-mail
     address or a webhook (a chat gateway may sit behind it), with the immediate notices of
     severe alerts and/or the daily digest. What a message holds is what the user's area
-    shows them, decided when it is sent. ``secret`` signs a webhook's messages (HMAC-SHA256;
+    shows them, decided when it is composed. ``secret`` signs a webhook's messages (HMAC-SHA256;
     shown once when the subscription is made). Only alerts after ``since_alert_id`` (the
     newest when subscribed) are notified: subscribing does not replay the past. A removed
     subscription is kept inactive, for the record of what was sent to it."""

@@ -29,7 +29,7 @@ from dashboard.access.accounts import AccountError, create_user, set_active
 from dashboard.access.policy import Access
 from dashboard.access.subscriptions import list_subscriptions, subscribe, unsubscribe
 from dashboard.alerts import AlertParameters, evaluate_alerts
-from dashboard.alerts.delivery import LEASE, deliver_alerts, send_due, signature
+from dashboard.alerts.delivery import LEASE, claim, deliver_alerts, plan_digest, send_due
 from dashboard.figures.forecast import ScheduleRule, scope_forecast
 from dashboard.figures.queries import Scope, data_state, round_dates
 from dashboard.settings import Settings
@@ -49,6 +49,12 @@ class _Mailbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse: set[str] = set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address in self.refuse:
+            return "550 5.7.1 sender not allowed"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -118,6 +124,7 @@ def _no_subscriptions_of_earlier_tests(url):
     ones stays)."""
     with sa.create_engine(url).begin() as conn:
         conn.execute(sa.text("UPDATE alert_subscription SET active = false"))
+        conn.execute(sa.text("UPDATE alert_delivery SET status = 'failed', last_error = 'left by an earlier test' WHERE status = 'pending'"))
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +155,12 @@ def _deliveries(url) -> pd.DataFrame:
     engine.dispose()
     frame["message"] = frame["message"].map(lambda m: json.loads(m) if isinstance(m, str) else m)
     return frame
+
+
+def _rows(url, subscription_id: int) -> pd.DataFrame:
+    """The messages of one subscription, oldest first."""
+    frame = _deliveries(url)
+    return frame[frame["subscription_id"] == subscription_id].reset_index(drop=True)
 
 
 def _verify(headers: dict, body: bytes, secret: str) -> bool:
@@ -201,7 +214,7 @@ def test_severe_alerts_reach_each_person_once_with_their_area_only(url, settings
     assert len(receiver.posts) == 1
     headers, body = receiver.posts[0]
     assert _verify(headers, body, jatim.secret)
-    assert national.secret is None and not _verify(headers, body, "another secret")
+    assert national.secret is None and not _verify(headers, body + b" ", jatim.secret)  # a changed body fails the check
     sent = json.loads(body)
     assert sent["type"] == "alerts.notice" and sent["area"] == ["35"] and sent["user"] == "bps.jatim"
     assert headers["x-groundcheck-delivery"] == str(sent["delivery_id"])
@@ -209,7 +222,7 @@ def test_severe_alerts_reach_each_person_once_with_their_area_only(url, settings
     assert {a["id"] for a in sent["alerts"]} == set(jatim_high["id"]) and len(jatim_high) > 0
     assert all(a["scope_code"].startswith("35") for a in sent["alerts"])
     assert all(a["url"].startswith("https://nscc.example/gc/") for a in sent["alerts"])
-    assert "new high-severity alerts" in sent["text"]
+    assert ("A new high-severity alert holds" if len(jatim_high) == 1 else f"{len(jatim_high)} new high-severity alerts hold") in sent["text"]
 
     # Evaluated again, nothing new: nothing is sent again.
     evaluate_alerts(engine, 1, AlertParameters(), data_state(engine, 1).data_until)
@@ -285,96 +298,160 @@ def test_failures_are_retried_with_pauses_and_refusals_fail_at_once(url, setting
     receiver.answers[:] = [503]
     first = deliver_alerts(engine, settings, now)
     assert (first.digests, first.sent, first.retrying) == (1, 0, 1)
-    row = _deliveries(url).iloc[-1]
+    row = _rows(url, subscription.id).iloc[0]
     assert (row["status"], row["attempts"], row["last_error"]) == ("pending", 1, "webhook answered HTTP 503")
     assert pd.Timestamp(row["next_attempt_at"]) == pd.Timestamp(now + dt.timedelta(minutes=1))
     assert deliver_alerts(engine, settings, now + dt.timedelta(seconds=30)).sent == 0  # not before its pause
     posts = len(receiver.posts)
     assert deliver_alerts(engine, settings, now + dt.timedelta(minutes=1)).sent == 1
-    row = _deliveries(url).iloc[-1]
+    row = _rows(url, subscription.id).iloc[0]
     assert (row["status"], row["attempts"]) == ("sent", 2) and pd.isna(row["last_error"])
+    assert pd.Timestamp(row["sent_at"]) >= pd.Timestamp(now + dt.timedelta(minutes=1))
     # The same delivery id on both attempts: the receiver can drop a duplicate.
     assert receiver.posts[-1][0]["x-groundcheck-delivery"] == receiver.posts[posts - 1][0]["x-groundcheck-delivery"] == str(row["id"])
 
     receiver.answers[:] = [404]
-    unsubscribe(engine, "nscc.ops", subscription.id)
     refused = subscribe(engine, "nscc.ops", webhook=hook + "?gone", immediate=False)
     assert deliver_alerts(engine, settings, now + dt.timedelta(hours=1)).failed == 1
-    row = _deliveries(url).iloc[-1]
-    assert (row["subscription_id"], row["status"], row["attempts"]) == (refused.id, "failed", 1)
+    row = _rows(url, refused.id).iloc[0]
+    assert (row["status"], row["attempts"], row["last_error"]) == ("failed", 1, "webhook answered HTTP 404")
 
-    # A mailbox that does not exist fails for good; a mail server that is down is retried.
+    # A mailbox that does not exist fails for good ...
     mailbox.refuse.add("nobody@nscc.example")
-    subscribe(engine, "nscc.ops", email="nobody@nscc.example", immediate=False)
+    nobody = subscribe(engine, "nscc.ops", email="nobody@nscc.example", immediate=False)
     assert deliver_alerts(engine, settings, now + dt.timedelta(hours=2)).failed == 1
-    assert "refused the address (550)" in _deliveries(url).iloc[-1]["last_error"]
-    subscribe(engine, "nscc.ops", email="ops-down@nscc.example", immediate=False)
+    assert _rows(url, nobody.id).iloc[0]["last_error"] == "mail server refused the address (550)"
+    # ... a sender address the server refuses is the configuration's: retried ...
+    mailbox.refuse.add("wrong-sender@nscc.example")
+    sender = subscribe(engine, "nscc.ops", email="ops-sender@nscc.example", immediate=False)
+    wrong = settings.model_copy(update={"alert_mail_from": "wrong-sender@nscc.example"})
+    assert deliver_alerts(engine, wrong, now + dt.timedelta(hours=3)).retrying == 1
+    assert _rows(url, sender.id).iloc[0]["last_error"] == "mail server answered 550"
+    assert deliver_alerts(engine, settings, now + dt.timedelta(hours=4)).sent == 1  # fixed before the next attempt
+    # ... as is a mail server that is down, until the last attempt.
+    down_sub = subscribe(engine, "nscc.ops", email="ops-down@nscc.example", immediate=False)
     down = settings.model_copy(update={"smtp_port": _free_port(), "alert_delivery_attempts": 2})
-    assert deliver_alerts(engine, down, now + dt.timedelta(hours=3)).retrying == 1
-    assert deliver_alerts(engine, down, now + dt.timedelta(hours=4)).failed == 1  # the second and last attempt
-    row = _deliveries(url).iloc[-1]
+    assert deliver_alerts(engine, down, now + dt.timedelta(hours=5)).retrying == 1
+    assert deliver_alerts(engine, down, now + dt.timedelta(hours=6)).failed == 1  # the second and last attempt
+    row = _rows(url, down_sub.id).iloc[0]
     assert (row["status"], row["attempts"]) == ("failed", 2) and "unreachable" in row["last_error"]
     no_smtp = settings.model_copy(update={"smtp_host": ""})
-    subscribe(engine, "nscc.ops", email="ops-nosmtp@nscc.example", immediate=False)
-    assert deliver_alerts(engine, no_smtp, now + dt.timedelta(hours=5)).failed == 1
-    assert _deliveries(url).iloc[-1]["last_error"] == "SMTP_HOST is not set"
+    nosmtp_sub = subscribe(engine, "nscc.ops", email="ops-nosmtp@nscc.example", immediate=False)
+    assert deliver_alerts(engine, no_smtp, now + dt.timedelta(hours=7)).failed == 1
+    assert _rows(url, nosmtp_sub.id).iloc[0]["last_error"] == "SMTP_HOST is not set"
+    clear = settings.model_copy(update={"smtp_host": "smtp.example.org", "smtp_security": "none", "smtp_user": "ops"})
+    clear_sub = subscribe(engine, "nscc.ops", email="ops-clear@nscc.example", immediate=False)
+    assert deliver_alerts(engine, clear, now + dt.timedelta(hours=8)).failed == 1
+    assert "password in clear" in _rows(url, clear_sub.id).iloc[0]["last_error"]
 
 
-def test_a_message_is_sent_by_one_run_only_and_not_to_a_disabled_user(url, settings):
+def test_a_message_is_taken_by_one_run_only_and_a_dead_senders_message_is_sent_later(url, settings, webhook):
+    engine = get_engine(url)
+    hook, receiver = webhook
+    subscription = subscribe(engine, "bps.jatim", webhook=hook + "?claim", immediate=False)
+    now = _clock(url) + dt.timedelta(days=5)
+    assert plan_digest(engine, 1, subscription, settings, now)
+    row = _rows(url, subscription.id).iloc[0]
+    read = (int(row["id"]), int(row["attempts"]), pd.Timestamp(row["next_attempt_at"]).to_pydatetime())
+    # Two runs read the same pending message; the first to take it wins, the other skips it.
+    assert claim(engine, *read, now + LEASE) and not claim(engine, *read, now + LEASE)
+    # The first run died with it: before the lease ends nobody sends it, then a run does,
+    # its dead attempt counted.
+    posts = len(receiver.posts)
+    assert send_due(engine, settings, now + LEASE - dt.timedelta(seconds=1))[0] == 0
+    assert send_due(engine, settings, now + LEASE)[0] == 1
+    row = _rows(url, subscription.id).iloc[0]
+    assert (row["status"], row["attempts"]) == ("sent", 2) and len(receiver.posts) == posts + 1
+
+
+def test_an_unexpected_error_fails_one_message_not_the_run(url, settings):
     engine = get_engine(url)
     create_user(engine, "bps.bali", "province", ["51"], PASSWORD)
-    subscribe(engine, "bps.bali", email="bali@bps.example", immediate=False)
+    first = subscribe(engine, "bps.bali", email="bali@bps.example", immediate=False)
+    second = subscribe(engine, "bps.jatim", email="jatim2@bps.example", immediate=False)
     now = _clock(url) + dt.timedelta(days=6)
-    inner: list = []
+    told = []
 
-    def transport(subscription, message, delivery_id, settings_, now_):
-        # A second run at the same moment finds the message claimed.
-        inner.append(send_due(engine, settings_, now_, {c: transport for c in ("email", "webhook")}))
+    def transport(subscription, message, delivery_id, settings_):
+        if subscription.id == first.id:
+            raise RuntimeError("a bug")
+        told.append(subscription.id)
 
-    from dashboard.alerts.delivery import plan_digest
+    report = deliver_alerts(engine, settings, now, {c: transport for c in ("email", "webhook")})
+    assert (report.digests, report.sent, report.retrying) == (2, 1, 1) and told == [second.id]
+    row = _rows(url, first.id).iloc[0]
+    assert (row["status"], row["attempts"]) == ("pending", 1) and row["last_error"] == "could not be sent: RuntimeError: a bug"
+    assert pd.Timestamp(row["next_attempt_at"]) == pd.Timestamp(now + dt.timedelta(minutes=1))
 
-    [bali] = list_subscriptions(engine, "bps.bali")
-    assert plan_digest(engine, 1, bali, settings, now)
-    sent, _, _ = send_due(engine, settings, now, {c: transport for c in ("email", "webhook")})
-    assert sent == 1 and inner == [(0, 0, 0)]
-    # A claim lasts LEASE: a sender that died holding it leaves the message to a later run.
-    assert pd.Timestamp(_deliveries(url).iloc[-1]["next_attempt_at"]) == pd.Timestamp(now + LEASE)
-
-    # Disabled before its message went out: the message fails, nothing new is composed.
-    assert plan_digest(engine, 1, bali, settings, now + dt.timedelta(days=1))
+    # Disabled before it went out: it fails, and nothing new is composed for the user.
     set_active(engine, "bps.bali", False)
-    report = deliver_alerts(engine, settings, now + dt.timedelta(days=1, hours=1))
-    assert (report.digests, report.failed) == (0, 1)
-    assert "disabled" in _deliveries(url).iloc[-1]["last_error"]
+    report = deliver_alerts(engine, settings, now + dt.timedelta(days=1))
+    assert report.failed == 1 and "disabled" in _rows(url, first.id).iloc[0]["last_error"]
+    assert len(_rows(url, first.id)) == 1
 
 
-def test_no_message_holds_data_of_a_family(url):
-    engine = sa.create_engine(url)
-    targets = set(pd.read_sql("SELECT code FROM target", engine)["code"])
-    engine.dispose()
-    deliveries = _deliveries(url)
-    assert len(deliveries) > 5
-    for message in deliveries["message"]:
+def test_a_region_without_targets_and_a_name_with_a_line_break_break_nothing(url, settings, mail_server):
+    engine = get_engine(url)
+    _, mailbox = mail_server
+    raw = sa.create_engine(url)
+    with raw.begin() as conn:
+        empty = conn.execute(sa.text("SELECT MIN(regency_code) FROM rollup_regency_targets WHERE regency_code LIKE '11.%'")).scalar_one()
+        conn.execute(sa.text("DELETE FROM rollup_regency_targets WHERE regency_code = :c"), {"c": empty})
+    create_user(engine, "dinsos.aceh", "regency", [empty], PASSWORD)
+    nobody = subscribe(engine, "dinsos.aceh", email="dinsos@aceh.example", immediate=False)
+    ops = subscribe(engine, "nscc.ops", email="ops-names@nscc.example", digest=False)
+    with raw.begin() as conn:  # a facilitator newly at high risk, whose name holds a line break
+        person = conn.execute(sa.text("SELECT facilitator_id FROM facilitator_risk WHERE NOT high_risk ORDER BY facilitator_id DESC LIMIT 1")).scalar_one()
+        conn.execute(sa.text("UPDATE facilitator SET name = :n WHERE id = :f"), {"n": "Budi\r\nBcc: someone@example.org", "f": person})
+        conn.execute(sa.text("UPDATE facilitator_risk SET high_risk = true WHERE facilitator_id = :f"), {"f": person})
+    raw.dispose()
+    evaluate_alerts(engine, 1, AlertParameters(), data_state(engine, 1).data_until)
+    before = len(mailbox.messages)
+    report = deliver_alerts(engine, settings, _clock(url) + dt.timedelta(days=8))
+    assert (report.errors, report.failed, report.sent) == (0, 0, 2)
+    digest = _rows(url, nobody.id).iloc[0]["message"]
+    assert digest["progress"][0]["completion_pct"] is None and "—" in digest["text"]
+    [notice] = [m for m in mailbox.messages[before:] if m["To"] == "ops-names@nscc.example"]
+    assert notice["Bcc"] is None and "Budi Bcc: someone@example.org" in notice["Subject"]
+    assert _rows(url, ops.id).iloc[0]["message"]["alerts"][0]["subject"] == person
+
+
+def test_no_message_holds_data_of_a_family(url, settings):
+    engine = get_engine(url)
+    for name in ("nscc.ops", "bps.jatim"):
+        subscribe(engine, name, email=f"{name}-family@example.org")
+    with sa.create_engine(url).begin() as conn:
+        conn.execute(sa.text("UPDATE alert_subscription SET since_alert_id = 0 WHERE active"))
+    assert deliver_alerts(engine, settings, _clock(url) + dt.timedelta(days=10)).sent == 4
+    raw = sa.create_engine(url)
+    targets = set(pd.read_sql("SELECT code FROM target", raw)["code"])
+    raw.dispose()
+    for message in _deliveries(url)["message"]:
         text = json.dumps(message, ensure_ascii=False)
         assert not re.search(r"\b\d{16}\b", text)  # no NIK-like number
         assert not set(re.findall(r"[\w.-]+", text)) & targets  # not even a target's pseudonymous code
 
 
-def test_the_command_lines_subscribe_list_and_show_the_record(url, capsys):
+def test_the_command_lines_subscribe_list_and_show_the_record(url, settings, webhook, capsys):
     from dashboard import manage, users
 
-    assert users.main(["--database-url", url, "subscribe", "bps.jatim", "--webhook", "https://gateway.example/wa?token=abc"]) == 0
+    hook, receiver = webhook
+    assert users.main(["--database-url", url, "subscribe", "bps.jatim", "--webhook", "https://gateway.example/bot12345:SECRET/send?x=1"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"subscription \d+: immediate notices and the daily digest for bps.jatim", out)
+    assert re.search(r"subscription \d+: immediate notices and the daily digest for bps.jatim to https://gateway.example/…", out)
     secret = re.search(r"signing secret .*: ([0-9a-f]{64})", out).group(1)
     assert users.main(["--database-url", url, "subscriptions", "bps.jatim"]) == 0
     listing = capsys.readouterr().out
-    assert "https://gateway.example/wa " in listing and "token=abc" not in listing and secret not in listing
+    assert "https://gateway.example/… " in listing and "SECRET" not in listing and secret not in listing
     sub_id = int(re.search(r"subscription (\d+)", out).group(1))
     assert users.main(["--database-url", url, "unsubscribe", "bps.jatim", str(sub_id)]) == 0
     assert users.main(["--database-url", url, "unsubscribe", "bps.jatim", str(sub_id)]) == 2
     assert users.main(["--database-url", url, "subscribe", "wall.nscc", "--email", "w@nscc.example"]) == 2
-    assert manage.main(["deliveries", "--database-url", url, "--limit", "100"]) == 0
+    assert "display account: it receives no alerts" in capsys.readouterr().err
+    assert users.main(["--database-url", url, "subscribe", "bps.jatim", "--webhook", f"{hook}/cli", "--no-immediate"]) == 0
+    receiver.answers[:] = [404]
+    assert deliver_alerts(get_engine(url), settings, _clock(url) + dt.timedelta(days=12)).failed == 1
+    capsys.readouterr()
+    assert manage.main(["deliveries", "--database-url", url, "--limit", "1"]) == 0
     record = capsys.readouterr().out
-    assert re.search(r"bps\.jatim\s+notice\s+webhook\s+http://127\.0\.0\.1:\d+/hook\s+sent", record)
-    assert "failed" in record and "(webhook answered HTTP 404)" in record
+    assert re.search(r"bps\.jatim\s+digest\s+webhook\s+http://127\.0\.0\.1:\d+/…\s+failed\s+attempts 1  \(webhook answered HTTP 404\)", record)
