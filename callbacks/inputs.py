@@ -25,6 +25,7 @@ from typing import Any
 from dashboard.figures.metrics import MAP_METRICS, QUALITY_MAP_METRICS
 from dashboard.i18n import LANGUAGES
 from layouts.maps import MAP_VIEWS
+from layouts.quality import QUALITY_VIEWS
 
 #: Longest text any of our inputs holds (a URL with its query, a search term).
 MAX_TEXT = 2048
@@ -147,7 +148,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("overview-metric", "value"): _text(64, choices=frozenset(MAP_METRICS), optional=False),  # clearable=False
     ("quality-metric", "value"): _text(64, choices=frozenset(QUALITY_MAP_METRICS), optional=False),
     ("overview-map-view", "value"): _text(8, choices=frozenset(MAP_VIEWS), optional=False),
-    ("quality-map-view", "value"): _text(8, choices=frozenset(MAP_VIEWS), optional=False),
+    ("quality-map-view", "value"): _text(8, choices=frozenset(QUALITY_VIEWS), optional=False),
     ("overview-map", "clickData"): _click,
     ("quality-map", "clickData"): _click,
     ("overview-map", "figure"): _mapping,

@@ -11,11 +11,11 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from callbacks.refresh import version_day
 from dashboard.alerts import alert_counts
 from dashboard.figures.data_health import excluded_visits
-from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
+from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import category_split, funnel, kpis, progress_series, rank, region_table
 from dashboard.figures.queries import Level, Scope, region_names, round_dates
-from dashboard.formatting import region_display_name
+from dashboard.formatting import format_date, format_percent, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
@@ -52,6 +52,37 @@ def map_regions(table, metric_id: str, lang: str, hover=_region_hover):
     return regions.reset_index(drop=True)
 
 
+#: The schedule map's categories, best first: value ``i`` of the map is ``SCHEDULE_MAP_ORDER[i]``
+#: (a region without targets has none, and is grey).
+SCHEDULE_MAP_ORDER = (ScheduleStatus.DONE, ScheduleStatus.ON_SCHEDULE, ScheduleStatus.BEHIND, ScheduleStatus.AT_RISK)
+
+
+def schedule_regions(table, forecasts, lang: str):
+    """The rows ``layouts.maps`` draws for the schedule view: each region's schedule status
+    (from ``forecasts``, :func:`child_forecasts` of the regions the user may see) as its
+    value, its forecast in the hover, the status in words on its tile."""
+    status = forecasts["status"].reindex(table.index)
+    regions = table[["name"]].copy()
+    regions["code"] = table.index
+    regions["value"] = status.map({s.value: i for i, s in enumerate(SCHEDULE_MAP_ORDER)}).astype(float)
+    hover = []
+    for row in table.itertuples():
+        if not row.visible or row.Index not in forecasts.index:
+            hover.append(components.outside_hover(region_display_name(row.name), lang))
+            continue
+        f = forecasts.loc[row.Index]
+        hover.append(
+            f"<b>{components.hover_text(region_display_name(row.name))}</b><br>{t('forecast.status', lang)}: <b>{t(f'schedule.{f.status}', lang)}</b>"
+            f"<br>{t('kpi.completion', lang)}: {format_percent(f.completion_pct, lang)}"
+            f"<br>{t('forecast.expected', lang)}: {format_percent(f.expected_pct, lang)}"
+            f"<br>{t('forecast.by_deadline', lang)}: {format_percent(f.by_deadline_pct, lang)}"
+            f"<br>{t('forecast.finish', lang)}: {format_date(f.finish, lang) if f.finish else t('forecast.never', lang)}"
+        )
+    regions["hover"] = hover
+    regions["tile_value"] = [t(f"schedule.{s}", lang) if isinstance(s, str) and s != ScheduleStatus.NO_TARGETS else "" for s in status]
+    return regions.reset_index(drop=True)
+
+
 def draws_tiles(scope: Scope, view: str | None, settings: Settings) -> bool:
     """Whether the map of ``scope`` is the provinces' tile grid: when chosen (``view``),
     or when there are no boundary files to draw their map."""
@@ -73,6 +104,12 @@ def region_map_figure(regions, scope: Scope, metric_id: str, lang: str, settings
         "no_data_label": t("common.no_data", lang),
         "separators": components.separators(lang),
     }
+    if view == "schedule":
+        options.update(
+            legend_title=t("forecast.status", lang), higher_is_better=None,
+            **maps.discrete_scale([components.SCHEDULE_COLOURS[s] for s in SCHEDULE_MAP_ORDER]),
+            ticks=(list(range(len(SCHEDULE_MAP_ORDER))), [t(f"schedule.{s.value}", lang) for s in SCHEDULE_MAP_ORDER]),
+        )
     if draws_tiles(scope, view, settings):
         return maps.tile_grid_figure(regions, **options)
     if scope.level == Level.NATIONAL:
@@ -112,7 +149,15 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update
         scope = Scope.of(scope_code)
         table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
-        regions = map_regions(table, metric_id, lang)
+        if view == "schedule":
+            dates = round_dates(engine(), version["round_id"])
+            forecasts = child_forecasts(
+                engine(), version["round_id"], scope, version_day(version), dates.start_date, dates.deadline,
+                access=current_access(), rule=ScheduleRule.of(settings),
+            )
+            regions = schedule_regions(table, forecasts, lang)
+        else:
+            regions = map_regions(table, metric_id, lang)
         if ctx.triggered_id == "data-version" and figure:
             return maps.patch_values(Patch(), regions, tiles=draws_tiles(scope, view, settings))
         figure = region_map_figure(regions, scope, metric_id, lang, settings, view)

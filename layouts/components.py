@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from html import escape as html_escape
 
 import dash_bootstrap_components as dbc
@@ -31,7 +32,6 @@ from dashboard.formatting import (
 )
 from dashboard.i18n import t
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, label_of
-from layouts.maps import MAP_VIEWS
 
 #: Colours (Okabe-Ito, safe for colour-blind readers).
 BLUE, ORANGE, GREEN, VERMILION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
@@ -92,18 +92,16 @@ def excluded_note(excluded: pd.Series, lang: str) -> html.P | None:
     return html.P(t("status.excluded", lang, n=format_int(int(excluded.sum()), lang), reasons=reasons), className="small text-muted mb-0 excluded-note")
 
 
-def map_view_picker(picker_id: str, view: str, lang: str, offered: bool) -> html.Div:
-    """The switch between the provinces' map and their labelled tile grid
-    (``layouts.maps.MAP_VIEWS``). Always in the page, so that the map's callback has its
-    input, but hidden where there is no choice (a province's map; no boundary files)."""
+def map_view_picker(picker_id: str, view: str | None, lang: str, views: Sequence[str]) -> html.Div:
+    """The switch between the ways of drawing the regions (``layouts.maps.MAP_VIEWS``):
+    ``views``, those the page offers. Always in the page, so that the map's callback has
+    its input, but hidden where there is no choice (no boundary files)."""
+    views = list(views) or ["map"]
     return html.Div(
         dbc.RadioItems(
             id=picker_id,
-            options=[
-                {"label": t("map.view_map", lang), "value": "map"},
-                {"label": t("map.view_tiles", lang), "value": "tiles"},
-            ],
-            value=view if view in MAP_VIEWS else MAP_VIEWS[0],
+            options=[{"label": t(f"map.view_{v}", lang), "value": v} for v in views],
+            value=view if view in views else views[0],
             inline=True,
             className="btn-group map-view-picker",
             inputClassName="btn-check",
@@ -111,9 +109,9 @@ def map_view_picker(picker_id: str, view: str, lang: str, offered: bool) -> html
             labelCheckedClassName="active",
         ),
         role="group",
-        title=t("map.view_tiles_title", lang),
+        title=t("map.view_tiles_title", lang) if "tiles" in views else t("map.view_schedule_title", lang),
         **{"aria-label": t("map.view", lang)},
-        className="d-inline-flex" if offered else "d-none",
+        className="d-inline-flex" if len(views) > 1 else "d-none",
     )
 
 

@@ -73,7 +73,10 @@ INDONESIA_BOUNDS = (95.011, -11.008, 141.020, 6.077)
 #: The two ways to draw the provinces: ``"map"`` the choropleth of their boundaries,
 #: ``"tiles"`` the labelled tile grid (every province one equal square with its short
 #: name: told apart from across the room, and small provinces weigh as much as large ones).
-MAP_VIEWS = ("map", "tiles")
+#: How the overview pages draw their regions: the map of a metric, the labelled tile grid of
+#: the provinces, or the map of the schedule status (``schedule_scale``). The quality pages
+#: offer the first two.
+MAP_VIEWS = ("map", "tiles", "schedule")
 
 PatchT = TypeVar("PatchT")
 
@@ -115,7 +118,15 @@ def _value_arrays(frame: pd.DataFrame) -> dict[int, dict[str, list[Any]]]:
     }
 
 
-def _colorbar(legend_title: str, tickformat: str | None, ticksuffix: str) -> dict[str, Any]:
+def discrete_scale(colours: Sequence[str]) -> dict[str, Any]:
+    """A colour scale of categories: value ``i`` (0, 1, ... n-1) takes ``colours[i]``, in
+    bands of equal width (pass the result as ``colorscale``, ``zmin`` and ``zmax``)."""
+    n = len(colours)
+    scale = [step for i, colour in enumerate(colours) for step in ([i / n, colour], [(i + 1) / n, colour])]
+    return {"colorscale": scale, "zmin": -0.5, "zmax": n - 0.5}
+
+
+def _colorbar(legend_title: str, tickformat: str | None, ticksuffix: str, ticks: tuple[Sequence[float], Sequence[str]] | None = None) -> dict[str, Any]:
     # Horizontal, under the map: Indonesia is about 2.7 times wider than tall, so the
     # height below it is free while every pixel of width is map.
     colorbar: dict[str, Any] = {
@@ -133,6 +144,9 @@ def _colorbar(legend_title: str, tickformat: str | None, ticksuffix: str) -> dic
     }
     if tickformat:
         colorbar["tickformat"] = tickformat
+    if ticks:  # categories: one named tick in the middle of each band
+        colorbar["tickvals"], colorbar["ticktext"] = list(ticks[0]), list(ticks[1])
+        colorbar["ticks"] = ""
     return colorbar
 
 
@@ -195,6 +209,7 @@ def choropleth_figure(
     tickformat: str | None = None,
     ticksuffix: str = "",
     separators: str | None = None,
+    ticks: tuple[Sequence[float], Sequence[str]] | None = None,
     bounds: tuple[float, float, float, float] = INDONESIA_BOUNDS,
     line_width: float = 0.5,
     uirevision: str = DEFAULT_UIREVISION,
@@ -216,7 +231,8 @@ def choropleth_figure(
     ``zmin``/``zmax`` fix the range (e.g. 0-100 for a percentage); ``None`` lets plotly
     fit it to the data. ``tickformat`` is a d3 format for the colour bar ("~s", ".0f"),
     ``ticksuffix`` e.g. " %"; ``separators`` is plotly's decimal and thousands separators
-    (",." for Indonesian). ``no_data_label`` is the key of the grey regions.
+    (",." for Indonesian). ``no_data_label`` is the key of the grey regions. ``ticks``
+    (values, labels) names the bands of a :func:`discrete_scale` on the colour bar.
 
     ``bounds`` (lon_min, lat_min, lon_max, lat_max) of the regions drawn: Indonesia by
     default; for one province's regencies pass ``geodata.province_bounds(dir)[code]``.
@@ -243,7 +259,7 @@ def choropleth_figure(
         **common,
         **arrays[VALUES_TRACE],
         **_scale_kwargs(colorscale, higher_is_better, zmin, zmax),
-        colorbar=_colorbar(legend_title, tickformat, ticksuffix),
+        colorbar=_colorbar(legend_title, tickformat, ticksuffix, ticks),
         name="values",
     )
     no_data = go.Choropleth(
@@ -284,6 +300,7 @@ def tile_grid_figure(
     tickformat: str | None = None,
     ticksuffix: str = "",
     separators: str | None = None,
+    ticks: tuple[Sequence[float], Sequence[str]] | None = None,
     uirevision: str = DEFAULT_UIREVISION,
 ) -> go.Figure:
     """The 38 provinces as equal squares (``geodata/province_tile_grid.csv``), coloured
@@ -322,7 +339,7 @@ def tile_grid_figure(
         texttemplate="%{text}",
         textfont={"size": TILE_FONT_PX},
         **_scale_kwargs(colorscale, higher_is_better, zmin, zmax),
-        colorbar=_colorbar(legend_title, tickformat, ticksuffix),
+        colorbar=_colorbar(legend_title, tickformat, ticksuffix, ticks),
         name="values",
     )
     no_data = go.Heatmap(

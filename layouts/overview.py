@@ -42,6 +42,10 @@ def breadcrumb(items: list[tuple[str, str | None]]) -> dbc.Breadcrumb:
     )
 
 
+#: The map views an overview page offers: by whether it is the national one.
+OVERVIEW_VIEWS = {True: ("map", "tiles", "schedule"), False: ("map", "schedule")}
+
+
 def layout(
     scope: Scope,
     lang: str,
@@ -54,8 +58,10 @@ def layout(
     offer_map_views: bool = False,
     **frame,
 ) -> html.Div:
-    """``frame["view"]`` (``?view=``) draws the provinces as their map or their labelled
-    tile grid; ``offer_map_views`` shows the switch (the national page with boundary files)."""
+    """``frame["view"]`` (``?view=``) draws the regions as the map of the chosen metric,
+    the map of their schedule status or (the provinces) their labelled tile grid;
+    ``offer_map_views`` shows the switch (with boundary files; without them the provinces
+    are the tile grid and a province has no map)."""
     metric = map_metric if map_metric in MAP_METRICS else DEFAULT_MAP_METRIC
     national = scope.level == Level.NATIONAL
     metric_picker = dcc.Dropdown(
@@ -89,7 +95,7 @@ def layout(
                                             [
                                                 html.Label(t("map.metric", lang), htmlFor="overview-metric", className="me-2 small text-muted"),
                                                 metric_picker,
-                                                components.map_view_picker("overview-map-view", frame.get("view"), lang, offer_map_views and national),
+                                                components.map_view_picker("overview-map-view", frame.get("view"), lang, OVERVIEW_VIEWS[national] if offer_map_views else ()),
                                             ],
                                             className="d-flex align-items-center flex-wrap gap-2",
                                         ),

@@ -242,10 +242,13 @@ def register_pages(settings: Settings) -> None:
             Scope.national(), language, metric, refresh, path="/", offer_map_views=boundaries_available(settings.geodata_dir), **frame
         )
 
-    def province_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
+    def province_page(
+        code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, view: str | None = None,
+        **_query,
+    ):
         language = _language(lang, settings)
         path = f"/provinsi/{code}"
-        frame, link, error = frame_and_links(language, metric, round, path)
+        frame, link, error = frame_and_links(language, metric, round, path, view)
         if error:
             return error
         scope, missing = existing_region(Level.PROVINCE, code, language, path)
@@ -255,7 +258,10 @@ def register_pages(settings: Settings) -> None:
         name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
         trail = [(t("region.national", language), link("/")), (name, None)]
         heading = f"{t('region.province', language)} {name}"
-        return overview.layout(scope, language, metric, refresh, path=path, heading=heading, trail=trail, **frame)
+        return overview.layout(
+            scope, language, metric, refresh, path=path, heading=heading, trail=trail,
+            offer_map_views=boundaries_available(settings.geodata_dir), **frame,
+        )
 
     def regency_page(code: str | None = None, lang: str | None = None, metric: str | None = None, round: str | None = None, **_query):
         language = _language(lang, settings)

@@ -36,6 +36,10 @@ RULE_COLOURS = (
 REGION_COLUMNS = ("submitted", "flagged", "flagged_pct", "first_review_approval_pct", "return_rate", "high_risk")
 
 
+#: The map views the national quality page offers (the schedule is not a quality figure).
+QUALITY_VIEWS = ("map", "tiles")
+
+
 def layout(
     scope: Scope,
     lang: str,
@@ -70,7 +74,7 @@ def layout(
                             [
                                 html.Label(t("map.metric", lang), htmlFor="quality-metric", className="me-2 small text-muted"),
                                 picker,
-                                components.map_view_picker("quality-map-view", frame.get("view"), lang, offer_map_views and scope.level == Level.NATIONAL),
+                                components.map_view_picker("quality-map-view", frame.get("view"), lang, QUALITY_VIEWS if offer_map_views and scope.level == Level.NATIONAL else ()),
                             ],
                             className="d-flex align-items-center flex-wrap gap-2",
                         )

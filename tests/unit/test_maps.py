@@ -237,3 +237,33 @@ def test_every_map_metric_colours_a_fixed_range_whatever_the_data(metric_id, exp
         data = figure["data"] if isinstance(figure, dict) else figure.to_dict()["data"]
         valued = [trace for trace in data if trace.get("zmax") not in (None, 1)]
         assert (valued[0]["zmin"], valued[0]["zmax"]) == expected
+
+
+def test_a_discrete_scale_gives_each_category_its_own_band():
+    from layouts.maps import discrete_scale
+
+    scale = discrete_scale(["#a", "#b", "#c"])
+    assert (scale["zmin"], scale["zmax"]) == (-0.5, 2.5)
+    # value i sits in the middle of band i: (i + 0.5) / n of the scale
+    for i, colour in enumerate(["#a", "#b", "#c"]):
+        position = (i - scale["zmin"]) / (scale["zmax"] - scale["zmin"])
+        band = [c for (start, c), (end, _) in zip(scale["colorscale"][::2], scale["colorscale"][1::2]) if start <= position <= end]
+        assert band == [colour]
+
+
+def test_the_schedule_regions_carry_the_status_as_value_and_in_words():
+    from callbacks.overview import schedule_regions
+
+    table = pd.DataFrame({"name": ["JAWA TIMUR", "BALI", "PAPUA", "ACEH"], "visible": [True, True, True, False]}, index=["35", "51", "91", "11"])
+    forecasts = pd.DataFrame(
+        {"status": ["at_risk", "on_schedule", "no_targets"], "completion_pct": [40.0, 80.0, float("nan")], "expected_pct": [60.0, 79.0, float("nan")],
+         "by_deadline_pct": [70.0, 100.0, float("nan")], "finish": [None, pd.Timestamp("2026-12-01").date(), None]},
+        index=["35", "51", "91"],
+    )
+    regions = schedule_regions(table, forecasts, "en").set_index("code")
+    assert regions.loc["35", "value"] == 3 and regions.loc["51", "value"] == 1
+    assert pd.isna(regions.loc["91", "value"]) and pd.isna(regions.loc["11", "value"])  # no targets; outside the area
+    assert regions.loc["35", "tile_value"] == "At risk" and regions.loc["91", "tile_value"] == ""
+    assert "Schedule: <b>At risk</b>" in regions.loc["35", "hover"] and "never at this pace" in regions.loc["35", "hover"]
+    assert "1 Dec 2026" in regions.loc["51", "hover"]
+    assert "Completion" not in regions.loc["11", "hover"]  # a region outside the area shows no figure

@@ -65,11 +65,11 @@ def page(standard_sqlite_round_url, database_url_factory):
     return client, url, version
 
 
-def _map(client, version, metric="completion_pct", figure=None, changed=None, lang="id"):
+def _map(client, version, metric="completion_pct", figure=None, changed=None, lang="id", view="map"):
     return _call(
         client,
         [{"id": "overview-map", "property": "figure"}],
-        [_prop("overview-metric", "value", metric), _prop("overview-map-view", "value", "map"), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+        [_prop("overview-metric", "value", metric), _prop("overview-map-view", "value", view), _prop("data-version", "data", version), _prop("font-scale", "data", 1)],
         [_prop("overview-scope", "data", None), _prop("page-lang", "data", lang), _prop("overview-map", "figure", figure)],
         changed,
     )
@@ -87,6 +87,30 @@ def test_the_map_shows_the_registry_values_without_geometry(page):
     assert values["geojson"] == "/geodata/provinces.geojson"
     assert "coordinates" not in response.get_data(as_text=True)
     assert len(response.data) < 40_000
+
+
+def test_the_schedule_map_shows_each_provinces_status_from_its_forecast(page):
+    from dashboard.figures.forecast import child_forecasts
+    from dashboard.figures.queries import round_dates
+
+    client, url, version = page
+    figure = _map(client, version, view="schedule").get_json()["response"]["overview-map"]["figure"]
+    engine = get_engine(url)
+    dates = round_dates(engine, 1)
+    forecasts = child_forecasts(engine, 1, Scope.national(), data_state(engine, 1).day, dates.start_date, dates.deadline, access=Access.nationwide())
+    order = ["done", "on_schedule", "behind", "at_risk"]
+    values = figure["data"][1]
+    shown = pd.Series(values["z"], index=values["locations"], dtype=float).dropna().map(lambda i: order[int(i)])
+    expected = forecasts["status"][forecasts["status"].isin(order)]
+    assert shown.sort_index().to_dict() == expected.sort_index().to_dict() and len(shown) == 38
+    bar = values["colorbar"]
+    assert bar["ticktext"] == ["Selesai", "Sesuai", "Tertinggal", "Berisiko"] and bar["tickvals"] == [0, 1, 2, 3]
+    code = shown.index[0]
+    hover = values["hovertext"][values["locations"].index(code)]
+    assert "Status jadwal: <b>" in hover and "Proyeksi selesai" in hover
+    # A refresh patches the statuses like any metric's values.
+    patch = _map(client, version, figure={"data": [{}, {}]}, changed=["data-version.data"], view="schedule").get_json()["response"]["overview-map"]["figure"]
+    assert {tuple(op["location"]) for op in patch["operations"]} == {("data", 0, "z"), ("data", 0, "hovertext"), ("data", 1, "z"), ("data", 1, "hovertext")}
 
 
 def test_a_refresh_patches_only_the_values(page):
