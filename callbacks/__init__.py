@@ -14,7 +14,7 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import admin, alerts, facilitator, metric_links, overview, quality, refresh, regency
+    from callbacks import admin, alerts, facilitator, metric_links, overview, quality, refresh, regency, wall
     from callbacks.guard import GuardedApp
 
     guarded = GuardedApp(app, settings)
@@ -26,3 +26,4 @@ def register_all(app: Dash, settings: Settings) -> None:
     quality.register(guarded, settings)
     admin.register(guarded, settings)
     alerts.register(guarded, settings)
+    wall.register(guarded, settings)

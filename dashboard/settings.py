@@ -110,6 +110,9 @@ class Settings(BaseSettings):
         default=10.0, ge=1, le=100, description="Alert: a rise of the share of flagged submissions of the last 3 days over the earlier share, in points."
     )
     alert_stale_hours: float = Field(default=6.0, gt=0, le=168, description="Alert: hours without new data after which the data has stopped arriving.")
+    wall_stale_minutes: int = Field(
+        default=60, ge=5, le=24 * 60, description="The wall warns that data stopped when its newest data is older than this."
+    )
     alert_digest_hour: int = Field(default=7, ge=0, le=23, description="Hour (WIB) from which the daily digest of alerts is sent.")
     alert_delivery_attempts: int = Field(
         default=6, ge=1, le=20, description="Attempts to deliver an alert message before it is recorded as failed (the next after pauses of 1, 5, 15, 30, 60, 120 minutes)."

@@ -30,10 +30,11 @@ from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
-from layouts import about, admin, alerts, facilitator, overview, quality, regency
+from layouts import about, admin, alerts, facilitator, overview, quality, regency, wall
 from layouts.data_source import data_source_panel
 from layouts.frame import Account, page_frame, page_href
 from layouts.maps import MAP_VIEWS
+from dashboard.figures.metrics import MAP_METRICS
 
 
 def _language(lang: str | None, settings: Settings) -> str:
@@ -363,6 +364,34 @@ def register_pages(settings: Settings) -> None:
         content = admin.layout(language, settings.audit_retention_days)
         return page_frame(language, "/admin", content, refresh, account=account(language, settings))
 
+    def wall_page(
+        lang: str | None = None, scope: str | None = None, cycle: str | None = None, panels: str | None = None,
+        metric: str | None = None, **_query,
+    ):
+        """The NSCC wall of the nation, or of ``?scope=`` (by default the area of a display
+        account that has one region)."""
+        language = _language(lang, settings)
+        _, _, error = frame_and_links(language, None, None, "/wall")
+        if error:
+            return error
+        access = current_access()
+        code = scope or (next(iter(access.codes)) if not access.nationwide_area and len(access.codes) == 1 else None)
+        engine = get_engine(settings.read_database_url)
+        if code:
+            level = Level.PROVINCE if len(code) == 2 else Level.REGENCY
+            region, missing = existing_region(level, code, language, "/wall")
+            if missing:
+                return missing
+            names = region_names(engine, level, None if level == Level.PROVINCE else Scope.of(region.province_code))
+            area = f"{t('region.province' if level == Level.PROVINCE else 'region.regency', language)} {region_display_name(names[region.code])}"
+        else:
+            region, area = Scope.national(), t("region.national", language)
+        return wall.layout(
+            region, language, area_name=area, panels=wall.panels_for(region, panels), cycle=wall.cycle_seconds(cycle),
+            metric_id=metric if metric in MAP_METRICS else overview.DEFAULT_MAP_METRIC, stale_minutes=settings.wall_stale_minutes,
+            refresh_seconds=refresh,
+        )
+
     def missing_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         return not_found(language, t("notfound.page", language, path=""), settings)
@@ -391,6 +420,7 @@ def register_pages(settings: Settings) -> None:
         layout=_served(alerts_page, settings),
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=_served(about_page, settings))
+    dash.register_page("wall", path="/wall", name="NSCC", title="Ground Check DTSEN · NSCC", layout=_served(wall_page, settings))
     dash.register_page("admin", path="/admin", name="Admin", title="Ground Check DTSEN · Admin", layout=_served(admin_page, settings))
     # Dash shows the page registered as "not_found_404" for any other path.
     dash.register_page("not_found_404", path="/404", title="Ground Check DTSEN · Tidak ditemukan", layout=_served(missing_page, settings))

@@ -199,7 +199,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "regency-scope", "facilitator-id", "alerts-scope"}
+REGION_STORES = {"overview-scope", "quality-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -214,6 +214,11 @@ REGIONLESS = {
     "url.href@": "a click on the quality map builds a link; the page itself is checked",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
     "..alerts-message.children...alerts-note.value...alerts-acked.data..": "acknowledges an alert id: dashboard.alerts.acknowledge refuses one outside the user's area",
+    "wall-heartbeat.data": "the server's time, for the wall to know the server answers",
+    '..wall-active.data...{"index":["ALL"],"type":"wall-panel"}.className...{"index":["ALL"],"type":"wall-panel"}.aria-hidden...{"index":["ALL"],"type":"wall-dot"}.className...wall-paused.hidden..':
+        "clientside: the wall's rotation",
+    "..wall-clock.children...wall-freshness.children...wall-freshness.className...wall-warning.children...wall-warning.hidden..":
+        "clientside: the wall's clock and the age of its data",
 }
 ADMIN_ONLY = {"..admin-audit-table.data...admin-audit-count.children..", "admin-users-table.data", "..health-rounds.data...health-by-day.data...health-by-regency.data...health-sources.data...health-quarantine.data.."}
 PAGES = ".._pages_content.children..._pages_store.data.."
@@ -239,6 +244,8 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("alerts-note", "value"): "ditangani",
         ("alerts-ack", "n_clicks"): 1,
         ("quality-map-view", "value"): "tiles",
+        ("wall-metric", "data"): "completion_pct",
+        ("wall-beat", "n_intervals"): 1,
         ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50},
         ("refresh-timer", "n_intervals"): 1,
         ("url", "search"): "",
@@ -269,8 +276,9 @@ def _is_denied(value) -> bool:
     return False
 
 
-FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE}
-OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE}
+FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
+           "wall-scope": FOREIGN_PROVINCE}
+OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE, "wall-scope": OWN_PROVINCE}
 
 
 def test_every_callback_is_classified(site):

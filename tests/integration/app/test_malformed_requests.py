@@ -38,6 +38,8 @@ def _valid(site: Site) -> dict:
         ("admin-filter-text", "value"): None, ("admin-filter-days", "start_date"): None, ("admin-filter-days", "end_date"): None,
         ("admin-retention", "data"): 90, ("alerts-scope", "data"): "35", ("alerts-closed", "value"): False, ("alerts-acked", "data"): 0,
         ("alerts-table", "active_cell"): None, ("alerts-note", "value"): "", ("alerts-ack", "n_clicks"): 1,
+        ("wall-scope", "data"): "35", ("wall-metric", "data"): "completion_pct", ("wall-map", "figure"): None, ("wall-tiles", "figure"): None,
+        ("wall-beat", "n_intervals"): 2,
     }
 
 
