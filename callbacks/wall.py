@@ -325,7 +325,8 @@ function(n, active, config) {
         moved = true;
     } else if (!wall.paused && count > 1 && Date.now() - wall.shown >= cycle) {
         index = (index + 1) % count;
-        wall.shown = Date.now();
+        // a steady beat (the tick may come up to a second late), unless far behind
+        wall.shown = Date.now() - wall.shown < 2 * cycle ? wall.shown + cycle : Date.now();
         moved = true;
     }
     const pausedHidden = !wall.paused;
