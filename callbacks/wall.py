@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import plotly.graph_objects as go
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from callbacks.overview import draws_tiles, map_regions, region_map_figure
 from callbacks.refresh import version_day
@@ -24,14 +24,16 @@ from dashboard.alerts.wording import detail_text, subject_label
 from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import kpis, progress_series, region_table
+from dashboard.figures.quality_report import flag_trend
+from dashboard.quality.rules import RULE_IDS
 from dashboard.figures.queries import Level, Scope, round_dates
 from dashboard.formatting import format_date_short, format_decimal, format_int, format_percent, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import current_access
-from layouts import components, maps
-from layouts.wall import column, kpi, ranked_rows
+from layouts import components, maps, quality
+from layouts.wall import GRAPH_CONFIG, column, kpi, ranked_rows
 
 #: Text on the wall's dark ground (WCAG AAA against it) and the grid lines of its charts.
 INK, FAINT_INK, GRID = "#f2f2f2", "#b8b8b8", "#3a3f47"
@@ -190,11 +192,12 @@ def register(app: Dash, settings: Settings) -> None:
     @app.callback(
         Output("wall-quality", "children"),
         Input("data-version", "data"),
+        Input("font-scale", "data"),
         State("wall-scope", "data"),
         State("page-lang", "data"),
         cache_response=True,
     )
-    def update_quality(version, scope_code, lang):
+    def update_quality(version, scale, scope_code, lang):
         """The quality figures of the area, and its regions with the most flagged
         submissions (with their count of facilitators at risk: a count, no names)."""
         if not version:
@@ -206,8 +209,12 @@ def register(app: Dash, settings: Settings) -> None:
             kpi(get_metric(m).label(lang), format_int(figures[m].value, lang) if m == "high_risk" else format_percent(figures[m].value, lang))
             for m in metric_ids
         ], className="wall-kpis wall-quality-kpis")
+        trend = flag_trend(engine(), version["round_id"], scope, day, access=current_access())
+        rules = darken(quality.rule_totals_figure(trend[list(RULE_IDS)].sum(), lang), scale)
+        rules.update_layout(margin={"l": 10, "r": 30, "t": 10, "b": 40})
+        chart = column(t("wall.flags_by_rule", lang), dcc.Graph(id="wall-quality-rules", figure=rules, config=GRAPH_CONFIG, className="wall-graph"))
         if scope.level == Level.REGENCY:
-            return [cards]
+            return [cards, html.Div([chart], className="wall-quality-body")]
         table = region_table(engine(), version["round_id"], scope, day, access=current_access())
         table = table[table["visible"] & (table["submitted"].fillna(0) > 0)].sort_values("flagged_pct", ascending=False).head(ROWS)
         rows = ranked_rows([
@@ -215,7 +222,7 @@ def register(app: Dash, settings: Settings) -> None:
              t("wall.facilitators_at_risk", lang, n=format_int(row.high_risk, lang)) if row.high_risk > 0 else "")
             for row in table.itertuples()
         ])
-        return [cards, column(t("wall.worst_flagged", lang), rows)]
+        return [cards, html.Div([column(t("wall.worst_flagged", lang), rows), chart], className="wall-quality-body wall-quality-two")]
 
     @app.callback(
         Output("wall-progress", "figure"),

@@ -383,7 +383,7 @@ def register_pages(settings: Settings) -> None:
             if missing:
                 return missing
             names = region_names(engine, level, None if level == Level.PROVINCE else Scope.of(region.province_code))
-            area = f"{t('region.province' if level == Level.PROVINCE else 'region.regency', language)} {region_display_name(names[region.code])}"
+            area = region_display_name(names[region.code])
         else:
             region, area = Scope.national(), t("region.national", language)
         return wall.layout(
