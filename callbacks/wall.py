@@ -69,8 +69,18 @@ def darken(figure: go.Figure, scale: float | None) -> go.Figure:
             colorbar.title.font.color = INK
             colorbar.title.font.size = CHART_FONT - 2
             colorbar.thickness = 18
-    figure.update_xaxes(gridcolor=GRID, color=INK)
+    figure.update_xaxes(gridcolor=GRID, color=INK, nticks=8)
     figure.update_yaxes(gridcolor=GRID, color=INK)
+    scale = scale or 1.0
+    if scale != 1.0:  # what scale_fonts leaves: the legend and the lines
+        figure.update_layout(legend_font_size=round(CHART_FONT * scale))
+        for trace in figure.data:
+            line = getattr(trace, "line", None)
+            if line is not None and line.width:
+                line.width = line.width * scale
+        for shape in figure.layout.shapes:
+            if shape.line and shape.line.width:
+                shape.line.width = shape.line.width * scale
     return components.scale_fonts(figure, scale)
 
 
