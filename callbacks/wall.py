@@ -23,10 +23,10 @@ from dashboard.alerts.rules import RULES_BY_ID
 from dashboard.alerts.wording import detail_text, subject_label
 from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
-from dashboard.figures.overview import kpis, progress_series, region_table
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, kpis, progress_series, rank, region_table
 from dashboard.figures.quality_report import flag_trend
 from dashboard.quality.rules import RULE_IDS
-from dashboard.figures.queries import Level, Scope, round_dates
+from dashboard.figures.queries import InvalidScope, Level, Scope, round_dates
 from dashboard.formatting import format_date_short, format_decimal, format_int, format_percent, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
@@ -41,12 +41,24 @@ INK, FAINT_INK, GRID = "#f2f2f2", "#b8b8b8", "#3a3f47"
 ROWS = 8
 #: Alerts the ticker runs through (the open ones, most severe and newest first).
 TICKER_ALERTS = 20
+#: How fast the alerts run: about 100 px a second at 1080p (a character of the ticker is
+#: some 15 px wide there), so that an item stays on screen for 15-20 s, read at 5 m.
+TICKER_CHARS_PER_SECOND = 6.5
 #: Font size of the wall's charts at 1080p (px); ``font-scale`` doubles it at 2160p.
 CHART_FONT = 22
 #: The tile grid's labels at 1080p (px): six letters of 20 px fit a tile of the wall (1/13
 #: of its width, 140 px), read at 5 m (capitals 14 px = 9 mm on a 55" screen: at a glance
 #: from closer, legible from there).
 TILE_FONT = 20
+
+
+def _with_regions_below(scope_code: str | None) -> Scope:
+    """The scope of a panel of regions (the nation or a province); a kabupaten/kota has no
+    regions below it on the wall (its facilitators are not shown there)."""
+    scope = Scope.of(scope_code)
+    if scope.level == Level.REGENCY:
+        raise InvalidScope(f"{scope.code} has no regions below it to map or rank")
+    return scope
 
 
 def darken(figure: go.Figure, scale: float | None) -> go.Figure:
@@ -126,7 +138,7 @@ def register(app: Dash, settings: Settings) -> None:
     def _map(version, scale, scope_code, lang, metric_id, figure, tiles: bool):
         if not version:
             return no_update
-        scope = Scope.of(scope_code)
+        scope = _with_regions_below(scope_code)
         table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
         regions = map_regions(table, metric_id, lang)
         view = "tiles" if tiles else "map"
@@ -187,16 +199,20 @@ def register(app: Dash, settings: Settings) -> None:
         furthest behind, by points of completion above or below the plan for today."""
         if not version:
             return no_update
-        scope = Scope.of(scope_code)
+        scope = _with_regions_below(scope_code)
         forecasts = _children_forecasts(version, scope)
-        forecasts = forecasts[forecasts["status"] != "no_targets"].sort_values("gap_points", ascending=False)
+        # Ranked as the pages rank: with at least MIN_RANKED_DENOMINATOR targets.
+        forecasts = forecasts[(forecasts["status"] != "no_targets") & (forecasts["targets"] >= MIN_RANKED_DENOMINATOR)]
+        forecasts = forecasts.sort_values("gap_points", ascending=False)
         names = _names(version, scope)
 
         def rows(frame):
             return ranked_rows([(names.get(code, code), _gap(row.gap_points, lang), row.status, t(f"schedule.{row.status}", lang)) for code, row in frame.iterrows()])
 
-        ahead = forecasts.head(ROWS)
-        behind = forecasts.drop(index=ahead.index).tail(ROWS).iloc[::-1]
+        # Both ends always in view: a scope with few regions splits them in half.
+        ahead_count = min(ROWS, -(-len(forecasts) // 2))
+        ahead = forecasts.head(ahead_count)
+        behind = forecasts.iloc[ahead_count:].tail(ROWS).iloc[::-1]
         return [column(t("wall.leaders", lang), rows(ahead)), column(t("wall.laggards", lang), rows(behind))]
 
     @app.callback(
@@ -220,13 +236,17 @@ def register(app: Dash, settings: Settings) -> None:
             for m in metric_ids
         ], className="wall-kpis wall-quality-kpis")
         trend = flag_trend(engine(), version["round_id"], scope, day, access=current_access())
-        rules = darken(quality.rule_totals_figure(trend[list(RULE_IDS)].sum(), lang), scale)
+        totals = trend[list(RULE_IDS)].sum()
+        rules = darken(quality.rule_totals_figure(totals, lang), scale)
         rules.update_layout(margin={"l": 10, "r": 30, "t": 10, "b": 40})
+        if totals.max() < 8:  # whole flags only on the axis
+            rules.update_xaxes(dtick=1)
         chart = column(t("wall.flags_by_rule", lang), dcc.Graph(id="wall-quality-rules", figure=rules, config=GRAPH_CONFIG, className="wall-graph"))
         if scope.level == Level.REGENCY:
             return [cards, html.Div([chart], className="wall-quality-body")]
         table = region_table(engine(), version["round_id"], scope, day, access=current_access())
-        table = table[table["visible"] & (table["submitted"].fillna(0) > 0)].sort_values("flagged_pct", ascending=False).head(ROWS)
+        ranks = rank(table[table["visible"]], "flagged_pct")  # at least MIN_RANKED_DENOMINATOR submissions
+        table = table.loc[ranks.dropna().sort_values().index].head(ROWS)
         rows = ranked_rows([
             (region_display_name(row.name), format_percent(row.flagged_pct, lang), "flag",
              t("wall.facilitators_at_risk", lang, n=format_int(row.high_risk, lang)) if row.high_risk > 0 else "")
@@ -264,6 +284,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     @app.callback(
         Output("wall-alerts", "children"),
+        Output("wall-alerts", "style"),
         Input("data-version", "data"),
         Input("wall-beat", "n_intervals"),
         State("wall-scope", "data"),
@@ -274,13 +295,13 @@ def register(app: Dash, settings: Settings) -> None:
         change without new data). A display account gets no alert about facilitators
         (``alert_feed`` leaves them out)."""
         if not version:
-            return no_update
+            return no_update, no_update
         scope, access = Scope.of(scope_code), current_access()
         if scope.code and not access.overlaps(scope.code):  # the feed would be empty: say no, not "none"
             raise OutOfScope(f"{scope.code} is outside the area of {access.user}")
         feed = alert_feed(engine(), version["round_id"], scope, access=access, limit=TICKER_ALERTS)
         if feed.empty:
-            return [html.Span(t("wall.no_alerts", lang), className="wall-ticker-item")]
+            return [html.Span(t("wall.no_alerts", lang), className="wall-ticker-item wall-ticker-still")], {"animation": "none", "paddingLeft": "0"}
         names = subject_names(engine(), feed)
         items = []
         for row in feed.itertuples():
@@ -288,7 +309,10 @@ def register(app: Dash, settings: Settings) -> None:
             details = detail_text(row.rule, row.details if isinstance(row.details, dict) else {}, lang)
             items.append(html.Span(f"{rule_label}: {subject_label(row.subject, names)}" + (f" · {details}" if details else ""),
                                    className=f"wall-ticker-item wall-severity-{row.severity}"))
-        return items
+        # A steady reading speed whatever the number of alerts: the line runs its length
+        # plus a screen's width at TICKER_CHARS_PER_SECOND.
+        characters = sum(len(item.children) + 6 for item in items) + 120
+        return items, {"animationDuration": f"{max(30, round(characters / TICKER_CHARS_PER_SECOND))}s"}
 
     @app.callback(Output("wall-heartbeat", "data"), Input("wall-beat", "n_intervals"))
     def heartbeat(n):
@@ -325,8 +349,12 @@ def register(app: Dash, settings: Settings) -> None:
 #: The rotation: every ``cycle`` seconds the next panel comes to the front (all are drawn
 #: all the time; only the front one is visible). ``assets/04_wall.js`` pauses it on a key
 #: and steps with the arrow keys (``window.__wall``).
+#: A pause ends by itself after this long (a wall left paused would stand still for days).
+PAUSE_LIMIT_MINUTES = 10
+
 ROTATE_JS = """
 function(n, active, config) {
+    const PAUSE_LIMIT_MS = __PAUSE_LIMIT_MS__;
     const nu = window.dash_clientside.no_update;
     const panels = (config && config.panels) || [];
     const count = panels.length;
@@ -346,6 +374,10 @@ function(n, active, config) {
         wall.shown = Date.now() - wall.shown < 2 * cycle ? wall.shown + cycle : Date.now();
         moved = true;
     }
+    if (wall.paused && Date.now() - (wall.pausedAt || 0) > PAUSE_LIMIT_MS) {  // nobody resumed it: go on
+        wall.paused = false;
+        wall.shown = Date.now();
+    }
     const pausedHidden = !wall.paused;
     const paused = wall.pausedHidden === pausedHidden ? nu : pausedHidden;
     wall.pausedHidden = pausedHidden;
@@ -361,7 +393,7 @@ function(n, active, config) {
         paused,
     ];
 }
-"""
+""".replace("__PAUSE_LIMIT_MS__", str(PAUSE_LIMIT_MINUTES * 60 * 1000))
 
 #: The clock (WIB), the age of the data with its colour, and the warnings: data that stopped
 #: (older than ``stale_minutes``), a database that does not answer (the poll marks the
@@ -376,9 +408,10 @@ function(n, version, beat, config) {
     const id = c.lang !== "en";
     const wall = window.__wall || (window.__wall = {paused: false, step: 0, shown: Date.now()});
     const local = Date.now();
+    const mono = performance.now();  // not moved by a change of the PC's clock
     const utc = (text) => text ? Date.parse(text.endsWith("Z") ? text : text + "Z") : NaN;
     if (beat && (!wall.beat || wall.beat.n !== beat.n || wall.beat.at !== beat.at)) {
-        wall.beat = {n: beat.n, at: beat.at, arrived: local, offset: utc(beat.at) - local};
+        wall.beat = {n: beat.n, at: beat.at, arrived: mono, offset: utc(beat.at) - local};
     }
     const now = local + ((wall.beat && isFinite(wall.beat.offset)) ? wall.beat.offset : 0);
     const wib = (ms) => new Date(ms + 7 * 3600 * 1000);
@@ -397,14 +430,16 @@ function(n, version, beat, config) {
     const tone = age >= stale ? "stale" : (age >= stale / 2 ? "ageing" : "fresh");
     const freshness = (texts.data_as_of || "") + " " + day(until) + " " + hm(until) + " WIB";
     const refresh = (c.refresh_seconds || 60) * 1000;
-    const since = wall.beat ? wall.beat.arrived : (wall.opened || (wall.opened = local));
+    const since = wall.beat ? wall.beat.arrived : (wall.opened || (wall.opened = mono));
     let warning = "";
-    if (local - since > 3 * refresh + 5000) {
-        warning = (texts.server_down || "").replace("{time}", hm(since + (wall.beat ? wall.beat.offset : 0)) + " WIB");
+    if (mono - since > 3 * refresh + 5000) {
+        warning = (texts.server_down || "").replace("{time}", hm(now - (mono - since)) + " WIB");
     } else if (version.outage_since) {
         warning = (texts.database_down || "").replace("{time}", hm(utc(version.outage_since)) + " WIB");
     } else if (tone === "stale") {
-        warning = (texts.stale || "").replace("{time}", day(until) + " " + hm(until) + " WIB").replace("{minutes}", String(age));
+        const ago = age >= 120 ? (texts.hours || "{n} h").replace("{n}", String(Math.floor(age / 60)))
+                               : (texts.minutes || "{n} min").replace("{n}", String(age));
+        warning = (texts.stale || "").replace("{time}", day(until) + " " + hm(until) + " WIB").replace("{ago}", ago);
     }
     return [clock, freshness, "wall-freshness wall-" + (warning ? "stale" : tone), warning, !warning];
 }

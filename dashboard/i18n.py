@@ -260,8 +260,15 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "wall.no_alerts": {"id": "Tidak ada peringatan yang berlaku.", "en": "No alert holds."},
     "wall.data_as_of": {"id": "Data per", "en": "Data as of"},
     "wall.stale": {
-        "id": "Tidak ada data baru sejak {time} ({minutes} menit). Angka terakhir tetap ditampilkan.",
-        "en": "No new data since {time} ({minutes} minutes). The last figures stay on screen.",
+        "id": "Tidak ada data baru sejak {time} ({ago}). Angka terakhir tetap ditampilkan.",
+        "en": "No new data since {time} ({ago}). The last figures stay on screen.",
+    },
+    "wall.minutes": {"id": "{n} menit", "en": "{n} minutes"},
+    "wall.hours": {"id": "{n} jam", "en": "{n} hours"},
+    "wall.pick_title": {"id": "Layar NSCC: pilih wilayah", "en": "NSCC wall: pick the region"},
+    "wall.pick": {
+        "id": "Akun ini mencakup beberapa wilayah; layar menampilkan satu wilayah. Buka layar untuk:",
+        "en": "This account covers several regions; a wall shows one. Open the wall of:",
     },
     "wall.server_down": {
         "id": "Server tidak terjangkau sejak {time}. Angka terakhir tetap ditampilkan; layar pulih sendiri.",
@@ -271,7 +278,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "id": "Basis data tidak terjangkau sejak {time}. Angka terakhir tetap ditampilkan.",
         "en": "The database is unreachable since {time}. The last figures stay on screen.",
     },
-    "wall.paused": {"id": "Dijeda (tekan tombol apa saja untuk lanjut)", "en": "Paused (press any key to go on)"},
+    "wall.paused": {"id": "Dijeda (spasi atau P untuk lanjut)", "en": "Paused (space or P to go on)"},
     "wall.finish": {"id": "Proyeksi selesai", "en": "Expected finish"},
     "wall.plan_today": {"id": "Rencana hari ini", "en": "Plan for today"},
     "wall.gap_to_plan": {"id": "Selisih (poin)", "en": "Gap (points)"},

@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     )
     alert_stale_hours: float = Field(default=6.0, gt=0, le=168, description="Alert: hours without new data after which the data has stopped arriving.")
     wall_stale_minutes: int = Field(
-        default=60, ge=5, le=24 * 60, description="The wall warns that data stopped when its newest data is older than this."
+        default=180, ge=5, le=24 * 60, description="The wall warns that data stopped when its newest data is older than this."
     )
     alert_digest_hour: int = Field(default=7, ge=0, le=23, description="Hour (WIB) from which the daily digest of alerts is sent.")
     alert_delivery_attempts: int = Field(

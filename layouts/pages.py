@@ -12,6 +12,7 @@ its data or a facilitator's name.
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -366,15 +367,22 @@ def register_pages(settings: Settings) -> None:
 
     def wall_page(
         lang: str | None = None, scope: str | None = None, cycle: str | None = None, panels: str | None = None,
-        metric: str | None = None, **_query,
+        metric: str | None = None, round: str | None = None, **_query,
     ):
-        """The NSCC wall of the nation, or of ``?scope=`` (by default the area of a display
-        account that has one region)."""
+        """The NSCC wall of the nation, or of ``?scope=`` (by default the area of an account
+        of one region; an account of several regions picks one)."""
         language = _language(lang, settings)
-        _, _, error = frame_and_links(language, None, None, "/wall")
+        _, _, error = frame_and_links(language, None, round, "/wall")
         if error:
             return error
         access = current_access()
+        if not scope and not access.nationwide_area and len(access.codes) > 1:
+            return _notice_page(language, settings, "/wall", [
+                html.H1(t("wall.pick_title", language), className="h4"),
+                html.P(t("wall.pick", language)),
+                html.Ul([html.Li(html.A(f"{area_label(Access.of_user('', access.role, [code]), language, get_engine(settings.read_database_url))}",
+                                        href=f"/wall?{urlencode({'scope': code, 'lang': language})}")) for code in sorted(access.codes)]),
+            ])
         code = scope or (next(iter(access.codes)) if not access.nationwide_area and len(access.codes) == 1 else None)
         engine = get_engine(settings.read_database_url)
         if code:
@@ -387,7 +395,8 @@ def register_pages(settings: Settings) -> None:
         else:
             region, area = Scope.national(), t("region.national", language)
         return wall.layout(
-            region, language, area_name=area, panels=wall.panels_for(region, panels), cycle=wall.cycle_seconds(cycle),
+            region, language, area_name=area, panels=wall.panels_for(region, panels, boundaries_available(settings.geodata_dir)),
+            cycle=wall.cycle_seconds(cycle),
             metric_id=metric if metric in MAP_METRICS else overview.DEFAULT_MAP_METRIC, stale_minutes=settings.wall_stale_minutes,
             refresh_seconds=refresh,
         )

@@ -11,15 +11,20 @@ a refresh updates them all in place (``callbacks.wall``).
 
 Type for distance (``assets/02_app.css``, ``.wall``): sizes in ``vh``, so that the same
 screen reads alike at 1920×1080 and 3840×2160. On a 55" 16:9 screen (68.5 cm high), 1 vh
-is 6.85 mm; the KPI figures are 7 vh (48 mm type, capitals about 34 mm), the text of the
-lists 2.9 vh (20 mm), labels and the ticker 2.4-2.8 vh (16-19 mm, capitals 12-13 mm).
-Read at 5 m, capitals of 12 mm subtend about 8 arc-minutes, above the 5 of 20/20 acuity
-and the 16-20 mm that signage guides (about 1 inch per 10 feet) ask for text people must
-read at a glance: the figures and the lists meet it with room to spare; the labels are the
-smallest text, meant to be read by walking closer.
+is 6.85 mm. The KPI figures are 6 vh in the header and 7 vh on the quality panel (41-48 mm
+type, capitals about 30-34 mm), the clock 5 vh; the lists 2.9 vh (20 mm), the ticker
+2.8 vh, the panel titles 3.4 vh; labels 2.4-2.6 vh and the notes under the KPI figures
+2.0 vh (14 mm, capitals about 10 mm); the charts' text 22 px and the tiles' labels 20 px at
+1080p (2 vh), doubled at 2160p. Read at 5 m, capitals of 10 mm subtend about 7 arc-minutes,
+above the 5 of 20/20 acuity; signage guides ask about 1 inch (25 mm) of letter height per
+10 feet for text read at a glance, i.e. about 16 mm at 5 m: the figures, the lists and
+the ticker meet it with room to spare; labels and notes are the smallest text, legible
+from there and meant to be read by walking closer.
 """
 
 from __future__ import annotations
+
+import re
 
 from dash import dcc, html
 
@@ -36,10 +41,12 @@ CYCLE_RANGE = (5, 600)
 GRAPH_CONFIG = {"displayModeBar": False, "staticPlot": True, "responsive": True, "topojsonURL": "/assets/topojson/"}
 
 
-def panels_for(scope: Scope, requested: str | None) -> list[str]:
+def panels_for(scope: Scope, requested: str | None, boundaries: bool = True) -> list[str]:
     """The panels a wall of ``scope`` shows: those of ``requested`` (``map,progress``) that
-    exist for the scope, in that order; all of them when none is named or none is valid."""
-    offered = [p for p in PANELS if p != "tiles" or scope.level == Level.NATIONAL]
+    exist for the scope, in that order; all of them when none is named or none is valid.
+    Without boundary files (``boundaries``) there is no map: the nation keeps its tile
+    grid, a province has none."""
+    offered = [p for p in PANELS if (p != "tiles" or scope.level == Level.NATIONAL) and (p != "map" or boundaries)]
     if scope.level == Level.REGENCY:  # no regions below it: its own quality and progress
         offered = [p for p in offered if p in ("quality", "progress")]
     names = [name.strip() for name in (requested or "").split(",") if name.strip()]
@@ -49,7 +56,7 @@ def panels_for(scope: Scope, requested: str | None) -> list[str]:
 
 def cycle_seconds(text: str | None) -> int:
     """``?cycle=`` as whole seconds within :data:`CYCLE_RANGE` (the default otherwise)."""
-    if text and text.isdigit():
+    if text and re.fullmatch(r"[0-9]{1,6}", text):
         return min(max(int(text), CYCLE_RANGE[0]), CYCLE_RANGE[1])
     return DEFAULT_CYCLE_SECONDS
 
@@ -85,7 +92,7 @@ def layout(
     refresh_seconds: int,
 ) -> html.Div:
     # Templates with their {fields}: the browser fills them (the clock runs there).
-    texts = {key: template(f"wall.{key}", lang) for key in ("stale", "server_down", "database_down", "paused", "data_as_of")}
+    texts = {key: template(f"wall.{key}", lang) for key in ("stale", "server_down", "database_down", "paused", "data_as_of", "hours", "minutes")}
     return html.Div(
         [
             dcc.Store(id="page-lang", data=lang),

@@ -93,10 +93,12 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
                                                      {"sortModel": [{"colId": 5, "sort": "up"}]}, {"filterModel": [1]}],
         ("regency-quick-filters", "value"): [["nonsense"]], ("regency-search", "value"): ["%", "' OR 1=1 --"],
         ("url", "search"): ["?round=99999999999999", "?round=-1", "%%%"], ("url", "pathname"): ["/provinsi/99", "//"],
-        ("_pages_location", "pathname"): [None, "/provinsi/99", "/pendamping/../../x", "/kabkota/35.77/extra"],
-        ("_pages_location", "search"): [None, "?round=99999999999999&lang=zz"],
+        ("_pages_location", "pathname"): [None, "/provinsi/99", "/pendamping/../../x", "/kabkota/35.77/extra", "/wall"],
+        ("_pages_location", "search"): [None, "?round=99999999999999&lang=zz", "?cycle=²&panels=x,,map&scope=35.77.01&metric=%3Cb%3E"],
         ("admin-filter-days", "start_date"): ["2999-01-01"], ("admin-filter-days", "end_date"): ["9999-12-31"],
         ("admin-filter-text", "value"): ["%_\\"],
+        ("wall-scope", "data"): ["35.77", "99", "35.99"], ("wall-metric", "data"): ["high_risk"],
+        ("wall-map", "figure"): [{}, {"data": "x"}],
     }
     explained = 0
     for dependency in _server_callbacks(site):

@@ -1,0 +1,104 @@
+"""The wall's figures, called as the browser calls them (no browser): the header against
+the forecast, both ends of the ranking for a scope of few regions, the regions too small to
+rank left out, a kabupaten/kota refused where regions below it are asked for, and the
+account of several regions asked to pick one."""
+
+from __future__ import annotations
+
+import dash
+import pytest
+
+from dashboard.access.policy import Access
+from dashboard.factory import create_app
+from dashboard.figures.forecast import child_forecasts, scope_forecast
+from dashboard.figures.overview import MIN_RANKED_DENOMINATOR
+from dashboard.figures.queries import Scope, data_state, round_dates
+from dashboard.formatting import format_percent
+from dashboard.store.database import get_engine
+from tests import auth
+from tests.integration.national.test_national_callbacks import _call, _prop
+
+
+@pytest.fixture(scope="module")
+def wall(standard_sqlite_round_url):
+    url = standard_sqlite_round_url
+    app = create_app(auth.settings(url))
+    client = app.server.test_client()
+    auth.sign_in(client, url, "national")
+    version = _call(client, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")],
+                    [_prop("data-version", "data", None)]).get_json()["response"]["data-version"]["data"]
+    return app, client, url, version
+
+
+def _children_text(component) -> list[str]:
+    """Every text of a component tree (JSON), depth first."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list):
+        return [text for child in component for text in _children_text(child)]
+    if isinstance(component, dict):
+        return _children_text(component.get("props", {}).get("children"))
+    return []
+
+
+def _ranking(client, version, scope):
+    response = _call(client, [{"id": "wall-ranking", "property": "children"}], [_prop("data-version", "data", version)],
+                     [_prop("wall-scope", "data", scope), _prop("page-lang", "data", "en")])
+    return response
+
+
+def test_the_header_shows_the_forecast_of_the_scope(wall):
+    _, client, url, version = wall
+    response = _call(client, [{"id": "wall-kpis", "property": "children"}], [_prop("data-version", "data", version)],
+                     [_prop("wall-scope", "data", "35"), _prop("page-lang", "data", "en")])
+    texts = _children_text(response.get_json()["response"]["wall-kpis"]["children"])
+    engine = get_engine(url)
+    dates, day = round_dates(engine, 1), data_state(engine, 1).day
+    forecast = scope_forecast(engine, 1, Scope.of("35"), day, dates.start_date, dates.deadline, access=Access.nationwide())
+    assert format_percent(forecast.completion_pct, "en") in texts and format_percent(forecast.expected_pct, "en") in texts
+
+
+def test_both_ends_of_the_ranking_are_in_view_and_small_regions_are_not_ranked(wall):
+    _, client, url, version = wall
+    engine = get_engine(url)
+    dates, day = round_dates(engine, 1), data_state(engine, 1).day
+    forecasts = child_forecasts(engine, 1, Scope.of("31"), day, dates.start_date, dates.deadline, access=Access.nationwide())
+    ranked = forecasts[(forecasts["status"] != "no_targets") & (forecasts["targets"] >= MIN_RANKED_DENOMINATOR)]
+    too_small = forecasts.index.difference(ranked.index)
+    # DKI Jakarta: six kabupaten/kota, of which Kepulauan Seribu (and, in this small round,
+    # one more) have fewer than 50 targets.
+    assert len(forecasts) == 6 and 2 <= len(ranked) <= 5 and len(too_small) >= 1
+    columns = _ranking(client, version, "31").get_json()["response"]["wall-ranking"]["children"]
+    ahead, behind = (len(column["props"]["children"][1]["props"]["children"]) for column in columns)
+    assert (ahead, behind) == (-(-len(ranked) // 2), len(ranked) // 2)
+    names = get_engine(url).connect().exec_driver_sql("SELECT code, name FROM regency WHERE province_code = '31'").all()
+    shown = " ".join(_children_text(columns)).lower()
+    assert all(name.lower() in shown for code, name in names if code in ranked.index)
+    assert not any(name.lower() in shown for code, name in names if code in too_small)
+
+
+def test_a_kabupaten_kota_has_no_regions_to_rank_or_map(wall):
+    _, client, _, version = wall
+    for output in ("wall-ranking.children", "wall-map.figure"):
+        if output == "wall-ranking.children":
+            response = _ranking(client, version, "35.77")
+        else:
+            response = _call(client, [{"id": "wall-map", "property": "figure"}],
+                             [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                             [_prop("wall-scope", "data", "35.77"), _prop("page-lang", "data", "en"), _prop("wall-metric", "data", "completion_pct"),
+                              _prop("wall-map", "figure", None)])
+        assert response.status_code == 200, output
+        body = str(response.get_json())
+        assert ("access-denied" in body or "'access': 'denied'" in body) and "wall-rows" not in body, output
+
+
+def test_an_account_of_several_regions_picks_the_one_its_wall_shows(wall):
+    app, _, url, _ = wall
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/wall")
+    with auth.signed_in_request(app.server, Access.of_user("wall-two", "display", ["32", "33"])):
+        layout = page["layout"](lang="en")
+    links = str(layout)
+    assert "/wall?scope=32&lang=en" in links and "/wall?scope=33&lang=en" in links and "wall-kpis" not in links
+    with auth.signed_in_request(app.server, Access.of_user("wall-two", "display", ["32", "33"])):
+        layout = page["layout"](lang="en", scope="32")
+    assert "wall-kpis" in str(layout)
