@@ -1,5 +1,6 @@
 """The browser tests' shared site: the session's standard round on SQLite, served once for
-every module here that asks for it (the accessibility scan, the three screen sizes)."""
+every module here that asks for it (the accessibility scan, the three screen sizes); and
+one Chromium per module, each test's page in a fresh context of it (``tests.browser``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import sqlalchemy as sa
 
 from dashboard.factory import create_app
 from tests import auth
-from tests.browser import serve
+from tests.browser import serve, sharing_chromium
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_chromium_per_module():
+    """The module's tests open their pages in one Chromium (a launch and a stop cost 0.5-1 s)."""
+    with sharing_chromium():
+        yield
 
 
 @pytest.fixture(scope="package")

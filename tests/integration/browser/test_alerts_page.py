@@ -26,8 +26,8 @@ def base_url(standard_sqlite_round_url, database_url_factory):
 
 def test_a_user_acknowledges_an_alert_with_a_note(base_url):
     base, url = base_url
-    with browser_page(base, 1366, 768, user=auth.user_name("national")) as (page, watch):
-        page.goto(base + "/peringatan?lang=en", wait_until="networkidle")
+    with browser_page(base, 1366, 768, user=auth.user_name("national"), next_path="/peringatan?lang=en") as (page, watch):
+        page.wait_for_load_state("networkidle")
         page.wait_for_selector("#alerts-table td", timeout=20_000)
         severities = page.locator("#alerts-table td[data-dash-column=severity]").all_inner_texts()
         assert severities[0] == "High" and "Low" not in severities[: severities.count("High")]
@@ -45,8 +45,8 @@ def test_a_user_acknowledges_an_alert_with_a_note(base_url):
 
 def test_a_province_user_sees_the_alerts_of_their_province(base_url):
     base, _ = base_url
-    with browser_page(base, 1920, 1080, user=auth.user_name("province", ["35"])) as (page, watch):
-        page.goto(base + "/peringatan?lang=id", wait_until="networkidle")
+    with browser_page(base, 1920, 1080, user=auth.user_name("province", ["35"]), next_path="/peringatan?lang=id") as (page, watch):
+        page.wait_for_load_state("networkidle")
         page.wait_for_selector("#alerts-table td", timeout=20_000)
         links = page.locator("#alerts-table td[data-dash-column=subject] a").evaluate_all("(as) => as.map(a => a.getAttribute('href'))")
         codes = [href.split("?")[0].rstrip("/").rpartition("/")[2] for href in links]

@@ -37,8 +37,8 @@ def _fills(page) -> str:
 
 
 def test_national_page_map_metric_and_language(base_url):
-    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/", wait_until="networkidle")
+    with browser_page(base_url, user=auth.user_name("national"), next_path="/") as (page, watch):
+        page.wait_for_load_state("networkidle")
         wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         assert _filled_regions(page) == 38
         page.wait_for_selector(".kpi-value", timeout=20_000)
@@ -80,8 +80,8 @@ def test_national_page_map_metric_and_language(base_url):
 
 
 def test_click_a_province_then_back_and_unknown_codes(base_url):
-    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/?metric=return_rate", wait_until="networkidle")
+    with browser_page(base_url, user=auth.user_name("national"), next_path="/?metric=return_rate") as (page, watch):
+        page.wait_for_load_state("networkidle")
         wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         # The values trace draws the provinces in code order; 62 is Kalimantan Tengah, whose
         # bounding-box centre lies inside it.
@@ -122,8 +122,8 @@ def test_click_a_province_then_back_and_unknown_codes(base_url):
 
 
 def test_three_clicks_from_the_nation_to_a_facilitator_and_back(base_url):
-    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/", wait_until="networkidle")
+    with browser_page(base_url, user=auth.user_name("national"), next_path="/") as (page, watch):
+        page.wait_for_load_state("networkidle")
         # The card shows both ends of the ranking; the full ranking opens in a dialog.
         page.wait_for_selector(".rank-list a", timeout=20_000)
         assert page.locator(".rank-list .rank-top a").count() == 5 and page.locator(".rank-list .rank-bottom a").count() == 5
@@ -157,8 +157,8 @@ def test_three_clicks_from_the_nation_to_a_facilitator_and_back(base_url):
 
 
 def test_the_metric_picked_on_a_province_page_stays_in_its_breadcrumb(base_url):
-    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/provinsi/35?lang=en", wait_until="networkidle")
+    with browser_page(base_url, user=auth.user_name("national"), next_path="/provinsi/35?lang=en") as (page, watch):
+        page.wait_for_load_state("networkidle")
         page.wait_for_selector(".overview-breadcrumb a", timeout=20_000)
         page.click("#overview-metric")
         page.get_by_role("listbox").get_by_text("Return rate", exact=True).click()
@@ -188,8 +188,8 @@ def test_the_labelled_tile_grid_is_a_view_the_address_the_language_and_a_click_k
     with its name and value: told apart from across the room. The choice is in the address,
     survives the language switch and a reload, and a tile opens its province. At 1366×768,
     where the tiles are smallest."""
-    with browser_page(base_url, 1366, 768, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/", wait_until="networkidle")
+    with browser_page(base_url, 1366, 768, user=auth.user_name("national"), next_path="/") as (page, watch):
+        page.wait_for_load_state("networkidle")
         wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)
         page.click("#overview-map-view label:has-text('Kisi berlabel')")
         wait_until(page, "() => document.querySelectorAll('#overview-map g.heatmap-label text').length >= 38", timeout=15_000)

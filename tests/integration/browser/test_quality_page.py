@@ -26,8 +26,8 @@ def base_url(scored_round_url):
 
 
 def test_quality_page_map_province_and_a_risky_facilitator(base_url):
-    with browser_page(base_url, user=auth.user_name("national")) as (page, watch):
-        page.goto(base_url + "/", wait_until="networkidle")
+    with browser_page(base_url, user=auth.user_name("national"), next_path="/") as (page, watch):
+        page.wait_for_load_state("networkidle")
         page.get_by_role("link", name="Kualitas").click()
         page.wait_for_url("**/kualitas?*", timeout=15_000)
         wait_until(page, f"() => {_DRAWN}.length === 38", timeout=30_000)

@@ -96,11 +96,15 @@ def test_every_page_fits_its_boxes_and_speaks_its_language(site, width, height):
     languages = ["id", "en"] if width == 1920 else ["id"]
     foreign = {"id": _phrases("en") + GRID_ENGLISH, "en": _phrases("id")}
     with browser_page(base, width=width, height=height) as (page, watch):
-        sign_in(page, base, auth.user_name("admin"), PASSWORD)
+        # Signed in onto the first page (not the landing page first, then the first page).
+        sign_in(page, base, auth.user_name("admin"), PASSWORD, next_path=PAGES[0][0] + f"?lang={languages[0]}")
         for lang in languages:
             for path, rendered in PAGES:
                 address = path.format(f=facilitator) + f"?lang={lang}"
-                page.goto(base + address, wait_until="networkidle")
+                if page.url == base + address:
+                    page.wait_for_load_state("networkidle")
+                else:
+                    page.goto(base + address, wait_until="networkidle")
                 page.wait_for_selector(rendered, timeout=20_000)
                 _wait_for_figures(page)
                 text = page.evaluate(TEXT_JS)
