@@ -23,7 +23,8 @@ Fixtures
             return url
 
 ``standard_round_url`` (session; params ``sqlite`` / ``postgresql``)
-    The standard 60,000-target simulated round, shared read-only across modules.
+    The standard 60,000-target simulated round, shared read-only across modules
+    (``standard_sqlite_round_url`` and ``standard_postgresql_round_url``: one engine's).
 
 ``redis_url`` (session)
     A throwaway ``redis-server`` on a free port (``tests/_redis.py``), or ``TEST_REDIS_URL``;
@@ -86,6 +87,33 @@ class _LazyPostgres:
             self.server = None
 
 
+#: Argon2id at its lowest cost, for the accounts the tests make and sign in with.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_password_hasher():
+    """The app's password hasher (Argon2id, RFC 9106 low-memory: 64 MiB, 3 passes, about
+    0.1 s a hash or check) is replaced for the session by Argon2id at its lowest cost, as
+    Django advises for test suites: the suite hashes and checks hundreds of passwords, and
+    what it proves of accounts (hashed, checked, locked out, re-hashed) does not depend on
+    the cost. Yields the app's own hasher: ``test_sign_in`` holds its cost
+    (``test_the_app_hashes_passwords_at_the_cost_of_rfc_9106``) and guesses with it in
+    ``test_parallel_guesses_cannot_dodge_the_lockout`` (the slow check is what makes the
+    guesses overlap). App processes the tests start keep the app's hasher."""
+    from argon2 import PasswordHasher
+
+    from dashboard.access import accounts
+
+    production = accounts._hasher
+    cheap = PasswordHasher(**CHEAP_ARGON2)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", cheap)
+    patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a password of anyone"))
+    yield production
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def _lazy_postgres():
     lazy = _LazyPostgres()
@@ -146,16 +174,32 @@ def standard_sqlite_round_url(database_url_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def standard_postgresql_round_url(database_url_factory) -> str:
+    """The standard round on PostgreSQL alone (the same database as ``standard_round_url``'s
+    PostgreSQL one), for a test that compares it with the SQLite one. Read only."""
+    return _standard_round("postgresql", database_url_factory)
+
+
+@pytest.fixture(scope="session")
 def finished_round_url(database_url_factory) -> str:
     """A round seen after its end (120,000 targets, SQLite): every planned visit is in, so
     every injected defect is visible. Shared by the simulator's rate checks and the quality
-    rules' recall; read only."""
+    rules' recall; read only.
+
+    Its simulated tables only: the simulator's derived tables (rollups, stored flags and
+    risk scores, alerts) are left empty, 15 s of its 30. Its users read the visits and the
+    simulator's record of its defects; the derived tables of a simulated round are tested on
+    the standard round (``test_stored_flags``, ``test_rollup_refresh``, ``test_alerts``)."""
     import datetime as dt
 
+    from dashboard.simulation import run
     from tests.simulated import simulate_small
 
     url = database_url_factory("sqlite")
-    simulate_small(url, as_of=dt.datetime(2027, 4, 1))
+    with pytest.MonkeyPatch.context() as patch:
+        for derived in ("rebuild_rollups", "_refresh_quality", "_evaluate_alerts"):
+            patch.setattr(run, derived, lambda *args, **kwargs: None)
+        simulate_small(url, as_of=dt.datetime(2027, 4, 1))
     return url
 
 

@@ -121,13 +121,17 @@ def test_repeated_failures_lock_the_account(url):
     assert _sign_in(client, "locked-out", auth.PASSWORD).status_code == 302
 
 
-def test_parallel_guesses_cannot_dodge_the_lockout(url):
+def test_parallel_guesses_cannot_dodge_the_lockout(url, production_password_hasher, monkeypatch):
     """Twenty wrong passwords at once: the failures are counted atomically, so the account
-    ends locked (a read-then-write count would lose most of them)."""
+    ends locked (a read-then-write count would lose most of them). With the app's own
+    password hasher (the suite's is cheaper: ``tests/conftest.py``): its 0.1 s check is what
+    makes the guesses overlap."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from dashboard.access import accounts
     from dashboard.access.accounts import SignInResult, authenticate
 
+    monkeypatch.setattr(accounts, "_hasher", production_password_hasher)
     auth.ensure_user(url, "regency", ["35.77"], name="racer")
     engine = get_engine(url)
     with ThreadPoolExecutor(8) as pool:
@@ -262,3 +266,13 @@ def test_passwords_and_tokens_are_stored_hashed(url):
     assert not any(auth.PASSWORD in h for h in hashes)
     assert tokens and all(re.fullmatch(r"[0-9a-f]{64}", t) for t in tokens)
     assert token not in tokens
+
+
+def test_the_app_hashes_passwords_at_the_cost_of_rfc_9106(production_password_hasher):
+    """The suite hashes at Argon2id's lowest cost (``tests/conftest.py``); the app's own
+    hasher keeps at least RFC 9106's low-memory profile (64 MiB, 3 passes, 4 lanes)."""
+    from argon2 import Type
+
+    hasher = production_password_hasher
+    assert hasher.type == Type.ID and hasher.memory_cost >= 65536 and hasher.time_cost >= 3 and hasher.parallelism >= 4
+    assert hasher.verify(hasher.hash(auth.PASSWORD), auth.PASSWORD)
