@@ -35,16 +35,27 @@ def test_bad_input_is_refused_with_a_message(argv, message, capsys, tmp_path):
 
 
 def test_an_existing_round_is_refused_without_replace(tmp_path, capsys):
+    """And ``--replace`` without the boundary files keeps the round it would have replaced
+    (one round made for both: a simulation takes 5 s)."""
     url = f"sqlite:///{tmp_path}/cli.sqlite"
     args = ["--database-url", url, "--families", "3000", "--as-of", "2026-11-24T06:00", "--quiet"]
     assert main(args) == 0
     assert main(args) == 2
     assert "--replace" in capsys.readouterr().err
+    assert main([*args, "--replace", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
+    assert "regencies.geojson not found" in capsys.readouterr().err
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM target")).scalar_one() == 3000
+    engine.dispose()
 
 
 def test_without_boundary_files_the_demo_and_the_simulator_say_what_is_missing(tmp_path, monkeypatch, capsys):
     """``make run`` on a checkout without ``../shared/geodata``: a message naming the file and
-    the setting, exit code 2, no traceback."""
+    the setting, exit code 2, no traceback. (``--replace`` without them keeps the round:
+    ``test_an_existing_round_is_refused_without_replace``.)"""
     from dashboard import manage
     from dashboard.settings import get_settings
 
@@ -56,14 +67,5 @@ def test_without_boundary_files_the_demo_and_the_simulator_say_what_is_missing(t
         assert "regencies.geojson not found" in error and "GEODATA_DIR" in error and "Traceback" not in error
         assert main(["--database-url", f"sqlite:///{tmp_path}/sim.sqlite", "--families", "100", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
         assert "regencies.geojson not found" in capsys.readouterr().err
-        # --replace without the files keeps the round it would have replaced.
-        url = f"sqlite:///{tmp_path}/kept.sqlite"
-        monkeypatch.delenv("GEODATA_DIR")
-        get_settings.cache_clear()
-        assert main(["--database-url", url, "--families", "2000", "--quiet"]) == 0
-        assert main(["--database-url", url, "--families", "2000", "--replace", "--geodata-dir", str(tmp_path / "nowhere")]) == 2
-        import sqlalchemy as sa
-        with sa.create_engine(url).connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM target")).scalar_one() == 2000
     finally:
         get_settings.cache_clear()

@@ -1,7 +1,13 @@
-"""``python -m dashboard.users``: the operators' interface, exactly as scripts call it."""
+"""``python -m dashboard.users``: the operators' interface. One test runs it as scripts call
+it (a process of its own: the password on a pipe, the token as the only line of standard
+output, errors on standard error with status 2); the others call its ``main`` in this process
+with the same arguments and streams (a process costs a second of imports, and 25 of them
+took 25 s of the suite)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -25,7 +31,8 @@ def url(database_url_factory) -> str:
     return url
 
 
-def users(url: str, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+def run_command(url: str, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+    """``python -m dashboard.users ARGS`` in a process of its own, ``DATABASE_URL`` set."""
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "dashboard.users", *args],
@@ -34,8 +41,37 @@ def users(url: str, *args: str, password: str | None = None) -> subprocess.Compl
     )
 
 
+def users(url: str, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+    """The same command through ``dashboard.users.main`` in this process: the password on its
+    standard input (none: an empty one), what it prints on standard output and error, its
+    exit status (argparse's too)."""
+    from dashboard.users import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            status = main(["--database-url", url, *args], stdin=io.StringIO("" if password is None else password + "\n"), stdout=stdout)
+        except SystemExit as exc:
+            status = exc.code
+    return subprocess.CompletedProcess(["dashboard.users", *args], status, stdout.getvalue(), stderr.getvalue())
+
+
 def _signs_in(url: str, name: str, password: str = PASSWORD) -> SignInResult:
     return authenticate(get_engine(url), name, password, lockout_attempts=5, lockout_minutes=15).result
+
+
+def test_the_command_runs_as_scripts_call_it(url):
+    """A process of its own: the module runs, reads the password from a pipe, prints the
+    token as its only line, and refuses with status 2, the reason on standard error and
+    nothing on standard output."""
+    added = run_command(url, "add", "rudi", "--role", "regency", "--scope", "35.77", "--password-stdin", password=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("added rudi (regency, 35.77)") and PASSWORD not in added.stdout + added.stderr
+    assert _signs_in(url, "rudi") == SignInResult.OK
+    token = run_command(url, "token", "rudi")
+    assert token.returncode == 0 and token.stdout.count("\n") == 1 and token.stdout.startswith("gcm_")
+    refused = run_command(url, "add", "rudi", "--role", "national", "--password-stdin", password=PASSWORD)
+    assert refused.returncode == 2 and "exists already" in refused.stderr and refused.stdout == ""
 
 
 def test_add_token_list_disable_reset_and_revoke(url):
