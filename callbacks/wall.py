@@ -26,8 +26,8 @@ from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, kpis, progress_series, rank, region_table
 from dashboard.figures.quality_report import flag_trend
 from dashboard.quality.rules import RULE_IDS
-from dashboard.figures.queries import InvalidScope, Level, Scope, round_dates
-from dashboard.formatting import format_date_short, format_decimal, format_int, format_percent, region_display_name
+from dashboard.figures.queries import InvalidScope, Level, Scope, region_names, round_dates
+from dashboard.formatting import format_date_short, format_int, format_percent, format_percent_delta, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
@@ -96,15 +96,6 @@ def darken(figure: go.Figure, scale: float | None) -> go.Figure:
     return components.scale_fonts(figure, scale)
 
 
-def _signed(value: float, lang: str) -> str:
-    """Points above (+) or below (−) the plan."""
-    return ("+" if value > 0 else "−" if value < 0 else "") + format_decimal(abs(value), lang, 1)
-
-
-def _gap(value: float, lang: str) -> str:
-    return t("wall.gap", lang, value=_signed(value, lang))
-
-
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
     rule = ScheduleRule.of(settings)
@@ -124,13 +115,13 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update
         scope, day, dates = Scope.of(scope_code), version_day(version), _dates(version)
         forecast = scope_forecast(engine(), version["round_id"], scope, day, dates.start_date, dates.deadline, access=current_access(), rule=rule)
-        figures = {k.metric_id: k for k in kpis(engine(), version["round_id"], scope, day, ("targets", "submitted", "completion_pct"), access=current_access())}
         status = forecast.status.value
         return [
             kpi(t("kpi.completion", lang), format_percent(forecast.completion_pct, lang),
-                f"{format_int(figures['submitted'].value, lang)} / {format_int(figures['targets'].value, lang)}"),
+                f"{format_int(forecast.submitted, lang)} / {format_int(forecast.targets, lang)}"),
             kpi(t("wall.plan_today", lang), format_percent(forecast.expected_pct, lang), t("wall.deadline_on", lang, day=format_date_short(dates.deadline, lang))),
-            kpi(t("wall.gap_to_plan", lang), _signed(forecast.gap_points, lang), t(f"schedule.{status}", lang), tone=status),
+            # The unit is in the label: the value is the number with its sign.
+            kpi(t("wall.gap_to_plan", lang), format_percent_delta(forecast.gap_points, lang).split()[0], t(f"schedule.{status}", lang), tone=status),
             kpi(t("wall.finish", lang), format_date_short(forecast.finish, lang) if forecast.finish else "—",
                 t("wall.by_deadline", lang, value=format_percent(forecast.by_deadline_pct, lang))),
         ]
@@ -183,9 +174,8 @@ def register(app: Dash, settings: Settings) -> None:
         return child_forecasts(engine(), version["round_id"], scope, version_day(version), dates.start_date, dates.deadline,
                                access=current_access(), rule=rule)
 
-    def _names(version, scope: Scope):
-        table = region_table(engine(), version["round_id"], scope, version_day(version), access=current_access())
-        return table["name"].map(region_display_name)
+    def _names(scope: Scope):
+        return region_names(engine(), scope.child_level, scope).map(region_display_name)
 
     @app.callback(
         Output("wall-ranking", "children"),
@@ -204,10 +194,10 @@ def register(app: Dash, settings: Settings) -> None:
         # Ranked as the pages rank: with at least MIN_RANKED_DENOMINATOR targets.
         forecasts = forecasts[(forecasts["status"] != "no_targets") & (forecasts["targets"] >= MIN_RANKED_DENOMINATOR)]
         forecasts = forecasts.sort_values("gap_points", ascending=False)
-        names = _names(version, scope)
+        names = _names(scope)
 
         def rows(frame):
-            return ranked_rows([(names.get(code, code), _gap(row.gap_points, lang), row.status, t(f"schedule.{row.status}", lang)) for code, row in frame.iterrows()])
+            return ranked_rows([(names.get(code, code), format_percent_delta(row.gap_points, lang), row.status, t(f"schedule.{row.status}", lang)) for code, row in frame.iterrows()])
 
         # Both ends always in view: a scope with few regions splits them in half.
         ahead_count = min(ROWS, -(-len(forecasts) // 2))
@@ -275,7 +265,7 @@ def register(app: Dash, settings: Settings) -> None:
             return figure, None
         forecasts = _children_forecasts(version, scope)
         at_risk = forecasts[forecasts["status"] == "at_risk"].sort_values("by_deadline_pct").head(ROWS)
-        names = _names(version, scope)
+        names = _names(scope)
         if at_risk.empty:
             return figure, html.P(t("wall.at_risk_none", lang), className="wall-empty")
         body = ranked_rows([(names.get(code, code), format_percent(row.by_deadline_pct, lang), "at_risk", "") for code, row in at_risk.iterrows()])

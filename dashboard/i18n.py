@@ -247,7 +247,6 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "wall.panel.progress": {"id": "Progres terhadap rencana dan proyeksi", "en": "Progress against the plan, and the forecast"},
     "wall.leaders": {"id": "Paling depan", "en": "Furthest ahead"},
     "wall.laggards": {"id": "Paling tertinggal", "en": "Furthest behind"},
-    "wall.gap": {"id": "{value} poin", "en": "{value} pts"},
     "wall.at_risk": {
         "id": "{n} berisiko tidak selesai pada tenggat; perkiraan penyelesaian pada tenggat:",
         "en": "{n} at risk of missing the deadline; expected done by the deadline:",

@@ -56,6 +56,12 @@ def test_the_header_shows_the_forecast_of_the_scope(wall):
     dates, day = round_dates(engine, 1), data_state(engine, 1).day
     forecast = scope_forecast(engine, 1, Scope.of("35"), day, dates.start_date, dates.deadline, access=Access.nationwide())
     assert format_percent(forecast.completion_pct, "en") in texts and format_percent(forecast.expected_pct, "en") in texts
+    # Submitted and targets against the raw tables (the round's data ends at its clock).
+    with get_engine(url).connect() as conn:
+        submitted = conn.exec_driver_sql("SELECT count(*) FROM visit WHERE province_code = '35' AND submitted_at IS NOT NULL").scalar_one()
+        targets = conn.exec_driver_sql("SELECT count(*) FROM target WHERE province_code = '35'").scalar_one()
+    assert f"{submitted:,} / {targets:,}" in texts
+    assert format_percent(100 * submitted / targets, "en") == format_percent(forecast.completion_pct, "en")
 
 
 def test_both_ends_of_the_ranking_are_in_view_and_small_regions_are_not_ranked(wall):
