@@ -59,7 +59,7 @@ from dashboard.alerts.evaluate import alert_changes_since, alert_counts, alert_f
 from dashboard.alerts.rules import RULES_BY_ID, Severity
 from dashboard.alerts.wording import detail_text, subject_label, subject_path
 from dashboard.figures.forecast import ScheduleRule, scope_forecast
-from dashboard.figures.queries import Level, Scope, data_state, latest_round, region_names
+from dashboard.figures.queries import Level, Scope, data_state, latest_round, region_names, round_dates
 from dashboard.formatting import WIB, format_date, format_datetime, format_int, format_percent, region_display_name
 from dashboard.i18n import t
 from dashboard.store import models
@@ -197,9 +197,8 @@ def compose_digest(engine: Engine, round_id: int, subscription: Subscription, se
     lang = subscription.language
     access = subscription.user.access()
     state = data_state(engine, round_id)
-    r = models.Round
-    with engine.connect() as conn:
-        start, deadline = conn.execute(select(r.start_date, r.deadline).where(r.id == round_id)).one()
+    dates = round_dates(engine, round_id)
+    start, deadline = dates.start_date, dates.deadline
     feed = alert_feed(engine, round_id, Scope.national(), access=access, limit=LISTED)
     by_severity = alert_counts(engine, round_id, Scope.national(), access=access)
     counts = {s.value: int(by_severity.get(s.value, 0)) for s in Severity}
@@ -262,12 +261,9 @@ def _progress(engine: Engine, round_id: int, access: Access, state, start: dt.da
 
 
 def _message(kind: str, engine: Engine, round_id: int, subscription: Subscription, subject: str, text: str, **rest) -> dict:
-    r = models.Round
-    with engine.connect() as conn:
-        name = conn.execute(select(r.name).where(r.id == round_id)).scalar_one()
     access = subscription.user.access()
     return {
-        "type": kind, "round": {"id": round_id, "name": name}, "user": subscription.user.name, "composed_at": _utc_text(_utcnow()),
+        "type": kind, "round": {"id": round_id, "name": round_dates(engine, round_id).name}, "user": subscription.user.name, "composed_at": _utc_text(_utcnow()),
         "area": _area_codes(access) or ["ID"], "language": subscription.language, "subject": subject, "text": text,
         **rest,
     }
