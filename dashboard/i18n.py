@@ -618,6 +618,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "excluded.out_of_order": {"id": "urutan status tidak sah", "en": "status out of order"},
     "excluded.inconsistent_region": {"id": "kode wilayah tidak konsisten", "en": "inconsistent region codes"},
     "excluded.unknown_outcome": {"id": "hasil kunjungan tidak dikenal", "en": "unknown outcome"},
+    "excluded.invalid_rerank": {"id": "pemeringkatan ulang tidak terbaca", "en": "unreadable re-ranking"},
     "admin.filter_user": {"id": "Pengguna", "en": "User"},
     "admin.filter_action": {"id": "Tindakan", "en": "Action"},
     "admin.filter_text": {"id": "Cari dalam rincian", "en": "Search the details"},

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     schedule_behind_points: float = Field(
         default=5.0, ge=0, le=50, description="Points of completion below the plan from which a region or facilitator is behind schedule."
     )
+    desil_cutoff_pkh: int = Field(
+        default=4, ge=1, le=9, description="Findings: PKH is paid to families in desil 1 to this (an inclusion error is re-ranked above it)."
+    )
+    desil_cutoff_sembako: int = Field(default=5, ge=1, le=9, description="Findings: the same for Sembako.")
+    desil_cutoff_pbi_jk: int = Field(default=5, ge=1, le=9, description="Findings: the same for PBI-JK (health insurance contributions).")
     alert_idle_days: int = Field(default=5, ge=1, le=60, description="Alert: facilitators without a visit for this many days, per kabupaten/kota.")
     alert_no_visits_hour: int = Field(
         default=14, ge=0, le=23, description="Alert: a kabupaten/kota without a visit on a working day is reported from this hour (WIB) on."
@@ -169,6 +174,11 @@ class Settings(BaseSettings):
         default=False,
         description="Show every signed-in user the 38-province ranking and map (aggregates), not only their own area.",
     )
+
+    @property
+    def programme_cutoffs(self) -> tuple[tuple[str, int], ...]:
+        """Each programme's desil cut-off, in the order the pages list them."""
+        return (("pkh", self.desil_cutoff_pkh), ("sembako", self.desil_cutoff_sembako), ("pbi_jk", self.desil_cutoff_pbi_jk))
 
     @property
     def read_database_url(self) -> str:

@@ -67,6 +67,25 @@ TARGET_CATEGORY_TERMS: dict[str, Term] = {
 }
 
 
+class Programme(StrEnum):
+    """The aid programmes paid from DTSEN whose eligibility the re-ranking decides: each is
+    paid up to a desil cut-off (a setting: ``Settings.programme_cutoffs``)."""
+
+    PKH = "pkh"
+    SEMBAKO = "sembako"
+    PBI_JK = "pbi_jk"
+
+
+PROGRAMME_TERMS: dict[str, Term] = {
+    t.code: t
+    for t in (
+        Term("pkh", "PKH", "PKH"),
+        Term("sembako", "Sembako", "Sembako"),
+        Term("pbi_jk", "PBI-JK", "PBI-JK"),
+    )
+}
+
+
 class VisitStatus(StrEnum):
     """Where a target's submission stands in the review lifecycle.
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.quality.rules import RULES
-from dashboard.vocabulary import Language
+from dashboard.vocabulary import PROGRAMME_TERMS, Language
 
 Unit = Literal["count", "percent", "ratio"]
 
@@ -206,14 +206,78 @@ QUALITY_METRICS: tuple[Metric, ...] = (
         for rule in RULES
     ),
 )
-METRICS = METRICS + QUALITY_METRICS
+
+
+def _programme_metrics(code: str, name: str) -> tuple[Metric, ...]:
+    """The findings of one programme (``dashboard.figures.findings``): their cut-off is the
+    setting ``DESIL_CUTOFF_<PROGRAMME>``, which the descriptions call "the cut-off"."""
+    setting = f"DESIL_CUTOFF_{code.upper()}"
+    cut_id, cut_en = f"batas desil {name} ({setting})", f"{name}'s desil cut-off ({setting})"
+    return (
+        _count(f"inclusion_confirmed_{code}", f"Inclusion error terkonfirmasi, {name}", f"Inclusion errors confirmed, {name}",
+               f"Calon inclusion error yang diperingkat ulang di atas {cut_id}.",
+               f"Inclusion-error candidates re-ranked above {cut_en}.", f"inclusion_confirmed_{code}"),
+        _share(f"inclusion_confirmed_pct_{code}", f"Inclusion error terkonfirmasi, {name} (%)",
+               f"Inclusion errors confirmed, {name} (%)",
+               f"Calon inclusion error yang diperingkat ulang di atas {cut_id}, dari calon inclusion error yang sudah diperingkat ulang.",
+               f"Inclusion-error candidates re-ranked above {cut_en}, of those re-ranked.",
+               f"inclusion_confirmed_{code}", "inclusion_reranked", better=None),
+        _count(f"exclusion_confirmed_{code}", f"Exclusion error terkonfirmasi, {name}", f"Exclusion errors confirmed, {name}",
+               f"Calon exclusion error yang diperingkat ulang ke desil 1 sampai {cut_id}.",
+               f"Exclusion-error candidates re-ranked into desil 1 to {cut_en}.", f"exclusion_confirmed_{code}"),
+        _share(f"exclusion_confirmed_pct_{code}", f"Exclusion error terkonfirmasi, {name} (%)",
+               f"Exclusion errors confirmed, {name} (%)",
+               f"Calon exclusion error yang diperingkat ulang ke desil 1 sampai {cut_id}, dari calon exclusion error yang sudah diperingkat ulang.",
+               f"Exclusion-error candidates re-ranked into desil 1 to {cut_en}, of those re-ranked.",
+               f"exclusion_confirmed_{code}", "exclusion_reranked", better=None),
+        _share(f"left_eligibility_pct_{code}", f"Keluar dari jangkauan {name}", f"Leaving {name}'s range",
+               f"Keluarga di desil 1 sampai {cut_id} sebelum ground check yang diperingkat ulang di atasnya, dari keluarga di jangkauan itu yang sudah diperingkat ulang.",
+               f"Families in desil 1 to {cut_en} before the check re-ranked above it, of those in that range re-ranked.",
+               f"left_{code}", f"eligible_before_{code}", better=None, map_range=(0.0, 40.0)),
+        _share(f"entered_eligibility_pct_{code}", f"Masuk ke jangkauan {name}", f"Entering {name}'s range",
+               f"Keluarga di atas {cut_id} sebelum ground check yang diperingkat ulang ke jangkauannya, dari keluarga di atasnya yang sudah diperingkat ulang.",
+               f"Families above {cut_en} before the check re-ranked into its range, of those above it re-ranked.",
+               f"entered_{code}", f"ineligible_before_{code}", better=None, map_range=(0.0, 40.0)),
+        _share(f"not_eligible_pct_{code}", f"Tidak layak {name}", f"Not eligible for {name}",
+               f"Keluarga yang diperingkat ulang di atas {cut_id}, dari seluruh keluarga yang sudah diperingkat ulang.",
+               f"Families re-ranked above {cut_en}, of all re-ranked.",
+               f"not_eligible_{code}", "reranked", better=None),
+    )
+
+
+#: What the ground check found (``dashboard.figures.findings``): the re-ranking, and per
+#: programme the confirmed errors and the families leaving or entering its range.
+FINDINGS_METRICS: tuple[Metric, ...] = (
+    _count("reranked", "Diperingkat ulang", "Re-ranked",
+           "Keluarga yang sudah diperingkat ulang BPS (desil sesudah ground check).",
+           "Families BPS has re-ranked (desil after the check).", "reranked", True),
+    _count("awaiting_rerank", "Menunggu pemeringkatan ulang", "Awaiting re-ranking",
+           "Keluarga yang sudah diwawancarai (ditemukan atau NIK dikonfirmasi) dan belum diperingkat ulang.",
+           "Families interviewed (found, or NIK confirmed) and not re-ranked yet.", "awaiting_rerank", False),
+    _share("rerank_pct", "Sudah diperingkat ulang", "Re-ranked",
+           "Keluarga yang sudah diperingkat ulang, dari keluarga yang sudah diwawancarai.",
+           "Families re-ranked, of those interviewed.", "reranked", "interviewed"),
+    *(metric for code, term in PROGRAMME_TERMS.items() for metric in _programme_metrics(code, term.en)),
+)
+METRICS = METRICS + QUALITY_METRICS + FINDINGS_METRICS
 
 REGISTRY: dict[str, Metric] = {m.id: m for m in METRICS}
 
 #: The metrics a map can be coloured by (counts depend on region size, so shares only);
 #: the progress pages offer the first, the quality page the second.
-MAP_METRICS: tuple[str, ...] = tuple(m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS)
+MAP_METRICS: tuple[str, ...] = tuple(
+    m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS and m not in FINDINGS_METRICS
+)
 QUALITY_MAP_METRICS: tuple[str, ...] = ("flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct")
+#: What the findings page's map can show, per programme (``findings_map_metrics``).
+FINDINGS_MAP_KINDS: tuple[str, ...] = (
+    "left_eligibility_pct", "entered_eligibility_pct", "not_eligible_pct", "inclusion_confirmed_pct", "exclusion_confirmed_pct",
+)
+
+
+def findings_map_metrics(programme: str) -> tuple[str, ...]:
+    """The findings map's metrics of ``programme``, then the programme-free one."""
+    return (*(f"{kind}_{programme}" for kind in FINDINGS_MAP_KINDS), "rerank_pct")
 
 
 def get_metric(metric_id: str) -> Metric:

@@ -332,6 +332,7 @@ class Visit(Base):
         Index("ix_visit_first_returned_at", "first_returned_at"),
         Index("ix_visit_approved_at", "approved_at"),
         Index("ix_visit_updated_at", "updated_at"),
+        Index("ix_visit_reranked_at", "reranked_at"),
         # The quality rules that compare visits look up the others with the same value
         # (not led by round_id, which a planner would take for any query of the round).
         Index("ix_visit_pln_meter_id", "pln_meter_id"),
@@ -499,6 +500,26 @@ class RollupExcludedVisits(Base):
     #: As the visit row says (for ``inconsistent_region`` not the kabupaten/kota's province).
     province_code: Mapped[str] = mapped_column(String(2))
     visits: Mapped[int] = mapped_column(Integer)
+
+
+class RollupRerankDay(Base):
+    """Families re-ranked per kabupaten/kota, target category and day (WIB), by their desil
+    before the ground check and after BPS re-ranked them: the findings (confirmed inclusion
+    and exclusion errors, families leaving or entering a programme's desil range) and the
+    transition matrix are sums over these rows, whatever the programmes' cut-offs are set to."""
+
+    __tablename__ = "rollup_rerank_day"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    desil_before: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    desil_after: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    reranked: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_rollup_rerank_day_round_day", "round_id", "day"),)
 
 
 class RollupRegencyTargets(Base):

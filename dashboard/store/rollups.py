@@ -3,8 +3,8 @@
 At national scale (10M+ targets) a GROUP BY over the raw ``visit`` table takes seconds;
 over the rollups it takes milliseconds. The rollups count, per day (WIB), what happened:
 visits started, first submitted, first reviewed, first returned, approved, and first
-submissions by outcome; per facilitator and day; and facilitators active per day and per
-7 days. Cumulative figures "as of" a day are sums over the days up to it.
+submissions by outcome; families re-ranked, by their desil before and after; per
+facilitator and day; and facilitators active per day and per 7 days. Cumulative figures "as of" a day are sums over the days up to it.
 
 Maintenance is incremental: the writer of the data (the simulator, or an import job)
 stamps each visit row it writes with ``updated_at`` and calls :func:`refresh_rollups` after
@@ -51,7 +51,10 @@ EVENT_COLUMNS = {
     "reviewed": models.Visit.first_reviewed_at,
     "returned": models.Visit.first_returned_at,
     "approved": models.Visit.approved_at,
+    "reranked": models.Visit.reranked_at,
 }
+#: Events of the day rollups of visits (re-ranking has its own, ``rollup_rerank_day``).
+DAY_EVENTS = ("started", "submitted", "reviewed", "returned", "approved")
 
 
 def day_of(moment: dt.datetime) -> dt.date:
@@ -75,6 +78,7 @@ EXCLUSION_REASONS = {
     "out_of_order": "reviewed, returned or approved without a submission, or submitted before it started",
     "inconsistent_region": "a kabupaten/kota code that does not lie in the visit's province",
     "unknown_outcome": "a submission without an outcome, or with a code outside the vocabulary",
+    "invalid_rerank": "re-ranked without a submission, or with a desil before or after outside 1-10",
 }
 
 
@@ -93,13 +97,18 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     early, late = pd.Timestamp(day_start_utc(first_day)), pd.Timestamp(data_until)
     for name in events:
         mark((rows[name] < early) | (rows[name] > late), "outside_round")
-    after_submission = rows[["reviewed", "returned", "approved"]].notna().any(axis=1)
+    after_submission = rows[["reviewed", "returned", "approved", "reranked"]].notna().any(axis=1)
     mark((after_submission & rows["submitted"].isna()) | (rows["submitted"] < rows["started"]), "out_of_order")
     mark(rows["regency_code"].str[:2] != rows["province_code"], "inconsistent_region")
     mark(rows["submitted"].notna() & ~rows["outcome"].isin(list(VISIT_OUTCOME_TERMS)), "unknown_outcome")
+    desil = {name: pd.to_numeric(rows[name], errors="coerce") for name in ("desil_before", "desil_after")}
+    unreadable = ~(desil["desil_before"].between(1, 10) & desil["desil_after"].between(1, 10))
+    mark(rows["reranked"].notna() & (unreadable | rows["submitted"].isna()), "invalid_rerank")
     kept = rows[reason.isna()].copy()
     # A category the vocabulary does not know is counted, as "other" (shown so).
     kept.loc[~kept["category"].isin(list(TARGET_CATEGORY_TERMS)), "category"] = OTHER.code
+    for name, values in desil.items():
+        kept[name] = values[kept.index]
     return kept, rows[reason.notna()].assign(reason=reason.dropna())
 
 
@@ -109,20 +118,22 @@ CHUNK_ROWS = 250_000
 REGENCY_KEY = ["regency_code", "province_code", "category"]
 FACILITATOR_KEY = ["facilitator_id", "regency_code", "province_code"]
 EXCLUDED_KEY = ["day", "regency_code", "reason"]
+RERANK_KEY = [*REGENCY_KEY, "desil_before", "desil_after"]
 
 
-def _visit_chunks(conn: Connection, round_id: int, since: dt.datetime, every_visit: bool):
+def _visit_chunks(conn: Connection, round_id: int, since: dt.datetime, every_visit: bool, *where):
     """The visits with any event since ``since`` (every visit of the round for a rebuild, so
     that those entirely before the round are counted as left out, not silently unread), as
     frames of at most ``CHUNK_ROWS`` rows, streamed (a server-side cursor on PostgreSQL). One
     indexed read aggregated in pandas: a GROUP BY per event kind would read the rows five
     times."""
-    v = models.Visit
+    v, t = models.Visit, models.Target
     columns = list(EVENT_COLUMNS.values())
     window = [] if every_visit else [or_(*(c >= since for c in columns))]
     query = (
-        select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, *columns)
-        .where(v.round_id == round_id, *window)
+        select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, t.desil_before, v.desil_after, *columns)
+        .join(t, t.id == v.target_id)
+        .where(v.round_id == round_id, *window, *where)
         .execution_options(stream_results=True, max_row_buffer=CHUNK_ROWS)
     )
     read = False
@@ -131,6 +142,16 @@ def _visit_chunks(conn: Connection, round_id: int, since: dt.datetime, every_vis
         yield chunk
     if not read:
         yield pd.DataFrame(columns=[c.key for c in query.selected_columns])
+
+
+def counted_visits(conn: Connection, round_id: int, data_until: dt.datetime, *where) -> pd.DataFrame:
+    """The countable visits of the round that match ``where`` (e.g. one kabupaten/kota's),
+    with the WIB day of each event as a column named after ``EVENT_COLUMNS``: what the
+    rollups count, for figures read from the raw rows (a facilitator's), so that both agree."""
+    first_day = _round_start(conn, round_id)
+    since = day_start_utc(first_day)
+    parts = [_chunk_days(chunk, first_day, since, data_until)[0] for chunk in _visit_chunks(conn, round_id, since, True, *where)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _chunk_days(rows: pd.DataFrame, first_day: dt.date, since: dt.datetime, data_until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -162,17 +183,21 @@ def _combined(total: pd.DataFrame | None, part: pd.DataFrame, key: list[str], ho
     return (both.agg(how) if how else both.sum()).reset_index()
 
 
-def _counted_days(conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime, every_visit: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Counts per kabupaten/kota, category and day, per facilitator and day, and of the
-    visits left out per day, kabupaten/kota and reason, of the visits with any event since
-    ``since``, read chunk by chunk."""
+def _counted_days(
+    conn: Connection, round_id: int, since: dt.datetime, data_until: dt.datetime, every_visit: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Counts per kabupaten/kota, category and day, per facilitator and day, of the visits
+    left out per day, kabupaten/kota and reason, and of the families re-ranked per
+    kabupaten/kota, category, desil before and after and day, of the visits with any event
+    since ``since``, read chunk by chunk."""
     first_day = _round_start(conn, round_id)
-    regency_day = facilitator_day = excluded_counts = None
+    regency_day = facilitator_day = excluded_counts = reranks = None
     reasons = pd.Series(dtype="int64")
     for chunk in _visit_chunks(conn, round_id, since, every_visit):
         rows, excluded = _chunk_days(chunk, first_day, since, data_until)
         regency_day = _combined(regency_day, _event_counts(rows, REGENCY_KEY, outcomes=True), [*REGENCY_KEY, "day"])
         facilitator_day = _combined(facilitator_day, _event_counts(rows, FACILITATOR_KEY, outcomes=False), [*FACILITATOR_KEY, "day"])
+        reranks = _combined(reranks, rerank_counts(rows, REGENCY_KEY), [*RERANK_KEY, "day"])
         if len(excluded):
             part = excluded.groupby(EXCLUDED_KEY).agg(province_code=("province_code", "first"), visits=("reason", "size")).reset_index()
             excluded_counts = _combined(excluded_counts, part, EXCLUDED_KEY, {"province_code": "first", "visits": "sum"})
@@ -185,13 +210,28 @@ def _counted_days(conn: Connection, round_id: int, since: dt.datetime, data_unti
                 "round %s: %s visits not counted (%s); see EXCLUSION_REASONS", round_id, int(reasons.sum()), described)
     if excluded_counts is None:
         excluded_counts = pd.DataFrame(columns=[*EXCLUDED_KEY, "province_code", "visits"])
-    return regency_day, facilitator_day, excluded_counts
+    return regency_day, facilitator_day, excluded_counts, reranks
+
+
+def rerank_counts(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Families re-ranked per ``key``, desil before, desil after and day (the day column
+    ``reranked`` of countable rows; NaT: not re-ranked, or before the days recomputed).
+    Also what the facilitator findings count from their raw rows, so both agree."""
+    done = rows[rows["reranked"].notna()]
+    counts = (
+        done.groupby([*key, "desil_before", "desil_after", "reranked"]).size()
+        .rename_axis([*key, "desil_before", "desil_after", "day"]).reset_index(name="reranked")
+    )
+    counts["day"] = pd.to_datetime(counts["day"]).dt.date
+    for name in ("desil_before", "desil_after"):
+        counts[name] = counts[name].astype("int64")
+    return counts
 
 
 def _event_counts(rows: pd.DataFrame, key: list[str], outcomes: bool) -> pd.DataFrame:
     """Counts per ``key`` and day of every event kind (and of first submissions by outcome)."""
     frames = []
-    for name in EVENT_COLUMNS:
+    for name in DAY_EVENTS:
         happened = rows[rows[name].notna()]
         frames.append(happened.groupby([*key, name]).size().rename(name).rename_axis([*key, "day"]))
     if outcomes:
@@ -219,7 +259,11 @@ def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _refresh_days(conn: Connection, round_id: int, first_day: dt.date, data_until: dt.datetime, every_visit: bool = False) -> None:
     last_day = day_of(data_until)
-    regency_day, facilitator_day, excluded = _counted_days(conn, round_id, day_start_utc(first_day), data_until, every_visit)
+    regency_day, facilitator_day, excluded, reranks = _counted_days(conn, round_id, day_start_utc(first_day), data_until, every_visit)
+    r = models.RollupRerankDay
+    conn.execute(delete(r).where(r.round_id == round_id, r.day >= first_day))
+    if len(reranks):
+        write_columns(conn, "rollup_rerank_day", _columns(reranks.assign(round_id=round_id)))
     x = models.RollupExcludedVisits
     conn.execute(delete(x).where(x.round_id == round_id, x.day >= first_day))
     if len(excluded):
@@ -316,7 +360,8 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
     """Recompute every rollup of the round from the raw rows."""
     with engine.begin() as conn:
         _refresh_targets(conn, round_id)
-        for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits):
+        for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits,
+                      models.RollupRerankDay):
             conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
         _refresh_days(conn, round_id, _round_start(conn, round_id), data_until, every_visit=True)
         _set_state(conn, round_id, data_until)
