@@ -24,7 +24,10 @@ from typing import Any
 
 from dashboard.figures.metrics import MAP_METRICS, QUALITY_MAP_METRICS
 from dashboard.i18n import LANGUAGES
+from dashboard.vocabulary import PROGRAMME_TERMS
 from layouts.maps import MAP_VIEWS
+from layouts.findings import MAP_KINDS as FINDINGS_KINDS
+from layouts.findings import MATRIX_CATEGORIES, MATRIX_MODES
 from layouts.quality import QUALITY_VIEWS
 
 #: Longest text any of our inputs holds (a URL with its query, a search term).
@@ -153,6 +156,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("quality-map", "clickData"): _click,
     ("overview-map", "figure"): _mapping,
     ("quality-map", "figure"): _mapping,
+    ("findings-scope", "data"): _text(5, _REGION_CODE),
+    ("findings-programme", "value"): _text(16, choices=frozenset(PROGRAMME_TERMS), optional=False),
+    ("findings-metric", "value"): _text(64, choices=frozenset(FINDINGS_KINDS), optional=False),
+    ("findings-matrix-category", "value"): _text(32, choices=frozenset(MATRIX_CATEGORIES), optional=False),
+    ("findings-matrix-mode", "value"): _text(8, choices=frozenset(MATRIX_MODES), optional=False),
+    ("findings-map", "clickData"): _click,
+    ("findings-map", "figure"): _mapping,
     ("regency-facilitators", "filterModel"): _mapping,
     ("regency-facilitators", "getRowsRequest"): _mapping,
     ("regency-quick-filters", "value"): _text_list,

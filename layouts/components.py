@@ -430,6 +430,7 @@ def ranking_table(
     worst_first: bool = False,
     page_size: int | None = None,
     schedule: pd.Series | None = None,
+    highlight: bool = True,
 ) -> dash_table.DataTable:
     """Sortable, filterable table of regions (filter row: ``>50`` on a number column, a
     name fragment on the name; ``table["name"]`` linked to ``links[code]``) with the metric
@@ -438,7 +439,8 @@ def ranking_table(
     sample have no rank and stand last); with ``worst_first`` the rows start from the
     worst. ``page_size`` pages long lists (the quality page's 514 kabupaten/kota).
     ``schedule`` (schedule statuses by code) adds their words as the last column, to
-    filter by ("Berisiko")."""
+    filter by ("Berisiko"). ``highlight=False``: no best and worst colours, for a metric
+    that is neither (the findings: a high share of errors confirmed is not "good")."""
     columns = list(dict.fromkeys([metric_id, *metric_columns]))
     data = _ranked_order(table[["name", *columns]], ranks, worst_first)
     if schedule is not None:
@@ -468,8 +470,10 @@ def ranking_table(
             ],
         ],
         style_data_conditional=[
-            {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
-            {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
+            *([
+                {"if": {"filter_query": "{rank} <= 3"}, "backgroundColor": "#e3f2ec", "fontWeight": "600"},
+                {"if": {"filter_query": f"{{rank}} > {max(n - 3, 3)} && {{rank}} <= {n}"}, "backgroundColor": "#fbe6dc"},
+            ] if highlight else []),
             {"if": {"column_id": metric_id}, "fontWeight": "700"},
             *[
                 {"if": {"filter_query": f'{{schedule}} = "{t(f"schedule.{status.value}", lang)}"', "column_id": "schedule"},
@@ -536,13 +540,15 @@ def leaders_and_laggards(
     )
 
 
-def unranked_note(ranks: pd.Series, lang: str) -> html.P | None:
-    """How many regions have no rank and why (too small a sample, or no data), if any."""
+def unranked_note(ranks: pd.Series, lang: str, minimum: int = MIN_RANKED_DENOMINATOR, of: str = "regions") -> html.P | None:
+    """How many regions (``of="facilitators"``: facilitators) have no rank and why (too
+    small a sample, or no data), if any."""
     unranked = int(ranks.isna().sum())
     if not unranked:
         return None
+    key = "ranking.unranked" if of == "regions" else "ranking.unranked_facilitators"
     return html.P(
-        t("ranking.unranked", lang, count=format_int(unranked, lang), minimum=format_int(MIN_RANKED_DENOMINATOR, lang)),
+        t(key, lang, count=format_int(unranked, lang), minimum=format_int(minimum, lang)),
         className="small text-muted mb-0 mt-1",
     )
 

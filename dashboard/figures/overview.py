@@ -150,15 +150,15 @@ def funnel(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access:
 MIN_RANKED_DENOMINATOR = 50
 
 
-def rank(table: pd.DataFrame, metric_id: str) -> pd.Series:
-    """Rank of each region by the metric, 1 = best (ties share the better rank); no rank
-    (``<NA>``) without a value or, for a rate, with fewer than
-    :data:`MIN_RANKED_DENOMINATOR` units in its denominator."""
+def rank(table: pd.DataFrame, metric_id: str, minimum: int = MIN_RANKED_DENOMINATOR) -> pd.Series:
+    """Rank of each region by the metric, 1 = best (ties share the better rank; for a
+    metric that is neither good nor bad, 1 = the highest); no rank (``<NA>``) without a
+    value or, for a rate, with fewer than ``minimum`` units in its denominator."""
     metric = get_metric(metric_id)
     values = table[metric_id].astype(float)
     if metric.denominator and set(metric.denominator) <= set(table.columns):
         denominator = table[list(metric.denominator)].sum(axis=1, min_count=1)
-        values = values.where(denominator >= MIN_RANKED_DENOMINATOR)
+        values = values.where(denominator >= minimum)
     ascending = metric.higher_is_better is False
     return values.rank(ascending=ascending, method="min", na_option="keep").astype("Int64")
 

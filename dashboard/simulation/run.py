@@ -162,6 +162,8 @@ def delete_round(engine: Engine, round_id: int) -> None:
             models.RollupRegencyTargets,
             models.RollupState,
             models.RollupQualityDay,
+            models.RollupRerankDay,
+            models.RollupExcludedVisits,
             models.FacilitatorRisk,
             models.QualityState,
         ):

@@ -1,7 +1,9 @@
 """The read-only JSON API, version 1: the registry and the same figures the pages show.
 
-``GET /api/v1/metrics``, ``GET /api/v1/progress`` and ``GET /api/v1/openapi.json``. Figures
-come from ``dashboard.figures.queries`` and ``dashboard.figures.metrics``, exactly as on the pages. Bad
+``GET /api/v1/metrics``, ``GET /api/v1/progress`` (with the findings; ``category=`` for one
+target category), ``GET /api/v1/transitions`` (the desil transition matrix), ``GET
+/api/v1/alerts`` and ``GET /api/v1/openapi.json``. Figures come from ``dashboard.figures``
+(queries, findings and the metric registry), exactly as on the pages. Bad
 parameters answer 400 with a message that says what is wrong; a region outside the caller's
 area 403 (a list of regions leaves out those it may not see). Every call is audited.
 """
@@ -19,6 +21,8 @@ from dashboard.access.audit import AuditAction
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.alerts import RULES, RULES_BY_ID, alert_feed
 from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forecasts, facilitator_forecasts, scope_forecast
+from dashboard.figures.findings import DESILS, facilitator_findings, findings_counts, transition_matrix
+from dashboard.figures.findings import transitions as findings_transitions
 from dashboard.figures.metrics import METRICS, compute
 from dashboard.figures.queries import (
     InvalidScope,
@@ -36,6 +40,7 @@ from dashboard.ingest.contract import KINDS, json_schema
 from dashboard.ingest.loader import CHUNK, Loader
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
+from dashboard.vocabulary import TARGET_CATEGORY_TERMS
 from dashboard.web.auth import audit, current_access
 
 API_VERSION = "1.0.0"
@@ -90,6 +95,55 @@ def _parse_parent(level: Level, text: str | None) -> Scope:
     return scope
 
 
+def _parse_category(text: str | None, level: Level) -> str | None:
+    """The target category of ``?category=`` (None: all), for region levels only."""
+    if not text:
+        return None
+    if text not in TARGET_CATEGORY_TERMS:
+        raise BadRequest(f"unknown category {text[:40]!r}: use {', '.join(TARGET_CATEGORY_TERMS)}")
+    if level == Level.FACILITATOR:
+        raise BadRequest("figures by category are kept per region, not per facilitator (a facilitator works on every category)")
+    return text
+
+
+def _one_category(counts: pd.DataFrame, category: str, by: str) -> pd.DataFrame:
+    """The rows of one category of counts split by category, indexed by code (zeros for a
+    region without targets of it)."""
+    if by == "self":
+        part = counts.loc[[category]] if category in counts.index else counts.iloc[:0].reindex([category])
+        return part.fillna(0).set_axis(pd.Index(["ID"], name="code"))
+    codes = counts.index.get_level_values("code").unique()
+    part = counts.xs(category, level="category") if category in counts.index.get_level_values("category") else counts.iloc[:0].droplevel("category")
+    return part.reindex(codes).fillna(0)
+
+
+def transitions_answer(settings: Settings, args, access: Access) -> dict:
+    """The answer of ``/api/v1/transitions``: the 10×10 desil transition matrix (families
+    re-ranked, desil before × desil after) of ``scope`` (default the nation), as of
+    ``as_of``, for one ``category`` or all."""
+    engine = get_engine(settings.read_database_url)
+    code = args.get("scope") or None
+    if code is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
+        raise BadRequest(f"scope {code[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
+    scope = Scope.of(code)
+    if code is not None and not region_exists(engine, scope):
+        raise LookupError(f"no region with code {code!r}")
+    category = _parse_category(args.get("category"), Level.NATIONAL)
+    round_ = latest_round(engine)
+    state = data_state(engine, round_.id) if round_ else None
+    if round_ is None or state is None:
+        raise LookupError("no round with data")
+    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+    long = findings_transitions(engine, round_.id, scope, day, access=access)
+    matrix = transition_matrix(long, None if category is None else [category])
+    return {
+        "round": round_.id, "scope": scope.code, "as_of": day.isoformat(), "category": category,
+        "desil": list(DESILS), "reranked": int(matrix.to_numpy().sum()),
+        "matrix": matrix.to_numpy().tolist(),
+        "cutoffs": dict(settings.programme_cutoffs),
+    }
+
+
 def _parse_as_of(text: str | None, newest: dt.date, first: dt.date) -> dt.date:
     if not text:
         return newest
@@ -125,8 +179,11 @@ def progress(settings: Settings, args, access: Access) -> dict:
         raise LookupError(f"no {parent.level.value} with code {parent.code!r}")
     day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
 
+    category = _parse_category(args.get("category"), level)
+    cutoffs = settings.programme_cutoffs
     if level == Level.FACILITATOR:
         counts = facilitator_counts(engine, round_.id, parent.code, day, access=access)
+        counts = counts.join(facilitator_findings(engine, round_.id, parent.code, day, access=access, cutoffs=cutoffs))
         names = counts.pop("name")
         extra = {"last_visit_day": counts.pop("last_visit_day")}
         if day >= state.day:  # risk scores are of the newest data only
@@ -134,23 +191,34 @@ def progress(settings: Settings, args, access: Access) -> dict:
         else:
             counts = counts.drop(columns=["risk_score", "high_risk"])
     else:
-        counts = base_counts(engine, round_.id, parent, day, access=access, by="self" if level == Level.NATIONAL else "children")
+        by = "self" if level == Level.NATIONAL else "children"
+        counts = base_counts(engine, round_.id, parent, day, access=access, by=by, by_category=category is not None)
+        found = findings_counts(engine, round_.id, parent, day, access=access, cutoffs=cutoffs, by=by, by_category=category is not None)
+        counts = counts.join(found)
+        if category is not None:
+            counts = _one_category(counts, category, by)
         names = region_names(engine, level, parent) if level != Level.NATIONAL else None
         extra = {}
     figures = compute(counts)
-    forecasts = _forecasts(engine, round_, level, parent, day, counts, access, ScheduleRule.of(settings))
+    if category is not None:  # what cannot be split by category (facilitators' activity, risk) is left out
+        figures = figures[[m.id for m in METRICS if m.by_category and m.id in figures.columns]]
+        forecasts = None
+    else:
+        forecasts = _forecasts(engine, round_, level, parent, day, counts, access, ScheduleRule.of(settings))
     rows = []
     for code in figures.index:
         row = {"code": code, "name": (names.get(code) if names is not None else "INDONESIA")}
         row.update({k: _clean(v) for k, v in figures.loc[code].items()})
         for key, series in extra.items():
             row[key] = _clean(series.get(code))
-        row["forecast"] = {k: _clean(v) for k, v in forecasts.loc[code, list(FORECAST_FIELDS)].items()}
+        if forecasts is not None:
+            row["forecast"] = {k: _clean(v) for k, v in forecasts.loc[code, list(FORECAST_FIELDS)].items()}
         rows.append(row)
     return {
         "round": {"id": round_.id, "name": round_.name, "start_date": round_.start_date.isoformat(), "deadline": round_.deadline.isoformat()},
         "level": level.value,
         "parent": parent.code,
+        "category": category,
         "as_of": day.isoformat(),
         "data_until": state.data_until.isoformat() + "Z",
         "metrics": list(figures.columns),
@@ -249,6 +317,9 @@ def openapi_document() -> dict:
                          "description": "Day (WIB) of the figures: the end of that day, or the newest data for the newest day (default)."},
                         {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
                          "description": "Round id (default: the newest)."},
+                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(TARGET_CATEGORY_TERMS)},
+                         "description": "The figures of one target category (region levels only): metrics that cannot be split by category "
+                                        "(facilitator activity, risk) and the forecast are left out."},
                     ],
                     "responses": {
                         "200": {"description": "Figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
@@ -257,6 +328,27 @@ def openapi_document() -> dict:
                         "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "404": {"description": "No such region or round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "503": {"description": "The database is unreachable: retry after `Retry-After` seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
+            "/api/v1/transitions": {
+                "get": {
+                    "summary": "The desil transition matrix: families re-ranked, desil before (rows) × desil after (columns)",
+                    "parameters": [
+                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                         "description": "Day (WIB): families re-ranked by its end (default: the newest data)."},
+                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(TARGET_CATEGORY_TERMS)},
+                         "description": "One target category (default: all)."},
+                    ],
+                    "responses": {
+                        "200": {"description": "The matrix", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transitions"}}}},
+                        "400": error,
+                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     },
                 }
             },
@@ -365,12 +457,25 @@ def openapi_document() -> dict:
                         for name, text in FORECAST_FIELDS.items()
                     },
                 },
+                "Transitions": {
+                    "type": "object",
+                    "required": ["round", "as_of", "desil", "matrix", "reranked"],
+                    "properties": {
+                        "round": {"type": "integer"}, "scope": {"type": ["string", "null"]}, "as_of": {"type": "string", "format": "date"},
+                        "category": {"type": ["string", "null"]}, "desil": {"type": "array", "items": {"type": "integer"}},
+                        "reranked": {"type": "integer", "description": "Families re-ranked (the matrix's sum)."},
+                        "matrix": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
+                                   "description": "matrix[i][j]: families in desil i+1 before and desil j+1 after."},
+                        "cutoffs": {"type": "object", "description": "Each programme's desil cut-off (the settings DESIL_CUTOFF_*)."},
+                    },
+                },
                 "Progress": {
                     "type": "object",
                     "required": ["round", "level", "as_of", "rows"],
                     "properties": {
                         "round": {"type": "object"}, "level": {"type": "string"}, "parent": {"type": ["string", "null"]},
                         "as_of": {"type": "string", "format": "date"}, "data_until": {"type": "string"},
+                        "category": {"type": ["string", "null"], "description": "The target category of the figures (null: all)."},
                         "metrics": {"type": "array", "items": {"type": "string"}},
                         "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}},
                     },
@@ -426,6 +531,10 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.get("/alerts")
     def alerts_view():
         return _answer(alerts)
+
+    @api.get("/transitions")
+    def transitions_view():
+        return _answer(transitions_answer)
 
     @api.get("/openapi.json")
     def openapi():

@@ -1,7 +1,8 @@
 """File downloads of the tables on screen: ``/export/regions.<csv|xlsx>`` (the ranking of
-the provinces, or of a province's kabupaten/kota) and ``/export/facilitators.<csv|xlsx>``
-(a kabupaten/kota's facilitator table, with the grid's filters and sort); ``round=<id>``
-for another round than the newest.
+the provinces, or of a province's kabupaten/kota), ``/export/facilitators.<csv|xlsx>``
+(a kabupaten/kota's facilitator table, with the grid's filters and sort) and
+``/export/findings.<csv|xlsx>`` (the findings of the regions or facilitators of a scope,
+for one programme); ``round=<id>`` for another round than the newest.
 
 Same columns, scope, filters and figures as on screen (the rows a user may see; a parent
 outside their area answers 403), every download audited: the tables come from the same
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from dashboard.access.audit import AuditAction
 from dashboard.access.policy import OutOfScope
 from dashboard.figures.facilitators import IDLE_DAYS, TableQuery, facilitator_table, select_rows
+from dashboard.figures.findings import facilitator_findings_table, findings_region_table
 from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.overview import rank, region_table
@@ -30,9 +32,18 @@ from dashboard.i18n import CATALOGUE, LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store import models
 from dashboard.store.database import get_engine
+from dashboard.vocabulary import PROGRAMME_TERMS
 from dashboard.web.auth import audit, current_access
 from dashboard.web.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
 
+#: The findings export's columns: these, then each of ``FINDINGS_PROGRAMME_COLUMNS`` of the
+#: programme asked for (``dashboard.figures.findings``; metrics a table has not, such as
+#: ``rerank_pct`` of facilitators, are left out).
+FINDINGS_EXPORT_COLUMNS = ("submitted", "reranked", "awaiting_rerank", "rerank_pct")
+FINDINGS_PROGRAMME_COLUMNS = (
+    "inclusion_confirmed", "inclusion_confirmed_pct", "exclusion_confirmed", "exclusion_confirmed_pct",
+    "left_eligibility_pct", "entered_eligibility_pct", "not_eligible_pct",
+)
 REGION_COLUMNS = ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
 
 
@@ -228,6 +239,55 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         )
         content, mimetype = export(rows, columns, meta, fmt)
         return send(content, mimetype, export_filename("kabkota", scope.code, state.day, fmt))
+
+    @downloads.get("/findings.<fmt>")
+    def findings_table(fmt: str):
+        """The findings of the child regions of ``parent`` (the nation's provinces, a
+        province's kabupaten/kota) or of a kabupaten/kota's facilitators, for one
+        ``programme``'s cut-off: the findings page's ranking, with every finding of it."""
+        if fmt not in EXPORT_FORMATS:
+            raise BadExport(f"unknown format {fmt!r}: use csv or xlsx")
+        lang = language()
+        parent = request.args.get("parent") or None
+        try:
+            scope = Scope.of(parent)
+        except InvalidScope as exc:
+            raise BadExport(str(exc)) from None
+        cutoffs = settings.programme_cutoffs
+        programme = request.args.get("programme", "pkh")
+        if programme not in dict(cutoffs):
+            raise BadExport(f"unknown programme {programme[:40]!r}: use {', '.join(dict(cutoffs))}")
+        engine, round_, state = context()
+        if not region_exists(engine, scope):
+            raise LookupError(f"no region with code {scope.code!r}")
+        access = current_access()
+        columns = FINDINGS_EXPORT_COLUMNS + tuple(f"{kind}_{programme}" for kind in FINDINGS_PROGRAMME_COLUMNS)
+        if scope.level == Level.REGENCY:
+            table = facilitator_findings_table(engine, round_.id, scope.code, state.day, access=access, cutoffs=cutoffs)
+            columns = tuple(c for c in columns if c in table.columns)
+            table.insert(0, "code", table.index)
+            heading = [ExportColumn("code", t("facilitator.id", lang)), ExportColumn("name", t("facilitator.name", lang))]
+            name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+            scope_label, level, code = f"{t('region.regency', lang)}: {name} ({scope.code})", "kabkota", scope.code
+        else:
+            table = findings_region_table(engine, round_.id, scope, state.day, access=access, cutoffs=cutoffs)
+            table = table[table["visible"]].drop(columns="visible")
+            table["name"] = table["name"].map(region_display_name)
+            table.insert(0, "code", table.index)
+            child = "region.province" if scope.level == Level.NATIONAL else "region.regency"
+            heading = [ExportColumn("code", t("export.code", lang)), ExportColumn("name", t(child, lang))]
+            if scope.level == Level.NATIONAL:
+                scope_label, level, code = t("region.national", lang), "nasional", None
+            else:
+                name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
+                scope_label, level, code = f"{t('region.province', lang)}: {name} ({scope.code})", "provinsi", scope.code
+        label = f"{PROGRAMME_TERMS[programme].label(lang)} (desil 1–{dict(cutoffs)[programme]})"
+        meta = _meta(
+            lang, t("export.findings_title", lang, scope=scope_label), scope_label, state.data_until,
+            t("export.findings_programme", lang, programme=label), _simulated(engine, round_.id),
+        )
+        content, mimetype = export(table, [*heading, *(_metric_column(m, lang) for m in columns)], meta, fmt)
+        return send(content, mimetype, export_filename(f"temuan-{level}", code, state.day, fmt))
 
     @downloads.errorhandler(BadExport)
     def bad(exc):

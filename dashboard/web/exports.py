@@ -84,7 +84,9 @@ MIMETYPES: dict[str, str] = {
 ColumnKind = Literal["text", "count", "percent", "decimal", "date"]
 COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
 
-EXPORT_LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabkota", "pendamping")
+EXPORT_LEVELS: tuple[str, ...] = (
+    "nasional", "provinsi", "kabkota", "pendamping", "temuan-nasional", "temuan-provinsi", "temuan-kabkota",
+)
 
 #: Excel number formats per column kind (``None``: General / text).
 NUMBER_FORMATS: dict[str, str | None] = {

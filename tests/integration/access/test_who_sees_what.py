@@ -125,8 +125,10 @@ ROUTES = {
         (f"/api/v1/progress?level=facilitator&parent={FOREIGN_REGENCY}", 403),
     ],
     "api_v1.alerts_view": [(f"/api/v1/alerts?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/alerts?scope={FOREIGN_REGENCY}", 403)],
+    "api_v1.transitions_view": [(f"/api/v1/transitions?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/transitions?scope={FOREIGN_REGENCY}", 403)],
     "downloads.regions": [(f"/export/regions.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/regions.xlsx?parent={FOREIGN_PROVINCE}", 403)],
     "downloads.facilitators": [(f"/export/facilitators.csv?parent={FOREIGN_REGENCY}", 403), (f"/export/facilitators.xlsx?parent={FOREIGN_REGENCY}", 403)],
+    "downloads.findings_table": [(f"/export/findings.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/findings.xlsx?parent={FOREIGN_REGENCY}", 403)],
 }
 #: A request for each endpoint (path and method) an anonymous client may try.
 _ANONYMOUS_PATHS = {
@@ -139,9 +141,11 @@ _ANONYMOUS_PATHS = {
     "api_v1.progress_view": ("GET", "/api/v1/progress?level=province"),
     "api_v1.ingest": ("POST", "/api/v1/ingest"),
     "api_v1.alerts_view": ("GET", "/api/v1/alerts"),
+    "api_v1.transitions_view": ("GET", "/api/v1/transitions"),
     "api_v1.ingest_schema": ("GET", "/api/v1/ingest/schema"),
     "downloads.regions": ("GET", "/export/regions.csv"),
     "downloads.facilitators": ("GET", f"/export/facilitators.csv?parent={OWN_REGENCY}"),
+    "downloads.findings_table": ("GET", "/export/findings.csv"),
 }
 
 
@@ -199,7 +203,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
+REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -211,7 +215,8 @@ REGIONLESS = {
     "regency-facilitators.filterModel": "turns the search box into a grid filter",
     "regency-facilitators.columnDefs": "clientside: the grid's column widths at the root font size",
     "overview-ranking-all.is_open": "clientside: opens the full ranking's dialog",
-    "url.href@": "a click on the quality map builds a link; the page itself is checked",
+    "url.href@": "a click on the quality (or findings) map builds a link; the page itself is checked",
+    "findings-metric.options": "the map metric's names for the programme chosen (the registry's labels)",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
     "..alerts-message.children...alerts-note.value...alerts-acked.data..": "acknowledges an alert id: dashboard.alerts.acknowledge refuses one outside the user's area",
     "wall-heartbeat.data": "the server's time, for the wall to know the server answers",
@@ -244,6 +249,11 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("alerts-note", "value"): "ditangani",
         ("alerts-ack", "n_clicks"): 1,
         ("quality-map-view", "value"): "tiles",
+        ("findings-programme", "value"): "pkh",
+        ("findings-metric", "value"): "left_eligibility_pct",
+        ("findings-matrix-category", "value"): "all",
+        ("findings-matrix-mode", "value"): "counts",
+        ("findings-map", "clickData"): {"points": [{"location": region.get("findings-scope") or OWN_PROVINCE}]},
         ("wall-metric", "data"): "completion_pct",
         ("wall-beat", "n_intervals"): 1,
         ("regency-facilitators", "getRowsRequest"): {"startRow": 0, "endRow": 50},
@@ -276,9 +286,10 @@ def _is_denied(value) -> bool:
     return False
 
 
-FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
+FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
            "wall-scope": FOREIGN_PROVINCE}
-OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE, "wall-scope": OWN_PROVINCE}
+OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
+       "wall-scope": OWN_PROVINCE}
 
 
 def test_every_callback_is_classified(site):
@@ -444,6 +455,9 @@ PAGE_MATRIX = [
     ("/pendamping/{foreign}", ("ok", "denied", "denied", "denied", "ok")),
     ("/kualitas/32", ("ok", "denied", "denied", "denied", "ok")),
     ("/kualitas/35.77", ("ok", "ok", "ok", "ok", "ok")),
+    ("/temuan/32", ("ok", "denied", "denied", "denied", "ok")),
+    ("/temuan/35", ("ok", "ok", "denied", "ok", "ok")),
+    ("/temuan/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/admin", ("denied", "denied", "denied", "denied", "ok")),
     ("/sumber-data", ("ok", "ok", "ok", "ok", "ok")),
 ]
@@ -487,14 +501,17 @@ def test_a_full_signed_in_browse_shows_no_nik_like_number(site):
     national = site.clients["admin"]
     texts = []
     own = site.own_facilitator["id"]
-    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/sumber-data", "/admin"):
+    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77",
+                 "/sumber-data", "/admin"):
         texts.append(_text(site.page("admin", path)))
-    for scope in ({"overview-scope": None, "quality-scope": None, "regency-scope": "35.77", "facilitator-id": own}, {**OWN, "facilitator-id": own}):
+    for scope in ({"overview-scope": None, "quality-scope": None, "findings-scope": None, "regency-scope": "35.77", "facilitator-id": own},
+                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77"}):
         for dependency in _dependencies(site):
             if not dependency.get("clientside_function"):
                 texts.append(_text(_forge(site, dependency, "admin", scope)))
     for path in ("/api/v1/metrics", "/api/v1/openapi.json", "/api/v1/progress?level=national", "/api/v1/progress?level=province",
                  "/api/v1/progress?level=regency&parent=35", "/api/v1/progress?level=facilitator&parent=35.77",
+                 "/api/v1/progress?level=province&category=inclusion_error", "/api/v1/transitions?scope=35.77",
                  "/export/regions.csv", "/export/regions.csv?parent=35", "/export/facilitators.csv?parent=35.77", "/readyz"):
         texts.append(national.get(path).get_data(as_text=True))
     for path in ("/export/regions.xlsx?parent=35", "/export/facilitators.xlsx?parent=35.77"):

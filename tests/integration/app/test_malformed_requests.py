@@ -40,6 +40,9 @@ def _valid(site: Site) -> dict:
         ("alerts-table", "active_cell"): None, ("alerts-note", "value"): "", ("alerts-ack", "n_clicks"): 1,
         ("wall-scope", "data"): "35", ("wall-metric", "data"): "completion_pct", ("wall-map", "figure"): None, ("wall-tiles", "figure"): None,
         ("wall-beat", "n_intervals"): 2,
+        ("findings-scope", "data"): "35", ("findings-programme", "value"): "pkh", ("findings-metric", "value"): "left_eligibility_pct",
+        ("findings-matrix-category", "value"): "all", ("findings-matrix-mode", "value"): "shares",
+        ("findings-map", "clickData"): {"points": [{"location": "35"}]}, ("findings-map", "figure"): None,
     }
 
 
@@ -99,6 +102,10 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("admin-filter-text", "value"): ["%_\\"],
         ("wall-scope", "data"): ["35.77", "99", "35.99"], ("wall-metric", "data"): ["high_risk"],
         ("wall-map", "figure"): [{}, {"data": "x"}],
+        ("findings-scope", "data"): ["99", "35.99", "35.77"], ("findings-programme", "value"): ["PKH", "bansos"],
+        ("findings-metric", "value"): ["left_eligibility_pct_pkh", "completion_pct"], ("findings-matrix-category", "value"): ["other"],
+        ("findings-matrix-mode", "value"): ["percent"], ("findings-map", "clickData"): [{"points": [{"location": "99"}]}],
+        ("findings-map", "figure"): [{}, {"data": "x"}],
     }
     explained = 0
     for dependency in _server_callbacks(site):
