@@ -1,0 +1,254 @@
+"""How long cases wait, as Survey Solutions' status-duration report shows it: for every
+scope and as of any day (WIB), the cases in each open status by how many days they have
+been in it, the review backlog per kabupaten/kota, the facilitators with the oldest cases
+waiting on them, and the cases behind each figure (pseudonymous target codes only).
+
+A case is a target. At the end of a day it is in one of these open statuses, or done:
+
+- ``assigned``: assigned, not visited (since its assignment);
+- ``started``: visit started, not submitted (since the start);
+- ``submitted``: submitted or resubmitted, not reviewed (since that submission);
+- ``returned``: returned for correction, not resubmitted (since the return);
+- ``approved``: approved, interviewed, not re-ranked yet (since the approval). Approved
+  visits whose family was not interviewed (moved, deceased, not found, refused) are done:
+  there is nothing to re-rank.
+
+Its age is the number of WIB days between the day it entered the status and the day asked
+for (0: it entered that day). A case's status at the end of a past day comes from its
+visit's times, and for a visit returned at least once from the audit trail of its status
+changes (``visit_event``), so returns and resubmissions are told apart on every day.
+
+These figures are computed by the database from the raw rows (one GROUP BY, returning a few
+rows per region and status), not from rollups: the state of every open case on every day
+would be a rollup as large as the cases. A national figure at 1M targets costs about a
+second on SQLite (``bench/findings.py``), once per data version: the figure cache keeps it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.engine import Engine
+
+from dashboard.access.policy import Access, OutOfScope
+from dashboard.figures.cache import cached
+from dashboard.figures.queries import NATIONAL_CODE, Level, Scope, _require_rows, scope_filter
+from dashboard.store import models
+from dashboard.store.rollups import day_start_utc
+from dashboard.vocabulary import INTERVIEWED_OUTCOMES
+
+
+@dataclass(frozen=True)
+class WaitingStatus:
+    code: str
+    #: Who must act for the case to move on: the facilitator, the reviewer or BPS.
+    actor: str
+
+
+#: The open statuses, in the order of the lifecycle.
+WAITING_STATUSES: tuple[WaitingStatus, ...] = (
+    WaitingStatus("assigned", "facilitator"),
+    WaitingStatus("started", "facilitator"),
+    WaitingStatus("submitted", "reviewer"),
+    WaitingStatus("returned", "facilitator"),
+    WaitingStatus("approved", "bps"),
+)
+STATUS_CODES = tuple(s.code for s in WAITING_STATUSES)
+#: Cases a facilitator has begun and must finish: what "the facilitators with the oldest
+#: open cases" counts (targets not visited yet all wait since the assignment: their number
+#: is the figure there, not their age).
+FACILITATOR_STATUSES = ("started", "returned")
+#: Age buckets in days: (first, last) with None for no upper end.
+AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 0), (1, 1), (2, 2), (3, 6), (7, 13), (14, 29), (30, None))
+
+
+def bucket_label(index: int) -> str:
+    """ "0", "3-6", "30+" (days)."""
+    first, last = AGE_BUCKETS[index]
+    if last is None:
+        return f"{first}+"
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return day_start_utc(day + dt.timedelta(days=1))
+
+
+def _cases(round_id: int, day: dt.date, *where):
+    """One row per target of the round (matching ``where``) open at the end of ``day``:
+    its ``status`` and since when (``since``), with its region, facilitator and code."""
+    t, v, e = models.Target, models.Visit, models.VisitEvent
+    end = _day_end(day)
+    last_event = lambda column: (  # noqa: E731
+        select(column).where(e.target_id == v.target_id, e.occurred_at < end)
+        .order_by(e.occurred_at.desc(), e.id.desc()).limit(1).scalar_subquery()
+    )
+    not_started = or_(v.target_id.is_(None), v.started_at >= end)
+    not_submitted = or_(v.submitted_at.is_(None), v.submitted_at >= end)
+    approved = and_(v.approved_at.is_not(None), v.approved_at < end)
+    awaiting_rerank = and_(approved, v.outcome.in_([o.value for o in INTERVIEWED_OUTCOMES]), or_(v.reranked_at.is_(None), v.reranked_at >= end))
+    first_review_pending = or_(v.first_reviewed_at.is_(None), v.first_reviewed_at >= end)
+    status = case(
+        (not_started, literal("assigned")),
+        (not_submitted, literal("started")),
+        (awaiting_rerank, literal("approved")),
+        (approved, literal(None)),
+        (first_review_pending, literal("submitted")),
+        else_=case((last_event(e.status) == "returned", literal("returned")), else_=literal("submitted")),
+    )
+    since = case(
+        (not_started, t.assigned_at),
+        (not_submitted, v.started_at),
+        (awaiting_rerank, v.approved_at),
+        (first_review_pending, v.submitted_at),
+        else_=last_event(e.occurred_at),
+    )
+    return (
+        select(
+            t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
+            status.label("status"), since.label("since"),
+        )
+        .select_from(t)
+        .outerjoin(v, v.target_id == t.id)
+        .where(t.round_id == round_id, t.assigned_at < end, *where)
+        .subquery()
+    )
+
+
+def _bucket(since, day: dt.date):
+    """The age bucket (index of ``AGE_BUCKETS``) of a moment entered ``since``, as SQL."""
+    whens = []
+    for index, (first, _) in enumerate(AGE_BUCKETS[:-1]):
+        last = AGE_BUCKETS[index][1]
+        whens.append((since >= day_start_utc(day - dt.timedelta(days=last)), index))
+    return case(*whens, else_=len(AGE_BUCKETS) - 1)
+
+
+def age_days(since: pd.Series, day: dt.date) -> pd.Series:
+    """Whole WIB days from each moment (naive UTC) to ``day``."""
+    moments = pd.to_datetime(since, format="mixed")
+    entered = (moments + pd.Timedelta(hours=7)).dt.normalize()
+    return (pd.Timestamp(day) - entered).dt.days
+
+
+_KEYS = {"self": None, "children": None, "regencies": "regency_code", "facilitators": "facilitator_id"}
+
+
+def waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access, by: str = "self") -> pd.DataFrame:
+    """Open cases of ``scope`` at the end of ``day`` by ``code`` (``"ID"``/the scope for
+    ``by="self"``, each child region for ``"children"``, each kabupaten/kota for
+    ``"regencies"``, each facilitator for ``"facilitators"``), ``status`` and ``bucket``
+    (index of ``AGE_BUCKETS``): ``cases`` and ``oldest_days`` (the age of the oldest).
+    ``access`` as for ``base_counts``; facilitators need ``sees_facilitators`` and only
+    those of kabupaten/kota within the area are kept."""
+    if by == "facilitators":
+        if not access.sees_facilitators:
+            raise OutOfScope("this account does not see facilitators")
+        _require_rows(access, scope, "children" if scope.level != Level.REGENCY else "self")
+    else:
+        _require_rows(access, scope, by)
+    frame = _waiting_counts(engine, round_id, scope, day, by)
+    if by == "self":
+        return frame
+    if by == "facilitators":
+        return frame.loc[frame["regency_code"].map(access.sees_area).astype(bool)].reset_index(drop=True)
+    return frame.loc[frame["code"].map(access.sees_row).astype(bool)].reset_index(drop=True)
+
+
+@cached
+def _waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, by: str) -> pd.DataFrame:
+    t = models.Target
+    cases = _cases(round_id, day, *scope_filter(t, scope))
+    if by == "children":
+        key = cases.c.province_code if scope.level == Level.NATIONAL else cases.c.regency_code
+    elif by in _KEYS and _KEYS[by]:
+        key = cases.c[_KEYS[by]]
+    elif by == "self":
+        key = None
+    else:
+        raise ValueError("by must be 'self', 'children', 'regencies' or 'facilitators'")
+    bucket = _bucket(cases.c.since, day).label("bucket")
+    keys = ([key.label("code")] if key is not None else []) + ([cases.c.regency_code] if by == "facilitators" else [])
+    query = (
+        select(*keys, cases.c.status, bucket, func.count().label("cases"), func.min(cases.c.since).label("oldest"))
+        .where(cases.c.status.is_not(None))
+        .group_by(*keys, cases.c.status, bucket)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    if key is None:
+        frame.insert(0, "code", scope.code or NATIONAL_CODE)
+    frame["bucket"] = frame["bucket"].astype("int64")
+    frame["cases"] = frame["cases"].astype("int64")
+    frame["oldest_days"] = age_days(frame.pop("oldest"), day).astype("int64") if len(frame) else pd.Series(dtype="int64")
+    return frame
+
+
+def status_ages(counts: pd.DataFrame) -> pd.DataFrame:
+    """Cases by status (rows, in lifecycle order) and age bucket (columns), summed over codes."""
+    table = counts.pivot_table(index="status", columns="bucket", values="cases", aggfunc="sum", fill_value=0)
+    return table.reindex(index=list(STATUS_CODES), columns=range(len(AGE_BUCKETS)), fill_value=0).astype("int64")
+
+
+def per_code(counts: pd.DataFrame, statuses: tuple[str, ...] = STATUS_CODES) -> pd.DataFrame:
+    """Per code: the cases in ``statuses``, those waiting 3 days or more, and the age of the
+    oldest (``cases``, ``cases_3d``, ``oldest_days``), largest backlog first."""
+    rows = counts.loc[counts["status"].isin(statuses)]
+    three = [i for i, (first, _) in enumerate(AGE_BUCKETS) if first >= 3]
+    keys = ["code", "regency_code"] if "regency_code" in rows.columns else ["code"]
+    grouped = rows.groupby(keys)
+    table = pd.DataFrame({
+        "cases": grouped["cases"].sum(),
+        "cases_3d": rows.loc[rows["bucket"].isin(three)].groupby(keys)["cases"].sum(),
+        "oldest_days": grouped["oldest_days"].max(),
+    }).fillna({"cases_3d": 0}).astype("int64")
+    return table.sort_values(["oldest_days", "cases"], ascending=False).reset_index()
+
+
+def waiting_cases(
+    engine: Engine, round_id: int, scope: Scope, day: dt.date, status: str, *, access: Access, limit: int = 200
+) -> pd.DataFrame:
+    """The cases behind a figure: those of ``scope`` in ``status`` at the end of ``day``,
+    oldest first (at most ``limit``): target code (pseudonymous), category, kabupaten/kota,
+    facilitator id and name, since (naive UTC) and ``age_days``. Never a family's name,
+    NIK or address. ``access`` must see facilitators, and only cases of its area are listed."""
+    if status not in STATUS_CODES:
+        raise ValueError(f"unknown status {status!r}; known: {', '.join(STATUS_CODES)}")
+    if not access.sees_facilitators:
+        raise OutOfScope("this account does not see facilitators")
+    if scope.level == Level.REGENCY:
+        access.require_facilitators(scope.code)
+    else:
+        _require_rows(access, scope, "children")
+    frame = _waiting_cases(engine, round_id, scope, day, status, limit, tuple(sorted(access.codes)) if not access.nationwide_area else None)
+    return frame
+
+
+@cached
+def _waiting_cases(engine: Engine, round_id: int, scope: Scope, day: dt.date, status: str, limit: int, area: tuple[str, ...] | None) -> pd.DataFrame:
+    t, f = models.Target, models.Facilitator
+    where = [*scope_filter(t, scope)]
+    if area is not None:
+        where.append(or_(t.province_code.in_([c for c in area if len(c) == 2]), t.regency_code.in_([c for c in area if len(c) == 5])))
+    cases = _cases(round_id, day, *where)
+    query = (
+        select(cases.c.target_code, cases.c.category, cases.c.regency_code, cases.c.facilitator_id, f.name.label("facilitator_name"), cases.c.since)
+        .join(f, f.id == cases.c.facilitator_id)
+        .where(cases.c.status == status)
+        .order_by(cases.c.since, cases.c.target_code)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["since"] = pd.to_datetime(frame["since"], format="mixed")
+    frame["age_days"] = age_days(frame["since"], day).astype("int64") if len(frame) else pd.Series(dtype="int64")
+    return frame
+
+
+__all__ = [
+    "AGE_BUCKETS", "FACILITATOR_STATUSES", "STATUS_CODES", "WAITING_STATUSES", "WaitingStatus", "age_days", "bucket_label",
+    "per_code", "status_ages", "waiting_cases", "waiting_counts",
+]
