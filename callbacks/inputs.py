@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dashboard.figures.metrics import MAP_METRICS, QUALITY_MAP_METRICS
+from dashboard.figures.waiting import STATUS_CODES as WAITING_STATUS_CODES
 from dashboard.i18n import LANGUAGES
 from dashboard.vocabulary import PROGRAMME_TERMS
 from layouts.maps import MAP_VIEWS
@@ -163,6 +164,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("findings-matrix-mode", "value"): _text(8, choices=frozenset(MATRIX_MODES), optional=False),
     ("findings-map", "clickData"): _click,
     ("findings-map", "figure"): _mapping,
+    ("waiting-scope", "data"): _text(5, _REGION_CODE),
+    ("waiting-status", "value"): _text(16, choices=frozenset(WAITING_STATUS_CODES), optional=False),
+    ("waiting-ages", "clickData"): _click,
     ("regency-facilitators", "filterModel"): _mapping,
     ("regency-facilitators", "getRowsRequest"): _mapping,
     ("regency-quick-filters", "value"): _text_list,

@@ -203,7 +203,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
+REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -217,6 +217,7 @@ REGIONLESS = {
     "overview-ranking-all.is_open": "clientside: opens the full ranking's dialog",
     "url.href@": "a click on the quality (or findings) map builds a link; the page itself is checked",
     "findings-metric.options": "the map metric's names for the programme chosen (the registry's labels)",
+    "waiting-status.value": "a click on a status's bar picks the status whose cases are listed (the list is checked)",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
     "..alerts-message.children...alerts-note.value...alerts-acked.data..": "acknowledges an alert id: dashboard.alerts.acknowledge refuses one outside the user's area",
     "wall-heartbeat.data": "the server's time, for the wall to know the server answers",
@@ -250,6 +251,8 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("alerts-ack", "n_clicks"): 1,
         ("quality-map-view", "value"): "tiles",
         ("findings-programme", "value"): "pkh",
+        ("waiting-status", "value"): "submitted",
+        ("waiting-ages", "clickData"): {"points": [{"customdata": "returned"}]},
         ("findings-metric", "value"): "left_eligibility_pct",
         ("findings-matrix-category", "value"): "all",
         ("findings-matrix-mode", "value"): "counts",
@@ -286,9 +289,9 @@ def _is_denied(value) -> bool:
     return False
 
 
-FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
+FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "waiting-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
            "wall-scope": FOREIGN_PROVINCE}
-OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
+OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "waiting-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
        "wall-scope": OWN_PROVINCE}
 
 
@@ -458,6 +461,8 @@ PAGE_MATRIX = [
     ("/temuan/32", ("ok", "denied", "denied", "denied", "ok")),
     ("/temuan/35", ("ok", "ok", "denied", "ok", "ok")),
     ("/temuan/35.77", ("ok", "ok", "ok", "ok", "ok")),
+    ("/antrian/32", ("ok", "denied", "denied", "denied", "ok")),
+    ("/antrian/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/admin", ("denied", "denied", "denied", "denied", "ok")),
     ("/sumber-data", ("ok", "ok", "ok", "ok", "ok")),
 ]
@@ -501,11 +506,11 @@ def test_a_full_signed_in_browse_shows_no_nik_like_number(site):
     national = site.clients["admin"]
     texts = []
     own = site.own_facilitator["id"]
-    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77",
+    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77", "/antrian", "/antrian/35.77",
                  "/sumber-data", "/admin"):
         texts.append(_text(site.page("admin", path)))
     for scope in ({"overview-scope": None, "quality-scope": None, "findings-scope": None, "regency-scope": "35.77", "facilitator-id": own},
-                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77"}):
+                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77", "waiting-scope": "35.77"}):
         for dependency in _dependencies(site):
             if not dependency.get("clientside_function"):
                 texts.append(_text(_forge(site, dependency, "admin", scope)))

@@ -43,6 +43,7 @@ def _valid(site: Site) -> dict:
         ("findings-scope", "data"): "35", ("findings-programme", "value"): "pkh", ("findings-metric", "value"): "left_eligibility_pct",
         ("findings-matrix-category", "value"): "all", ("findings-matrix-mode", "value"): "shares",
         ("findings-map", "clickData"): {"points": [{"location": "35"}]}, ("findings-map", "figure"): None,
+        ("waiting-scope", "data"): "35", ("waiting-status", "value"): "submitted", ("waiting-ages", "clickData"): {"points": [{"customdata": "returned"}]},
     }
 
 
@@ -106,6 +107,8 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("findings-metric", "value"): ["left_eligibility_pct_pkh", "completion_pct"], ("findings-matrix-category", "value"): ["other"],
         ("findings-matrix-mode", "value"): ["percent"], ("findings-map", "clickData"): [{"points": [{"location": "99"}]}],
         ("findings-map", "figure"): [{}, {"data": "x"}],
+        ("waiting-scope", "data"): ["99", "35.99", "35.77"], ("waiting-status", "value"): ["done", "SUBMITTED"],
+        ("waiting-ages", "clickData"): [{"points": []}, {"points": [{"customdata": ["x"]}]}, {"points": [{"customdata": "lost"}]}],
     }
     explained = 0
     for dependency in _server_callbacks(site):
