@@ -21,6 +21,7 @@ from dashboard.access.policy import OutOfScope
 from dashboard.alerts import alert_feed, subject_names
 from dashboard.alerts.rules import RULES_BY_ID
 from dashboard.alerts.wording import detail_text, subject_label
+from dashboard.figures.findings import findings_kpis, findings_region_table, row_shares, transition_matrix, transitions
 from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, kpis, progress_series, rank, region_table
@@ -32,7 +33,7 @@ from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import current_access
-from layouts import components, maps, quality
+from layouts import components, findings, maps, quality
 from layouts.wall import GRAPH_CONFIG, column, kpi, ranked_rows
 
 #: Text on the wall's dark ground (WCAG AAA against it) and the grid lines of its charts.
@@ -96,8 +97,14 @@ def darken(figure: go.Figure, scale: float | None) -> go.Figure:
     return components.scale_fonts(figure, scale)
 
 
+#: The programme whose desil range the wall's findings show: PKH's (desil 1-4), the range
+#: of the published figures ("14.3 M still in desil 1-4").
+WALL_PROGRAMME = "pkh"
+
+
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
+    cutoffs = settings.programme_cutoffs
     rule = ScheduleRule.of(settings)
 
     def _dates(version):
@@ -243,6 +250,50 @@ def register(app: Dash, settings: Settings) -> None:
             for row in table.itertuples()
         ])
         return [cards, html.Div([column(t("wall.worst_flagged", lang), rows), chart], className="wall-quality-body wall-quality-two")]
+
+    @app.callback(
+        Output("wall-findings", "children"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("wall-scope", "data"),
+        State("page-lang", "data"),
+        cache_response=True,
+    )
+    def update_findings(version, scale, scope_code, lang):
+        """What the check found, for PKH's desil range (the programme of the published
+        figures): confirmed errors and the share leaving and entering the range, the
+        regions where most leave it, and the transition matrix."""
+        if not version:
+            return no_update
+        scope, day, access = Scope.of(scope_code), version_day(version), current_access()
+        cutoff = dict(cutoffs)[WALL_PROGRAMME]
+        metric_ids = ("reranked", f"inclusion_confirmed_{WALL_PROGRAMME}", f"exclusion_confirmed_{WALL_PROGRAMME}",
+                      f"left_eligibility_pct_{WALL_PROGRAMME}", f"entered_eligibility_pct_{WALL_PROGRAMME}")
+        figures = {k.metric_id: k for k in findings_kpis(engine(), version["round_id"], scope, day, metric_ids, access=access, cutoffs=cutoffs)}
+        cards = html.Div([
+            kpi(get_metric(m).label(lang), components.format_metric(m, figures[m].value, lang)) for m in metric_ids
+        ], className="wall-kpis wall-quality-kpis wall-findings-kpis")
+        long = transitions(engine(), version["round_id"], scope, day, access=access)
+        matrix = transition_matrix(long)
+        heat = darken(findings.matrix_figure(matrix, row_shares(matrix), "shares", cutoff, WALL_PROGRAMME, lang), scale)
+        # From across the room the colours carry it: a hundred cell labels would be a blur.
+        heat.update_traces(texttemplate="", text=None)
+        heat.update_xaxes(dtick=1, nticks=None)
+        heat.update_yaxes(dtick=1)
+        heat.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, title=None)
+        chart = column(t("wall.transitions", lang, cutoff=cutoff), dcc.Graph(id="wall-findings-matrix", figure=heat, config=GRAPH_CONFIG, className="wall-graph"))
+        if scope.level == Level.REGENCY:
+            return [cards, html.Div([chart], className="wall-quality-body")]
+        metric_id = f"left_eligibility_pct_{WALL_PROGRAMME}"
+        table = findings_region_table(engine(), version["round_id"], scope, day, access=access, cutoffs=cutoffs)
+        ranks = rank(table[table["visible"]], metric_id)  # at least MIN_RANKED_DENOMINATOR families
+        table = table.loc[ranks.dropna().sort_values().index].head(ROWS)
+        rows = ranked_rows([
+            (region_display_name(row.name), format_percent(getattr(row, metric_id), lang), "flag",
+             t("wall.reranked_n", lang, n=format_int(row.reranked, lang)))
+            for row in table.itertuples()
+        ])
+        return [cards, html.Div([column(t("wall.most_leaving", lang, cutoff=cutoff), rows), chart], className="wall-quality-body wall-quality-two")]
 
     @app.callback(
         Output("wall-progress", "figure"),

@@ -1,7 +1,7 @@
 """The wall's figures, called as the browser calls them (no browser): the header against
 the forecast, both ends of the ranking for a scope of few regions, the regions too small to
 rank left out, a kabupaten/kota refused where regions below it are asked for, and the
-account of several regions asked to pick one."""
+account of several regions asked to pick one; the findings panel against the raw tables."""
 
 from __future__ import annotations
 
@@ -108,3 +108,31 @@ def test_an_account_of_several_regions_picks_the_one_its_wall_shows(wall):
     with auth.signed_in_request(app.server, Access.of_user("wall-two", "display", ["32", "33"])):
         layout = page["layout"](lang="en", scope="32")
     assert "wall-kpis" in str(layout)
+
+
+def test_the_findings_panel_against_the_raw_tables(wall):
+    """The findings panel: its figures (PKH's range) and the provinces where most families
+    leave it, as pandas computes them from the raw tables; a kabupaten/kota gets its figures
+    and matrix, no list."""
+    from tests.integration.metrics.test_findings_figures import CUTOFFS, Raw
+
+    _, client, url, version = wall
+    raw = Raw(url)
+    day = data_state(get_engine(url), 1).day
+    nation = raw.findings("nation", day, CUTOFFS).iloc[0]
+    response = _call(client, [{"id": "wall-findings", "property": "children"}], [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                     [_prop("wall-scope", "data", None), _prop("page-lang", "data", "en")])
+    children = response.get_json()["response"]["wall-findings"]["children"]
+    texts = _children_text(children)
+    assert f"{int(nation['reranked']):,}" in texts and f"{int(nation['inclusion_confirmed_pkh']):,}" in texts
+    assert format_percent(nation["left_eligibility_pct_pkh"], "en") in texts and format_percent(nation["entered_eligibility_pct_pkh"], "en") in texts
+    provinces = raw.findings("province_code", day, CUTOFFS)
+    eligible = raw.rows[raw.rows["reranked_day"].notna() & (raw.rows["reranked_day"] <= day) & (raw.rows["desil_before"] <= 4)].groupby("province_code").size()
+    ranked = provinces.loc[eligible[eligible >= MIN_RANKED_DENOMINATOR].index, "left_eligibility_pct_pkh"].sort_values(ascending=False, kind="stable")
+    rows = children[1]["props"]["children"][0]["props"]["children"][1]["props"]["children"]
+    shown = [_children_text(row)[1] for row in rows]  # name, value, "of n"
+    assert shown == [format_percent(v, "en") for v in ranked.head(len(shown))] and len(shown) == min(8, len(ranked))
+    regency = _call(client, [{"id": "wall-findings", "property": "children"}], [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                    [_prop("wall-scope", "data", "35.77"), _prop("page-lang", "data", "en")]).get_json()["response"]["wall-findings"]["children"]
+    assert "wall-rows" not in str(regency) and "wall-findings-matrix" in str(regency)
+    assert f"{int(raw.findings('regency_code', day, CUTOFFS).loc['35.77', 'reranked']):,}" in _children_text(regency)
