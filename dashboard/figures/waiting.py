@@ -18,10 +18,11 @@ for (0: it entered that day). A case's status at the end of a past day comes fro
 visit's times, and for a visit returned at least once from the audit trail of its status
 changes (``visit_event``), so returns and resubmissions are told apart on every day.
 
-These figures are computed by the database from the raw rows (one GROUP BY, returning a few
-rows per region and status), not from rollups: the state of every open case on every day
-would be a rollup as large as the cases. A national figure at 1M targets costs about a
-second on SQLite (``bench/findings.py``), once per data version: the figure cache keeps it.
+These figures are computed by the database from the raw rows (one GROUP BY per scope and
+day, returning a few rows per facilitator and status, which every level then sums), not
+from rollups: the state of every open case on every day would be a rollup as large as the
+cases. The nation at 1M targets costs about 2 s on SQLite (``bench/findings.py``), once per
+data version and day: the figure cache keeps it.
 """
 
 from __future__ import annotations
@@ -134,9 +135,6 @@ def age_days(since: pd.Series, day: dt.date) -> pd.Series:
     return (pd.Timestamp(day) - entered).dt.days
 
 
-_KEYS = {"self": None, "children": None, "regencies": "regency_code", "facilitators": "facilitator_id"}
-
-
 def waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access, by: str = "self") -> pd.DataFrame:
     """Open cases of ``scope`` at the end of ``day`` by ``code`` (``"ID"``/the scope for
     ``by="self"``, each child region for ``"children"``, each kabupaten/kota for
@@ -160,27 +158,43 @@ def waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, *,
 
 @cached
 def _waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, by: str) -> pd.DataFrame:
-    t = models.Target
-    cases = _cases(round_id, day, *scope_filter(t, scope))
-    if by == "children":
-        key = cases.c.province_code if scope.level == Level.NATIONAL else cases.c.regency_code
-    elif by in _KEYS and _KEYS[by]:
-        key = cases.c[_KEYS[by]]
-    elif by == "self":
+    """``waiting_counts`` of every row, whoever asks: summed from the facilitators' counts
+    (one query per data version and day serves every level of the page)."""
+    fine = _facilitator_waiting(engine, round_id, scope, day)
+    if by == "facilitators":
+        return fine.rename(columns={"facilitator_id": "code"}).drop(columns="province_code")
+    if by == "self":
         key = None
+    elif by == "regencies" or (by == "children" and scope.level != Level.NATIONAL):
+        key = "regency_code"
+    elif by == "children":
+        key = "province_code"
     else:
         raise ValueError("by must be 'self', 'children', 'regencies' or 'facilitators'")
+    keys = ([key] if key else []) + ["status", "bucket"]
+    frame = fine.groupby(keys, as_index=False).agg(cases=("cases", "sum"), oldest_days=("oldest_days", "max"))
+    if key is None:
+        frame.insert(0, "code", scope.code or NATIONAL_CODE)
+    else:
+        frame = frame.rename(columns={key: "code"})
+    return frame.astype({"bucket": "int64", "cases": "int64", "oldest_days": "int64"})
+
+
+@cached
+def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """Open cases per facilitator (with their kabupaten/kota and province), status and age
+    bucket, with the age of the oldest: the one GROUP BY every level sums."""
+    t = models.Target
+    cases = _cases(round_id, day, *scope_filter(t, scope))
     bucket = _bucket(cases.c.since, day).label("bucket")
-    keys = ([key.label("code")] if key is not None else []) + ([cases.c.regency_code] if by == "facilitators" else [])
+    keys = [cases.c.facilitator_id, cases.c.regency_code, cases.c.province_code, cases.c.status]
     query = (
-        select(*keys, cases.c.status, bucket, func.count().label("cases"), func.min(cases.c.since).label("oldest"))
+        select(*keys, bucket, func.count().label("cases"), func.min(cases.c.since).label("oldest"))
         .where(cases.c.status.is_not(None))
-        .group_by(*keys, cases.c.status, bucket)
+        .group_by(*keys, bucket)
     )
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
-    if key is None:
-        frame.insert(0, "code", scope.code or NATIONAL_CODE)
     frame["bucket"] = frame["bucket"].astype("int64")
     frame["cases"] = frame["cases"].astype("int64")
     frame["oldest_days"] = age_days(frame.pop("oldest"), day).astype("int64") if len(frame) else pd.Series(dtype="int64")
