@@ -368,6 +368,17 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
 
 
+def _lacks_reranks(engine: Engine, round_id: int) -> bool:
+    """Whether the round has re-ranked visits but no re-ranking rollup: rollups built before
+    ``rollup_rerank_day`` existed (migration 0011). A refresh recomputes recent days only, so
+    such a round is rebuilt once, and its findings are whole from the first refresh on."""
+    r, v = models.RollupRerankDay, models.Visit
+    with engine.connect() as conn:
+        if conn.execute(select(r.round_id).where(r.round_id == round_id).limit(1)).first() is not None:
+            return False
+        return conn.execute(select(v.target_id).where(v.round_id == round_id, v.reranked_at.is_not(None)).limit(1)).first() is not None
+
+
 def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from_day: dt.date | None = None) -> None:
     """Bring the rollups up to ``data_until`` (the newest moment of data now written);
     ``from_day``: recompute from that day at least (times a rewrite removed)."""
@@ -375,7 +386,7 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from
         previous = conn.execute(
             select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)
         ).scalar()
-    if previous is None:
+    if previous is None or _lacks_reranks(engine, round_id):
         rebuild_rollups(engine, round_id, data_until)
         return
     first_day = day_of(min(previous, data_until)) - dt.timedelta(days=RECHECK_DAYS)

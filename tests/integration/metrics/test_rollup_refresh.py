@@ -20,6 +20,7 @@ ROLLUPS = {
     "rollup_facilitator_day": "facilitator_id, day",
     "rollup_regency_activity": "regency_code, day",
     "rollup_regency_targets": "regency_code, category",
+    "rollup_rerank_day": "regency_code, category, desil_before, desil_after, day",
 }
 
 
@@ -110,3 +111,18 @@ def test_a_visit_synced_days_late_is_counted(url):
         counted = conn.execute(sa.text("SELECT sum(started) FROM rollup_regency_day")).scalar_one()
         visits = conn.execute(sa.text("SELECT count(*) FROM visit")).scalar_one()
     assert counted == visits
+
+
+def test_rollups_from_before_the_reranking_rollup_are_rebuilt_by_the_next_refresh(url):
+    """A database upgraded to migration 0011 has re-ranked visits and no re-ranking rollup:
+    the next refresh rebuilds the round once, so its findings are whole, not only the last
+    few days'."""
+    engine = get_engine(url)
+    rebuild_rollups(engine, 1, AS_OF)
+    whole = snapshot(url)["rollup_rerank_day"]
+    assert whole["reranked"].sum() > 0
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM rollup_rerank_day"))
+    refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=5))
+    pd.testing.assert_frame_equal(snapshot(url)["rollup_rerank_day"], whole, check_dtype=False)
+
