@@ -39,6 +39,13 @@ KPI_KINDS = (
 FACILITATOR_MINIMUM = 20
 
 
+def _downloads(scope_code: str | None, programme: str, lang: str, pinned) -> list:
+    """The list's download links, for an account that may download."""
+    if not current_access().may_download:
+        return []
+    return [components.download_links("/export/findings", {"parent": scope_code, "programme": programme, "lang": lang, "round": pinned}, lang)]
+
+
 def register(app: Dash, settings: Settings) -> None:
     engine = lambda: get_engine(settings.read_database_url)  # noqa: E731
     cutoffs = settings.programme_cutoffs
@@ -172,7 +179,7 @@ def register(app: Dash, settings: Settings) -> None:
             table, ranks, metric_id, lang, "findings-regions-table", label, links, findings.region_columns(programme),
             page_size=components.TABLE_PAGE_SIZE, highlight=False,
         )
-        return html.Div([ranking, components.unranked_note(ranks, lang)])
+        return html.Div([*_downloads(scope_code, programme, lang, pinned), ranking, components.unranked_note(ranks, lang)])
 
     @app.callback(
         Output("findings-facilitators", "children"),
@@ -204,7 +211,7 @@ def register(app: Dash, settings: Settings) -> None:
             table.sort_values("reranked", ascending=False, kind="stable"), ranks, metric_id, lang, "findings-facilitators-table",
             t("facilitator.name", lang), links, findings.region_columns(programme), page_size=components.TABLE_PAGE_SIZE, highlight=False,
         )
-        return html.Div([ranking, components.unranked_note(ranks, lang, FACILITATOR_MINIMUM, of="facilitators")])
+        return html.Div([*_downloads(scope_code, programme, lang, pinned), ranking, components.unranked_note(ranks, lang, FACILITATOR_MINIMUM, of="facilitators")])
 
     @app.callback(
         Output("url", "href", allow_duplicate=True),

@@ -104,7 +104,10 @@ def register(app: Dash, settings: Settings) -> None:
         pinned = version.get("pinned")
         links = {i: page_href(f"/pendamping/{i}", lang, None, pinned) for i in frame["facilitator_id"].unique()}
         note = t("waiting.cases_note", lang, n=CASES_LISTED)
-        return html.Div([waiting.cases_table(frame, lang, links, region_names(engine(), Level.REGENCY)), html.P(note, className="small text-muted mt-2 mb-0")])
+        downloads = [components.download_links("/export/waiting", {"parent": scope_code, "status": status, "lang": lang, "round": pinned}, lang)] \
+            if current_access().may_download else []
+        return html.Div([*downloads, waiting.cases_table(frame, lang, links, region_names(engine(), Level.REGENCY)),
+                         html.P(note, className="small text-muted mt-2 mb-0")])
 
     @app.callback(
         Output("waiting-status", "value"),

@@ -515,6 +515,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "export.filter_search": {"id": "cari '{text}'", "en": "search '{text}'"},
     "export.code": {"id": "Kode", "en": "Code"},
     "export.regions_title": {"id": "Progres ground check DTSEN · {scope}", "en": "DTSEN ground-check progress · {scope}"},
+    "export.waiting_title": {"id": "Kasus {status} · {scope}", "en": "Cases {status} · {scope}"},
+    "export.waiting_rows": {"id": "Paling banyak {n} kasus, yang tertua lebih dulu; kode sasaran saja.", "en": "At most {n} cases, the oldest first; target codes only."},
     "export.findings_title": {"id": "Temuan ground check · {scope}", "en": "Ground-check findings · {scope}"},
     "export.findings_programme": {"id": "Program: {programme}", "en": "Programme: {programme}"},
     "export.facilitators_title": {"id": "Pendamping PKH · {scope}", "en": "PKH facilitators · {scope}"},

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 from html import escape as html_escape
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -537,6 +538,17 @@ def leaders_and_laggards(
             ),
             *([note] if (note := unranked_note(ranks, lang)) is not None else []),
         ]
+    )
+
+
+def download_links(path: str, query: dict, lang: str) -> html.Div:
+    """CSV and XLSX links of a download (``/export/<name>``) with ``query``."""
+    text = urlencode({k: v for k, v in query.items() if v is not None})
+    return html.Div(
+        [html.Span(t("export.download", lang), className="small text-muted me-1"),
+         *(dbc.Button(fmt.upper(), href=f"{path}.{fmt}?{text}", color="secondary", outline=True, size="sm", external_link=True, className="me-1")
+           for fmt in ("csv", "xlsx"))],
+        className="d-flex align-items-center justify-content-end mb-2",
     )
 
 

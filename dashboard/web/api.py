@@ -2,7 +2,8 @@
 
 ``GET /api/v1/metrics``, ``GET /api/v1/progress`` (with the findings; ``category=`` for one
 target category), ``GET /api/v1/transitions`` (the desil transition matrix), ``GET
-/api/v1/alerts`` and ``GET /api/v1/openapi.json``. Figures come from ``dashboard.figures``
+/api/v1/waiting`` (open cases by status and age), ``GET /api/v1/alerts`` and ``GET
+/api/v1/openapi.json``. Figures come from ``dashboard.figures``
 (queries, findings and the metric registry), exactly as on the pages. Bad
 parameters answer 400 with a message that says what is wrong; a region outside the caller's
 area 403 (a list of regions leaves out those it may not see). Every call is audited.
@@ -24,6 +25,7 @@ from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forec
 from dashboard.figures.findings import DESILS, facilitator_findings, findings_counts, transition_matrix
 from dashboard.figures.findings import transitions as findings_transitions
 from dashboard.figures.metrics import METRICS, compute
+from dashboard.figures.waiting import AGE_BUCKETS, STATUS_CODES, bucket_label, status_ages, waiting_counts
 from dashboard.figures.queries import (
     InvalidScope,
     Level,
@@ -141,6 +143,47 @@ def transitions_answer(settings: Settings, args, access: Access) -> dict:
         "desil": list(DESILS), "reranked": int(matrix.to_numpy().sum()),
         "matrix": matrix.to_numpy().tolist(),
         "cutoffs": dict(settings.programme_cutoffs),
+    }
+
+
+def waiting_answer(settings: Settings, args, access: Access) -> dict:
+    """The answer of ``/api/v1/waiting``: open cases by status and age bucket, with the
+    oldest, of ``scope`` (default the nation) or of each of its child regions (``by=children``),
+    at the end of ``as_of``."""
+    engine = get_engine(settings.read_database_url)
+    code = args.get("scope") or None
+    if code is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
+        raise BadRequest(f"scope {code[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
+    scope = Scope.of(code)
+    if code is not None and not region_exists(engine, scope):
+        raise LookupError(f"no region with code {code!r}")
+    by = args.get("by", "self")
+    if by not in ("self", "children"):
+        raise BadRequest("by must be self or children")
+    if by == "children" and scope.level == Level.REGENCY:
+        raise BadRequest("a kabupaten/kota has no child regions (its facilitators: see the waiting page)")
+    round_ = latest_round(engine)
+    state = data_state(engine, round_.id) if round_ else None
+    if round_ is None or state is None:
+        raise LookupError("no round with data")
+    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+    counts = waiting_counts(engine, round_.id, scope, day, access=access, by=by)
+    names = region_names(engine, scope.child_level, scope) if by == "children" else None
+    rows = []
+    codes = sorted(counts["code"].unique()) if by == "children" else [scope.code or "ID"]
+    for row_code in codes:
+        part = counts[counts["code"] == row_code]
+        ages = status_ages(part)
+        oldest = part.groupby("status")["oldest_days"].max()
+        rows.append({
+            "code": row_code,
+            "name": names.get(row_code) if names is not None else None,
+            "statuses": {s: {"cases": int(ages.loc[s].sum()), "by_age": [int(n) for n in ages.loc[s]],
+                             "oldest_days": _clean(oldest.get(s))} for s in STATUS_CODES},
+        })
+    return {
+        "round": round_.id, "scope": scope.code, "as_of": day.isoformat(), "by": by,
+        "age_buckets": [bucket_label(i) for i in range(len(AGE_BUCKETS))], "rows": rows,
     }
 
 
@@ -352,6 +395,27 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/waiting": {
+                "get": {
+                    "summary": "Open cases by status and age in days (WIB), with the oldest: of a scope, or of each of its child regions",
+                    "parameters": [
+                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        {"name": "by", "in": "query", "required": False, "schema": {"type": "string", "enum": ["self", "children"]},
+                         "description": "self (default): one row; children: one per province (of the nation) or kabupaten/kota (of a province)."},
+                        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                         "description": "Day (WIB): the cases open at its end (default: the newest data)."},
+                    ],
+                    "responses": {
+                        "200": {"description": "Cases", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Waiting"}}}},
+                        "400": error,
+                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
             "/api/v1/alerts": {
                 "get": {
                     "summary": "The alerts of an area, most severe and newest first",
@@ -469,6 +533,19 @@ def openapi_document() -> dict:
                         "cutoffs": {"type": "object", "description": "Each programme's desil cut-off (the settings DESIL_CUTOFF_*)."},
                     },
                 },
+                "Waiting": {
+                    "type": "object",
+                    "required": ["round", "as_of", "age_buckets", "rows"],
+                    "properties": {
+                        "round": {"type": "integer"}, "scope": {"type": ["string", "null"]}, "as_of": {"type": "string", "format": "date"},
+                        "by": {"type": "string"}, "age_buckets": {"type": "array", "items": {"type": "string"}, "description": "Age buckets in days: 0, 1, 2, 3–6, 7–13, 14–29, 30+."},
+                        "rows": {"type": "array", "items": {"type": "object", "properties": {
+                            "code": {"type": "string"}, "name": {"type": ["string", "null"]},
+                            "statuses": {"type": "object", "description": "assigned, started, submitted, returned, approved (approved and not re-ranked): "
+                                                                         "cases, by_age (per bucket), oldest_days (null: none)."},
+                        }}},
+                    },
+                },
                 "Progress": {
                     "type": "object",
                     "required": ["round", "level", "as_of", "rows"],
@@ -535,6 +612,10 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.get("/transitions")
     def transitions_view():
         return _answer(transitions_answer)
+
+    @api.get("/waiting")
+    def waiting_view():
+        return _answer(waiting_answer)
 
     @api.get("/openapi.json")
     def openapi():

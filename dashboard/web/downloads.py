@@ -2,7 +2,8 @@
 the provinces, or of a province's kabupaten/kota), ``/export/facilitators.<csv|xlsx>``
 (a kabupaten/kota's facilitator table, with the grid's filters and sort) and
 ``/export/findings.<csv|xlsx>`` (the findings of the regions or facilitators of a scope,
-for one programme); ``round=<id>`` for another round than the newest.
+for one programme), ``/export/waiting.<csv|xlsx>`` (the cases waiting in a status, by
+pseudonymous target code); ``round=<id>`` for another round than the newest.
 
 Same columns, scope, filters and figures as on screen (the rows a user may see; a parent
 outside their area answers 403), every download audited: the tables come from the same
@@ -24,6 +25,8 @@ from dashboard.access.policy import OutOfScope
 from dashboard.figures.facilitators import IDLE_DAYS, TableQuery, facilitator_table, select_rows
 from dashboard.figures.findings import facilitator_findings_table, findings_region_table
 from dashboard.figures.forecast import ScheduleRule
+from dashboard.figures.waiting import STATUS_CODES as WAITING_STATUS_CODES
+from dashboard.figures.waiting import waiting_cases
 from dashboard.figures.metrics import MAP_METRICS, get_metric
 from dashboard.figures.overview import rank, region_table
 from dashboard.figures.queries import InvalidScope, Level, Scope, data_state, latest_round, region_exists, region_names, round_dates
@@ -32,7 +35,7 @@ from dashboard.i18n import CATALOGUE, LANGUAGES, t
 from dashboard.settings import Settings
 from dashboard.store import models
 from dashboard.store.database import get_engine
-from dashboard.vocabulary import PROGRAMME_TERMS
+from dashboard.vocabulary import PROGRAMME_TERMS, TARGET_CATEGORY_TERMS, label_of
 from dashboard.web.auth import audit, current_access
 from dashboard.web.exports import EXPORT_FORMATS, ExportColumn, ExportMeta, export, export_filename
 
@@ -44,6 +47,8 @@ FINDINGS_PROGRAMME_COLUMNS = (
     "inclusion_confirmed", "inclusion_confirmed_pct", "exclusion_confirmed", "exclusion_confirmed_pct",
     "left_eligibility_pct", "entered_eligibility_pct", "not_eligible_pct",
 )
+#: Cases a waiting list download holds at most (the oldest first).
+WAITING_EXPORT_ROWS = 10_000
 REGION_COLUMNS = ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "approval_pct", "return_rate", "active_facilitators_7d_pct")
 
 
@@ -288,6 +293,51 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         )
         content, mimetype = export(table, [*heading, *(_metric_column(m, lang) for m in columns)], meta, fmt)
         return send(content, mimetype, export_filename(f"temuan-{level}", code, state.day, fmt))
+
+    @downloads.get("/waiting.<fmt>")
+    def waiting_list(fmt: str):
+        """The cases of ``parent`` (the nation, a province or a kabupaten/kota) in ``status``
+        at the end of the newest day, oldest first (at most ``WAITING_EXPORT_ROWS``): the
+        list behind a figure of the waiting page, by pseudonymous target code."""
+        if fmt not in EXPORT_FORMATS:
+            raise BadExport(f"unknown format {fmt!r}: use csv or xlsx")
+        lang = language()
+        try:
+            scope = Scope.of(request.args.get("parent") or None)
+        except InvalidScope as exc:
+            raise BadExport(str(exc)) from None
+        status = request.args.get("status", "submitted")
+        if status not in WAITING_STATUS_CODES:
+            raise BadExport(f"unknown status {status[:40]!r}: use {', '.join(WAITING_STATUS_CODES)}")
+        engine, round_, state = context()
+        if not region_exists(engine, scope):
+            raise LookupError(f"no region with code {scope.code!r}")
+        frame = waiting_cases(engine, round_.id, scope, state.day, status, access=current_access(), limit=WAITING_EXPORT_ROWS)
+        frame["since_day"] = (frame["since"] + dt.timedelta(hours=7)).dt.date
+        frame["category"] = [label_of(TARGET_CATEGORY_TERMS, c, lang) for c in frame["category"]]
+        columns = [
+            ExportColumn("target_code", t("quality.target", lang)),
+            ExportColumn("category", t("target.type", lang)),
+            ExportColumn("regency_code", t("export.code", lang)),
+            ExportColumn("facilitator_id", t("facilitator.id", lang)),
+            ExportColumn("facilitator_name", t("facilitator.name", lang)),
+            ExportColumn("since_day", t("waiting.since", lang), "date"),
+            ExportColumn("age_days", t("waiting.age_days", lang), "count"),
+        ]
+        if scope.level == Level.NATIONAL:
+            scope_label, level, code = t("region.national", lang), "antrian-nasional", None
+        elif scope.level == Level.PROVINCE:
+            name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
+            scope_label, level, code = f"{t('region.province', lang)}: {name} ({scope.code})", "antrian-provinsi", scope.code
+        else:
+            name = region_display_name(region_names(engine, Level.REGENCY, Scope.of(scope.province_code))[scope.code])
+            scope_label, level, code = f"{t('region.regency', lang)}: {name} ({scope.code})", "antrian-kabkota", scope.code
+        meta = _meta(
+            lang, t("export.waiting_title", lang, status=t(f"waiting.status.{status}", lang), scope=scope_label), scope_label, state.data_until,
+            t("export.waiting_rows", lang, n=WAITING_EXPORT_ROWS), _simulated(engine, round_.id),
+        )
+        content, mimetype = export(frame, columns, meta, fmt)
+        return send(content, mimetype, export_filename(level, code, state.day, fmt))
 
     @downloads.errorhandler(BadExport)
     def bad(exc):
