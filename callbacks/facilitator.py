@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.facilitators import facilitator_profile
+from dashboard.figures.findings import facilitator_findings_table
 from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.quality_report import facilitator_flags, facilitator_risk, risk_signals
 from dashboard.figures.queries import round_dates
@@ -16,6 +17,11 @@ from dashboard.store.database import get_engine
 from dashboard.access.audit import AuditAction
 from dashboard.web.auth import audit, current_access
 from layouts import facilitator
+from layouts.frame import page_href
+
+
+#: The programme whose range the facilitator page's findings show (the findings page offers each).
+FACILITATOR_PROGRAMME = "pkh"
 
 
 def register(app: Dash, settings: Settings) -> None:
@@ -44,4 +50,10 @@ def register(app: Dash, settings: Settings) -> None:
         signals = risk_signals(risk) if risk is not None else None
         flags = facilitator_flags(engine, version["round_id"], facilitator_id, day, access=access)
         quality = facilitator.quality_section(risk, signals, flags, lang, settings.risk_min_interviews)
-        return [*facilitator.content(profile, lang, scale, dates.deadline, day), quality], facilitator.summary(profile, lang)
+        cutoffs = settings.programme_cutoffs
+        found = facilitator_findings_table(engine, version["round_id"], profile.regency_code, day, access=access, cutoffs=cutoffs).loc[profile.id]
+        findings = facilitator.findings_section(
+            found, FACILITATOR_PROGRAMME, dict(cutoffs)[FACILITATOR_PROGRAMME], lang,
+            page_href(f"/temuan/{profile.regency_code}", lang, None, version.get("pinned")),
+        )
+        return [*facilitator.content(profile, lang, scale, dates.deadline, day), findings, quality], facilitator.summary(profile, lang)

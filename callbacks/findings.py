@@ -122,6 +122,7 @@ def register(app: Dash, settings: Settings) -> None:
         long = transitions(engine(), version["round_id"], Scope.of(scope_code), version_day(version), access=current_access())
         matrix = transition_matrix(long, None if category in (None, "all") else [category])
         figure = findings.matrix_figure(matrix, row_shares(matrix), mode or "shares", dict(cutoffs)[programme], programme, lang)
+        figure.update_layout(margin_t=round(figure.layout.margin.t * (scale or 1.0)))  # the title's two lines grow with the type
         return components.scale_fonts(figure, scale)
 
     @app.callback(

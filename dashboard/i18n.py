@@ -405,6 +405,10 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "findings.regions_title": {"id": "Wilayah, yang tertinggi lebih dulu", "en": "Regions, highest first"},
     "findings.facilitators_title": {"id": "Temuan per pendamping", "en": "Findings by facilitator"},
     "findings.facilitators_of_regencies": {"id": "Temuan per pendamping ada di halaman kabupaten/kota.", "en": "Findings by facilitator are on a regency/city's page."},
+    "findings.facilitator_title": {"id": "Temuan kunjungannya (jangkauan PKH)", "en": "What their visits found (PKH's range)"},
+    "findings.of_reranked": {"id": "dari {n} diperingkat ulang", "en": "of {n} re-ranked"},
+    "findings.left_of": {"id": "{left} dari {n} di desil 1–{cutoff}", "en": "{left} of {n} in desil 1–{cutoff}"},
+    "findings.more": {"id": "Temuan kabupaten/kota ini dan program lain →", "en": "This regency/city's findings, and other programmes →"},
     "findings.definitions": {"id": "Definisi temuan", "en": "How the findings are defined"},
     "findings.define_reranked": {
         "id": "Diperingkat ulang: keluarga yang diwawancarai (ditemukan, atau NIK dikonfirmasi) dan sudah diberi desil baru oleh BPS. Dihitung pada hari (WIB) pemeringkatan ulang.",

@@ -89,6 +89,33 @@ def content(profile: FacilitatorProfile, lang: str, scale: float | None, deadlin
     return [cards, graphs]
 
 
+def findings_section(found: pd.Series, programme: str, cutoff: int, lang: str, href: str) -> html.Div:
+    """What this facilitator's visits found, for one programme's range (PKH's by default):
+    the families re-ranked, the errors confirmed, those leaving the range; the kabupaten/kota's
+    findings page has the rest."""
+    metric = lambda kind: f"{kind}_{programme}"  # noqa: E731
+    cards = dbc.Row(
+        [
+            _card(get_metric("reranked").label(lang), format_int(found["reranked"], lang)),
+            _card(get_metric(metric("inclusion_confirmed")).label(lang), format_int(found[metric("inclusion_confirmed")], lang),
+                  f"{format_percent(found[metric('inclusion_confirmed_pct')], lang)} · {t('findings.of_reranked', lang, n=format_int(found['inclusion_reranked'], lang))}"),
+            _card(get_metric(metric("exclusion_confirmed")).label(lang), format_int(found[metric("exclusion_confirmed")], lang),
+                  f"{format_percent(found[metric('exclusion_confirmed_pct')], lang)} · {t('findings.of_reranked', lang, n=format_int(found['exclusion_reranked'], lang))}"),
+            _card(get_metric(metric("left_eligibility_pct")).label(lang), format_percent(found[metric("left_eligibility_pct")], lang),
+                  t("findings.left_of", lang, left=format_int(found[metric("left")], lang), n=format_int(found[metric("eligible_before")], lang), cutoff=cutoff)),
+        ],
+        className="g-3",
+    )
+    return html.Div(
+        [
+            html.H2(t("findings.facilitator_title", lang), className="h5 mt-2"),
+            cards,
+            html.P(html.A(t("findings.more", lang), href=href), className="small mb-3"),
+        ],
+        id="facilitator-findings",
+    )
+
+
 def _graph_card(figure: go.Figure, scale: float | None, size: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(figure, scale), className=size, config={"displaylogo": False})), className="shadow-sm h-100")
 

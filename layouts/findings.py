@@ -328,9 +328,11 @@ def matrix_figure(matrix: pd.DataFrame, shares: pd.DataFrame, mode: str, cutoff:
                 entered=format_int(entered, lang), entered_share=share(entered, ineligible_before), same=share(stayed, total))
     return _figure_layout(
         figure, t("findings.matrix_figure", lang, n=format_int(total, lang)) + "<br><span style='font-size:0.85em'>" + summary + "</span>", lang,
-        xaxis={"title": {"text": t("findings.desil_after", lang)}, "side": "top", "type": "category", "constrain": "domain"},
+        # Desil after along the foot: the title's two lines need the top (and keep clear of
+        # the axis at every font scale).
+        xaxis={"title": {"text": t("findings.desil_after", lang)}, "side": "bottom", "type": "category", "constrain": "domain"},
         yaxis={"title": {"text": t("findings.desil_before", lang)}, "autorange": "reversed", "type": "category", "scaleanchor": "x"},
-        shapes=shapes, margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        shapes=shapes, margin={"l": 10, "r": 10, "t": 80, "b": 10},
     )
 
 
