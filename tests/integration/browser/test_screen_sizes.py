@@ -26,6 +26,9 @@ PAGES = [
     ("/kabkota/35.77", "#regency-facilitators .ag-row a"),
     ("/pendamping/{f}", "#facilitator-summary:not(:empty)"),
     ("/kualitas", "#quality-regions-table td"),
+    ("/temuan", "#findings-regions-table td"),
+    ("/temuan/35.77", "#findings-facilitators-table td"),
+    ("/antrian", "#waiting-cases-table td"),
     ("/peringatan", "#alerts-table td"),
     ("/sumber-data", "#definisi"),
 ]
@@ -86,7 +89,7 @@ def _phrases(lang: str) -> list[str]:
 
 
 def _wait_for_figures(page) -> None:
-    wait_until(page, "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('g.trace, .annotation'))", timeout=20_000)
+    wait_until(page, "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('g.trace, g.hm, .annotation'))", timeout=20_000)
 
 
 @pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
