@@ -374,7 +374,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "findings.confirmed": {"id": "Terkonfirmasi", "en": "Confirmed"},
     "findings.confirmed_share": {"id": "Terkonfirmasi (% diperingkat ulang)", "en": "Confirmed (% of re-ranked)"},
     "findings.not_confirmed": {"id": "Tidak terkonfirmasi", "en": "Not confirmed"},
-    "findings.awaiting": {"id": "Menunggu pemeringkatan ulang", "en": "Awaiting re-ranking"},
+    "findings.awaiting": {"id": "Diwawancarai, belum diperingkat ulang", "en": "Interviewed, not re-ranked yet"},
     "findings.not_interviewed": {"id": "Tidak diwawancarai (pindah, meninggal, tidak ditemukan, menolak)", "en": "Not interviewed (moved, deceased, not found, refused)"},
     "findings.nik_title": {"id": "NIK tidak aktif menurut hasil", "en": "Inactive NIKs by outcome"},
     "findings.nik_figure": {"id": "{n} kiriman NIK tidak aktif", "en": "{n} inactive-NIK submissions"},
@@ -435,8 +435,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "en": "Inactive NIKs are resolved by the outcome of the submitted visit: NIK confirmed (reactivation requested), deceased, moved, not found, refused.",
     },
     "findings.define_awaiting": {
-        "id": "Menunggu pemeringkatan ulang: diwawancarai dan dikirim, belum diberi desil baru (BPS memeringkat ulang secara berkala).",
-        "en": "Awaiting re-ranking: interviewed and submitted, no new desil yet (BPS re-ranks in batches).",
+        "id": "Diwawancarai, belum diperingkat ulang: diwawancarai dan dikirim, belum diberi desil baru, disetujui atau belum (BPS memeringkat ulang secara berkala; halaman Antrean menghitung yang sudah disetujui saja).",
+        "en": "Interviewed, not re-ranked yet: interviewed and submitted, no new desil yet, approved or not (BPS re-ranks in batches; the Waiting page counts the approved ones only).",
     },
     "findings.define_cutoffs": {
         "id": "Batas desil tiap program adalah pengaturan (DESIL_CUTOFF_PKH, DESIL_CUTOFF_SEMBAKO, DESIL_CUTOFF_PBI_JK): {cutoffs}.",

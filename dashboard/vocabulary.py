@@ -67,15 +67,8 @@ TARGET_CATEGORY_TERMS: dict[str, Term] = {
 }
 
 
-class Programme(StrEnum):
-    """The aid programmes paid from DTSEN whose eligibility the re-ranking decides: each is
-    paid up to a desil cut-off (a setting: ``Settings.programme_cutoffs``)."""
-
-    PKH = "pkh"
-    SEMBAKO = "sembako"
-    PBI_JK = "pbi_jk"
-
-
+#: The aid programmes paid from DTSEN whose eligibility the re-ranking decides: each is paid
+#: up to a desil cut-off (a setting: ``Settings.programme_cutoffs``).
 PROGRAMME_TERMS: dict[str, Term] = {
     t.code: t
     for t in (

@@ -5,7 +5,9 @@ matrix, for every scope as of any day.
 Everything is a sum over families re-ranked (``rollup_rerank_day`` for regions; the raw
 rows of a kabupaten/kota, counted by the same function, for its facilitators). A family is
 "re-ranked" once BPS has given it a desil after the check (``visit.desil_after`` with
-``visit.reranked_at``); only interviewed families can be. What a finding means depends on
+``visit.reranked_at``). BPS re-ranks the families that were interviewed; one re-ranked
+with another outcome is counted as re-ranked all the same (and "interviewed, not re-ranked
+yet" never goes below zero). What a finding means depends on
 the programme, whose cut-off is a setting (``DESIL_CUTOFF_PKH`` 4, ``DESIL_CUTOFF_SEMBAKO``
 and ``DESIL_CUTOFF_PBI_JK`` 5, see ``Settings.programme_cutoffs``): with cut-off ``c``
 
@@ -45,8 +47,8 @@ from dashboard.figures.queries import (
     scope_filter,
 )
 from dashboard.store import models
-from dashboard.store.rollups import counted_visits, rerank_counts
-from dashboard.vocabulary import PROGRAMME_TERMS, TargetCategory
+from dashboard.store.rollups import OUTCOME_COLUMNS, counted_visits, rerank_counts
+from dashboard.vocabulary import INTERVIEWED_OUTCOMES, PROGRAMME_TERMS, TargetCategory
 
 #: (programme code, cut-off) pairs, e.g. ``(("pkh", 4), ("sembako", 5), ("pbi_jk", 5))``:
 #: hashable, so that it is part of a cached figure's key.
@@ -54,8 +56,8 @@ Cutoffs = tuple[tuple[str, int], ...]
 DESILS = tuple(range(1, 11))
 #: The columns of a long frame of re-ranked families.
 TRANSITION_COLUMNS = ["category", "desil_before", "desil_after", "reranked"]
-#: Outcomes after which a family was interviewed (and can be re-ranked).
-INTERVIEWED_COLUMNS = ("outcome_found_verified", "outcome_nik_confirmed")
+#: The base counts of submissions whose family was interviewed (and so can be re-ranked).
+INTERVIEWED_COLUMNS = tuple(OUTCOME_COLUMNS[o.value] for o in INTERVIEWED_OUTCOMES)
 
 
 def check_cutoffs(cutoffs: Cutoffs) -> Cutoffs:

@@ -251,9 +251,11 @@ FINDINGS_METRICS: tuple[Metric, ...] = (
     _count("reranked", "Diperingkat ulang", "Re-ranked",
            "Keluarga yang sudah diperingkat ulang BPS (desil sesudah ground check).",
            "Families BPS has re-ranked (desil after the check).", "reranked", True),
-    _count("awaiting_rerank", "Menunggu pemeringkatan ulang", "Awaiting re-ranking",
-           "Keluarga yang sudah diwawancarai (ditemukan atau NIK dikonfirmasi) dan belum diperingkat ulang.",
-           "Families interviewed (found, or NIK confirmed) and not re-ranked yet.", "awaiting_rerank", False),
+    _count("awaiting_rerank", "Diwawancarai, belum diperingkat ulang", "Interviewed, not re-ranked yet",
+           "Keluarga yang sudah diwawancarai dan dikirim (ditemukan atau NIK dikonfirmasi) dan belum diperingkat ulang, "
+           "disetujui atau belum (halaman Antrean menghitung yang sudah disetujui saja).",
+           "Families interviewed and submitted (found, or NIK confirmed) and not re-ranked yet, approved or not "
+           "(the Waiting page counts the approved ones only).", "awaiting_rerank", False),
     _share("rerank_pct", "Sudah diperingkat ulang", "Re-ranked",
            "Keluarga yang sudah diperingkat ulang, dari keluarga yang sudah diwawancarai.",
            "Families re-ranked, of those interviewed.", "reranked", "interviewed"),
@@ -269,15 +271,11 @@ MAP_METRICS: tuple[str, ...] = tuple(
     m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS and m not in FINDINGS_METRICS
 )
 QUALITY_MAP_METRICS: tuple[str, ...] = ("flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct")
-#: What the findings page's map can show, per programme (``findings_map_metrics``).
+#: What the findings page's map can show: each of these of the programme chosen (the id
+#: ``<kind>_<programme>``, ``layouts.findings.metric_of``).
 FINDINGS_MAP_KINDS: tuple[str, ...] = (
     "left_eligibility_pct", "entered_eligibility_pct", "not_eligible_pct", "inclusion_confirmed_pct", "exclusion_confirmed_pct",
 )
-
-
-def findings_map_metrics(programme: str) -> tuple[str, ...]:
-    """The findings map's metrics of ``programme``, then the programme-free one."""
-    return (*(f"{kind}_{programme}" for kind in FINDINGS_MAP_KINDS), "rerank_pct")
 
 
 def get_metric(metric_id: str) -> Metric:

@@ -28,7 +28,6 @@ data version and day: the figure cache keeps it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -38,26 +37,13 @@ from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
 from dashboard.figures.queries import NATIONAL_CODE, Level, Scope, _require_rows, scope_filter
 from dashboard.store import models
-from dashboard.store.rollups import day_start_utc
+from dashboard.store.rollups import SqlClock, countable_sql, day_start_utc
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES
 
 
-@dataclass(frozen=True)
-class WaitingStatus:
-    code: str
-    #: Who must act for the case to move on: the facilitator, the reviewer or BPS.
-    actor: str
-
-
-#: The open statuses, in the order of the lifecycle.
-WAITING_STATUSES: tuple[WaitingStatus, ...] = (
-    WaitingStatus("assigned", "facilitator"),
-    WaitingStatus("started", "facilitator"),
-    WaitingStatus("submitted", "reviewer"),
-    WaitingStatus("returned", "facilitator"),
-    WaitingStatus("approved", "bps"),
-)
-STATUS_CODES = tuple(s.code for s in WAITING_STATUSES)
+#: The open statuses, in the order of the lifecycle (who must act: the facilitator, the
+#: facilitator, the reviewer, the facilitator, BPS).
+STATUS_CODES = ("assigned", "started", "submitted", "returned", "approved")
 #: Cases a facilitator has begun and must finish: what "the facilitators with the oldest
 #: open cases" counts (targets not visited yet all wait since the assignment: their number
 #: is the figure there, not their age).
@@ -78,53 +64,67 @@ def _day_end(day: dt.date) -> dt.datetime:
     return day_start_utc(day + dt.timedelta(days=1))
 
 
-def _cases(round_id: int, day: dt.date, *where):
+def _cases(engine: Engine, round_id: int, day: dt.date, *where):
     """One row per target of the round (matching ``where``) open at the end of ``day``:
-    its ``status`` and since when (``since``), with its region, facilitator and code."""
+    its ``status`` and since when (``since``, as ``SqlClock.of`` gives it), with its region,
+    facilitator and code; and the clock that reads ``since``. A target whose visit the
+    rollups leave out (``countable``) is left out here too."""
     t, v, e = models.Target, models.Visit, models.VisitEvent
-    end = _day_end(day)
+    clock = SqlClock(engine.dialect.name)
+    with engine.connect() as conn:
+        first_day = conn.execute(select(models.Round.start_date).where(models.Round.id == round_id)).scalar_one() - dt.timedelta(days=1)
+        data_until = conn.execute(select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)).scalar()
+    end = clock.at(_day_end(day))
+    at = clock.of
+    before = lambda column: and_(at(column).is_not(None), at(column) < end)  # noqa: E731
     last_event = lambda column: (  # noqa: E731
-        select(column).where(e.target_id == v.target_id, e.occurred_at < end)
-        .order_by(e.occurred_at.desc(), e.id.desc()).limit(1).scalar_subquery()
+        select(column).where(e.target_id == v.target_id, at(e.occurred_at) < end)
+        .order_by(at(e.occurred_at).desc(), e.id.desc()).limit(1).scalar_subquery()
     )
-    not_started = or_(v.target_id.is_(None), v.started_at >= end)
-    not_submitted = or_(v.submitted_at.is_(None), v.submitted_at >= end)
-    approved = and_(v.approved_at.is_not(None), v.approved_at < end)
-    awaiting_rerank = and_(approved, v.outcome.in_([o.value for o in INTERVIEWED_OUTCOMES]), or_(v.reranked_at.is_(None), v.reranked_at >= end))
-    first_review_pending = or_(v.first_reviewed_at.is_(None), v.first_reviewed_at >= end)
+    not_started = or_(v.target_id.is_(None), ~before(v.started_at))
+    not_submitted = ~before(v.submitted_at)
+    approved = before(v.approved_at)
+    awaiting_rerank = and_(approved, v.outcome.in_([o.value for o in INTERVIEWED_OUTCOMES]), ~before(v.reranked_at))
+    first_review_pending = ~before(v.first_reviewed_at)
+    # Reviewed, not approved: returned or (re)submitted, as its audit trail says; a visit
+    # without one (its events not loaded) by its own status, since its latest review.
+    last_status = last_event(e.status)
+    returned = or_(last_status == "returned", and_(last_status.is_(None), v.status == "returned"))
     status = case(
         (not_started, literal("assigned")),
         (not_submitted, literal("started")),
         (awaiting_rerank, literal("approved")),
         (approved, literal(None)),
         (first_review_pending, literal("submitted")),
-        else_=case((last_event(e.status) == "returned", literal("returned")), else_=literal("submitted")),
+        (returned, literal("returned")),
+        else_=literal("submitted"),
     )
     since = case(
-        (not_started, t.assigned_at),
-        (not_submitted, v.started_at),
-        (awaiting_rerank, v.approved_at),
-        (first_review_pending, v.submitted_at),
-        else_=last_event(e.occurred_at),
+        (not_started, at(t.assigned_at)),
+        (not_submitted, at(v.started_at)),
+        (awaiting_rerank, at(v.approved_at)),
+        (first_review_pending, at(v.submitted_at)),
+        else_=func.coalesce(at(last_event(e.occurred_at)), at(v.reviewed_at), at(v.first_returned_at), at(v.submitted_at)),
     )
-    return (
+    counted = or_(v.target_id.is_(None), countable_sql(clock, first_day, data_until)) if data_until is not None else v.target_id.is_(None)
+    query = (
         select(
             t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
             status.label("status"), since.label("since"),
         )
         .select_from(t)
         .outerjoin(v, v.target_id == t.id)
-        .where(t.round_id == round_id, t.assigned_at < end, *where)
+        .where(t.round_id == round_id, before(t.assigned_at), counted, *where)
         .subquery()
     )
+    return query, clock
 
 
-def _bucket(since, day: dt.date):
+def _bucket(since, day: dt.date, clock: SqlClock):
     """The age bucket (index of ``AGE_BUCKETS``) of a moment entered ``since``, as SQL."""
     whens = []
-    for index, (first, _) in enumerate(AGE_BUCKETS[:-1]):
-        last = AGE_BUCKETS[index][1]
-        whens.append((since >= day_start_utc(day - dt.timedelta(days=last)), index))
+    for index, (_, last) in enumerate(AGE_BUCKETS[:-1]):
+        whens.append((since >= clock.at(day_start_utc(day - dt.timedelta(days=last))), index))
     return case(*whens, else_=len(AGE_BUCKETS) - 1)
 
 
@@ -185,8 +185,8 @@ def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.da
     """Open cases per facilitator (with their kabupaten/kota and province), status and age
     bucket, with the age of the oldest: the one GROUP BY every level sums."""
     t = models.Target
-    cases = _cases(round_id, day, *scope_filter(t, scope))
-    bucket = _bucket(cases.c.since, day).label("bucket")
+    cases, clock = _cases(engine, round_id, day, *scope_filter(t, scope))
+    bucket = _bucket(cases.c.since, day, clock).label("bucket")
     keys = [cases.c.facilitator_id, cases.c.regency_code, cases.c.province_code, cases.c.status]
     query = (
         select(*keys, bucket, func.count().label("cases"), func.min(cases.c.since).label("oldest"))
@@ -197,7 +197,7 @@ def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.da
         frame = pd.read_sql(query, conn)
     frame["bucket"] = frame["bucket"].astype("int64")
     frame["cases"] = frame["cases"].astype("int64")
-    frame["oldest_days"] = age_days(frame.pop("oldest"), day).astype("int64") if len(frame) else pd.Series(dtype="int64")
+    frame["oldest_days"] = age_days(clock.read(frame.pop("oldest")), day).astype("int64") if len(frame) else pd.Series(dtype="int64")
     return frame
 
 
@@ -247,7 +247,7 @@ def _waiting_cases(engine: Engine, round_id: int, scope: Scope, day: dt.date, st
     where = [*scope_filter(t, scope)]
     if area is not None:
         where.append(or_(t.province_code.in_([c for c in area if len(c) == 2]), t.regency_code.in_([c for c in area if len(c) == 5])))
-    cases = _cases(round_id, day, *where)
+    cases, clock = _cases(engine, round_id, day, *where)
     query = (
         select(cases.c.target_code, cases.c.category, cases.c.regency_code, cases.c.facilitator_id, f.name.label("facilitator_name"), cases.c.since)
         .join(f, f.id == cases.c.facilitator_id)
@@ -257,12 +257,12 @@ def _waiting_cases(engine: Engine, round_id: int, scope: Scope, day: dt.date, st
     )
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
-    frame["since"] = pd.to_datetime(frame["since"], format="mixed")
+    frame["since"] = clock.read(frame["since"])
     frame["age_days"] = age_days(frame["since"], day).astype("int64") if len(frame) else pd.Series(dtype="int64")
     return frame
 
 
 __all__ = [
-    "AGE_BUCKETS", "FACILITATOR_STATUSES", "STATUS_CODES", "WAITING_STATUSES", "WaitingStatus", "age_days", "bucket_label",
+    "AGE_BUCKETS", "FACILITATOR_STATUSES", "STATUS_CODES", "age_days", "bucket_label",
     "per_code", "status_ages", "waiting_cases", "waiting_counts",
 ]

@@ -545,6 +545,9 @@ class RollupState(Base):
     refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: Increases with every refresh: pages skip work when it did not change.
     version: Mapped[int] = mapped_column(Integer)
+    #: Whether the rollups include the re-ranking rollup (``rollup_rerank_day``): false for
+    #: rollups built before migration 0011, which the next refresh rebuilds whole.
+    reranks_counted: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), nullable=False)
 
 
 # --- Quality (maintained by ``dashboard.quality.refresh`` as visits arrive) -----------------

@@ -23,7 +23,7 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.store import models
@@ -78,7 +78,8 @@ EXCLUSION_REASONS = {
     "out_of_order": "reviewed, returned or approved without a submission, or submitted before it started",
     "inconsistent_region": "a kabupaten/kota code that does not lie in the visit's province",
     "unknown_outcome": "a submission without an outcome, or with a code outside the vocabulary",
-    "invalid_rerank": "re-ranked without a submission, or with a desil before or after outside 1-10",
+    # The one reason that leaves out a part of a visit: its re-ranking, not the visit.
+    "invalid_rerank": "a re-ranking with a desil before or after that is not a whole number in 1-10 (the visit itself is counted)",
 }
 
 
@@ -86,7 +87,8 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     """The visits (with their event moments as columns named after ``EVENT_COLUMNS``) that
     can be counted, and the others with a column ``reason``: the one place where field rows
     that cannot be counted are left out of every figure. A visit is left out whole (rather
-    than some of its events) so that, e.g., approved never exceeds submitted."""
+    than some of its events) so that, e.g., approved never exceeds submitted; only a
+    re-ranking that cannot be read is left out alone (``invalid_rerank``), the visit counted."""
     reason = pd.Series(pd.NA, index=rows.index, dtype="object")
 
     def mark(condition: pd.Series, why: str) -> None:
@@ -101,15 +103,68 @@ def countable(rows: pd.DataFrame, first_day: dt.date, data_until: dt.datetime) -
     mark((after_submission & rows["submitted"].isna()) | (rows["submitted"] < rows["started"]), "out_of_order")
     mark(rows["regency_code"].str[:2] != rows["province_code"], "inconsistent_region")
     mark(rows["submitted"].notna() & ~rows["outcome"].isin(list(VISIT_OUTCOME_TERMS)), "unknown_outcome")
-    desil = {name: pd.to_numeric(rows[name], errors="coerce") for name in ("desil_before", "desil_after")}
-    unreadable = ~(desil["desil_before"].between(1, 10) & desil["desil_after"].between(1, 10))
-    mark(rows["reranked"].notna() & (unreadable | rows["submitted"].isna()), "invalid_rerank")
     kept = rows[reason.isna()].copy()
     # A category the vocabulary does not know is counted, as "other" (shown so).
     kept.loc[~kept["category"].isin(list(TARGET_CATEGORY_TERMS)), "category"] = OTHER.code
+    # A re-ranking whose desil cannot be read is left out, the visit counted all the same
+    # (its progress does not change on the day BPS re-ranks it). A desil is a whole number
+    # 1-10: SQLite's CHECK lets 3.5 through, which two counts would otherwise share as 3.
+    desil = {name: pd.to_numeric(kept[name], errors="coerce") for name in ("desil_before", "desil_after")}
+    readable = pd.Series(True, index=kept.index)
     for name, values in desil.items():
-        kept[name] = values[kept.index]
-    return kept, rows[reason.notna()].assign(reason=reason.dropna())
+        readable &= values.between(1, 10) & (values % 1 == 0)
+        kept[name] = values
+    bad_rerank = kept["reranked"].notna() & ~readable
+    excluded = rows[reason.notna()].assign(reason=reason.dropna())
+    if bad_rerank.any():
+        excluded = pd.concat([excluded, kept[bad_rerank].assign(reason="invalid_rerank")])
+        kept.loc[bad_rerank, "reranked"] = pd.NaT
+    return kept, excluded
+
+
+class SqlClock:
+    """Moments as the database compares them: julian day numbers on SQLite, where a text
+    column may hold ``2026-12-01T17:00:00`` or no fraction of a second (which compare
+    wrongly as text, and which the rollups read with pandas all the same), and what cannot
+    be read is NULL; the timestamps themselves elsewhere."""
+
+    def __init__(self, dialect: str):
+        self.sqlite = dialect == "sqlite"
+
+    def of(self, column):
+        """``column`` as the database compares it."""
+        return func.julianday(column) if self.sqlite else column
+
+    def at(self, moment: dt.datetime):
+        """A naive-UTC moment as the database compares it."""
+        if not self.sqlite:
+            return moment
+        return (moment - dt.datetime(1970, 1, 1)).total_seconds() / 86400 + 2440587.5
+
+    def read(self, values: pd.Series) -> pd.Series:
+        """What ``of`` gave back, as naive-UTC timestamps."""
+        if self.sqlite:
+            return pd.to_datetime((pd.to_numeric(values) - 2440587.5) * 86400, unit="s").dt.round("us")
+        return pd.to_datetime(values, format="mixed")
+
+
+def countable_sql(clock: SqlClock, first_day: dt.date, data_until: dt.datetime):
+    """:func:`countable`'s rule as a SQL condition on ``visit``, for figures the database
+    aggregates from the raw rows (the waiting times): the same visits are left out whole.
+    ``tests/integration/database/test_malformed_rows.py`` holds the two to the same rows."""
+    v = models.Visit
+    early, late = clock.at(day_start_utc(first_day)), clock.at(data_until)
+    happened = lambda column: clock.of(column).is_not(None)  # noqa: E731
+    inside = lambda column: or_(clock.of(column).is_(None), and_(clock.of(column) >= early, clock.of(column) <= late))  # noqa: E731
+    submitted = happened(v.submitted_at)
+    return and_(
+        happened(v.started_at),
+        *(inside(column) for column in EVENT_COLUMNS.values()),
+        or_(submitted, ~or_(*(happened(c) for c in (v.first_reviewed_at, v.first_returned_at, v.approved_at, v.reranked_at)))),
+        or_(~submitted, clock.of(v.submitted_at) >= clock.of(v.started_at)),
+        func.substr(v.regency_code, 1, 2) == v.province_code,
+        or_(~submitted, v.outcome.in_(list(VISIT_OUTCOME_TERMS))),
+    )
 
 
 #: Visits read and counted at a time: a rebuild of 20M visits holds one chunk of raw rows and
@@ -131,7 +186,7 @@ def _visit_chunks(conn: Connection, round_id: int, since: dt.datetime, every_vis
     columns = list(EVENT_COLUMNS.values())
     window = [] if every_visit else [or_(*(c >= since for c in columns))]
     query = (
-        select(v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, t.desil_before, v.desil_after, *columns)
+        select(v.target_id, v.facilitator_id, v.regency_code, v.province_code, v.category, v.outcome, t.desil_before, v.desil_after, *columns)
         .join(t, t.id == v.target_id)
         .where(v.round_id == round_id, *window, *where)
         .execution_options(stream_results=True, max_row_buffer=CHUNK_ROWS)
@@ -332,19 +387,20 @@ def _refresh_targets(conn: Connection, round_id: int) -> None:
     write_columns(conn, "rollup_regency_targets", _columns(targets.assign(round_id=round_id)))
 
 
-def _set_state(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
+def _set_state(conn: Connection, round_id: int, data_until: dt.datetime, rebuilt: bool = False) -> None:
     state = models.RollupState
     version = conn.execute(select(state.version).where(state.round_id == round_id)).scalar()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    whole = {"reranks_counted": True} if rebuilt else {}
     if version is None:
         conn.execute(
-            state.__table__.insert().values(round_id=round_id, data_until=data_until, refreshed_at=now, version=1)
+            state.__table__.insert().values(round_id=round_id, data_until=data_until, refreshed_at=now, version=1, reranks_counted=rebuilt)
         )
     else:
         conn.execute(
             state.__table__.update()
             .where(state.round_id == round_id)
-            .values(data_until=data_until, refreshed_at=now, version=version + 1)
+            .values(data_until=data_until, refreshed_at=now, version=version + 1, **whole)
         )
 
 
@@ -364,31 +420,22 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
                       models.RollupRerankDay):
             conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
         _refresh_days(conn, round_id, _round_start(conn, round_id), data_until, every_visit=True)
-        _set_state(conn, round_id, data_until)
+        _set_state(conn, round_id, data_until, rebuilt=True)
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
-
-
-def _lacks_reranks(engine: Engine, round_id: int) -> bool:
-    """Whether the round has re-ranked visits but no re-ranking rollup: rollups built before
-    ``rollup_rerank_day`` existed (migration 0011). A refresh recomputes recent days only, so
-    such a round is rebuilt once, and its findings are whole from the first refresh on."""
-    r, v = models.RollupRerankDay, models.Visit
-    with engine.connect() as conn:
-        if conn.execute(select(r.round_id).where(r.round_id == round_id).limit(1)).first() is not None:
-            return False
-        return conn.execute(select(v.target_id).where(v.round_id == round_id, v.reranked_at.is_not(None)).limit(1)).first() is not None
 
 
 def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from_day: dt.date | None = None) -> None:
     """Bring the rollups up to ``data_until`` (the newest moment of data now written);
     ``from_day``: recompute from that day at least (times a rewrite removed)."""
+    state = models.RollupState
     with engine.connect() as conn:
-        previous = conn.execute(
-            select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)
-        ).scalar()
-    if previous is None or _lacks_reranks(engine, round_id):
+        row = conn.execute(select(state.data_until, state.reranks_counted).where(state.round_id == round_id)).first()
+    # Rollups from before the re-ranking rollup (migration 0011) are rebuilt once: a refresh
+    # recomputes recent days only, and the findings need every day.
+    if row is None or not row.reranks_counted:
         rebuild_rollups(engine, round_id, data_until)
         return
+    previous = row.data_until
     first_day = day_of(min(previous, data_until)) - dt.timedelta(days=RECHECK_DAYS)
     v = models.Visit
     with engine.begin() as conn:

@@ -42,7 +42,7 @@ from dashboard.ingest.contract import KINDS, json_schema
 from dashboard.ingest.loader import CHUNK, Loader
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
-from dashboard.vocabulary import TARGET_CATEGORY_TERMS
+from dashboard.vocabulary import OTHER, TARGET_CATEGORY_TERMS
 from dashboard.web.auth import audit, current_access
 
 API_VERSION = "1.0.0"
@@ -97,12 +97,17 @@ def _parse_parent(level: Level, text: str | None) -> Scope:
     return scope
 
 
+#: The categories of the figures: the vocabulary's, and "other" for codes outside it (the
+#: rollups count them so, and the pages show them).
+CATEGORY_CODES = (*TARGET_CATEGORY_TERMS, OTHER.code)
+
+
 def _parse_category(text: str | None, level: Level) -> str | None:
     """The target category of ``?category=`` (None: all), for region levels only."""
     if not text:
         return None
-    if text not in TARGET_CATEGORY_TERMS:
-        raise BadRequest(f"unknown category {text[:40]!r}: use {', '.join(TARGET_CATEGORY_TERMS)}")
+    if text not in CATEGORY_CODES:
+        raise BadRequest(f"unknown category {text[:40]!r}: use {', '.join(CATEGORY_CODES)}")
     if level == Level.FACILITATOR:
         raise BadRequest("figures by category are kept per region, not per facilitator (a facilitator works on every category)")
     return text
@@ -119,23 +124,41 @@ def _one_category(counts: pd.DataFrame, category: str, by: str) -> pd.DataFrame:
     return part.reindex(codes).fillna(0)
 
 
+def _round_and_day(engine, args):
+    """The round of ``?round=`` (default the newest with data), its data state and the day
+    of ``?as_of=`` (default the newest), or ``BadRequest``/``LookupError``."""
+    if args.get("round"):
+        if not re.fullmatch(r"[0-9]{1,9}", args["round"]):
+            raise BadRequest(f"round {args['round'][:40]!r} is not a number (a round id)")
+        round_ = round_dates(engine, int(args["round"]))
+        if round_ is None:
+            raise LookupError(f"no round {args['round']}")
+    else:
+        round_ = latest_round(engine)
+    state = data_state(engine, round_.id) if round_ else None
+    if round_ is None or state is None:
+        raise LookupError("no round with data")
+    return round_, state, _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+
+
+def _parse_scope(engine, text: str | None) -> Scope:
+    """The region of ``?scope=`` (default the nation), which must exist."""
+    if text is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", text):
+        raise BadRequest(f"scope {text[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
+    scope = Scope.of(text)
+    if text is not None and not region_exists(engine, scope):
+        raise LookupError(f"no region with code {text!r}")
+    return scope
+
+
 def transitions_answer(settings: Settings, args, access: Access) -> dict:
     """The answer of ``/api/v1/transitions``: the 10×10 desil transition matrix (families
     re-ranked, desil before × desil after) of ``scope`` (default the nation), as of
     ``as_of``, for one ``category`` or all."""
     engine = get_engine(settings.read_database_url)
-    code = args.get("scope") or None
-    if code is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
-        raise BadRequest(f"scope {code[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
-    scope = Scope.of(code)
-    if code is not None and not region_exists(engine, scope):
-        raise LookupError(f"no region with code {code!r}")
+    scope = _parse_scope(engine, args.get("scope") or None)
     category = _parse_category(args.get("category"), Level.NATIONAL)
-    round_ = latest_round(engine)
-    state = data_state(engine, round_.id) if round_ else None
-    if round_ is None or state is None:
-        raise LookupError("no round with data")
-    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+    round_, _state, day = _round_and_day(engine, args)
     long = findings_transitions(engine, round_.id, scope, day, access=access)
     matrix = transition_matrix(long, None if category is None else [category])
     return {
@@ -151,33 +174,29 @@ def waiting_answer(settings: Settings, args, access: Access) -> dict:
     oldest, of ``scope`` (default the nation) or of each of its child regions (``by=children``),
     at the end of ``as_of``."""
     engine = get_engine(settings.read_database_url)
-    code = args.get("scope") or None
-    if code is not None and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
-        raise BadRequest(f"scope {code[:40]!r} is not a province or kabupaten/kota code (e.g. 35 or 35.77)")
-    scope = Scope.of(code)
-    if code is not None and not region_exists(engine, scope):
-        raise LookupError(f"no region with code {code!r}")
+    scope = _parse_scope(engine, args.get("scope") or None)
     by = args.get("by", "self")
     if by not in ("self", "children"):
         raise BadRequest("by must be self or children")
     if by == "children" and scope.level == Level.REGENCY:
         raise BadRequest("a kabupaten/kota has no child regions (its facilitators: see the waiting page)")
-    round_ = latest_round(engine)
-    state = data_state(engine, round_.id) if round_ else None
-    if round_ is None or state is None:
-        raise LookupError("no round with data")
-    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
+    round_, _state, day = _round_and_day(engine, args)
     counts = waiting_counts(engine, round_.id, scope, day, access=access, by=by)
-    names = region_names(engine, scope.child_level, scope) if by == "children" else None
+    if by == "children":  # every region the caller may see, those without open cases too
+        names = region_names(engine, scope.child_level, scope)
+        codes = [code for code in names.index if access.sees_row(code)]
+    else:
+        level = scope.level if scope.level != Level.NATIONAL else None
+        names = region_names(engine, level, Scope.of(scope.province_code)) if level else pd.Series({"ID": "INDONESIA"})
+        codes = [scope.code or "ID"]
     rows = []
-    codes = sorted(counts["code"].unique()) if by == "children" else [scope.code or "ID"]
     for row_code in codes:
         part = counts[counts["code"] == row_code]
         ages = status_ages(part)
         oldest = part.groupby("status")["oldest_days"].max()
         rows.append({
             "code": row_code,
-            "name": names.get(row_code) if names is not None else None,
+            "name": names.get(row_code),
             "statuses": {s: {"cases": int(ages.loc[s].sum()), "by_age": [int(n) for n in ages.loc[s]],
                              "oldest_days": _clean(oldest.get(s))} for s in STATUS_CODES},
         })
@@ -207,20 +226,9 @@ def progress(settings: Settings, args, access: Access) -> dict:
     engine = get_engine(settings.read_database_url)
     level = _parse_level(args.get("level"))
     parent = _parse_parent(level, args.get("parent"))
-    if args.get("round"):
-        if not re.fullmatch(r"[0-9]{1,9}", args["round"]):
-            raise BadRequest(f"round {args['round'][:40]!r} is not a number (a round id)")
-        round_ = round_dates(engine, int(args["round"]))
-        if round_ is None:
-            raise LookupError(f"no round {args['round']}")
-    else:
-        round_ = latest_round(engine)
-    state = data_state(engine, round_.id) if round_ else None
-    if round_ is None or state is None:
-        raise LookupError("no round with data")
+    round_, state, day = _round_and_day(engine, args)
     if not region_exists(engine, parent):
         raise LookupError(f"no {parent.level.value} with code {parent.code!r}")
-    day = _parse_as_of(args.get("as_of"), state.day, round_.start_date)
 
     category = _parse_category(args.get("category"), level)
     cutoffs = settings.programme_cutoffs
@@ -360,7 +368,7 @@ def openapi_document() -> dict:
                          "description": "Day (WIB) of the figures: the end of that day, or the newest data for the newest day (default)."},
                         {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
                          "description": "Round id (default: the newest)."},
-                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(TARGET_CATEGORY_TERMS)},
+                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(CATEGORY_CODES)},
                          "description": "The figures of one target category (region levels only): metrics that cannot be split by category "
                                         "(facilitator activity, risk) and the forecast are left out."},
                     ],
@@ -382,8 +390,10 @@ def openapi_document() -> dict:
                          "description": "A province or kabupaten/kota code (default: the nation)."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB): families re-ranked by its end (default: the newest data)."},
-                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(TARGET_CATEGORY_TERMS)},
+                        {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(CATEGORY_CODES)},
                          "description": "One target category (default: all)."},
+                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+                         "description": "Round id (default: the newest)."},
                     ],
                     "responses": {
                         "200": {"description": "The matrix", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transitions"}}}},
@@ -405,6 +415,8 @@ def openapi_document() -> dict:
                          "description": "self (default): one row; children: one per province (of the nation) or kabupaten/kota (of a province)."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB): the cases open at its end (default: the newest data)."},
+                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+                         "description": "Round id (default: the newest)."},
                     ],
                     "responses": {
                         "200": {"description": "Cases", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Waiting"}}}},

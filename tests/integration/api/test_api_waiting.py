@@ -52,6 +52,17 @@ def test_the_waiting_cases_of_a_scope_and_its_regions(api, days_before):
         assert row["name"] and all(row["statuses"][s] == _expected(own, s) for s in STATUS_CODES), row["code"]
 
 
+def test_a_round_and_a_category_outside_the_vocabulary(api):
+    clients, raw, day = api
+    body = clients["national"].get("/api/v1/waiting?round=1").get_json()
+    assert body["round"] == 1 and body["rows"][0]["name"] == "INDONESIA"
+    assert clients["national"].get("/api/v1/waiting?scope=35.77").get_json()["rows"][0]["name"] == "KOTA MADIUN"
+    assert clients["national"].get("/api/v1/waiting?round=7").status_code == 404
+    assert clients["national"].get("/api/v1/transitions?round=x").status_code == 400
+    assert clients["national"].get("/api/v1/transitions?round=1&category=other").get_json()["reranked"] == 0
+    assert clients["national"].get("/api/v1/progress?level=province&category=other").status_code == 200
+
+
 def test_bad_or_foreign_requests_are_refused(api):
     clients, _, _ = api
     assert clients["national"].get("/api/v1/waiting?scope=35.77&by=children").status_code == 400

@@ -121,8 +121,16 @@ def test_rollups_from_before_the_reranking_rollup_are_rebuilt_by_the_next_refres
     rebuild_rollups(engine, 1, AS_OF)
     whole = snapshot(url)["rollup_rerank_day"]
     assert whole["reranked"].sum() > 0
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # as the migration leaves a round whose rollups predate it
         conn.execute(sa.text("DELETE FROM rollup_rerank_day"))
+        conn.execute(sa.text("UPDATE rollup_state SET reranks_counted = false"))
     refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=5))
     pd.testing.assert_frame_equal(snapshot(url)["rollup_rerank_day"], whole, check_dtype=False)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT reranks_counted FROM rollup_state")).scalar_one()
+    # Once rebuilt, refreshes are incremental again (a round without any re-ranking too).
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM rollup_rerank_day"))
+    refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=10))
+    assert snapshot(url)["rollup_rerank_day"]["reranked"].sum() < whole["reranked"].sum()
 

@@ -2,9 +2,10 @@
 
 Families re-ranked per kabupaten/kota, category, desil before and after, and day
 (``rollup_rerank_day``): what the findings read. ``visit.reranked_at`` gets an index, so
-that a refresh finds the visits BPS re-ranked since the previous one. The rollup is filled
-by the next ``python -m dashboard.manage rollups`` (or the next refresh of a round that has
-none yet).
+that a refresh finds the visits BPS re-ranked since the previous one.
+``rollup_state.reranks_counted`` is false for the rounds whose rollups predate it: their
+next refresh rebuilds them whole (a refresh recomputes only recent days), so that their
+findings are complete from then on.
 
 Revision ID: 0011
 Revises: 0010
@@ -34,9 +35,12 @@ def upgrade() -> None:
     )
     op.create_index('ix_rollup_rerank_day_round_day', 'rollup_rerank_day', ['round_id', 'day'], unique=False)
     op.create_index('ix_visit_reranked_at', 'visit', ['reranked_at'], unique=False)
+    op.add_column('rollup_state', sa.Column('reranks_counted', sa.Boolean(), server_default=sa.text('false'), nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('rollup_state') as batch:
+        batch.drop_column('reranks_counted')
     op.drop_index('ix_visit_reranked_at', table_name='visit')
     op.drop_index('ix_rollup_rerank_day_round_day', table_name='rollup_rerank_day')
     op.drop_table('rollup_rerank_day')
