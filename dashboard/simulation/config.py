@@ -145,6 +145,10 @@ class SimulationConfig:
     return_rate_defective: float = 0.35
     #: Last day any work happens, counted from the start.
     horizon_days: int = 150
+    #: How much a facilitator's post-test follows their speed (``dashboard.simulation.training``):
+    #: points of post-test per standard deviation of speed in their province, in tens (0: no
+    #: relation at all; the default a weak one).
+    training_effect: float = 0.2
 
     def __post_init__(self) -> None:
         if self.families < 1:

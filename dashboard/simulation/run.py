@@ -24,11 +24,12 @@ from dashboard.simulation import timeline as tl
 from dashboard.simulation.config import SimulationConfig
 from dashboard.simulation.geography import village_anchors
 from dashboard.simulation.plan import ProvincePlan, plan_province
+from dashboard.simulation.training import TrainingPlan, held_between, plan_training
 from dashboard.simulation.workforce import Workforce, build_workforce
 from dashboard.store import models
 from dashboard.store.bulk import delete_visits, write_columns
 from dashboard.store.database import init_database, read_reference_tables
-from dashboard.store.rollups import rebuild_rollups, refresh_rollups
+from dashboard.store.rollups import day_of, rebuild_rollups, refresh_rollups
 from geodata.boundaries import BoundariesUnavailable  # raised without the boundary files; the CLIs report it
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,28 @@ def _write_workforce(conn, workforce: Workforce) -> None:
     write_columns(conn, "facilitator_district", {c: workforce.coverage[c].to_numpy(dtype=object) for c in workforce.coverage})
 
 
+def _write_training(conn, plan: TrainingPlan, round_id: int) -> None:
+    """The instructors (once: staff, like the facilitators) and the classes of ``plan``."""
+    if not conn.execute(select(func.count()).select_from(models.Instructor)).scalar_one():
+        write_columns(conn, "instructor", {c: plan.instructors[c].to_numpy(dtype=object) for c in ("id", "name", "province_code")})
+    if len(plan.classes):
+        classes = plan.classes
+        write_columns(conn, "training_class", {
+            "id": classes["id"].to_numpy(dtype=object), "round_id": np.full(len(classes), round_id),
+            "kind": classes["kind"].to_numpy(dtype=object), "province_code": classes["province_code"].to_numpy(dtype=object),
+            "held_on": np.array([d.isoformat() for d in classes["held_on"]], dtype=object),
+        })
+    if len(plan.teachers):
+        write_columns(conn, "training_class_instructor", {c: plan.teachers[c].to_numpy(dtype=object) for c in ("class_id", "instructor_id")})
+    if len(plan.attendance):
+        a = plan.attendance
+        write_columns(conn, "training_attendance", {
+            "class_id": a["class_id"].to_numpy(dtype=object), "facilitator_id": a["facilitator_id"].to_numpy(dtype=object),
+            "instructor_id": a["instructor_id"].to_numpy(dtype=object), "attended": a["attended"].to_numpy(dtype=bool),
+            "pre_score": a["pre_score"].to_numpy(dtype=object), "post_score": a["post_score"].to_numpy(dtype=object),
+        })
+
+
 def _write_window(conn, plan: ProvincePlan, round_id: int, since: float, until: float, first_load: bool) -> tuple[int, int, int]:
     if first_load:
         rows = np.arange(len(plan))
@@ -153,6 +176,10 @@ def delete_round(engine: Engine, round_id: int) -> None:
         conn.execute(delete(models.QualityFlag).where(models.QualityFlag.round_id == round_id))
         conn.execute(delete(models.VisitEvent).where(models.VisitEvent.target_id.in_(target_ids)))
         conn.execute(delete(models.SimulatedDefect).where(models.SimulatedDefect.round_id == round_id))
+        classes = select(models.TrainingClass.id).where(models.TrainingClass.round_id == round_id)
+        conn.execute(delete(models.TrainingAttendance).where(models.TrainingAttendance.class_id.in_(classes)))
+        conn.execute(delete(models.TrainingClassInstructor).where(models.TrainingClassInstructor.class_id.in_(classes)))
+        conn.execute(delete(models.TrainingClass).where(models.TrainingClass.round_id == round_id))
         conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
         conn.execute(delete(models.Target).where(models.Target.round_id == round_id))
         for rollup in (
@@ -194,6 +221,7 @@ def simulate(
         delete_round(engine, config.round_id)
     as_of = tl.epoch(config.as_of)
     totals = [0, 0, 0]
+    training = plan_training(config, sim.reference["province"], sim.workforce.facilitators)
     with engine.begin() as conn:
         _write_workforce(conn, sim.workforce)
         conn.execute(
@@ -207,6 +235,7 @@ def simulate(
                 simulated_until=config.as_of,
             )
         )
+        _write_training(conn, held_between(training, None, day_of(config.as_of)), config.round_id)
     bar = tqdm(total=config.families, unit="target", disable=not progress, desc="simulating", unit_scale=True)
     for code in sim.province_codes():
         plan = sim.plan(code)
@@ -273,6 +302,7 @@ def run_live(
     log.info("rebuilding the plan of round %s (seed %s)", round_id, config.seed)
     sim = Simulation(config, geodata_dir)
     since = tl.epoch(simulated_until)
+    training, trained_until = plan_training(config, sim.reference["province"], sim.workforce.facilitators), day_of(simulated_until)
     plans = []
     for code in sim.province_codes():
         plan = sim.plan(code)
@@ -291,6 +321,9 @@ def run_live(
             with engine.begin() as conn:
                 for plan in plans:
                     counts = [a + b for a, b in zip(counts, _write_window(conn, plan, round_id, since, until, False))]
+                if day_of(now) > trained_until:  # the classes of the days the clock reached
+                    _write_training(conn, held_between(training, trained_until, day_of(now)), round_id)
+                    trained_until = day_of(now)
                 conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
             _refresh_quality(engine, round_id, now, geodata_dir)
             refresh_rollups(engine, round_id, now)

@@ -420,6 +420,70 @@ class SimulatedDefect(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+# --- Training (BPS trains the national instructors, who train the facilitators) -----------
+
+
+class Instructor(Base):
+    """A national instructor (Innas): BPS staff of a province or kabupaten/kota office who
+    teaches facilitators after their own training (staff: may be named, like facilitators)."""
+
+    __tablename__ = "instructor"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+
+
+class TrainingClass(Base):
+    """One class (a Zoom link, 20-40 participants): of instructors (taught by BPS RI, no
+    province) or of facilitators (taught by instructors of the province; a make-up class for
+    those who missed theirs may gather several provinces, ``province_code`` NULL)."""
+
+    __tablename__ = "training_class"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    #: ``instructor`` or ``facilitator``.
+    kind: Mapped[str] = mapped_column(String(12))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    #: The day it was held (WIB).
+    held_on: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (CheckConstraint("kind IN ('instructor', 'facilitator')", name="kind"),)
+
+
+class TrainingClassInstructor(Base):
+    """Who taught a facilitator class."""
+
+    __tablename__ = "training_class_instructor"
+
+    class_id: Mapped[str] = mapped_column(ForeignKey("training_class.id"), primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("instructor.id"), primary_key=True, index=True)
+
+
+class TrainingAttendance(Base):
+    """One participant of a class (a facilitator or an instructor): present or absent, and
+    the pre- and post-test scores (0-100) of those present."""
+
+    __tablename__ = "training_attendance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    class_id: Mapped[str] = mapped_column(ForeignKey("training_class.id"), index=True)
+    facilitator_id: Mapped[str | None] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    instructor_id: Mapped[str | None] = mapped_column(ForeignKey("instructor.id"), index=True)
+    attended: Mapped[bool] = mapped_column(Boolean)
+    pre_score: Mapped[int | None] = mapped_column(SmallInteger)
+    post_score: Mapped[int | None] = mapped_column(SmallInteger)
+
+    __table_args__ = (
+        CheckConstraint("(facilitator_id IS NULL) <> (instructor_id IS NULL)", name="one_participant"),
+        CheckConstraint("pre_score IS NULL OR (pre_score >= 0 AND pre_score <= 100)", name="pre_score"),
+        CheckConstraint("post_score IS NULL OR (post_score >= 0 AND post_score <= 100)", name="post_score"),
+        UniqueConstraint("class_id", "facilitator_id", name="uq_training_attendance_class_facilitator"),
+        UniqueConstraint("class_id", "instructor_id", name="uq_training_attendance_class_instructor"),
+    )
+
+
 # --- Rollups (maintained by ``dashboard.store.rollups``; pages read these, not the raw rows) ---
 # Days are calendar days in WIB (UTC+7), the time of the national command centre.
 

@@ -24,6 +24,10 @@ TABLES = {
     "visit": "target_id",
     "visit_event": "target_id, occurred_at, status",
     "simulated_defect": "kind, target_id, facilitator_id",
+    "instructor": "id",
+    "training_class": "id",
+    "training_class_instructor": "class_id, instructor_id",
+    "training_attendance": "class_id, facilitator_id, instructor_id",
     # Derived as the data arrives: a live run must store what a single load computes.
     "quality_flag": "target_id, rule",
     "facilitator_risk": "facilitator_id",
@@ -36,7 +40,7 @@ def fingerprint(url: str) -> dict[str, str]:
     digests = {}
     for table, order in TABLES.items():
         frame = pd.read_sql(f"SELECT * FROM {table} ORDER BY {order}", engine)
-        if table in ("visit_event", "simulated_defect"):
+        if table in ("visit_event", "simulated_defect", "training_attendance"):
             frame = frame.drop(columns=["id"])  # serial numbers depend on the insert order
         # When a row was written differs by design between a live run and a single load.
         frame = frame.drop(columns=["updated_at"], errors="ignore")

@@ -290,3 +290,36 @@ def test_reranking_lands_near_the_published_shares(finished):
     for category in ("inclusion_error", "exclusion_error"):
         after = done.loc[done["category"] == category, "desil_after"]
         assert 0.05 < (after > 4).mean() < 0.95
+
+
+def test_training_follows_the_briefing(sim, standard_round_url):
+    """Instructors per province as in the briefing's table; 36 instructor classes; every
+    class holds 20-40; each facilitator in one class of their own province, and those absent
+    from it in at most one make-up class; scores 0-100 for those present, none for the absent."""
+    engine = sa.create_engine(standard_round_url)
+    read = lambda q: pd.read_sql(q, engine)  # noqa: E731
+    instructors = read("SELECT province_code, count(*) AS n FROM instructor GROUP BY province_code").set_index("province_code")["n"]
+    classes = read("SELECT id, kind, province_code, held_on FROM training_class")
+    attendance = read("SELECT * FROM training_attendance")
+    engine.dispose()
+    briefing = pd.read_csv(BRIEFING, dtype={"province_code": str}).set_index("province_code")["instruktur_nasional"]
+    assert instructors.sort_index().to_dict() == briefing.sort_index().to_dict() and instructors.sum() == 1120
+    assert (classes["kind"] == "instructor").sum() == 36
+    sizes = attendance.groupby("class_id").size()
+    assert sizes.between(20, 40).all(), sizes.describe()
+    joined = attendance.merge(classes, left_on="class_id", right_on="id").merge(
+        sim.facilitators[["id", "province_code"]].rename(columns={"id": "facilitator_id", "province_code": "own_province"}), on="facilitator_id", how="left")
+    main = joined[(joined["kind"] == "facilitator") & joined["province_code"].notna()]
+    assert main["facilitator_id"].is_unique and set(main["facilitator_id"]) == set(sim.facilitators["id"])
+    assert (main["province_code"] == main["own_province"]).all()
+    make_up = joined[(joined["kind"] == "facilitator") & joined["province_code"].isna()]
+    assert make_up["facilitator_id"].is_unique and make_up["attended"].astype(bool).all()
+    absent = set(main.loc[~main["attended"].astype(bool), "facilitator_id"])
+    assert set(make_up["facilitator_id"]) <= absent and 0 < len(make_up) < len(absent)
+    present = attendance["attended"].astype(bool)
+    assert attendance.loc[present, ["pre_score", "post_score"]].notna().all().all()
+    assert attendance.loc[~present, ["pre_score", "post_score"]].isna().all().all()
+    scores = attendance.loc[present, ["pre_score", "post_score"]]
+    assert scores.min().min() >= 0 and scores.max().max() <= 100
+    assert 10 < (scores["post_score"] - scores["pre_score"]).mean() < 25
+    assert (pd.to_datetime(classes["held_on"]).dt.date <= AS_OF.date()).all()  # nothing from after the clock
