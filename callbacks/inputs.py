@@ -165,6 +165,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("findings-map", "clickData"): _click,
     ("findings-map", "figure"): _mapping,
     ("waiting-scope", "data"): _text(5, _REGION_CODE),
+    ("training-scope", "data"): _text(5, _REGION_CODE),
     ("waiting-status", "value"): _text(16, choices=frozenset(WAITING_STATUS_CODES), optional=False),
     ("waiting-ages", "clickData"): _click,
     ("regency-facilitators", "filterModel"): _mapping,

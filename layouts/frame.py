@@ -87,6 +87,7 @@ def page_frame(
         dbc.NavItem(dbc.NavLink(t("nav.quality", lang), href=_with_lang("/kualitas", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.findings", lang), href=_with_lang("/temuan", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.waiting", lang), href=_with_lang("/antrian", lang, round_id), active="partial")),
+        dbc.NavItem(dbc.NavLink(t("nav.training", lang), href=_with_lang("/pelatihan", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.alerts", lang), href=_with_lang("/peringatan", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.about", lang), href=_with_lang("/sumber-data", lang, round_id), active="exact")),
     ]

@@ -31,7 +31,7 @@ from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
-from layouts import about, admin, alerts, facilitator, findings, overview, quality, regency, waiting, wall
+from layouts import about, admin, alerts, facilitator, findings, overview, quality, regency, training, waiting, wall
 from layouts.data_source import data_source_panel
 from layouts.frame import Account, page_frame, page_href
 from layouts.maps import MAP_VIEWS
@@ -197,7 +197,7 @@ def register_pages(settings: Settings) -> None:
             """A link that keeps the page's options, or None (plain text in a breadcrumb)
             for a region page the user may not open."""
             code = path.rstrip("/").rpartition("/")[2]
-            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/", "/temuan/", "/antrian/", "/peringatan/")) and not access.sees_total(code):
+            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/", "/temuan/", "/antrian/", "/pelatihan/", "/peringatan/")) and not access.sees_total(code):
                 return None
             return page_href(path, lang, metric, round_id)
 
@@ -364,6 +364,19 @@ def register_pages(settings: Settings) -> None:
         return waiting.layout(scope, language, refresh, path=path, heading=heading, trail=trail, status=status,
                               **{k: v for k, v in frame.items() if k != "metric"})
 
+    def training_page(code: str | None = None, lang: str | None = None, round: str | None = None, **_query):
+        """``/pelatihan`` (the nation) and ``/pelatihan/<code>`` (a province or kabupaten/kota)."""
+        language = _language(lang, settings)
+        path = f"/pelatihan/{code}" if code else "/pelatihan"
+        frame, link, error = frame_and_links(language, None, round, path)
+        if error:
+            return error
+        scope, trail, missing = section_scope("/pelatihan", code, language, path, link)
+        if missing:
+            return missing
+        heading = t("training.page", language) + " · " + trail[-1][0]
+        return training.layout(scope, language, refresh, path=path, heading=heading, trail=trail, **{k: v for k, v in frame.items() if k != "metric"})
+
     def alerts_page(code: str | None = None, lang: str | None = None, round: str | None = None, **_query):
         """``/peringatan`` (the nation, as far as the user's area reaches) and
         ``/peringatan/<code>`` (a province or kabupaten/kota)."""
@@ -467,6 +480,11 @@ def register_pages(settings: Settings) -> None:
     dash.register_page(
         "waiting_region", path_template="/antrian/<code>", name="Antrean wilayah", title="Ground Check DTSEN · Antrean",
         layout=_served(waiting_page, settings),
+    )
+    dash.register_page("training", path="/pelatihan", name="Pelatihan", title="Ground Check DTSEN · Pelatihan", layout=_served(training_page, settings))
+    dash.register_page(
+        "training_region", path_template="/pelatihan/<code>", name="Pelatihan wilayah", title="Ground Check DTSEN · Pelatihan",
+        layout=_served(training_page, settings),
     )
     dash.register_page("alerts", path="/peringatan", name="Peringatan", title="Ground Check DTSEN · Peringatan", layout=_served(alerts_page, settings))
     dash.register_page(

@@ -207,7 +207,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
+REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "training-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -293,9 +293,9 @@ def _is_denied(value) -> bool:
     return False
 
 
-FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "waiting-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
+FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "waiting-scope": FOREIGN_PROVINCE, "training-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
            "wall-scope": FOREIGN_PROVINCE}
-OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "waiting-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
+OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "waiting-scope": OWN_PROVINCE, "training-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
        "wall-scope": OWN_PROVINCE}
 
 
@@ -467,6 +467,8 @@ PAGE_MATRIX = [
     ("/temuan/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/antrian/32", ("ok", "denied", "denied", "denied", "ok")),
     ("/antrian/35.77", ("ok", "ok", "ok", "ok", "ok")),
+    ("/pelatihan/32", ("ok", "denied", "denied", "denied", "ok")),
+    ("/pelatihan/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/admin", ("denied", "denied", "denied", "denied", "ok")),
     ("/sumber-data", ("ok", "ok", "ok", "ok", "ok")),
 ]
@@ -510,11 +512,11 @@ def test_a_full_signed_in_browse_shows_no_nik_like_number(site):
     national = site.clients["admin"]
     texts = []
     own = site.own_facilitator["id"]
-    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77", "/antrian", "/antrian/35.77",
+    for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77", "/antrian", "/antrian/35.77", "/pelatihan", "/pelatihan/35.77",
                  "/sumber-data", "/admin"):
         texts.append(_text(site.page("admin", path)))
     for scope in ({"overview-scope": None, "quality-scope": None, "findings-scope": None, "regency-scope": "35.77", "facilitator-id": own},
-                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77", "waiting-scope": "35.77"}):
+                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77", "waiting-scope": "35.77", "training-scope": "35.77"}):
         for dependency in _dependencies(site):
             if not dependency.get("clientside_function"):
                 texts.append(_text(_forge(site, dependency, "admin", scope)))

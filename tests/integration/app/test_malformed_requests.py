@@ -44,6 +44,7 @@ def _valid(site: Site) -> dict:
         ("findings-matrix-category", "value"): "all", ("findings-matrix-mode", "value"): "shares",
         ("findings-map", "clickData"): {"points": [{"location": "35"}]}, ("findings-map", "figure"): None,
         ("waiting-scope", "data"): "35", ("waiting-status", "value"): "submitted", ("waiting-ages", "clickData"): {"points": [{"customdata": "returned"}]},
+        ("training-scope", "data"): "35",
     }
 
 
@@ -109,6 +110,7 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("findings-map", "figure"): [{}, {"data": "x"}],
         ("waiting-scope", "data"): ["99", "35.99", "35.77"], ("waiting-status", "value"): ["done", "SUBMITTED"],
         ("waiting-ages", "clickData"): [{"points": []}, {"points": [{"customdata": ["x"]}]}, {"points": [{"customdata": "lost"}]}],
+        ("training-scope", "data"): ["99", "35.99", "35.77"],
     }
     explained = 0
     for dependency in _server_callbacks(site):

@@ -46,7 +46,7 @@ PAGES = [
     ("/?lang=id", ".kpi-value"), ("/provinsi/35?lang=en", ".kpi-value"), ("/kabkota/35.77?lang=id", "#regency-kpis .kpi-value"),
     ("/pendamping/{f}?lang=en", "#facilitator-summary:not(:empty)"), ("/kualitas?lang=en", "#quality-kpis .kpi-value"),
     ("/kualitas/35?lang=id", "#quality-facilitators-table td"), ("/temuan?lang=en", "#findings-regions-table td"),
-    ("/antrian/35?lang=id", "#waiting-cases-table td"), ("/sumber-data?lang=en", "#data-source"),
+    ("/antrian/35?lang=id", "#waiting-cases-table td"), ("/pelatihan/35?lang=en", "#training-regions-table td"), ("/sumber-data?lang=en", "#data-source"),
     ("/peringatan/35?lang=id", "#alerts-table td"),
     ("/admin?lang=id", "#admin-audit-table td"), ("/tidak-ada?lang=en", "#not-found-message"),
 ]

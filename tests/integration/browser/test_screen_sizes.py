@@ -29,6 +29,7 @@ PAGES = [
     ("/temuan", "#findings-regions-table td"),
     ("/temuan/35.77", "#findings-facilitators-table td"),
     ("/antrian", "#waiting-cases-table td"),
+    ("/pelatihan", "#training-regions-table td"),
     ("/peringatan", "#alerts-table td"),
     ("/sumber-data", "#definisi"),
 ]

@@ -1,0 +1,85 @@
+"""The training page's callbacks (called as the browser calls them) carry the figures pandas
+computes from the raw tables (``tests/integration/metrics/test_training_figures.Raw``), and
+refuse another area's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.factory import create_app
+from dashboard.figures.queries import data_state
+from dashboard.formatting import format_decimal, format_int, format_percent
+from dashboard.store.database import get_engine
+from tests import auth
+from tests.integration.metrics.test_training_figures import Raw
+from tests.integration.national.test_national_callbacks import _array, _call, _prop
+
+
+@pytest.fixture(scope="module")
+def page(standard_sqlite_round_url):
+    url = standard_sqlite_round_url
+    server = create_app(auth.settings(url)).server
+    national, jatim = server.test_client(), server.test_client()
+    auth.sign_in(national, url)
+    auth.sign_in(jatim, url, "province", ["35"])
+    version = _call(national, [{"id": "data-version", "property": "data"}], [_prop("refresh-timer", "n_intervals", 1), _prop("url", "search", "")],
+                    [_prop("data-version", "data", None)]).get_json()["response"]["data-version"]["data"]
+    return national, jatim, version, Raw(url), data_state(get_engine(url), 1).day
+
+
+def _text(component) -> str:
+    return str(component)
+
+
+def test_the_pages_answer(page):
+    national, jatim, *_ = page
+    for path in ("/pelatihan", "/pelatihan/35", "/pelatihan/35.77"):
+        assert national.get(path).status_code == 200  # who sees which page: tests/integration/access/test_who_sees_what.py
+
+
+def test_the_cards_show_the_trained_and_their_scores(page):
+    national, _, version, raw, day = page
+    for scope in (None, "35"):
+        cards = _call(national, [{"id": "training-summary", "property": "children"}], [_prop("data-version", "data", version)],
+                      [_prop("training-scope", "data", scope), _prop("page-lang", "data", "id")]).get_json()["response"]["training-summary"]["children"]
+        f = raw.in_scope(raw.trained(day).reset_index(), scope)
+        trained = f[f["trained"]]
+        text = _text(cards)
+        assert format_percent(len(trained) / len(f) * 100, "id") in text
+        assert format_int(int(f["late"].sum()), "id") in text and format_int(int((~f["trained"]).sum()), "id") in text
+        assert format_decimal(trained["post"].mean(), "id", 1) in text
+        assert format_decimal((trained["post"] - trained["pre"]).mean(), "id", 1) in text
+
+
+def test_the_score_chart_and_the_relation_table(page):
+    national, _, version, raw, day = page
+    response = _call(national, [{"id": "training-scores", "property": "figure"}, {"id": "training-classes", "property": "figure"}],
+                     [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                     [_prop("training-scope", "data", "35"), _prop("page-lang", "data", "en")]).get_json()["response"]
+    pre, post = response["training-scores"]["figure"]["data"]
+    f = raw.in_scope(raw.trained(day).reset_index(), "35")
+    trained = f[f["trained"]]
+    expected = (np.minimum(trained["post"].astype(int), 99) // 10 * 10).value_counts().reindex(range(0, 100, 10), fill_value=0)
+    assert _array(post["y"]) == expected.tolist()
+    relation = _call(national, [{"id": "training-relation", "property": "figure"}, {"id": "training-relation-table", "property": "children"}],
+                     [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                     [_prop("training-scope", "data", "35"), _prop("page-lang", "data", "en")]).get_json()["response"]
+    rows = relation["training-relation-table"]["children"]["props"]["data"]
+    bands = {r["band"]: r["facilitators"] for r in rows}
+    assert bands["90–100"] == int((trained["post"] >= 90).sum()) and bands["<60"] == int((trained["post"] < 60).sum())
+    assert bands["Not trained"] == int((~f["trained"]).sum())
+    assert sum(bands.values()) == len(f)
+
+
+def test_the_regions_and_another_areas_figures(page):
+    national, jatim, version, raw, day = page
+    regions = _call(national, [{"id": "training-regions", "property": "children"}], [_prop("data-version", "data", version)],
+                    [_prop("training-scope", "data", "35"), _prop("page-lang", "data", "en")]).get_json()["response"]["training-regions"]["children"]
+    rows = pd.DataFrame(regions["props"]["data"])
+    f = raw.in_scope(raw.trained(day).reset_index(), "35")
+    assert len(rows) == f["regency_code"].nunique() and rows["facilitators"].sum() == len(f)
+    denied = _call(jatim, [{"id": "training-summary", "property": "children"}], [_prop("data-version", "data", version)],
+                   [_prop("training-scope", "data", "32"), _prop("page-lang", "data", "en")]).get_json()["response"]["training-summary"]["children"]
+    assert "access-denied" in str(denied)
