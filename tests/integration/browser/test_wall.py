@@ -69,11 +69,12 @@ def test_the_wall_shows_every_panel_fitted_to_the_screen_and_rotates(wall):
         page.goto(base + "/wall?lang=en&cycle=5", wait_until="networkidle")
         wait_until(page, "document.querySelectorAll('#wall-kpis .wall-kpi').length === 4", timeout=30_000)
         panels = page.evaluate("() => [...document.querySelectorAll('.wall-panel')].map(e => JSON.parse(e.id).index)")
-        assert panels == ["map", "tiles", "ranking", "quality", "progress"]
+        assert panels == ["map", "tiles", "ranking", "quality", "findings", "progress"]
         # Every panel is drawn while another is in front: the next one is ready before it shows.
         wait_until(page, "document.querySelectorAll('#wall-map .choroplethlayer path, #wall-map g.choropleth path').length > 30", timeout=30_000)
         wait_until(page, "document.querySelectorAll('#wall-tiles g.hm').length > 0 && document.querySelectorAll('#wall-ranking li').length === 16", timeout=30_000)
         wait_until(page, "document.querySelectorAll('#wall-quality .wall-kpi').length === 4 && document.querySelectorAll('#wall-progress .scatterlayer .trace').length >= 2", timeout=30_000)
+        wait_until(page, "document.querySelectorAll('#wall-findings .wall-kpi').length === 5 && document.querySelectorAll('#wall-findings-matrix g.hm').length > 0", timeout=30_000)
         # Fitted: no scrolling, nothing of the head or a list cut off.
         assert page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1920, 1080]
         assert page.evaluate("() => document.querySelector('.wall-ticker').getBoundingClientRect().bottom") <= 1080
