@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.refresh import version_day
 from dashboard.figures.facilitators import facilitator_profile
 from dashboard.figures.findings import facilitator_findings_table
+from dashboard.figures.training import facilitator_training
 from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.quality_report import facilitator_flags, facilitator_risk, risk_signals
 from dashboard.figures.queries import round_dates
@@ -56,4 +57,6 @@ def register(app: Dash, settings: Settings) -> None:
             found, FACILITATOR_PROGRAMME, dict(cutoffs)[FACILITATOR_PROGRAMME], lang,
             page_href(f"/temuan/{profile.regency_code}", lang, None, version.get("pinned")),
         )
-        return [*facilitator.content(profile, lang, scale, dates.deadline, day), findings, quality], facilitator.summary(profile, lang)
+        classes = facilitator_training(engine, version["round_id"], profile.id, profile.regency_code, day, access=access)
+        trained = facilitator.training_section(classes, lang, page_href(f"/pelatihan/{profile.regency_code}", lang, None, version.get("pinned")))
+        return [*facilitator.content(profile, lang, scale, dates.deadline, day), findings, trained, quality], facilitator.summary(profile, lang)

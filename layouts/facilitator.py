@@ -116,6 +116,29 @@ def findings_section(found: pd.Series, programme: str, cutoff: int, lang: str, h
     )
 
 
+def training_section(classes: pd.DataFrame, lang: str, href: str) -> html.Div:
+    """Their training: each class held (day, on time or make-up, present or absent, the
+    instructors), the pre- and post-test; or that they have not been trained yet."""
+    present = classes[classes["attended"] & classes["post"].notna()]
+    if len(present):
+        first = present.iloc[0]
+        cards = dbc.Row([
+            _card(t("training.post", lang), format_int(first["post"], lang), t("training.pre_was_one", lang, pre=format_int(first["pre"], lang))),
+            _card(t("training.gain", lang), format_int(first["post"] - first["pre"], lang)),
+            _card(t("training.class", lang), format_date(first["held_on"], lang),
+                  t("training.late" if first["late"] else "training.on_time", lang) + (f" · {first['instructors']}" if first["instructors"] else "")),
+        ], className="g-3")
+    else:
+        cards = html.P(t("training.not_trained_facilitator", lang), className="fw-semibold")
+    absences = classes[~classes["attended"]]
+    note = [html.P(t("training.absent_on", lang, days=", ".join(format_date(d, lang) for d in absences["held_on"])), className="small text-muted mb-1")] if len(absences) else []
+    return html.Div(
+        [html.H2(t("training.facilitator_title", lang), className="h5 mt-2"), cards, *note,
+         html.P(html.A(t("training.more", lang), href=href), className="small mb-3")],
+        id="facilitator-training",
+    )
+
+
 def _graph_card(figure: go.Figure, scale: float | None, size: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody(dcc.Graph(figure=components.scale_fonts(figure, scale), className=size, config={"displaylogo": False})), className="shadow-sm h-100")
 

@@ -263,4 +263,27 @@ def _relation_to_work(engine: Engine, round_id: int, scope: Scope, day: dt.date)
     return pd.DataFrame(rows).set_index("band")
 
 
-__all__ = ["BANDS", "SCORE_BINS", "classes_per_day", "relation_to_work", "score_histogram", "training_summary", "wilson"]
+def facilitator_training(engine: Engine, round_id: int, facilitator_id: str, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
+    """The training classes of one facilitator held by ``day``: ``class_id``, ``held_on``,
+    ``late`` (a make-up class), ``attended``, ``pre``, ``post`` and the instructors who
+    taught it (``instructors``, names joined), oldest first. ``access`` must see the
+    facilitators of their kabupaten/kota."""
+    access.require_facilitators(regency_code)
+    c, a, t, i = models.TrainingClass, models.TrainingAttendance, models.TrainingClassInstructor, models.Instructor
+    with engine.connect() as conn:
+        classes = pd.read_sql(
+            select(c.id.label("class_id"), c.held_on, c.province_code.label("class_province"), a.attended, a.pre_score.label("pre"), a.post_score.label("post"))
+            .join(a, a.class_id == c.id)
+            .where(c.round_id == round_id, c.kind == "facilitator", c.held_on <= day, a.facilitator_id == facilitator_id)
+            .order_by(c.held_on),
+            conn,
+        )
+        taught = pd.read_sql(select(t.class_id, i.name).join(i, i.id == t.instructor_id).where(t.class_id.in_(list(classes["class_id"]) or [""])), conn)
+    classes["held_on"] = pd.to_datetime(classes["held_on"]).dt.date
+    classes["attended"] = classes["attended"].astype(bool)
+    classes["late"] = classes["class_province"].isna()
+    classes["instructors"] = classes["class_id"].map(taught.groupby("class_id")["name"].agg(", ".join)).fillna("")
+    return classes.drop(columns="class_province")
+
+
+__all__ = ["facilitator_training", "BANDS", "SCORE_BINS", "classes_per_day", "relation_to_work", "score_histogram", "training_summary", "wilson"]

@@ -2,7 +2,8 @@
 
 ``GET /api/v1/metrics``, ``GET /api/v1/progress`` (with the findings; ``category=`` for one
 target category), ``GET /api/v1/transitions`` (the desil transition matrix), ``GET
-/api/v1/waiting`` (open cases by status and age), ``GET /api/v1/alerts`` and ``GET
+/api/v1/waiting`` (open cases by status and age), ``GET /api/v1/training`` (the training and
+the work by post-test band), ``GET /api/v1/alerts`` and ``GET
 /api/v1/openapi.json``. Figures come from ``dashboard.figures``
 (queries, findings and the metric registry), exactly as on the pages. Bad
 parameters answer 400 with a message that says what is wrong; a region outside the caller's
@@ -25,6 +26,7 @@ from dashboard.figures.forecast import ScheduleRule, ScheduleStatus, child_forec
 from dashboard.figures.findings import DESILS, facilitator_findings, findings_counts, transition_matrix
 from dashboard.figures.findings import transitions as findings_transitions
 from dashboard.figures.metrics import METRICS, compute
+from dashboard.figures.training import relation_to_work, training_summary
 from dashboard.figures.waiting import AGE_BUCKETS, STATUS_CODES, bucket_label, status_ages, waiting_counts
 from dashboard.figures.queries import (
     InvalidScope,
@@ -203,6 +205,29 @@ def waiting_answer(settings: Settings, args, access: Access) -> dict:
     return {
         "round": round_.id, "scope": scope.code, "as_of": day.isoformat(), "by": by,
         "age_buckets": [bucket_label(i) for i in range(len(AGE_BUCKETS))], "rows": rows,
+    }
+
+
+def training_answer(settings: Settings, args, access: Access) -> dict:
+    """The answer of ``/api/v1/training``: the training of ``scope`` (default the nation) or
+    of each of its child regions (``by=children``), and the work of its facilitators by
+    post-test band with the intervals, as of ``as_of``."""
+    engine = get_engine(settings.read_database_url)
+    scope = _parse_scope(engine, args.get("scope") or None)
+    by = args.get("by", "self")
+    if by not in ("self", "children"):
+        raise BadRequest("by must be self or children")
+    if by == "children" and scope.level == Level.REGENCY:
+        raise BadRequest("a kabupaten/kota has no child regions")
+    round_, _state, day = _round_and_day(engine, args)
+    summary = training_summary(engine, round_.id, scope, day, access=access, by=by)
+    names = region_names(engine, scope.child_level, scope) if by == "children" else None
+    rows = [{"code": code, "name": names.get(code) if names is not None else None, **{k: _clean(v) for k, v in row.items()}}
+            for code, row in summary.iterrows()]
+    relation = relation_to_work(engine, round_.id, scope, day, access=access)
+    return {
+        "round": round_.id, "scope": scope.code, "as_of": day.isoformat(), "by": by, "rows": rows,
+        "by_post_test_band": [{"band": band, **{k: _clean(v) for k, v in row.items()}} for band, row in relation.iterrows()],
     }
 
 
@@ -428,6 +453,29 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/training": {
+                "get": {
+                    "summary": "The training of a scope or of its regions, and the work by post-test band (an association, not a cause)",
+                    "parameters": [
+                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        {"name": "by", "in": "query", "required": False, "schema": {"type": "string", "enum": ["self", "children"]},
+                         "description": "self (default): one row; children: one per child region."},
+                        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                         "description": "Day (WIB): the classes held by its end (default: the newest data)."},
+                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+                         "description": "Round id (default: the newest)."},
+                    ],
+                    "responses": {
+                        "200": {"description": "Training", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Training"}}}},
+                        "400": error,
+                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    },
+                }
+            },
             "/api/v1/alerts": {
                 "get": {
                     "summary": "The alerts of an area, most severe and newest first",
@@ -558,6 +606,17 @@ def openapi_document() -> dict:
                         }}},
                     },
                 },
+                "Training": {
+                    "type": "object",
+                    "required": ["round", "as_of", "rows", "by_post_test_band"],
+                    "properties": {
+                        "round": {"type": "integer"}, "scope": {"type": ["string", "null"]}, "as_of": {"type": "string", "format": "date"}, "by": {"type": "string"},
+                        "rows": {"type": "array", "items": {"type": "object", "description": "code, name, facilitators, trained, trained_late, not_trained, trained_pct, "
+                                                                                            "instructors_needed, instructors_trained, instructors_teaching, classes, pre, post, gain, gain_low, gain_high"}},
+                        "by_post_test_band": {"type": "array", "items": {"type": "object", "description": "band, facilitators, completion (and _low, _high: 95 % t), submitted, "
+                                                                                                         "returned_pct and flagged_pct (and _low, _high: 95 % Wilson)"}},
+                    },
+                },
                 "Progress": {
                     "type": "object",
                     "required": ["round", "level", "as_of", "rows"],
@@ -628,6 +687,10 @@ def register_api(server: Flask, settings: Settings) -> None:
     @api.get("/waiting")
     def waiting_view():
         return _answer(waiting_answer)
+
+    @api.get("/training")
+    def training_view():
+        return _answer(training_answer)
 
     @api.get("/openapi.json")
     def openapi():

@@ -3,7 +3,7 @@ the provinces, or of a province's kabupaten/kota), ``/export/facilitators.<csv|x
 (a kabupaten/kota's facilitator table, with the grid's filters and sort) and
 ``/export/findings.<csv|xlsx>`` (the findings of the regions or facilitators of a scope,
 for one programme), ``/export/waiting.<csv|xlsx>`` (the cases waiting in a status, by
-pseudonymous target code); ``round=<id>`` for another round than the newest.
+pseudonymous target code), ``/export/training.<csv|xlsx>`` (the training of the regions); ``round=<id>`` for another round than the newest.
 
 Same columns, scope, filters and figures as on screen (the rows a user may see; a parent
 outside their area answers 403), every download audited: the tables come from the same
@@ -25,6 +25,7 @@ from dashboard.access.policy import OutOfScope
 from dashboard.figures.facilitators import IDLE_DAYS, TableQuery, facilitator_table, select_rows
 from dashboard.figures.findings import facilitator_findings_table, findings_region_table
 from dashboard.figures.forecast import ScheduleRule
+from dashboard.figures.training import training_summary
 from dashboard.figures.waiting import STATUS_CODES as WAITING_STATUS_CODES
 from dashboard.figures.waiting import waiting_cases
 from dashboard.figures.metrics import MAP_METRICS, get_metric
@@ -337,6 +338,52 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             t("export.waiting_rows", lang, n=WAITING_EXPORT_ROWS), _simulated(engine, round_.id),
         )
         content, mimetype = export(frame, columns, meta, fmt)
+        return send(content, mimetype, export_filename(level, code, state.day, fmt))
+
+    @downloads.get("/training.<fmt>")
+    def training_table(fmt: str):
+        """The training of the child regions of ``parent`` (the nation's provinces, a
+        province's kabupaten/kota): the training page's table, with every figure of it."""
+        if fmt not in EXPORT_FORMATS:
+            raise BadExport(f"unknown format {fmt!r}: use csv or xlsx")
+        lang = language()
+        try:
+            scope = Scope.of(request.args.get("parent") or None)
+        except InvalidScope as exc:
+            raise BadExport(str(exc)) from None
+        if scope.level == Level.REGENCY:
+            raise BadExport("parent must be the nation (none) or a province code")
+        engine, round_, state = context()
+        if not region_exists(engine, scope):
+            raise LookupError(f"no province with code {scope.code!r}")
+        table = training_summary(engine, round_.id, scope, state.day, access=current_access(), by="children")
+        table = table.join(region_names(engine, scope.child_level, scope))
+        table["name"] = table["name"].map(region_display_name)
+        table.insert(0, "code", table.index)
+        child = "region.province" if scope.level == Level.NATIONAL else "region.regency"
+        columns = [
+            ExportColumn("code", t("export.code", lang)), ExportColumn("name", t(child, lang)),
+            ExportColumn("facilitators", t("training.facilitators", lang), "count"),
+            ExportColumn("trained", t("training.trained", lang), "count"),
+            ExportColumn("trained_pct", t("training.trained", lang) + " (%)", "percent"),
+            ExportColumn("trained_late", t("training.late", lang), "count"),
+            ExportColumn("not_trained", t("training.not_trained", lang), "count"),
+            ExportColumn("instructors_needed", t("training.export_needed", lang), "count"),
+            ExportColumn("instructors_trained", t("training.export_trained", lang), "count"),
+            ExportColumn("classes", t("training.export_classes", lang), "count"),
+            ExportColumn("pre", t("training.pre", lang), "decimal"),
+            ExportColumn("post", t("training.post", lang), "decimal"),
+            ExportColumn("gain", t("training.gain", lang), "decimal"),
+            ExportColumn("gain_low", t("training.export_gain_low", lang), "decimal"),
+            ExportColumn("gain_high", t("training.export_gain_high", lang), "decimal"),
+        ]
+        if scope.level == Level.NATIONAL:
+            scope_label, level, code = t("region.national", lang), "pelatihan-nasional", None
+        else:
+            name = region_display_name(region_names(engine, Level.PROVINCE)[scope.code])
+            scope_label, level, code = f"{t('region.province', lang)}: {name} ({scope.code})", "pelatihan-provinsi", scope.code
+        meta = _meta(lang, t("export.training_title", lang, scope=scope_label), scope_label, state.data_until, None, _simulated(engine, round_.id))
+        content, mimetype = export(table, columns, meta, fmt)
         return send(content, mimetype, export_filename(level, code, state.day, fmt))
 
     @downloads.errorhandler(BadExport)

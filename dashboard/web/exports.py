@@ -86,7 +86,7 @@ COLUMN_KINDS: tuple[str, ...] = get_args(ColumnKind)
 
 EXPORT_LEVELS: tuple[str, ...] = (
     "nasional", "provinsi", "kabkota", "pendamping", "temuan-nasional", "temuan-provinsi", "temuan-kabkota",
-    "antrian-nasional", "antrian-provinsi", "antrian-kabkota",
+    "antrian-nasional", "antrian-provinsi", "antrian-kabkota", "pelatihan-nasional", "pelatihan-provinsi",
 )
 
 #: Excel number formats per column kind (``None``: General / text).

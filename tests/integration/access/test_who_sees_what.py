@@ -127,10 +127,12 @@ ROUTES = {
     "api_v1.alerts_view": [(f"/api/v1/alerts?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/alerts?scope={FOREIGN_REGENCY}", 403)],
     "api_v1.transitions_view": [(f"/api/v1/transitions?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/transitions?scope={FOREIGN_REGENCY}", 403)],
     "api_v1.waiting_view": [(f"/api/v1/waiting?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/waiting?scope={FOREIGN_REGENCY}", 403)],
+    "api_v1.training_view": [(f"/api/v1/training?scope={FOREIGN_PROVINCE}", 403), (f"/api/v1/training?scope={FOREIGN_REGENCY}", 403)],
     "downloads.regions": [(f"/export/regions.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/regions.xlsx?parent={FOREIGN_PROVINCE}", 403)],
     "downloads.facilitators": [(f"/export/facilitators.csv?parent={FOREIGN_REGENCY}", 403), (f"/export/facilitators.xlsx?parent={FOREIGN_REGENCY}", 403)],
     "downloads.findings_table": [(f"/export/findings.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/findings.xlsx?parent={FOREIGN_REGENCY}", 403)],
     "downloads.waiting_list": [(f"/export/waiting.csv?parent={FOREIGN_PROVINCE}", 403), (f"/export/waiting.xlsx?parent={FOREIGN_REGENCY}", 403)],
+    "downloads.training_table": [(f"/export/training.csv?parent={FOREIGN_PROVINCE}", 403)],
 }
 #: A request for each endpoint (path and method) an anonymous client may try.
 _ANONYMOUS_PATHS = {
@@ -145,11 +147,13 @@ _ANONYMOUS_PATHS = {
     "api_v1.alerts_view": ("GET", "/api/v1/alerts"),
     "api_v1.transitions_view": ("GET", "/api/v1/transitions"),
     "api_v1.waiting_view": ("GET", "/api/v1/waiting"),
+    "api_v1.training_view": ("GET", "/api/v1/training"),
     "api_v1.ingest_schema": ("GET", "/api/v1/ingest/schema"),
     "downloads.regions": ("GET", "/export/regions.csv"),
     "downloads.facilitators": ("GET", f"/export/facilitators.csv?parent={OWN_REGENCY}"),
     "downloads.findings_table": ("GET", "/export/findings.csv"),
     "downloads.waiting_list": ("GET", "/export/waiting.csv"),
+    "downloads.training_table": ("GET", "/export/training.csv"),
 }
 
 
@@ -522,7 +526,7 @@ def test_a_full_signed_in_browse_shows_no_nik_like_number(site):
                 texts.append(_text(_forge(site, dependency, "admin", scope)))
     for path in ("/api/v1/metrics", "/api/v1/openapi.json", "/api/v1/progress?level=national", "/api/v1/progress?level=province",
                  "/api/v1/progress?level=regency&parent=35", "/api/v1/progress?level=facilitator&parent=35.77",
-                 "/api/v1/progress?level=province&category=inclusion_error", "/api/v1/transitions?scope=35.77", "/api/v1/waiting?by=children",
+                 "/api/v1/progress?level=province&category=inclusion_error", "/api/v1/transitions?scope=35.77", "/api/v1/waiting?by=children", "/api/v1/training?by=children", "/export/training.csv?parent=35",
                  "/export/waiting.csv?parent=35.77",
                  "/export/regions.csv", "/export/regions.csv?parent=35", "/export/facilitators.csv?parent=35.77", "/readyz"):
         texts.append(national.get(path).get_data(as_text=True))

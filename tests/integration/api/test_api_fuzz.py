@@ -30,7 +30,7 @@ def api_schema(api_client):
 def test_the_api_answers_every_request_as_documented(api_schema, api_client):
     _, authorization = api_client
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert {op.path for op in operations} == {"/api/v1/metrics", "/api/v1/progress", "/api/v1/transitions", "/api/v1/waiting", "/api/v1/alerts", "/api/v1/ingest/schema", "/api/v1/ingest"}
+    assert {op.path for op in operations} == {"/api/v1/metrics", "/api/v1/progress", "/api/v1/transitions", "/api/v1/waiting", "/api/v1/training", "/api/v1/alerts", "/api/v1/ingest/schema", "/api/v1/ingest"}
     for operation in operations:
 
         @given(case=operation.as_strategy())

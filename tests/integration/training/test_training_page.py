@@ -83,3 +83,36 @@ def test_the_regions_and_another_areas_figures(page):
     denied = _call(jatim, [{"id": "training-summary", "property": "children"}], [_prop("data-version", "data", version)],
                    [_prop("training-scope", "data", "32"), _prop("page-lang", "data", "en")]).get_json()["response"]["training-summary"]["children"]
     assert "access-denied" in str(denied)
+
+
+def test_the_api_and_the_download(page):
+    national, jatim, version, raw, day = page
+    body = national.get("/api/v1/training?scope=35&by=children").get_json()
+    f = raw.in_scope(raw.trained(day).reset_index(), "35")
+    rows = {r["code"]: r for r in body["rows"]}
+    assert sum(r["facilitators"] for r in rows.values()) == len(f) and sum(r["trained"] for r in rows.values()) == int(f["trained"].sum())
+    assert rows["35.77"]["name"] == "KOTA MADIUN"
+    bands = {b["band"]: b["facilitators"] for b in body["by_post_test_band"]}
+    assert sum(bands.values()) == len(f) and bands["not trained"] == int((~f["trained"]).sum())
+    assert national.get("/api/v1/training?by=all").status_code == 400
+    assert jatim.get("/api/v1/training?scope=32").status_code == 403
+    csv = national.get("/export/training.csv?parent=35&lang=en")
+    assert csv.status_code == 200 and "groundcheck_pelatihan-provinsi_35_" in csv.headers["Content-Disposition"]
+    assert "KOTA MADIUN" in csv.get_data(as_text=True).upper()
+    assert national.get("/export/training.xlsx").status_code == 200
+    assert national.get("/export/training.csv?parent=35.77").status_code == 400
+
+
+def test_the_facilitator_page_shows_their_training(page):
+    national, _, version, raw, day = page
+    trained = raw.trained(day)
+    for facilitator, expect in ((trained[trained["trained"]].index[0], "post"), (trained[~trained["trained"]].index[0], "none")):
+        response = _call(national, [{"id": "facilitator-content", "property": "children"}, {"id": "facilitator-summary", "property": "children"}],
+                         [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                         [_prop("facilitator-id", "data", facilitator), _prop("page-lang", "data", "en")]).get_json()["response"]
+        text = str(response["facilitator-content"]["children"])
+        assert "facilitator-training" in text
+        if expect == "post":
+            assert format_int(int(trained.loc[facilitator, "post"]), "en") in text and "Not trained yet." not in text
+        else:
+            assert "Not trained yet." in text
