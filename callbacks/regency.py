@@ -137,8 +137,9 @@ def register(app: Dash, settings: Settings) -> None:
                     "id_link": components.markdown_link(facilitator_id, page_href(f"/pendamping/{facilitator_id}", lang, None, version.get("pinned"))),
                     "name": row["name"],
                     "districts": row["districts"],
-                    **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score")},
+                    **{c: _plain(row[c]) for c in ("targets", "visited", "submitted", "approved", "returned", "completion_pct", "visits_1d", "visits_7d", "days_idle", "flagged", "flagged_pct", "risk_score", "post_score")},
                     "high_risk": bool(row["high_risk"]),
+                    "not_trained": bool(row["not_trained"]),
                     "schedule": t(f"schedule.{row['schedule']}", lang),
                     "behind_plan": bool(row["behind_plan"]),
                     # The tooltip of the days idle.
@@ -160,9 +161,9 @@ def register(app: Dash, settings: Settings) -> None:
     def apply_quick_filters(search, quick, model):
         """The search box and switches become column filters: the grid then asks the
         server for its first page again."""
-        model = {k: v for k, v in (model or {}).items() if k not in ("search_text", "days_idle", "behind_plan", "high_risk")}
+        model = {k: v for k, v in (model or {}).items() if k not in ("search_text", "days_idle", "behind_plan", "high_risk", "not_trained")}
         quick = quick or []
-        return {**model, **quick_filter_model(search, "idle" in quick, "behind" in quick, "risk" in quick)}
+        return {**model, **quick_filter_model(search, "idle" in quick, "behind" in quick, "risk" in quick, "untrained" in quick)}
 
     @app.callback(
         Output("regency-export-csv", "href"),

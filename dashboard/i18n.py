@@ -559,6 +559,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "facilitator.flagged_pct": {"id": "Kiriman bermasalah (%)", "en": "Flagged (%)"},
     "facilitator.risk_score": {"id": "Skor risiko pemalsuan", "en": "Fabrication risk score"},
     "facilitator.filter_risk": {"id": "Berisiko pemalsuan", "en": "Fabrication risk"},
+    "facilitator.filter_untrained": {"id": "Belum dilatih", "en": "Not trained"},
+    "facilitator.post_score": {"id": "Post-test", "en": "Post-test"},
     "facilitator.count": {"id": "{shown} dari {total} pendamping", "en": "{shown} of {total} facilitators"},
     "facilitator.coordinator": {"id": "Koordinator", "en": "Coordinator"},
     "facilitator.daily_title": {"id": "Kunjungan per hari", "en": "Visits per day"},

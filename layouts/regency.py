@@ -64,6 +64,7 @@ def facilitator_columns(lang: str) -> list[dict]:
             # A score at or above the threshold is shown in red (the row's high_risk).
             "cellClassRules": {"risk-high": "params.data && params.data.high_risk"},
         },
+        _number(t("facilitator.post_score", lang), "post_score", lang, value_chars=3),
         _number(t("facilitator.visits_1d", lang), "visits_1d", lang),
         _number(t("facilitator.visits_7d", lang), "visits_7d", lang),
         # The day of the last visit is the tooltip of the days idle (and a column of the
@@ -79,6 +80,7 @@ def facilitator_columns(lang: str) -> list[dict]:
         {"field": "search_text", "hide": True, "filter": "agTextColumnFilter"},
         {"field": "behind_plan", "hide": True, "filter": "agTextColumnFilter"},
         {"field": "high_risk", "hide": True, "filter": "agTextColumnFilter"},
+        {"field": "not_trained", "hide": True, "filter": "agTextColumnFilter"},
     ]
 
 
@@ -96,6 +98,7 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
                         {"label": t("facilitator.filter_idle", lang, days=IDLE_DAYS), "value": "idle"},
                         {"label": t("facilitator.filter_behind", lang), "value": "behind"},
                         {"label": t("facilitator.filter_risk", lang), "value": "risk"},
+                        {"label": t("facilitator.filter_untrained", lang), "value": "untrained"},
                     ],
                     value=[],
                     inline=True,

@@ -18,6 +18,7 @@ from dashboard.figures.forecast import Forecast, ScheduleRule, ScheduleStatus, d
 from dashboard.figures.metrics import compute
 from dashboard.figures.overview import plan_share, progress_frame
 from dashboard.figures.queries import facilitator_counts
+from dashboard.figures.training import trained_facilitators
 from dashboard.store import models
 from dashboard.store.rollups import day_start_utc
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, fold_unknown
@@ -43,6 +44,8 @@ TABLE_COLUMNS = (
     "schedule",
     "behind_plan",
     "high_risk",
+    "post_score",
+    "not_trained",
 )
 #: A facilitator is "idle" from this many days without a visit (the quick filter).
 IDLE_DAYS = 3
@@ -78,12 +81,17 @@ def facilitator_table(
     forecasts = facilitator_forecasts(engine, round_id, regency_code, table["targets"], day, start, deadline, access=access, rule=rule)
     table["schedule"] = forecasts["status"]
     table["behind_plan"] = table["schedule"].isin([ScheduleStatus.BEHIND.value, ScheduleStatus.AT_RISK.value])
+    training = trained_facilitators(engine, round_id, regency_code, day, access=access)
+    table["post_score"] = training["post"].reindex(table.index).astype(float)
+    table["not_trained"] = ~training["trained"].reindex(table.index).fillna(False).astype(bool)
     return table[[*TABLE_COLUMNS, "approval_pct"]]
 
 
-def quick_filter_model(search: str | None, idle_only: bool, behind_only: bool, risk_only: bool = False) -> dict:
+def quick_filter_model(search: str | None, idle_only: bool, behind_only: bool, risk_only: bool = False, untrained_only: bool = False) -> dict:
     """The search box and the quick switches as grid column filters (see ``select_rows``)."""
     model: dict = {}
+    if untrained_only:
+        model["not_trained"] = {"filterType": "text", "type": "equals", "filter": "true"}
     if risk_only:
         model["high_risk"] = {"filterType": "text", "type": "equals", "filter": "true"}
     if search and search.strip():

@@ -263,6 +263,19 @@ def _relation_to_work(engine: Engine, round_id: int, scope: Scope, day: dt.date)
     return pd.DataFrame(rows).set_index("band")
 
 
+def trained_facilitators(engine: Engine, round_id: int, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
+    """Per facilitator of a kabupaten/kota: ``trained`` (by ``day``), ``late``, ``pre`` and
+    ``post`` (NaN when not trained): the facilitator table's training columns. ``access``
+    must see the kabupaten/kota's facilitators."""
+    access.require_facilitators(regency_code)
+    return _trained_facilitators(engine, round_id, regency_code, day)
+
+
+@cached
+def _trained_facilitators(engine: Engine, round_id: int, regency_code: str, day: dt.date) -> pd.DataFrame:
+    return _facilitators(engine, round_id, Scope(Level.REGENCY, regency_code), day)[["trained", "late", "pre", "post"]]
+
+
 def facilitator_training(engine: Engine, round_id: int, facilitator_id: str, regency_code: str, day: dt.date, *, access: Access) -> pd.DataFrame:
     """The training classes of one facilitator held by ``day``: ``class_id``, ``held_on``,
     ``late`` (a make-up class), ``attended``, ``pre``, ``post`` and the instructors who
@@ -286,4 +299,4 @@ def facilitator_training(engine: Engine, round_id: int, facilitator_id: str, reg
     return classes.drop(columns="class_province")
 
 
-__all__ = ["facilitator_training", "BANDS", "SCORE_BINS", "classes_per_day", "relation_to_work", "score_histogram", "training_summary", "wilson"]
+__all__ = ["facilitator_training", "trained_facilitators", "BANDS", "SCORE_BINS", "classes_per_day", "relation_to_work", "score_histogram", "training_summary", "wilson"]

@@ -100,6 +100,8 @@ def _describe_filters(model: dict, labels: dict[str, str], lang: str) -> str | N
             parts.append(t("facilitator.filter_behind", lang))
         elif column == "high_risk":
             parts.append(t("facilitator.filter_risk", lang))
+        elif column == "not_trained":
+            parts.append(t("facilitator.filter_untrained", lang))
         elif column == "days_idle" and kind == "greaterThanOrEqual" and value == IDLE_DAYS:
             parts.append(t("facilitator.filter_idle", lang, days=IDLE_DAYS))
         else:
@@ -231,6 +233,7 @@ def register_downloads(server: Flask, settings: Settings) -> None:
             ExportColumn("flagged", t("facilitator.flagged", lang), "count"),
             ExportColumn("flagged_pct", t("facilitator.flagged_pct", lang), "percent"),
             ExportColumn("risk_score", t("facilitator.risk_score", lang), "decimal"),
+            ExportColumn("post_score", t("facilitator.post_score", lang), "decimal"),
             ExportColumn("visits_1d", t("facilitator.visits_1d", lang), "count"),
             ExportColumn("visits_7d", t("facilitator.visits_7d", lang), "count"),
             ExportColumn("last_visit_day", t("facilitator.last_visit", lang), "date"),

@@ -116,3 +116,26 @@ def test_the_facilitator_page_shows_their_training(page):
             assert format_int(int(trained.loc[facilitator, "post"]), "en") in text and "Not trained yet." not in text
         else:
             assert "Not trained yet." in text
+
+
+def test_the_facilitator_table_shows_the_post_test_and_filters_the_untrained(page):
+    """In a kabupaten/kota where someone is not trained yet: the grid's post-test is the raw
+    one, and the "not trained" switch keeps exactly the untrained."""
+    national, _, version, raw, day = page
+    trained = raw.trained(day)
+    regency = trained.loc[~trained["trained"], "regency_code"].value_counts().index[0]
+
+    def rows(model):
+        request = {"startRow": 0, "endRow": 500, "filterModel": model, "sortModel": []}
+        response = _call(national, [{"id": "regency-facilitators", "property": "getRowsResponse"}, {"id": "regency-table-count", "property": "children"}],
+                         [_prop("regency-facilitators", "getRowsRequest", request), _prop("data-version", "data", version)],
+                         [_prop("regency-scope", "data", regency), _prop("page-lang", "data", "en")]).get_json()["response"]
+        return pd.DataFrame(response["regency-facilitators"]["getRowsResponse"]["rowData"]).set_index("id")
+
+    everyone = rows({})
+    mine = trained[trained["regency_code"] == regency]
+    assert set(everyone.index) == set(mine.index)
+    shown = everyone["post_score"].astype(float)
+    assert (shown.fillna(-1) == mine["post"].reindex(shown.index).astype(float).fillna(-1)).all()
+    untrained = rows({"not_trained": {"filterType": "text", "type": "equals", "filter": "true"}})
+    assert set(untrained.index) == set(mine.index[~mine["trained"]]) and len(untrained) > 0
