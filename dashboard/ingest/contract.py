@@ -1,6 +1,6 @@
 """The exchange format of the ground check's field data, version ``CONTRACT_VERSION``.
 
-Five kinds of record, one kind per file (CSV, JSON Lines or Parquet; the kind is named by
+Eight kinds of record, one kind per file (CSV, JSON Lines or Parquet; the kind is named by
 the file, e.g. ``visits-2026-11-24.jsonl``, or given with ``--kind``), each identified by
 its **natural id**, so that loading a file twice changes nothing:
 
@@ -13,6 +13,9 @@ kind           natural id                       what
 ``visits``     ``target_code``                  the visit of a target: lifecycle times, paradata, answers;
                                                 a later ``modified_at`` replaces an earlier version
 ``status_events`` ``target_code, status, occurred_at``  one status change of a visit
+``instructors`` ``id``                          a national instructor (Innas, BPS staff) and their province
+``training_classes`` ``id``                     a class of instructors or facilitators: round, day, province, who taught it
+``training_attendance`` ``class_id, facilitator_id | instructor_id``  one participant: present or absent, pre- and post-test
 =============  ===============================  ==========================================
 
 No record holds a NIK, a name or an address of a family or person: a target is known by
@@ -47,8 +50,8 @@ from dashboard.store.checks import (
 )
 from dashboard.vocabulary import TARGET_CATEGORY_TERMS, VISIT_OUTCOME_TERMS, VISIT_STATUS_TERMS
 
-CONTRACT_VERSION = "1.0"
-KINDS = ("rounds", "facilitators", "targets", "visits", "status_events")
+CONTRACT_VERSION = "1.1"
+KINDS = ("rounds", "facilitators", "targets", "visits", "status_events", "instructors", "training_classes", "training_attendance")
 
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}$", description="kabupaten/kota code, e.g. 35.77")]
 DistrictCode = Annotated[str, Field(pattern=r"^\d{2}\.\d{2}\.\d{2}$")]
@@ -259,13 +262,77 @@ class StatusEventRecord(Record):
         return f"{row.get('target_code', '')}/{row.get('status', '')}/{row.get('occurred_at', '')}"[:40]
 
 
+ProvinceCode = Annotated[str, Field(pattern=r"^\d{2}$", description="province code, e.g. 35")]
+ClassId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,24}$")]
+Score = Annotated[int, Field(ge=0, le=100)]
+
+
+class InstructorRecord(Record):
+    id: StaffId
+    name: str = Field(min_length=1, max_length=80)
+    province_code: ProvinceCode
+
+
+class TrainingClassRecord(Record):
+    id: ClassId
+    round_id: int = Field(ge=1, lt=2**31)
+    kind: Literal["instructor", "facilitator"]
+    province_code: ProvinceCode | None = Field(default=None, description="none: an instructors' class, or a make-up class of several provinces")
+    held_on: dt.date
+    instructor_ids: list[StaffId] = Field(default_factory=list, description="who taught a facilitators' class (CSV: separated by ';')")
+
+    @field_validator("instructor_ids", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(";") if part.strip()]
+        return list(value) if not isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _taught(self):
+        if self.kind == "instructor" and self.instructor_ids:
+            raise ValueError("an instructors' class is taught by BPS RI, not by instructors")
+        if not (YEARS[0] <= self.held_on.year <= YEARS[1]):
+            raise ValueError(f"held_on outside {YEARS[0]}-{YEARS[1]}")
+        return self
+
+
+class TrainingAttendanceRecord(Record):
+    id_field: ClassVar[str] = "class_id"
+    class_id: ClassId
+    facilitator_id: StaffId | None = None
+    instructor_id: StaffId | None = None
+    attended: bool
+    pre_score: Score | None = None
+    post_score: Score | None = None
+
+    @model_validator(mode="after")
+    def _one_participant_scored_if_present(self):
+        if (self.facilitator_id is None) == (self.instructor_id is None):
+            raise ValueError("exactly one of facilitator_id and instructor_id")
+        if not self.attended and (self.pre_score is not None or self.post_score is not None):
+            raise ValueError("scores for someone absent")
+        return self
+
+    @classmethod
+    def natural_id(cls, row: dict) -> str:
+        return f"{row.get('class_id', '')}/{row.get('facilitator_id') or row.get('instructor_id') or ''}"[:40]
+
+
 MODELS: dict[str, type[Record]] = {
     "rounds": RoundRecord,
     "facilitators": FacilitatorRecord,
     "targets": TargetRecord,
     "visits": VisitRecord,
     "status_events": StatusEventRecord,
+    "instructors": InstructorRecord,
+    "training_classes": TrainingClassRecord,
+    "training_attendance": TrainingAttendanceRecord,
 }
+#: The natural id of the kinds whose id is more than one field.
+_COMPOUND_IDS = {"status_events": ["target_code", "status", "occurred_at"], "training_attendance": ["class_id", "facilitator_id | instructor_id"]}
 
 
 def json_schema() -> dict:
@@ -273,8 +340,11 @@ def json_schema() -> dict:
     return {
         "version": CONTRACT_VERSION,
         "kinds": {kind: model.model_json_schema() for kind, model in MODELS.items()},
-        "natural_ids": {kind: model.id_field if kind != "status_events" else ["target_code", "status", "occurred_at"] for kind, model in MODELS.items()},
+        "natural_ids": {kind: _COMPOUND_IDS.get(kind, model.id_field) for kind, model in MODELS.items()},
     }
 
 
-__all__ = ["CONTRACT_VERSION", "KINDS", "MODELS", "FacilitatorRecord", "RoundRecord", "StatusEventRecord", "TargetRecord", "VisitRecord", "json_schema"]
+__all__ = [
+    "CONTRACT_VERSION", "KINDS", "MODELS", "FacilitatorRecord", "InstructorRecord", "RoundRecord", "StatusEventRecord", "TargetRecord",
+    "TrainingAttendanceRecord", "TrainingClassRecord", "VisitRecord", "json_schema",
+]

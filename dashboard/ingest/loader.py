@@ -36,7 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from tqdm import tqdm
 
-from dashboard.ingest.contract import KINDS, MODELS
+from dashboard.ingest.contract import KINDS, MODELS, TrainingAttendanceRecord
 from dashboard.store import models
 from dashboard.store.rollups import day_of, rebuild_rollups, refresh_rollups
 from dashboard.vocabulary import VISIT_STATUS_TERMS, is_allowed_transition
@@ -180,6 +180,8 @@ class _References:
         }
         self.rounds = {row.id: (row.start_date, row.deadline) for row in conn.execute(select(models.Round.id, models.Round.start_date, models.Round.deadline))}
         self.facilitators = {fid: regency for fid, regency in conn.execute(select(models.Facilitator.id, models.Facilitator.regency_code))}
+        self.provinces = {code for (code,) in conn.execute(select(models.Province.code))}
+        self.instructors = {iid for (iid,) in conn.execute(select(models.Instructor.id))}
 
     @staticmethod
     def targets(conn: Connection, codes: Iterable[str]) -> dict[str, tuple]:
@@ -228,7 +230,7 @@ class Loader:
                 valid.append((line, model.model_validate(row)))
             except ValidationError as exc:
                 refused.append((line, model.natural_id(row), _reason(exc)))
-        if kind in ("rounds", "facilitators", "targets"):  # one row per id in a chunk: the last one
+        if kind in ("rounds", "facilitators", "targets", "instructors", "training_classes"):  # one row per id in a chunk: the last one
             last = {getattr(record, model.id_field): line for line, record in valid}
             for line, record in valid:
                 if last[getattr(record, model.id_field)] != line:
@@ -628,6 +630,115 @@ class Loader:
             report.inserted += 1
         if new:
             conn.execute(e.__table__.insert(), new)
+
+
+    # --- training (issue 17) ---------------------------------------------------------------
+    def _check_instructors(self, conn, valid, refused):
+        accepted = []
+        for line, record in valid:
+            if record.province_code not in self.refs.provinces:
+                refused.append((line, record.id, f"province_code: no province {record.province_code}"))
+            else:
+                accepted.append(record)
+                self.refs.instructors.add(record.id)
+        return accepted
+
+    def _write_instructors(self, conn, records, report) -> None:
+        i = models.Instructor
+        existing = {row.id: (row.name, row.province_code) for row in conn.execute(select(i.id, i.name, i.province_code).where(i.id.in_([r.id for r in records])))}
+        for record in records:
+            values = {"name": record.name, "province_code": record.province_code}
+            if record.id not in existing:
+                conn.execute(i.__table__.insert().values(id=record.id, **values))
+                report.inserted += 1
+            elif existing[record.id] != tuple(values.values()):
+                conn.execute(update(i).where(i.id == record.id).values(**values))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+
+    def _check_training_classes(self, conn, valid, refused):
+        accepted = []
+        for line, record in valid:
+            if record.round_id not in self.refs.rounds:
+                refused.append((line, record.id, f"round_id: no round {record.round_id}"))
+            elif record.province_code is not None and record.province_code not in self.refs.provinces:
+                refused.append((line, record.id, f"province_code: no province {record.province_code}"))
+            elif any(iid not in self.refs.instructors for iid in record.instructor_ids):
+                refused.append((line, record.id, "instructor_ids: an instructor that does not exist (load the instructors first)"))
+            elif record.held_on > (self.clock + dt.timedelta(hours=7)).date():
+                refused.append((line, record.id, f"held_on: after the load's clock ({self.clock:%Y-%m-%d} UTC)"))
+            else:
+                accepted.append(record)
+        return accepted
+
+    def _write_training_classes(self, conn, records, report) -> None:
+        c, t = models.TrainingClass, models.TrainingClassInstructor
+        ids = [r.id for r in records]
+        existing = {row.id: tuple(row)[1:] for row in conn.execute(select(c.id, c.round_id, c.kind, c.province_code, c.held_on).where(c.id.in_(ids)))}
+        teachers = collections.defaultdict(set)
+        for class_id, instructor_id in conn.execute(select(t.class_id, t.instructor_id).where(t.class_id.in_(ids))):
+            teachers[class_id].add(instructor_id)
+        for record in records:
+            values = (record.round_id, record.kind, record.province_code, record.held_on)
+            names = dict(zip(("round_id", "kind", "province_code", "held_on"), values))
+            if record.id not in existing:
+                conn.execute(c.__table__.insert().values(id=record.id, **names))
+                report.inserted += 1
+            elif existing[record.id] != values or teachers[record.id] != set(record.instructor_ids):
+                conn.execute(update(c).where(c.id == record.id).values(**names))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+                continue
+            if teachers[record.id] != set(record.instructor_ids):
+                conn.execute(delete(t).where(t.class_id == record.id))
+                if record.instructor_ids:
+                    conn.execute(t.__table__.insert(), [{"class_id": record.id, "instructor_id": iid} for iid in sorted(set(record.instructor_ids))])
+            self._touch(record.round_id)  # a new data version: the training figures are kept per version
+
+    def _check_training_attendance(self, conn, valid, refused):
+        c = models.TrainingClass
+        classes = {row.id: (row.kind, row.round_id) for row in conn.execute(
+            select(c.id, c.kind, c.round_id).where(c.id.in_(list({r.class_id for _, r in valid}))))}
+        accepted = []
+        for line, record in valid:
+            natural = TrainingAttendanceRecord.natural_id(record.model_dump())
+            kind = classes.get(record.class_id, (None,))[0]
+            if kind is None:
+                refused.append((line, natural, "class_id: no such class (load the training classes first)"))
+            elif (kind == "facilitator") != (record.facilitator_id is not None):
+                refused.append((line, natural, f"a {kind}s' class: its participants are {kind}s"))
+            elif record.facilitator_id is not None and record.facilitator_id not in self.refs.facilitators:
+                refused.append((line, natural, "facilitator_id: no such facilitator"))
+            elif record.instructor_id is not None and record.instructor_id not in self.refs.instructors:
+                refused.append((line, natural, "instructor_id: no such instructor"))
+            else:
+                accepted.append((record, classes[record.class_id][1]))
+        return accepted
+
+    def _write_training_attendance(self, conn, accepted, report) -> None:
+        a = models.TrainingAttendance
+        ids = list({record.class_id for record, _ in accepted})
+        existing = {
+            (row.class_id, row.facilitator_id, row.instructor_id): (row.id, row.attended, row.pre_score, row.post_score)
+            for row in conn.execute(select(a.id, a.class_id, a.facilitator_id, a.instructor_id, a.attended, a.pre_score, a.post_score).where(a.class_id.in_(ids)))
+        }
+        for record, round_id in accepted:
+            key = (record.class_id, record.facilitator_id, record.instructor_id)
+            values = (record.attended, record.pre_score, record.post_score)
+            names = dict(zip(("attended", "pre_score", "post_score"), values))
+            if key not in existing:
+                conn.execute(a.__table__.insert().values(class_id=record.class_id, facilitator_id=record.facilitator_id, instructor_id=record.instructor_id, **names))
+                existing[key] = (None, *values)
+                report.inserted += 1
+            elif (bool(existing[key][1]), existing[key][2], existing[key][3]) != values:
+                conn.execute(update(a).where(a.id == existing[key][0]).values(**names))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+                continue
+            self._touch(round_id)
 
 
 def load_files(engine: Engine, paths: list[Path], settings, *, kind: str | None = None, as_of: dt.datetime | None = None,

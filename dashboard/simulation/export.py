@@ -4,7 +4,8 @@ exercised with believable data and a test can prove that loading those files giv
 figures of the simulator's direct load.
 
 One JSON Lines file per kind (``rounds.jsonl``, ``facilitators.jsonl``, ``targets.jsonl``,
-``visits.jsonl``, ``status_events.jsonl``), read from the tables in chunks. A simulated
+``visits.jsonl``, ``status_events.jsonl``, and the training's ``instructors.jsonl``,
+``training_classes.jsonl``, ``training_attendance.jsonl``), read from the tables in chunks. A simulated
 visit has no field-application version: its ``modified_at`` is the latest of its own times.
 """
 
@@ -88,6 +89,22 @@ def export_round(engine: Engine, round_id: int, directory: Path) -> dict[str, in
             .join(t, t.id == e.target_id).where(t.round_id == round_id).order_by(e.id), conn, chunksize=CHUNK,
         )
         counts["status_events"] = _write(directory / "status_events.jsonl", events)
+
+        i, tc, ti, ta = models.Instructor, models.TrainingClass, models.TrainingClassInstructor, models.TrainingAttendance
+        counts["instructors"] = _write(directory / "instructors.jsonl", [pd.read_sql(select(i.id, i.name, i.province_code).order_by(i.id), conn)])
+        classes = pd.read_sql(select(tc.id, tc.round_id, tc.kind, tc.province_code, tc.held_on).where(tc.round_id == round_id).order_by(tc.id), conn)
+        taught = pd.read_sql(select(ti.class_id, ti.instructor_id).join(tc, tc.id == ti.class_id).where(tc.round_id == round_id).order_by(ti.class_id, ti.instructor_id), conn)
+        classes["held_on"] = classes["held_on"].astype(str)
+        classes["instructor_ids"] = classes["id"].map(taught.groupby("class_id")["instructor_id"].agg(list)).apply(lambda x: x if isinstance(x, list) else [])
+        counts["training_classes"] = _write(directory / "training_classes.jsonl", [classes])
+        attendance = pd.read_sql(
+            select(ta.class_id, ta.facilitator_id, ta.instructor_id, ta.attended, ta.pre_score, ta.post_score)
+            .join(tc, tc.id == ta.class_id).where(tc.round_id == round_id).order_by(ta.id), conn,
+        )
+        attendance["attended"] = attendance["attended"].astype(bool)
+        for column in ("pre_score", "post_score"):
+            attendance[column] = attendance[column].astype("Int64").astype(object).where(attendance[column].notna(), None)
+        counts["training_attendance"] = _write(directory / "training_attendance.jsonl", [attendance])
     return counts
 
 

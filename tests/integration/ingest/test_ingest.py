@@ -19,13 +19,14 @@ from dashboard.figures.metrics import compute
 from dashboard.figures.queries import Scope, base_counts, data_state
 from dashboard.ingest import loader as ingest_loader
 from dashboard.ingest.loader import load_files
+from dashboard.figures.training import training_summary
 from dashboard.simulation.export import export_round
 from dashboard.store.database import get_engine, init_database
 from tests import auth
 from tests._postgres import BACKENDS
 from tests.simulated import copy_database, simulate_small
 
-KIND_FILES = ("rounds", "facilitators", "targets", "visits", "status_events")
+KIND_FILES = ("rounds", "facilitators", "targets", "visits", "status_events", "instructors", "training_classes", "training_attendance")
 
 
 def _files(directory) -> list:
@@ -43,12 +44,13 @@ def _figures(url: str) -> dict:
         "regencies": compute(base_counts(engine, 1, Scope.of("35"), state.day, by="children", access=nation)).sort_index(),
         "risk": pd.read_sql("SELECT facilitator_id, interviews, score, high_risk FROM facilitator_risk ORDER BY facilitator_id", engine),
         "flags": pd.read_sql("SELECT t.code, f.rule, f.day FROM quality_flag f JOIN target t ON t.id = f.target_id ORDER BY 1, 2", engine),
+        "training": training_summary(engine, 1, Scope.national(), state.day, access=nation, by="children").sort_index(),
     }
 
 
 def _assert_same(a: dict, b: dict) -> None:
     assert a["data_until"] == b["data_until"]
-    for key in ("provinces", "regencies", "risk", "flags"):
+    for key in ("provinces", "regencies", "risk", "flags", "training"):
         pd.testing.assert_frame_equal(a[key], b[key], check_dtype=False, obj=key)
 
 
@@ -60,6 +62,7 @@ def _tables(url: str) -> dict:
         "visits": pd.read_sql(f"SELECT t.code, {', '.join('v.' + c for c in visit_columns)} FROM visit v JOIN target t ON t.id = v.target_id ORDER BY t.code", engine),
         "events": pd.read_sql("SELECT t.code, e.status, e.occurred_at FROM visit_event e JOIN target t ON t.id = e.target_id ORDER BY 1, 2, 3", engine),
         "facilitators": pd.read_sql("SELECT * FROM facilitator ORDER BY id", engine),
+        "training": pd.read_sql("SELECT class_id, facilitator_id, instructor_id, attended, pre_score, post_score FROM training_attendance ORDER BY 1, 2, 3", engine),
     }
 
 
@@ -261,7 +264,7 @@ def test_the_http_endpoint_is_for_loader_accounts_only(exported):
     assert answer.status_code == 200 and answer.get_json()["kinds"]["rounds"]["inserted"] == 1
     assert loader.post("/api/v1/ingest", json={"kind": "visitz", "rows": []}).status_code == 400
     assert loader.post("/api/v1/ingest", json={"kind": "rounds", "rows": [{}] * 20_001}).status_code == 413
-    assert loader.get("/api/v1/ingest/schema").get_json()["version"] == "1.0"
+    assert loader.get("/api/v1/ingest/schema").get_json()["version"] == "1.1"
     # A loader account sees no figure anywhere.
     for path in ("/api/v1/progress?level=national", "/export/regions.csv", "/", "/api/v1/metrics"):
         assert loader.get(path).status_code == 403, path
