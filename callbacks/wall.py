@@ -23,17 +23,19 @@ from dashboard.alerts.rules import RULES_BY_ID
 from dashboard.alerts.wording import detail_text, subject_label
 from dashboard.figures.findings import findings_kpis, findings_region_table, row_shares, transition_matrix, transitions
 from dashboard.figures.forecast import ScheduleRule, child_forecasts, scope_forecast
+from dashboard.figures.training import relation_to_work, training_summary
 from dashboard.figures.metrics import get_metric
 from dashboard.figures.overview import MIN_RANKED_DENOMINATOR, kpis, progress_series, rank, region_table
 from dashboard.figures.quality_report import flag_trend
 from dashboard.quality.rules import RULE_IDS
 from dashboard.figures.queries import InvalidScope, Level, Scope, region_names, round_dates
-from dashboard.formatting import format_date_short, format_int, format_percent, format_percent_delta, region_display_name
+from dashboard.formatting import format_date_short, format_decimal, format_int, format_percent, format_percent_delta, region_display_name
 from dashboard.i18n import t
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine
 from dashboard.web.auth import current_access
 from layouts import components, findings, maps, quality
+from layouts import training as training_layouts
 from layouts.wall import GRAPH_CONFIG, column, kpi, ranked_rows
 
 #: Text on the wall's dark ground (WCAG AAA against it) and the grid lines of its charts.
@@ -294,6 +296,49 @@ def register(app: Dash, settings: Settings) -> None:
             for row in table.itertuples()
         ])
         return [cards, html.Div([column(t("wall.most_leaving", lang, cutoff=cutoff), rows), chart], className="wall-quality-body wall-quality-two")]
+
+    @app.callback(
+        Output("wall-training", "children"),
+        Input("data-version", "data"),
+        Input("font-scale", "data"),
+        State("wall-scope", "data"),
+        State("page-lang", "data"),
+        cache_response=True,
+    )
+    def update_training(version, scale, scope_code, lang):
+        """The training of the area: trained, not yet, instructors, the gain; the regions
+        with the most facilitators left to train; completion by post-test band (with its
+        interval: an association, not a cause)."""
+        if not version:
+            return no_update
+        scope, day, access = Scope.of(scope_code), version_day(version), current_access()
+        summary = training_summary(engine(), version["round_id"], scope, day, access=access)
+        if summary.empty:
+            return html.Div(t("training.none", lang), className="wall-quiet")
+        row = summary.iloc[0]
+        instructors = (f"{format_int(row.instructors_trained, lang)} / {format_int(row.instructors_needed, lang)}"
+                       if row.instructors_needed == row.instructors_needed else format_int(row.instructors_teaching, lang))
+        cards = html.Div([
+            kpi(t("training.trained", lang), format_percent(row.trained_pct, lang)),
+            kpi(t("training.not_trained", lang), format_int(row.not_trained, lang)),
+            kpi(t("training.instructors", lang), instructors),
+            kpi(t("training.gain", lang), format_decimal(row.gain, lang, 1)),
+        ], className="wall-kpis wall-quality-kpis")
+        relation = relation_to_work(engine(), version["round_id"], scope, day, access=access)
+        chart = darken(training_layouts.relation_figure(relation[relation["facilitators"] > 0], lang), scale)
+        chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, title=None)
+        chart.update_traces(marker_color=INK, error_y_color=INK)
+        graph = column(t("training.relation_figure", lang), dcc.Graph(id="wall-training-relation", figure=chart, config=GRAPH_CONFIG, className="wall-graph"))
+        if scope.level == Level.REGENCY:
+            return [cards, html.Div([graph], className="wall-quality-body")]
+        regions = training_summary(engine(), version["round_id"], scope, day, access=access, by="children")
+        names = region_names(engine(), scope.child_level, scope)
+        regions = regions[regions["not_trained"] > 0].sort_values(["not_trained", "trained_pct"], ascending=[False, True]).head(ROWS)
+        rows = ranked_rows([
+            (region_display_name(names.get(code, code)), format_int(r.not_trained, lang), "flag", format_percent(r.trained_pct, lang))
+            for code, r in regions.iterrows()
+        ])
+        return [cards, html.Div([column(t("wall.most_untrained", lang), rows), graph], className="wall-quality-body wall-quality-two")]
 
     @app.callback(
         Output("wall-progress", "figure"),

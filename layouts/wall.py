@@ -5,8 +5,9 @@ One screen, no navigation: a header with the area, the figures that matter most 
 the plan for today, the gap, the projected finish), the clock and the age of the data; a
 stage where panels take turns (the map of a metric, the tile grid of the provinces, the
 regions ahead of and behind the plan, quality, what the check found (PKH's desil range:
-errors confirmed, families leaving and entering, the transition matrix), progress with the
-forecast and the regions at risk); an alerts ticker at the foot. Every panel is in the page and drawn all the time,
+errors confirmed, families leaving and entering, the transition matrix), the training
+(trained, instructors, the gain, the regions with most left to train, completion by
+post-test band), progress with the forecast and the regions at risk); an alerts ticker at the foot. Every panel is in the page and drawn all the time,
 stacked, and only the one in front is visible: the next one is ready before it shows, and
 a refresh updates them all in place (``callbacks.wall``).
 
@@ -35,7 +36,7 @@ from dashboard.i18n import t, template
 
 #: The panels, in their default order. ``tiles`` only for the nation (the grid holds the 38
 #: provinces).
-PANELS = ("map", "tiles", "ranking", "quality", "findings", "progress")
+PANELS = ("map", "tiles", "ranking", "quality", "findings", "training", "progress")
 DEFAULT_CYCLE_SECONDS = 20
 CYCLE_RANGE = (5, 600)
 #: Graphs of the wall: no toolbar, no hover (nobody points at a wall), drawn once.
@@ -49,7 +50,7 @@ def panels_for(scope: Scope, requested: str | None, boundaries: bool = True) -> 
     grid, a province has none."""
     offered = [p for p in PANELS if (p != "tiles" or scope.level == Level.NATIONAL) and (p != "map" or boundaries)]
     if scope.level == Level.REGENCY:  # no regions below it: its own quality and progress
-        offered = [p for p in offered if p in ("quality", "findings", "progress")]
+        offered = [p for p in offered if p in ("quality", "findings", "training", "progress")]
     names = [name.strip() for name in (requested or "").split(",") if name.strip()]
     chosen = [name for name in dict.fromkeys(names) if name in offered]
     return chosen or offered
@@ -76,6 +77,7 @@ def _panel(name: str, metric_id: str, lang: str, first: bool) -> html.Section:
         "ranking": lambda: html.Div(id="wall-ranking", className="wall-ranking"),
         "quality": lambda: html.Div(id="wall-quality", className="wall-quality"),
         "findings": lambda: html.Div(id="wall-findings", className="wall-quality wall-findings"),
+        "training": lambda: html.Div(id="wall-training", className="wall-quality wall-training"),
         "progress": lambda: html.Div(
             [html.Div(graph("wall-progress"), className="wall-progress-chart"), html.Div(id="wall-at-risk", className="wall-at-risk")],
             className="wall-progress",

@@ -8,16 +8,16 @@ from layouts.wall import CYCLE_RANGE, DEFAULT_CYCLE_SECONDS, PANELS, cycle_secon
 
 def test_each_scope_gets_the_panels_it_can_fill():
     assert panels_for(Scope.national(), None) == list(PANELS)
-    assert panels_for(Scope.of("35"), None) == ["map", "ranking", "quality", "findings", "progress"]  # the tile grid holds provinces
-    assert panels_for(Scope.of("35.77"), None) == ["quality", "findings", "progress"]  # no regions below it
+    assert panels_for(Scope.of("35"), None) == ["map", "ranking", "quality", "findings", "training", "progress"]  # the tile grid holds provinces
+    assert panels_for(Scope.of("35.77"), None) == ["quality", "findings", "training", "progress"]  # no regions below it
     # Without boundary files the nation keeps its tile grid, a province has no map.
-    assert panels_for(Scope.national(), None, boundaries=False) == ["tiles", "ranking", "quality", "findings", "progress"]
-    assert panels_for(Scope.of("35"), None, boundaries=False) == ["ranking", "quality", "findings", "progress"]
+    assert panels_for(Scope.national(), None, boundaries=False) == ["tiles", "ranking", "quality", "findings", "training", "progress"]
+    assert panels_for(Scope.of("35"), None, boundaries=False) == ["ranking", "quality", "findings", "training", "progress"]
 
 
 def test_the_panels_asked_for_come_in_their_order_and_unknown_ones_are_dropped():
     assert panels_for(Scope.national(), "progress,map, map ,nope") == ["progress", "map"]
-    assert panels_for(Scope.of("35.77"), "map,tiles") == ["quality", "findings", "progress"]  # none valid: all it has
+    assert panels_for(Scope.of("35.77"), "map,tiles") == ["quality", "findings", "training", "progress"]  # none valid: all it has
     assert panels_for(Scope.national(), ",,") == list(PANELS)
 
 

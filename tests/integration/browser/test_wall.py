@@ -69,7 +69,7 @@ def test_the_wall_shows_every_panel_fitted_to_the_screen_and_rotates(wall):
         page.goto(base + "/wall?lang=en&cycle=5", wait_until="networkidle")
         wait_until(page, "document.querySelectorAll('#wall-kpis .wall-kpi').length === 4", timeout=30_000)
         panels = page.evaluate("() => [...document.querySelectorAll('.wall-panel')].map(e => JSON.parse(e.id).index)")
-        assert panels == ["map", "tiles", "ranking", "quality", "findings", "progress"]
+        assert panels == ["map", "tiles", "ranking", "quality", "findings", "training", "progress"]
         # Every panel is drawn while another is in front: the next one is ready before it shows.
         wait_until(page, "document.querySelectorAll('#wall-map .choroplethlayer path, #wall-map g.choropleth path').length > 30", timeout=30_000)
         wait_until(page, "document.querySelectorAll('#wall-tiles g.hm').length > 0 && document.querySelectorAll('#wall-ranking li').length === 16", timeout=30_000)

@@ -136,3 +136,26 @@ def test_the_findings_panel_against_the_raw_tables(wall):
                     [_prop("wall-scope", "data", "35.77"), _prop("page-lang", "data", "en")]).get_json()["response"]["wall-findings"]["children"]
     assert "wall-rows" not in str(regency) and "wall-findings-matrix" in str(regency)
     assert f"{int(raw.findings('regency_code', day, CUTOFFS).loc['35.77', 'reranked']):,}" in _children_text(regency)
+
+
+def test_the_training_panel_against_the_raw_tables(wall):
+    """The training panel: trained share, not yet trained, instructors, the gain of the
+    nation; the regions with the most left to train, most first."""
+    from dashboard.formatting import format_decimal, format_int
+    from tests.integration.metrics.test_training_figures import Raw
+
+    _, client, url, version = wall
+    raw = Raw(url)
+    day = data_state(get_engine(url), 1).day
+    f = raw.trained(day)
+    trained = f[f["trained"]]
+    response = _call(client, [{"id": "wall-training", "property": "children"}], [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                     [_prop("wall-scope", "data", None), _prop("page-lang", "data", "en")])
+    children = response.get_json()["response"]["wall-training"]["children"]
+    texts = _children_text(children)
+    assert format_percent(len(trained) / len(f) * 100, "en") in texts and format_int(int((~f["trained"]).sum()), "en") in texts
+    assert format_decimal((trained["post"] - trained["pre"]).mean(), "en", 1) in texts
+    untrained = (~f["trained"]).groupby(f["province_code"]).sum()
+    rows = children[1]["props"]["children"][0]["props"]["children"][1]["props"]["children"]
+    shown = [int(_children_text(row)[1].replace(",", "")) for row in rows]
+    assert shown == sorted(untrained[untrained > 0], reverse=True)[: len(shown)] and len(shown) == min(8, int((untrained > 0).sum()))
