@@ -316,18 +316,24 @@ def register(app: Dash, settings: Settings) -> None:
         if summary.empty:
             return html.Div(t("training.none", lang), className="wall-quiet")
         row = summary.iloc[0]
-        instructors = (f"{format_int(row.instructors_trained, lang)} / {format_int(row.instructors_needed, lang)}"
-                       if row.instructors_needed == row.instructors_needed else format_int(row.instructors_teaching, lang))
+        # The instructors trained, with those needed under them (two figures side by side
+        # would not fit their column at the wall's type size).
+        if row.instructors_needed == row.instructors_needed:
+            instructors = kpi(t("training.instructors", lang), format_int(row.instructors_trained, lang),
+                              t("wall.instructors_needed", lang, n=format_int(row.instructors_needed, lang)))
+        else:
+            instructors = kpi(t("training.instructors", lang), format_int(row.instructors_teaching, lang), t("wall.instructors_teaching", lang))
         cards = html.Div([
             kpi(t("training.trained", lang), format_percent(row.trained_pct, lang)),
             kpi(t("training.not_trained", lang), format_int(row.not_trained, lang)),
-            kpi(t("training.instructors", lang), instructors),
+            instructors,
             kpi(t("training.gain", lang), format_decimal(row.gain, lang, 1)),
         ], className="wall-kpis wall-quality-kpis")
         relation = relation_to_work(engine(), version["round_id"], scope, day, access=access)
         chart = darken(training_layouts.relation_figure(relation[relation["facilitators"] > 0], lang), scale)
         chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, title=None)
-        chart.update_traces(marker_color=INK, error_y_color=INK)
+        grow = scale or 1.0
+        chart.update_traces(marker_color=INK, marker_size=round(14 * grow), error_y_color=INK, error_y_thickness=round(3 * grow), error_y_width=round(8 * grow))
         graph = column(t("training.relation_figure", lang), dcc.Graph(id="wall-training-relation", figure=chart, config=GRAPH_CONFIG, className="wall-graph"))
         if scope.level == Level.REGENCY:
             return [cards, html.Div([graph], className="wall-quality-body")]

@@ -250,6 +250,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "wall.panel.findings": {"id": "Temuan: jangkauan PKH", "en": "Findings: PKH's range"},
     "wall.transitions": {"id": "Desil sebelum (baris) × sesudah (kolom), % baris; kotak: keluar/masuk desil 1–{cutoff}", "en": "Desil before (rows) × after (columns), row %; frames: leaving/entering desil 1–{cutoff}"},
     "wall.panel.training": {"id": "Pelatihan pendamping", "en": "Training of the facilitators"},
+    "wall.instructors_needed": {"id": "terlatih, dari {n} dibutuhkan", "en": "trained, of {n} needed"},
+    "wall.instructors_teaching": {"id": "mengajar di sini", "en": "teaching here"},
     "wall.most_untrained": {"id": "Paling banyak belum dilatih", "en": "Most not trained yet"},
     "wall.most_leaving": {"id": "Paling banyak keluar dari desil 1–{cutoff}", "en": "Most leaving desil 1–{cutoff}"},
     "wall.reranked_n": {"id": "dari {n}", "en": "of {n}"},
