@@ -261,14 +261,33 @@ FINDINGS_METRICS: tuple[Metric, ...] = (
            "Families re-ranked, of those interviewed.", "reranked", "interviewed"),
     *(metric for code, term in PROGRAMME_TERMS.items() for metric in _programme_metrics(code, term.en)),
 )
-METRICS = METRICS + QUALITY_METRICS + FINDINGS_METRICS
+#: The training (``dashboard.figures.training``), over the columns of ``training_summary``.
+#: The mean scores, the gain and their intervals are means over facilitators, not ratios of
+#: counts: that module defines them, and the API and downloads carry them beside these.
+TRAINING_METRICS: tuple[Metric, ...] = (
+    _share("trained_pct", "Sudah dilatih", "Trained",
+           "Pendamping yang hadir di kelas pendamping yang sudah berlangsung dan punya nilai post-test, dari seluruh pendamping.",
+           "Facilitators present at a facilitator class held by the day, with a post-test score, of all facilitators.",
+           "trained", "facilitators", by_category=False),
+    _count("trained_late", "Dilatih terlambat", "Trained late",
+           "Pendamping yang dilatih di kelas susulan (setelah kelas provinsinya).",
+           "Facilitators trained in a make-up class (after their province's class).", "trained_late", None, by_category=False),
+    _count("not_trained", "Belum dilatih", "Not trained yet",
+           "Pendamping yang belum hadir di kelas pendamping mana pun.", "Facilitators not yet present at any facilitator class.",
+           "not_trained", False, by_category=False),
+    _share("instructors_trained_pct", "Instruktur terlatih", "Instructors trained",
+           "Instruktur nasional (Innas) yang hadir di kelas instruktur, dari yang dibutuhkan menurut paparan BPS (provinsi dan nasional).",
+           "National instructors (Innas) present at an instructor class, of those the BPS briefing says are needed (provinces and the nation).",
+           "instructors_trained", "instructors_needed", by_category=False),
+)
+METRICS = METRICS + QUALITY_METRICS + FINDINGS_METRICS + TRAINING_METRICS
 
 REGISTRY: dict[str, Metric] = {m.id: m for m in METRICS}
 
 #: The metrics a map can be coloured by (counts depend on region size, so shares only);
 #: the progress pages offer the first, the quality page the second.
 MAP_METRICS: tuple[str, ...] = tuple(
-    m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS and m not in FINDINGS_METRICS
+    m.id for m in METRICS if m.unit != "count" and m not in QUALITY_METRICS and m not in FINDINGS_METRICS and m not in TRAINING_METRICS
 )
 QUALITY_MAP_METRICS: tuple[str, ...] = ("flagged_pct", "first_review_approval_pct", "return_rate", "high_risk_pct")
 #: What the findings page's map can show: each of these of the programme chosen (the id

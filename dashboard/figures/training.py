@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access
 from dashboard.figures.cache import cached
+from dashboard.figures.metrics import compute
 from dashboard.figures.queries import NATIONAL_CODE, Level, Scope, _require_rows, scope_filter
 from dashboard.store import models
 
@@ -168,7 +169,7 @@ def _training_summary(engine: Engine, round_id: int, scope: Scope, day: dt.date,
     table = pd.DataFrame(rows).set_index("code") if rows else pd.DataFrame()
     if len(table):
         table["not_trained"] = table["facilitators"] - table["trained"]
-        table["trained_pct"] = table["trained"] / table["facilitators"] * 100
+        table = pd.concat([table, compute(table, ["trained_pct", "instructors_trained_pct"])], axis=1)
     return table
 
 

@@ -87,6 +87,7 @@ def test_who_was_trained_and_what_they_scored(round_, code):
         trained = f[f["trained"]]
         assert summary["facilitators"] == len(f) and summary["trained"] == len(trained)
         assert summary["trained_late"] == f["late"].sum() and summary["not_trained"] == len(f) - len(trained)
+        assert math.isclose(summary["trained_pct"], 100 * len(trained) / len(f))
         assert math.isclose(summary["post"], trained["post"].mean()) and math.isclose(summary["pre"], trained["pre"].mean())
         gain = trained["post"] - trained["pre"]
         assert math.isclose(summary["gain"], gain.mean())
