@@ -123,8 +123,9 @@ def training_section(classes: pd.DataFrame, lang: str, href: str) -> html.Div:
     if len(present):
         first = present.iloc[0]
         cards = dbc.Row([
-            _card(t("training.post", lang), format_int(first["post"], lang), t("training.pre_was_one", lang, pre=format_int(first["pre"], lang))),
-            _card(t("training.gain", lang), format_int(first["post"] - first["pre"], lang)),
+            _card(t("training.post", lang), format_int(first["post"], lang),
+                  t("training.pre_was_one", lang, pre=format_int(first["pre"], lang)) if first["pre"] == first["pre"] and first["pre"] is not None else ""),
+            _card(t("training.gain", lang), format_int(first["post"] - first["pre"], lang) if first["pre"] == first["pre"] and first["pre"] is not None else "—"),
             _card(t("training.class", lang), format_date(first["held_on"], lang),
                   t("training.late" if first["late"] else "training.on_time", lang) + (f" · {first['instructors']}" if first["instructors"] else "")),
         ], className="g-3")

@@ -68,7 +68,9 @@ def summary_cards(row: pd.Series, lang: str) -> dbc.Row:
               t("training.trained_of", lang, n=format_int(row["trained"], lang), total=format_int(row["facilitators"], lang)), "training-card-trained"),
         _card(t("training.late", lang), format_int(row["trained_late"], lang), t("training.late_note", lang), "training-card-late"),
         _card(t("training.not_trained", lang), format_int(row["not_trained"], lang), t("training.not_trained_note", lang), "training-card-not-trained"),
-        _card(t("training.instructors", lang), instructors, t("training.classes_held", lang, n=format_int(row["classes"], lang)), "training-card-instructors"),
+        _card(t("training.instructors", lang), instructors,
+              t("training.classes_held" if row["instructors_needed"] == row["instructors_needed"] else "training.classes_taught", lang, n=format_int(row["classes"], lang)),
+              "training-card-instructors"),
         _card(t("training.post", lang), format_decimal(row["post"], lang, 1), t("training.pre_was", lang, pre=format_decimal(row["pre"], lang, 1)), "training-card-post"),
         _card(t("training.gain", lang), format_decimal(row["gain"], lang, 1),
               t("training.interval", lang, low=format_decimal(row["gain_low"], lang, 1), high=format_decimal(row["gain_high"], lang, 1)), "training-card-gain"),
@@ -109,7 +111,8 @@ def classes_figure(per_day: pd.DataFrame, lang: str) -> go.Figure:
 def relation_figure(relation: pd.DataFrame, lang: str) -> go.Figure:
     """Mean completion by post-test band with its 95 % interval, the number of facilitators
     under each band's name."""
-    labels = [f"{t('training.band.not_trained', lang) if b == 'not trained' else b}<br>n = {format_int(n, lang)}" for b, n in zip(relation.index, relation["facilitators"])]
+    # n: the facilitators behind the figure (those with targets), not everyone in the band.
+    labels = [f"{t('training.band.not_trained', lang) if b == 'not trained' else b}<br>n = {format_int(n, lang)}" for b, n in zip(relation.index, relation["with_targets"])]
     figure = go.Figure(go.Scatter(
         x=labels, y=relation["completion"], mode="markers", marker={"size": 12, "color": BLUE},
         error_y={"type": "data", "symmetric": False, "array": relation["completion_high"] - relation["completion"],
@@ -126,6 +129,7 @@ def relation_table(relation: pd.DataFrame, lang: str) -> dash_table.DataTable:
     data = pd.DataFrame({
         "band": [t("training.band.not_trained", lang) if b == "not trained" else b for b in relation.index],
         "facilitators": relation["facilitators"].to_numpy(),
+        "with_targets": relation["with_targets"].to_numpy(),
         "completion": [interval(*r) for r in relation[["completion", "completion_low", "completion_high"]].itertuples(index=False)],
         "returned": [interval(*r) for r in relation[["returned_pct", "returned_low", "returned_high"]].itertuples(index=False)],
         "flagged": [interval(*r) for r in relation[["flagged_pct", "flagged_low", "flagged_high"]].itertuples(index=False)],
@@ -136,6 +140,7 @@ def relation_table(relation: pd.DataFrame, lang: str) -> dash_table.DataTable:
         columns=[
             {"name": t("training.band_axis", lang), "id": "band"},
             {"name": t("training.facilitators", lang), "id": "facilitators", "type": "numeric", "format": components.number_format("targets", lang)},
+            {"name": t("training.with_targets", lang), "id": "with_targets", "type": "numeric", "format": components.number_format("targets", lang)},
             {"name": t("training.completion", lang), "id": "completion"},
             {"name": t("training.returned", lang), "id": "returned"},
             {"name": t("training.flagged", lang), "id": "flagged"},

@@ -4,7 +4,7 @@ training figures of a scope as of a day, from the training tables (``training_cl
 work (``rollup_facilitator_day``, the stored quality flags).
 
 - **Trained**: a facilitator present at a facilitator class held by the day, with a
-  post-test; *on time* in their province's class, *late* in a make-up class. Not yet
+  post-test; *on time* in their class, *late* in a make-up class (``training_class.make_up``). Not yet
   trained: the others (absent, or not yet taught).
 - **Instructors**: needed per province as in the BPS briefing (``province.instructor_count``),
   trained (present at an instructor class held by the day) and teaching (named on a
@@ -50,7 +50,7 @@ def _facilitators(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> 
     with engine.connect() as conn:
         staff = pd.read_sql(select(f.id, f.province_code, f.regency_code).where(*scope_filter(f, scope)), conn)
         taught = pd.read_sql(
-            select(a.facilitator_id.label("id"), c.province_code.label("class_province"), c.held_on, a.pre_score.label("pre"), a.post_score.label("post"))
+            select(a.facilitator_id.label("id"), c.make_up, c.held_on, a.pre_score.label("pre"), a.post_score.label("post"))
             .join(c, c.id == a.class_id)
             .join(f, f.id == a.facilitator_id)
             .where(c.round_id == round_id, c.kind == "facilitator", c.held_on <= day, a.attended.is_(True), a.post_score.is_not(None), *scope_filter(f, scope)),
@@ -61,12 +61,12 @@ def _facilitators(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> 
     taught = taught.sort_values(["id", "held_on"]).drop_duplicates("id").set_index("id")
     staff = staff.set_index("id").join(taught, how="left")
     staff["trained"] = staff["post"].notna()
-    staff["late"] = staff["trained"] & staff["class_province"].isna()
-    return staff.drop(columns=["class_province"])
+    staff["late"] = staff["trained"] & staff["make_up"].fillna(False).astype(bool)
+    return staff.drop(columns=["make_up"])
 
 
 def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
-    """Mean and its 95 % t-interval (normal above 30 values); NaN without two values."""
+    """Mean and its 95 % t-interval; NaN without two values."""
     values = values.dropna().astype(float)
     n = len(values)
     if n == 0:
@@ -78,21 +78,24 @@ def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-#: Student's t at 0.975 for 1-30 degrees of freedom (beyond, the normal's 1.96 is within 1 %).
+#: Student's t at 0.975 for 1-30 degrees of freedom (published tables); beyond, ``t975``
+#: approximates it as 1.96 + 2.4 / df, within 0.1 % (2.021 at 40, 2.000 at 60, 1.980 at 120).
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
          2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 
 
 def t975(df: int) -> float:
     """The 97.5 % quantile of Student's t with ``df`` degrees of freedom."""
-    return _T975[df - 1] if df <= len(_T975) else (2.021 if df <= 40 else 2.000 if df <= 60 else Z95)
+    return _T975[df - 1] if df <= len(_T975) else Z95 + 2.4 / df
 
 
 def wilson(successes: float, trials: float) -> tuple[float, float, float]:
     """A share (%) and its 95 % Wilson interval; NaN without trials."""
     if not trials:
         return math.nan, math.nan, math.nan
-    p = successes / trials
+    # Flags are of every submitted visit, the submissions those the rollups count: a visit
+    # they leave out (``countable``) can make a facilitator's flags outnumber them.
+    p = min(max(successes / trials, 0.0), 1.0)
     denominator = 1 + Z95**2 / trials
     centre = (p + Z95**2 / (2 * trials)) / denominator
     half = Z95 * math.sqrt(p * (1 - p) / trials + Z95**2 / (4 * trials**2)) / denominator
@@ -131,7 +134,7 @@ def _training_summary(engine: Engine, round_id: int, scope: Scope, day: dt.date,
         )}
         needed = dict(conn.execute(select(p.code, p.instructor_count)).all())
         teaching = pd.read_sql(
-            select(t.instructor_id, t.class_id, c.province_code.label("class_province"))
+            select(t.instructor_id, t.class_id)
             .join(c, c.id == t.class_id)
             .where(c.round_id == round_id, c.kind == "facilitator", c.held_on <= day),
             conn,
@@ -144,8 +147,11 @@ def _training_summary(engine: Engine, round_id: int, scope: Scope, day: dt.date,
         )
     instructors["trained"] = instructors["id"].isin(trained_ids)
     # A class belongs to the regions of its participants; its instructors teach there.
-    taught_by = taught_by.merge(staff[["code"]], left_on="id", right_index=True)
-    teaching = teaching.merge(taught_by[["class_id", "code"]].drop_duplicates(), on="class_id")
+    # A class belongs to the regions of its participants; its instructors teach there. The
+    # classes are counted from the participants (a class loaded without its instructors
+    # counts all the same), as ``classes_per_day`` counts them.
+    taught_by = taught_by.merge(staff[["code"]], left_on="id", right_index=True)[["class_id", "code"]].drop_duplicates()
+    teaching = teaching.merge(taught_by, on="class_id")
     rows = []
     for code, group in staff.groupby("code"):
         trained = group[group["trained"]]
@@ -158,10 +164,11 @@ def _training_summary(engine: Engine, round_id: int, scope: Scope, day: dt.date,
             need = float(sum(needed.get(pc, 0) for pc in provinces))
             have = float(instructors.loc[instructors["province_code"].isin(provinces), "trained"].sum())
         mine = teaching[teaching["code"] == code]
+        classes = taught_by.loc[taught_by["code"] == code, "class_id"]
         rows.append({
             "code": code, "facilitators": len(group), "trained": int(group["trained"].sum()), "trained_late": int(group["late"].sum()),
             "instructors_needed": need, "instructors_trained": have,
-            "instructors_teaching": int(mine["instructor_id"].nunique()), "classes": int(mine["class_id"].nunique()),
+            "instructors_teaching": int(mine["instructor_id"].nunique()), "classes": int(classes.nunique()),
             "pre": float(trained["pre"].mean()) if len(trained) else math.nan,
             "post": float(trained["post"].mean()) if len(trained) else math.nan,
             "gain": mean_gain, "gain_low": low, "gain_high": high,
@@ -184,7 +191,7 @@ def score_histogram(engine: Engine, round_id: int, scope: Scope, day: dt.date, *
 def _score_histogram(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
     staff = _facilitators(engine, round_id, scope, day)
     trained = staff[staff["trained"]]
-    bins = lambda scores: (np.minimum(scores.astype(int), 99) // 10 * 10).value_counts()  # noqa: E731
+    bins = lambda scores: (np.minimum(scores.dropna().astype(int), 99) // 10 * 10).value_counts()  # noqa: E731
     return pd.DataFrame({"pre": bins(trained["pre"]), "post": bins(trained["post"])}).reindex(list(SCORE_BINS), fill_value=0).fillna(0).astype("int64")
 
 
@@ -220,8 +227,9 @@ def _classes_per_day(engine: Engine, round_id: int, scope: Scope, day: dt.date) 
 
 def relation_to_work(engine: Engine, round_id: int, scope: Scope, day: dt.date, *, access: Access) -> pd.DataFrame:
     """The facilitators of ``scope`` trained by ``day``, by post-test band (``BANDS``), with
-    their work up to ``day``: ``facilitators``; ``completion`` (mean of each one's submitted
-    of targets, %) with ``completion_low``/``_high`` (95 % t); ``submitted``; ``returned_pct``
+    their work up to ``day``: ``facilitators``; ``with_targets`` (those with targets: the
+    facilitators behind the completion); ``completion`` (mean of each one's submitted of
+    targets, %) with ``completion_low``/``_high`` (95 % t); ``submitted``; ``returned_pct``
     and ``flagged_pct`` (of their submissions, %) with 95 % Wilson intervals. Plus a last row
     ``not trained``. An association, never a cause (see the module's docstring). ``access``
     must see the scope's facilitators' figures as totals (no facilitator is named)."""
@@ -257,7 +265,7 @@ def _relation_to_work(engine: Engine, round_id: int, scope: Scope, day: dt.date)
         returned, r_low, r_high = wilson(float(group["returned"].sum()), submitted)
         flags, f_low, f_high = wilson(float(group["flagged"].sum()), submitted)
         rows.append({
-            "band": label, "facilitators": len(group), "completion": completion, "completion_low": c_low, "completion_high": c_high,
+            "band": label, "facilitators": len(group), "with_targets": int(group["completion"].notna().sum()), "completion": completion, "completion_low": c_low, "completion_high": c_high,
             "submitted": int(submitted), "returned_pct": returned, "returned_low": r_low, "returned_high": r_high,
             "flagged_pct": flags, "flagged_low": f_low, "flagged_high": f_high,
         })
@@ -286,7 +294,7 @@ def facilitator_training(engine: Engine, round_id: int, facilitator_id: str, reg
     c, a, t, i = models.TrainingClass, models.TrainingAttendance, models.TrainingClassInstructor, models.Instructor
     with engine.connect() as conn:
         classes = pd.read_sql(
-            select(c.id.label("class_id"), c.held_on, c.province_code.label("class_province"), a.attended, a.pre_score.label("pre"), a.post_score.label("post"))
+            select(c.id.label("class_id"), c.held_on, c.make_up.label("late"), a.attended, a.pre_score.label("pre"), a.post_score.label("post"))
             .join(a, a.class_id == c.id)
             .where(c.round_id == round_id, c.kind == "facilitator", c.held_on <= day, a.facilitator_id == facilitator_id)
             .order_by(c.held_on),
@@ -295,9 +303,9 @@ def facilitator_training(engine: Engine, round_id: int, facilitator_id: str, reg
         taught = pd.read_sql(select(t.class_id, i.name).join(i, i.id == t.instructor_id).where(t.class_id.in_(list(classes["class_id"]) or [""])), conn)
     classes["held_on"] = pd.to_datetime(classes["held_on"]).dt.date
     classes["attended"] = classes["attended"].astype(bool)
-    classes["late"] = classes["class_province"].isna()
+    classes["late"] = classes["late"].astype(bool)
     classes["instructors"] = classes["class_id"].map(taught.groupby("class_id")["name"].agg(", ".join)).fillna("")
-    return classes.drop(columns="class_province")
+    return classes
 
 
 __all__ = ["facilitator_training", "trained_facilitators", "BANDS", "SCORE_BINS", "classes_per_day", "relation_to_work", "score_histogram", "training_summary", "wilson"]

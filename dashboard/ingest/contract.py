@@ -258,8 +258,13 @@ class StatusEventRecord(Record):
     occurred_at: Moment
 
     @classmethod
-    def natural_id(cls, row: dict) -> str:
-        return f"{row.get('target_code', '')}/{row.get('status', '')}/{row.get('occurred_at', '')}"[:40]
+    def natural_id(cls, row: dict) -> str | None:
+        """``target/status/time``, only if the code and the status have their form (a
+        misaligned column may hold anything: never stored)."""
+        code, status, moment = row.get("target_code"), row.get("status"), row.get("occurred_at")
+        if isinstance(code, str) and _ID_FORM.fullmatch(code) and status in VISIT_STATUS_TERMS and isinstance(moment, str) and re.fullmatch(r"[0-9T:. +Z-]{1,35}", moment):
+            return f"{code}/{status}/{moment}"[:40]
+        return code if isinstance(code, str) and _ID_FORM.fullmatch(code) else None
 
 
 ProvinceCode = Annotated[str, Field(pattern=r"^\d{2}$", description="province code, e.g. 35")]
@@ -279,6 +284,7 @@ class TrainingClassRecord(Record):
     kind: Literal["instructor", "facilitator"]
     province_code: ProvinceCode | None = Field(default=None, description="none: an instructors' class, or a make-up class of several provinces")
     held_on: dt.date
+    make_up: bool = Field(default=False, description="a make-up class, for those who missed theirs (its participants are trained late)")
     instructor_ids: list[StaffId] = Field(default_factory=list, description="who taught a facilitators' class (CSV: separated by ';')")
 
     @field_validator("instructor_ids", mode="before")
@@ -314,11 +320,18 @@ class TrainingAttendanceRecord(Record):
             raise ValueError("exactly one of facilitator_id and instructor_id")
         if not self.attended and (self.pre_score is not None or self.post_score is not None):
             raise ValueError("scores for someone absent")
+        if self.post_score is not None and self.pre_score is None:
+            raise ValueError("a post-test without its pre-test (both are taken in the class)")
         return self
 
     @classmethod
-    def natural_id(cls, row: dict) -> str:
-        return f"{row.get('class_id', '')}/{row.get('facilitator_id') or row.get('instructor_id') or ''}"[:40]
+    def natural_id(cls, row: dict) -> str | None:
+        """``class/participant``, only if both have the form of ids (a misaligned column
+        may hold anything, a family's name or address included: never stored)."""
+        parts = [row.get("class_id"), row.get("facilitator_id") or row.get("instructor_id")]
+        if all(isinstance(p, str) and _ID_FORM.fullmatch(p) for p in parts):
+            return "/".join(parts)[:40]
+        return None
 
 
 MODELS: dict[str, type[Record]] = {

@@ -207,6 +207,7 @@ class Loader:
         self.clock = (as_of or now).replace(microsecond=0)
         self.dry_targets: dict[str, tuple] = {}  # a dry run's accepted targets (nothing is written)
         self.dry_events: dict[str, set] = collections.defaultdict(set)  # and its accepted status events
+        self.dry_classes: dict[str, tuple] = {}  # and its accepted training classes (kind, round)
         self.pending: dict[int, dt.date | None] = {}
         self.dry_run = dry_run
         self.progress = progress
@@ -656,6 +657,10 @@ class Loader:
                 report.updated += 1
             else:
                 report.unchanged += 1
+                continue
+            # Instructors are counted in the training figures of every round with classes.
+            for (round_id,) in conn.execute(select(models.TrainingClass.round_id).distinct()):
+                self._touch(round_id)
 
     def _check_training_classes(self, conn, valid, refused):
         accepted = []
@@ -670,24 +675,31 @@ class Loader:
                 refused.append((line, record.id, f"held_on: after the load's clock ({self.clock:%Y-%m-%d} UTC)"))
             else:
                 accepted.append(record)
+                if self.dry_run:
+                    self.dry_classes[record.id] = (record.kind, record.round_id)
         return accepted
 
     def _write_training_classes(self, conn, records, report) -> None:
         c, t = models.TrainingClass, models.TrainingClassInstructor
         ids = [r.id for r in records]
-        existing = {row.id: tuple(row)[1:] for row in conn.execute(select(c.id, c.round_id, c.kind, c.province_code, c.held_on).where(c.id.in_(ids)))}
+        existing = {row.id: tuple(row)[1:] for row in conn.execute(select(c.id, c.round_id, c.kind, c.province_code, c.held_on, c.make_up).where(c.id.in_(ids)))}
         teachers = collections.defaultdict(set)
         for class_id, instructor_id in conn.execute(select(t.class_id, t.instructor_id).where(t.class_id.in_(ids))):
             teachers[class_id].add(instructor_id)
         for record in records:
-            values = (record.round_id, record.kind, record.province_code, record.held_on)
-            names = dict(zip(("round_id", "kind", "province_code", "held_on"), values))
+            values = (record.round_id, record.kind, record.province_code, record.held_on, record.make_up)
+            names = dict(zip(("round_id", "kind", "province_code", "held_on", "make_up"), values))
+            stored = existing.get(record.id)
+            if stored is not None:
+                stored = (*stored[:4], bool(stored[4]))
             if record.id not in existing:
                 conn.execute(c.__table__.insert().values(id=record.id, **names))
                 report.inserted += 1
-            elif existing[record.id] != values or teachers[record.id] != set(record.instructor_ids):
+            elif stored != values or teachers[record.id] != set(record.instructor_ids):
                 conn.execute(update(c).where(c.id == record.id).values(**names))
                 report.updated += 1
+                if stored[0] != record.round_id:
+                    self._touch(stored[0])  # the round it left shows it no more
             else:
                 report.unchanged += 1
                 continue
@@ -701,6 +713,14 @@ class Loader:
         c = models.TrainingClass
         classes = {row.id: (row.kind, row.round_id) for row in conn.execute(
             select(c.id, c.kind, c.round_id).where(c.id.in_(list({r.class_id for _, r in valid}))))}
+        classes.update({k: v for k, v in self.dry_classes.items() if k not in classes})
+        # One row per participant of a class in a chunk: the last one (as the other kinds).
+        key = lambda r: (r.class_id, r.facilitator_id, r.instructor_id)  # noqa: E731
+        last = {key(record): line for line, record in valid}
+        for line, record in valid:
+            if last[key(record)] != line:
+                refused.append((line, TrainingAttendanceRecord.natural_id(record.model_dump()), f"the participant: repeated later in the file (line {last[key(record)]})"))
+        valid = [(line, record) for line, record in valid if last[key(record)] == line]
         accepted = []
         for line, record in valid:
             natural = TrainingAttendanceRecord.natural_id(record.model_dump())

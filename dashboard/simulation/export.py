@@ -92,7 +92,8 @@ def export_round(engine: Engine, round_id: int, directory: Path) -> dict[str, in
 
         i, tc, ti, ta = models.Instructor, models.TrainingClass, models.TrainingClassInstructor, models.TrainingAttendance
         counts["instructors"] = _write(directory / "instructors.jsonl", [pd.read_sql(select(i.id, i.name, i.province_code).order_by(i.id), conn)])
-        classes = pd.read_sql(select(tc.id, tc.round_id, tc.kind, tc.province_code, tc.held_on).where(tc.round_id == round_id).order_by(tc.id), conn)
+        classes = pd.read_sql(select(tc.id, tc.round_id, tc.kind, tc.province_code, tc.held_on, tc.make_up).where(tc.round_id == round_id).order_by(tc.id), conn)
+        classes["make_up"] = classes["make_up"].astype(bool)
         taught = pd.read_sql(select(ti.class_id, ti.instructor_id).join(tc, tc.id == ti.class_id).where(tc.round_id == round_id).order_by(ti.class_id, ti.instructor_id), conn)
         classes["held_on"] = classes["held_on"].astype(str)
         classes["instructor_ids"] = classes["id"].map(taught.groupby("class_id")["instructor_id"].agg(list)).apply(lambda x: x if isinstance(x, list) else [])

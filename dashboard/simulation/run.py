@@ -143,6 +143,7 @@ def _write_training(conn, plan: TrainingPlan, round_id: int) -> None:
             "id": classes["id"].to_numpy(dtype=object), "round_id": np.full(len(classes), round_id),
             "kind": classes["kind"].to_numpy(dtype=object), "province_code": classes["province_code"].to_numpy(dtype=object),
             "held_on": np.array([d.isoformat() for d in classes["held_on"]], dtype=object),
+            "make_up": classes["make_up"].to_numpy(dtype=bool),
         })
     if len(plan.teachers):
         write_columns(conn, "training_class_instructor", {c: plan.teachers[c].to_numpy(dtype=object) for c in ("class_id", "instructor_id")})

@@ -47,7 +47,7 @@ class TrainingPlan:
     """Every row of a round's training, each class with the day it is held."""
 
     instructors: pd.DataFrame  # id, name, province_code
-    classes: pd.DataFrame  # id, kind, province_code, held_on
+    classes: pd.DataFrame  # id, kind, province_code, held_on, make_up
     teachers: pd.DataFrame  # class_id, instructor_id
     attendance: pd.DataFrame  # class_id, facilitator_id, instructor_id, attended, pre_score, post_score
 
@@ -91,7 +91,7 @@ def plan_training(config: SimulationConfig, provinces: pd.DataFrame, facilitator
     pre, post = _scores(rng, len(instructors), 62, 16)
     for number, members in enumerate(groups, start=1):
         class_id = f"{prefix}-I-{number:02d}"
-        classes.append((class_id, "instructor", None, start + dt.timedelta(days=INSTRUCTOR_DAY)))
+        classes.append((class_id, "instructor", None, start + dt.timedelta(days=INSTRUCTOR_DAY), False))
         for i in members:
             attendance.append((class_id, None, instructors["id"][i], bool(present[i]),
                                int(pre[i]) if present[i] else None, int(post[i]) if present[i] else None))
@@ -113,7 +113,7 @@ def plan_training(config: SimulationConfig, provinces: pd.DataFrame, facilitator
         start_at = 0
         for number, size in enumerate(_sizes(len(members)), start=1):
             class_id = f"{prefix}-F-{code}-{number:03d}"
-            classes.append((class_id, "facilitator", code, start + dt.timedelta(days=FACILITATOR_DAY)))
+            classes.append((class_id, "facilitator", code, start + dt.timedelta(days=FACILITATOR_DAY), False))
             if len(teaching):
                 teachers.append((class_id, teaching[(number - 1) % len(teaching)]))
             for fid in members["id"].to_numpy()[start_at:start_at + size]:
@@ -134,7 +134,7 @@ def plan_training(config: SimulationConfig, provinces: pd.DataFrame, facilitator
         start_at = 0
         for number, size in enumerate(_sizes(len(due)), start=1):
             class_id = f"{prefix}-M-{week + 1}-{number:02d}"
-            classes.append((class_id, "facilitator", None, start + dt.timedelta(days=day)))
+            classes.append((class_id, "facilitator", None, start + dt.timedelta(days=day), True))
             if len(available):
                 teachers.append((class_id, available["id"].iat[(week * 7 + number) % len(available)]))
             for i in due[start_at:start_at + size]:
@@ -143,7 +143,7 @@ def plan_training(config: SimulationConfig, provinces: pd.DataFrame, facilitator
 
     return TrainingPlan(
         instructors=instructors[["id", "name", "province_code"]],
-        classes=pd.DataFrame(classes, columns=["id", "kind", "province_code", "held_on"]),
+        classes=pd.DataFrame(classes, columns=["id", "kind", "province_code", "held_on", "make_up"]),
         teachers=pd.DataFrame(teachers, columns=["class_id", "instructor_id"]),
         attendance=pd.DataFrame(attendance, columns=["class_id", "facilitator_id", "instructor_id", "attended", "pre_score", "post_score"]),
     )

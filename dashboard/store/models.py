@@ -448,6 +448,8 @@ class TrainingClass(Base):
     province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
     #: The day it was held (WIB).
     held_on: Mapped[dt.date] = mapped_column(Date)
+    #: A make-up class, for those who missed theirs: its participants are trained late.
+    make_up: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), nullable=False)
 
     __table_args__ = (CheckConstraint("kind IN ('instructor', 'facilitator')", name="kind"),)
 

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 
+import pandas as pd
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import select
 
@@ -360,6 +361,9 @@ def register_downloads(server: Flask, settings: Settings) -> None:
         if not region_exists(engine, scope):
             raise LookupError(f"no province with code {scope.code!r}")
         table = training_summary(engine, round_.id, scope, state.day, access=current_access(), by="children")
+        if table.empty:  # a scope without facilitators: the header rows and an empty table
+            table = pd.DataFrame(columns=["facilitators", "trained", "trained_pct", "trained_late", "not_trained", "instructors_needed",
+                                          "instructors_trained", "classes", "pre", "post", "gain", "gain_low", "gain_high"])
         table = table.join(region_names(engine, scope.child_level, scope))
         table["name"] = table["name"].map(region_display_name)
         table.insert(0, "code", table.index)

@@ -159,7 +159,8 @@ def test_csv_and_parquet_load_as_json_lines_do(exported, tmp_path):
     visits = pd.read_json(directory / "visits.jsonl", lines=True, dtype=False, convert_dates=False)
     visits.to_parquet(tmp_path / "visits-part1.parquet", index=False)
     url = exported["factory"](exported["backend"])
-    files = [directory / "rounds.jsonl", directory / "facilitators.jsonl", tmp_path / "targets.csv", tmp_path / "visits-part1.parquet", directory / "status_events.jsonl"]
+    files = [directory / "rounds.jsonl", directory / "facilitators.jsonl", tmp_path / "targets.csv", tmp_path / "visits-part1.parquet", directory / "status_events.jsonl",
+             *(directory / f"{kind}.jsonl" for kind in ("instructors", "training_classes", "training_attendance"))]
     report = load_files(init_database(url), files, auth.settings(url), as_of=exported["as_of"])
     assert report.kinds["targets"].quarantined == 0 and report.kinds["visits"].quarantined == 0
     expected = _tables(exported["loaded"])

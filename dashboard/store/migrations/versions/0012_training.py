@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('province_code', sa.String(length=2), nullable=True),
     sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('make_up', sa.Boolean(), server_default=sa.text('false'), nullable=False),
     sa.CheckConstraint("kind IN ('instructor', 'facilitator')", name=op.f('ck_training_class_kind')),
     sa.ForeignKeyConstraint(['province_code'], ['province.code'], name=op.f('fk_training_class_province_code_province')),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_training_class_round_id_round')),
