@@ -122,7 +122,7 @@ def test_repeated_participants_updates_and_dry_runs(round_):
     dry.load_rows("training_classes", [{"id": "Z-1", "round_id": 1, "kind": "instructor", "held_on": str(day)}], "dry")
     dry.load_rows("training_attendance", [{"class_id": "Z-1", "instructor_id": "INNAS-35-001", "attended": False}], "dry")
     assert dry.report.kinds["training_attendance"].quarantined == 0
-    _load(engine, "training_attendance", [{"class_id": "Siti Aminah, Jl. Melati 3", "facilitator_id": "3201234567890123", "attended": "ya"}])
+    _load(engine, "training_attendance", [{"class_id": "Siti Aminah, Jl. Melati 3", "facilitator_id": "RT 03 RW 05 Kel. Melati", "attended": "ya"}])
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT natural_id FROM ingest_quarantine ORDER BY id DESC LIMIT 1")).scalar()
     assert stored is None
