@@ -63,6 +63,15 @@ Moment = Annotated[dt.datetime, Field(description="UTC; ISO 8601 (a time zone is
 _ID_FORM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,19}")
 
 
+def _listed(value: Any) -> Any:
+    """A list field as CSV gives it (``a;b;c``), as JSON does (a list), or absent (none)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return list(value) if not isinstance(value, list) else value
+
+
 class Record(BaseModel):
     """What every record shares: unknown fields are refused (a typo must not pass as absent)."""
 
@@ -134,11 +143,7 @@ class FacilitatorRecord(Record):
     @field_validator("district_codes", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(";") if part.strip()]
-        return list(value) if not isinstance(value, list) else value
+        return _listed(value)
 
     @model_validator(mode="after")
     def _districts_in_regency(self):
@@ -290,11 +295,7 @@ class TrainingClassRecord(Record):
     @field_validator("instructor_ids", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(";") if part.strip()]
-        return list(value) if not isinstance(value, list) else value
+        return _listed(value)
 
     @model_validator(mode="after")
     def _taught(self):
