@@ -43,8 +43,10 @@ SCORE_BINS = tuple(range(0, 100, 10))
 Z95 = 1.959963984540054
 
 
+@cached
 def _facilitators(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
-    """One row per facilitator of ``scope``: province, kabupaten/kota, and their training as
+    """Shared, read once per data version by the summary, the scores and the relation (the
+    public functions check access). One row per facilitator of ``scope``: province, kabupaten/kota, and their training as
     of ``day``: ``trained`` (bool), ``late`` (trained in a make-up class), ``pre``, ``post``."""
     f, c, a = models.Facilitator, models.TrainingClass, models.TrainingAttendance
     with engine.connect() as conn:
