@@ -367,6 +367,16 @@ def openapi_document() -> dict:
         m.id: {"type": ["number", "null"], "description": f"{m.label_en} ({m.unit}). {m.description_en}"} for m in METRICS
     }
     error = {"description": "Bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    failed = lambda text: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}  # noqa: E731
+    #: What the endpoints of a region answer when they cannot (the same words for each).
+    region_errors = {
+        "400": error, "401": failed("Not signed in"), "403": failed("The region lies outside the caller's area"),
+        "404": failed("No such region, or no round"), "503": failed("The database is unreachable"),
+    }
+    scope_query = {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
+                   "description": "A province or kabupaten/kota code (default: the nation)."}
+    round_query = {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
+                   "description": "Round id (default: the newest)."}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -391,8 +401,7 @@ def openapi_document() -> dict:
                          "description": "A province code (level=regency) or a kabupaten/kota code (level=facilitator)."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB) of the figures: the end of that day, or the newest data for the newest day (default)."},
-                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
-                         "description": "Round id (default: the newest)."},
+                        round_query,
                         {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(CATEGORY_CODES)},
                          "description": "The figures of one target category (region levels only): metrics that cannot be split by category "
                                         "(facilitator activity, risk) and the forecast are left out."},
@@ -411,22 +420,16 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "The desil transition matrix: families re-ranked, desil before (rows) × desil after (columns)",
                     "parameters": [
-                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
-                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        scope_query,
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB): families re-ranked by its end (default: the newest data)."},
                         {"name": "category", "in": "query", "required": False, "schema": {"type": "string", "enum": list(CATEGORY_CODES)},
                          "description": "One target category (default: all)."},
-                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
-                         "description": "Round id (default: the newest)."},
+                        round_query,
                     ],
                     "responses": {
                         "200": {"description": "The matrix", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transitions"}}}},
-                        "400": error,
-                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        **region_errors,
                     },
                 }
             },
@@ -434,22 +437,16 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Open cases by status and age in days (WIB), with the oldest: of a scope, or of each of its child regions",
                     "parameters": [
-                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
-                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        scope_query,
                         {"name": "by", "in": "query", "required": False, "schema": {"type": "string", "enum": ["self", "children"]},
                          "description": "self (default): one row; children: one per province (of the nation) or kabupaten/kota (of a province)."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB): the cases open at its end (default: the newest data)."},
-                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
-                         "description": "Round id (default: the newest)."},
+                        round_query,
                     ],
                     "responses": {
                         "200": {"description": "Cases", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Waiting"}}}},
-                        "400": error,
-                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        **region_errors,
                     },
                 }
             },
@@ -457,22 +454,16 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "The training of a scope or of its regions, and the work by post-test band (an association, not a cause)",
                     "parameters": [
-                        {"name": "scope", "in": "query", "required": False, "schema": {"type": "string", "pattern": r"^\d{2}(\.\d{2})?$"},
-                         "description": "A province or kabupaten/kota code (default: the nation)."},
+                        scope_query,
                         {"name": "by", "in": "query", "required": False, "schema": {"type": "string", "enum": ["self", "children"]},
                          "description": "self (default): one row; children: one per child region."},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                          "description": "Day (WIB): the classes held by its end (default: the newest data)."},
-                        {"name": "round", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 999999999},
-                         "description": "Round id (default: the newest)."},
+                        round_query,
                     ],
                     "responses": {
                         "200": {"description": "Training", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Training"}}}},
-                        "400": error,
-                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        **region_errors,
                     },
                 }
             },
@@ -487,11 +478,7 @@ def openapi_document() -> dict:
                     ],
                     "responses": {
                         "200": {"description": "Alerts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alerts"}}}},
-                        "400": error,
-                        "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "The region lies outside the caller's area", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "No such region, or no round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "503": {"description": "The database is unreachable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        **region_errors,
                     },
                 }
             },
