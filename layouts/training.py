@@ -104,8 +104,9 @@ def classes_figure(per_day: pd.DataFrame, lang: str) -> go.Figure:
         if len(part):
             figure.add_trace(go.Bar(x=[format_date(d, lang) for d in part["held_on"]], y=part["classes"], name=t(f"training.kind.{kind}", lang),
                                     marker={"color": colour}))
+    few = per_day.groupby("held_on")["classes"].sum().max() < 8 if len(per_day) else True
     return _layout(figure, t("training.classes_title", lang), lang, barmode="stack", legend={"orientation": "h", "y": -0.2},
-                   yaxis={"gridcolor": "#eee", "tickformat": ",.0f"}, xaxis={"type": "category"})
+                   yaxis={"gridcolor": "#eee", "tickformat": ",.0f", **({"dtick": 1} if few else {})}, xaxis={"type": "category"})
 
 
 def relation_figure(relation: pd.DataFrame, lang: str) -> go.Figure:
@@ -125,7 +126,12 @@ def relation_figure(relation: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def relation_table(relation: pd.DataFrame, lang: str) -> dash_table.DataTable:
-    interval = lambda v, low, high: f"{format_percent(v, lang)} ({format_decimal(low, lang, 1)}–{format_decimal(high, lang, 1)})"  # noqa: E731
+    def interval(value, low, high) -> str:
+        """ "45.7% (45.2–46.3)"; the value alone where one facilitator (or none) leaves no interval."""
+        if low != low or high != high:
+            return format_percent(value, lang)
+        return f"{format_percent(value, lang)} ({format_decimal(low, lang, 1)}–{format_decimal(high, lang, 1)})"
+
     data = pd.DataFrame({
         "band": [t("training.band.not_trained", lang) if b == "not trained" else b for b in relation.index],
         "facilitators": relation["facilitators"].to_numpy(),

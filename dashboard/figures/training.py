@@ -263,6 +263,8 @@ def _relation_to_work(engine: Engine, round_id: int, scope: Scope, day: dt.date)
     for label in [b[0] for b in BANDS] + ["not trained"]:
         group = staff[staff["band"] == label]
         completion, c_low, c_high = _mean_interval(group["completion"])
+        # A share: its interval stays within 0-100 % (a t-interval of a few facilitators would not).
+        c_low, c_high = max(c_low, 0.0) if c_low == c_low else c_low, min(c_high, 100.0) if c_high == c_high else c_high
         submitted = float(group["submitted"].sum())
         returned, r_low, r_high = wilson(float(group["returned"].sum()), submitted)
         flags, f_low, f_high = wilson(float(group["flagged"].sum()), submitted)

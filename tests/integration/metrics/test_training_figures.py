@@ -180,3 +180,11 @@ def test_training_figures_refuse_what_the_user_may_not_see(round_):
         with pytest.raises(OutOfScope):
             read(engine, 1, Scope.of("32"), state.day, access=jatim)
     assert list(training_summary(engine, 1, Scope.national(), state.day, access=jatim, by="children").index) == ["35"]
+
+
+def test_a_few_facilitators_keep_their_completion_interval_within_0_to_100(round_):
+    engine, raw, state = round_
+    table = relation_to_work(engine, 1, Scope.of("35.77"), state.day, access=NATION)
+    shown = table.dropna(subset=["completion_low"])
+    assert len(shown) and (shown["completion_low"] >= 0).all() and (shown["completion_high"] <= 100).all()
+    assert (shown["completion_low"] <= shown["completion"]).all() and (shown["completion"] <= shown["completion_high"]).all()
