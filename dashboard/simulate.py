@@ -23,7 +23,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from dashboard.settings import get_settings
-from dashboard.simulation.config import DefectRates, SimulationConfig, Slowdown, round_config
+from dashboard.simulation.config import FABRICATION_LEVEL_COUNT, DefectRates, SimulationConfig, Slowdown, round_config
 from dashboard.simulation.run import BoundariesUnavailable, RoundExists, load_config, run_live, simulate
 from dashboard.store.database import describe_url, get_engine, init_database
 
@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-holidays", action="store_true", help="do not slow down in Ramadan and Idul Fitri leave")
     parser.add_argument("--defect-rate", action="append", type=_defect_rate, default=[], metavar="KIND=RATE", help="override an injected defect rate (repeatable)")
+    parser.add_argument(
+        "--fabrication-level", type=int, choices=range(FABRICATION_LEVEL_COUNT), default=0, metavar="0-4",
+        help="how carefully the fabricating facilitators hide it: 0 blatant (default), 1 templates, 2 paced, 3 mimic, 4 careful "
+        "(see dashboard/simulation/plan.py)",
+    )
     parser.add_argument("--replace", action="store_true", help="delete the round first if it exists")
     parser.add_argument("--live", action="store_true", help="after writing (or on an existing round) keep appending visits as time passes")
     parser.add_argument("--tick-seconds", type=float, default=10.0, help="seconds between --live writes (default: %(default)s)")
@@ -98,6 +103,7 @@ def config_from_args(args: argparse.Namespace) -> SimulationConfig:
         round_id=args.round_id,
         round_name=args.round_name,
         defect_rates=DefectRates(**dict(args.defect_rate)),
+        fabrication_level=args.fabrication_level,
     )
 
 

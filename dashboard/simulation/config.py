@@ -96,6 +96,10 @@ def holiday_slowdowns(start: dt.date, end: dt.date) -> list[Slowdown]:
     return [p for p in periods if p.end >= start and p.start <= end]
 
 
+#: Levels of ``SimulationConfig.fabrication_level`` (``plan.FABRICATION_LEVELS`` has them).
+FABRICATION_LEVEL_COUNT = 5
+
+
 @dataclass(frozen=True)
 class DefectRates:
     """Share of handed-in visits that get each injected defect (fabrication: of facilitators)."""
@@ -149,6 +153,9 @@ class SimulationConfig:
     #: points of post-test per standard deviation of speed in their province, in tens (0: no
     #: relation at all; the default a weak one).
     training_effect: float = 0.2
+    #: How carefully the fabricating facilitators (``defect_rates.fabrication``) hide it:
+    #: 0 blatant .. 4 careful (``dashboard.simulation.plan.FABRICATION_LEVELS``).
+    fabrication_level: int = 0
 
     def __post_init__(self) -> None:
         if self.families < 1:
@@ -159,6 +166,8 @@ class SimulationConfig:
             raise ValueError("--as-of must not precede --start")
         if abs(sum(self.category_shares) - 1) > 1e-9:
             raise ValueError("category shares must add up to 1")
+        if self.fabrication_level not in range(FABRICATION_LEVEL_COUNT):
+            raise ValueError(f"--fabrication-level must be one of 0..{FABRICATION_LEVEL_COUNT - 1}")
 
     @property
     def name(self) -> str:

@@ -52,7 +52,11 @@ def _pairs(rng, rate, fac, started, eligible) -> tuple[np.ndarray, np.ndarray]:
     pick = np.where(pick >= chosen, pick + 1, pick)
     a, b = rows[chosen], rows[pick]
     later = started[a] >= started[b]
-    return np.where(later, a, b), np.where(later, b, a)
+    copier, source = np.where(later, a, b), np.where(later, b, a)
+    # A visit copies once and is never copied from after it copied itself (a chain would
+    # hand on a value its source no longer has, and the ground truth would not hold).
+    keep = ~np.isin(copier, source) & ~pd.Series(copier).duplicated().to_numpy()
+    return copier[keep], source[keep]
 
 
 def inject_defects(
@@ -121,7 +125,11 @@ def inject_defects(
     visits["pln_meter_id"][copier] = visits["pln_meter_id"][source]
     record_pairs(copier, source, DefectKind.PLN_REUSED)
 
-    rows = _pick(rng, metered, rates.pln_malformed)
+    # A reused id stays well-formed: the pair's ground truth must still hold.
+    unpaired = metered.copy()
+    unpaired[copier] = False
+    unpaired[source] = False
+    rows = _pick(rng, unpaired, rates.pln_malformed)
     kind = rng.integers(0, 3, len(rows))
     original = visits["pln_meter_id"][rows].astype(str)
     # One digit short, a letter O typed for a zero, or all zeros.

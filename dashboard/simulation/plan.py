@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.simulation import timeline as tl
 from dashboard.simulation.answers import family_answers, uniform_answers
-from dashboard.simulation.config import SimulationConfig
+from dashboard.simulation.config import FABRICATION_LEVEL_COUNT, SimulationConfig
 from dashboard.simulation.defects import inject_defects
 from dashboard.vocabulary import (
     DefectKind,
@@ -60,6 +60,70 @@ CATEGORY_INDEX = {c: i for i, c in enumerate(TargetCategory)}
 INCLUSION_REAL_ERROR_SHARE = 0.6
 INCLUSION_ERROR_SHIFT = 1.5
 WRONGLY_NAMED_SHIFT = 1.0
+
+
+#: Honest interview length by household size (see ``plan_province``), and the straight-line
+#: speed of a facilitator between two families (on foot and by motorbike on village roads).
+SIZE_BASE_MINUTES = 12.0
+#: The welfare percentile of the one family a blatant fabricator types (``uniform_answers``).
+UNIFORM_WELFARE = 0.35
+SIZE_MINUTES_PER_MEMBER = 2.5
+TRAVEL_KMH = 15.0
+
+
+@dataclass(frozen=True)
+class FabricationLevel:
+    """How a simulated fabricator makes up visits (``SimulationConfig.fabrication_level``).
+    Every fabricator of a round has the round's level; honest facilitators are the same at
+    every level. What each level imitates, and what it cannot avoid, is written beside it in
+    ``FABRICATION_LEVELS``; ``bench/fabrication_risk.py`` measures how the score finds them."""
+
+    name: str
+    #: "one_family" (the same family with three ages), "templates" (four made-up families),
+    #: "varied" (a plausible family each time, in round numbers), "peers" (answers drawn
+    #: as the peers' are distributed).
+    answers: str
+    #: Interview length drawn uniformly in these minutes; (0, 0): an ordinary length.
+    minutes: tuple[float, float]
+    #: "home" (one spot), "spots" (four desa of their area), "family" (spoofed at the
+    #: family's desa).
+    gps: str
+    #: "bursts" (back to back from mid-morning), "paced" (a steady rhythm from the morning,
+    #: in no route), "route" (a plausible route in space and time).
+    schedule: str
+    pause_minutes: tuple[float, float]
+    #: Targets per day against the same facilitator working honestly.
+    speed: float
+    #: Share of the hard outcomes (moved, deceased, not found, refused) still recorded.
+    hard_outcomes_kept: float
+    #: Their submissions are returned at review more often than clean ones.
+    often_returned: bool
+
+
+#: Level 0 is the blatant fabricator of the first score; 1-4 learn, in turn, what is checked.
+FABRICATION_LEVELS: tuple[FabricationLevel, ...] = (
+    # 0 blatant: one family typed over and over from home, 4-9 minutes each, back to back.
+    #   Cannot avoid: everything.
+    FabricationLevel("blatant", "one_family", (4, 9), "home", "bursts", (2, 5), 1.8, 1.0, True),
+    # 1 varied: four made-up families, 8-14 minutes, from four spots. Cannot avoid: repeated
+    #   answers, few GPS spots, bursts, throughput, no hard outcomes, answers and lengths
+    #   unrelated to the family.
+    FabricationLevel("templates", "templates", (8, 14), "spots", "bursts", (3, 8), 1.8, 0.25, True),
+    # 2 paced: a plausible family each time, ordinary lengths, a steady rhythm with pauses.
+    #   Cannot avoid: round numbers, few GPS spots, a regular rhythm, throughput, few hard
+    #   outcomes, answers and lengths unrelated to the family.
+    FabricationLevel("paced", "varied", (0, 0), "spots", "paced", (10, 20), 1.8, 0.25, True),
+    # 3 mimic: answers distributed like the peers', the location spoofed at each family's
+    #   desa, ordinary lengths, not returned more than others. Cannot avoid: travel
+    #   between desa in the minutes between forms, throughput, fewer hard outcomes,
+    #   answers and lengths unrelated to the family.
+    FabricationLevel("mimic", "peers", (0, 0), "family", "paced", (5, 15), 1.8, 0.5, False),
+    # 4 careful: as 3, and a plausible route in time, the peers' pace and their share of
+    #   hard outcomes. Cannot avoid: answers unrelated to the family's DTSEN record and
+    #   interview lengths unrelated to the (made-up) household size.
+    FabricationLevel("careful", "peers", (0, 0), "family", "route", (0, 0), 1.0, 1.0, False),
+)
+assert len(FABRICATION_LEVELS) == FABRICATION_LEVEL_COUNT
 
 
 @dataclass
@@ -159,7 +223,12 @@ def plan_province(
 
     # --- when: work-days at speed 1, divided by the facilitator's speed -------------------
     fabricator = facilitators["fabricator"].to_numpy()[fac]
-    speed = facilitators["speed"].to_numpy()[fac] * np.where(fabricator, 1.8, 1.0)
+    level = FABRICATION_LEVELS[config.fabrication_level]
+    # The fabricators' own random stream: every draw of ``rng`` is the same at every level,
+    # so honest facilitators are the same whatever the fabricators do.
+    fab_rng = np.random.default_rng([config.seed, 200 + int(province_code)])
+    outcome = _fabricated_outcomes(fab_rng, outcome, category, fabricator, level)
+    speed = facilitators["speed"].to_numpy()[fac] * np.where(fabricator, level.speed, 1.0)
     day = calendar.day_of_work(tl.completion_workdays(rng, n, config) / speed).astype(float)
     idle_from = facilitators["idle_from_day"].to_numpy()[fac]
     idle_days = facilitators["idle_days"].to_numpy()[fac]
@@ -178,24 +247,26 @@ def plan_province(
 
     # --- answers ---------------------------------------------------------------------------
     answers = family_answers(rng, p, province_code)
-    fab_rows = np.flatnonzero(fabricator)
-    if len(fab_rows):
-        fake = uniform_answers(len(fab_rows), province_code, rng)
-        for column, values in fake.items():
-            answers[column][fab_rows] = values
-        duration[fab_rows] = rng.uniform(4 * tl.MINUTE, 9 * tl.MINUTE, len(fab_rows))
-        started = _pack_fabricated_visits(rng, started, duration, fac, fab_rows, round_start_utc)
-
+    # Each member adds the questionnaire's individual questions: an interview of a family
+    # of four takes the median 22 minutes, of one 16, of eight 32.
+    size_factor = (SIZE_BASE_MINUTES + SIZE_MINUTES_PER_MEMBER * answers["household_size"]) / (SIZE_BASE_MINUTES + 4 * SIZE_MINUTES_PER_MEMBER)
+    duration = np.where(interviewed, np.clip(duration * size_factor, 8 * tl.MINUTE, 90 * tl.MINUTE), duration)
     lon = anchor_lon[village] + rng.normal(0, 0.0015, n)
     lat = anchor_lat[village] + rng.normal(0, 0.0015, n)
+    honest_rows = np.flatnonzero(~fabricator)
+    # A working day is a route: the day's families in the order of their desa, each visit
+    # after the previous one ended and the travel between them.
+    started = _schedule_days(rng, started, duration, fac, honest_rows, round_start_utc, (7.5, 9.5), lon=lon, lat=lat, by=village)
+    fab_rows = np.flatnonzero(fabricator)
     if len(fab_rows):
-        # A fabricator "visits" from one spot: their home, in one desa of their own area.
-        home_village = facilitators["village_start"].to_numpy() + np.floor(
-            rng.random(len(facilitators))
-            * (facilitators["village_end"] - facilitators["village_start"]).to_numpy()
-        ).astype(int)
-        lon[fab_rows] = anchor_lon[home_village[fac[fab_rows]]] + rng.normal(0, 0.0002, len(fab_rows))
-        lat[fab_rows] = anchor_lat[home_village[fac[fab_rows]]] + rng.normal(0, 0.0002, len(fab_rows))
+        started, made_up_welfare = _fabricate(
+            fab_rng, level, fab_rows, answers, duration, started, lon, lat, p, fac, village, facilitators,
+            anchor_lon, anchor_lat, round_start_utc, province_code,
+        )
+        # BPS re-ranks a family from the answers submitted: a made-up family's welfare,
+        # not the real one's.
+        true_desil = true_desil.copy()
+        true_desil[fab_rows] = np.clip(10 * made_up_welfare + fab_rng.uniform(0, 1, len(fab_rows)), 1, 10)
 
     visits: dict[str, np.ndarray] = {
         "outcome": OUTCOMES[outcome],
@@ -240,7 +311,7 @@ def plan_province(
 
     remote = np.full(n, province_code in {"53", "81", "82", "91", "92", "93", "94", "95", "96"})
     times = {"started": np.where(visited, started, np.nan)}
-    times.update(_lifecycle(rng, n, times["started"], visits["duration_seconds"], remote, defective, fabricator, config))
+    times.update(_lifecycle(rng, n, times["started"], visits["duration_seconds"], remote, defective, fabricator & level.often_returned, config))
     approved = times["approved"]
     times["reranked"] = np.where(interviewed & np.isfinite(approved), tl.next_rerank(approved), np.nan)
     desil_after = np.clip(np.rint(true_desil + rng.normal(0, 0.6, n)), 1, 10)
@@ -268,22 +339,110 @@ def _mask(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return np.where(keep, values.astype(float), np.nan)
 
 
-def _pack_fabricated_visits(rng, started, duration, fac, rows, round_start_utc):
-    """Fabricated "visits" come in bursts: all of a day's back to back from mid-morning."""
+def _schedule_days(rng, started, duration, fac, rows, round_start_utc, first_hour, *, pause_minutes=None, lon=None, lat=None, by=None):
+    """The start times of ``rows`` when each facilitator works a day's visits one after the
+    other from a local hour in ``first_hour``: in the order of ``by`` (e.g. the desa: a
+    route), else in a random order; between two visits the travel between their points
+    (``lon``/``lat``, at ``TRAVEL_KMH`` plus a few minutes to find the house) or a pause
+    drawn from ``pause_minutes``. The day of each visit stays what it was."""
     rows = rows[np.isfinite(started[rows])]
     if not len(rows):
         return started
     day = np.floor((started[rows] - round_start_utc) / tl.DAY)
-    order = np.lexsort((started[rows], day, fac[rows]))
+    secondary = by[rows] if by is not None else np.zeros(len(rows))
+    order = np.lexsort((rng.random(len(rows)), secondary, day, fac[rows]))
     rows, day = rows[order], day[order]
     key = fac[rows] * 100_000 + day
     new_group = np.concatenate([[True], key[1:] != key[:-1]])
-    step = duration[rows] + rng.uniform(2 * tl.MINUTE, 5 * tl.MINUTE, len(rows))
+    if lon is not None:
+        x, y = lon[rows], lat[rows]
+        metres = np.hypot(np.diff(x, prepend=x[0]) * np.cos(np.radians(y)) * 111_320, np.diff(y, prepend=y[0]) * 111_320)
+        pause = metres / (TRAVEL_KMH * 1000 / tl.HOUR) + tl.lognormal_seconds(rng, 6 * tl.MINUTE, 0.5, len(rows))
+    else:
+        pause = rng.uniform(*pause_minutes, len(rows)) * tl.MINUTE
+    previous_duration = np.concatenate([[0.0], duration[rows][:-1]])
+    step = np.where(new_group, 0.0, pause + previous_duration)
     cumulative = np.cumsum(step)
     group_start_index = np.maximum.accumulate(np.where(new_group, np.arange(len(rows)), 0))
-    before = cumulative - step
-    offset_in_group = before - before[group_start_index]
-    first_start = round_start_utc + day * tl.DAY + rng.uniform(9, 11, len(rows))[group_start_index] * tl.HOUR
+    offset_in_group = cumulative - cumulative[group_start_index]
+    # A long day starts earlier (from 06.00) so as to end by 21.00 where it can.
+    day_length = np.zeros(len(rows))
+    np.maximum.at(day_length, group_start_index, offset_in_group + duration[rows])
+    first_hour_drawn = np.minimum(rng.uniform(*first_hour, len(rows)), np.maximum(6.0, 21.0 - day_length / tl.HOUR))
+    first_start = round_start_utc + day * tl.DAY + first_hour_drawn[group_start_index] * tl.HOUR
     started = started.copy()
     started[rows] = first_start + offset_in_group
     return started
+
+
+def _fabricated_outcomes(rng, outcome, category, fabricator, level):
+    """A fabricator who does not go sees no family that moved, died, cannot be found or
+    refuses: they record most as found (or the NIK as confirmed), keeping a share
+    ``level.hard_outcomes_kept`` of the hard outcomes the families really had."""
+    hard = ~np.isin(outcome, INTERVIEWED_CODES)
+    turned = fabricator & hard & (rng.random(len(outcome)) >= level.hard_outcomes_kept)
+    inactive = category == CATEGORY_INDEX[TargetCategory.INACTIVE_NIK]
+    outcome = outcome.copy()
+    outcome[turned & inactive] = _OUTCOME_INDEX[VisitOutcome.NIK_CONFIRMED]
+    outcome[turned & ~inactive] = _OUTCOME_INDEX[VisitOutcome.FOUND_VERIFIED]
+    return outcome
+
+
+def _fabricate(rng, level, rows, answers, duration, started, lon, lat, p, fac, village, facilitators,
+               anchor_lon, anchor_lat, round_start_utc, province_code):
+    """Overwrite the answers, lengths, points and times of the fabricated visits ``rows``
+    as a fabricator of ``level`` makes them up (in place for the arrays; returns the new
+    start times and the welfare percentile of each made-up family). See
+    ``FABRICATION_LEVELS``."""
+    k = len(rows)
+    if level.answers == "one_family":
+        welfare = np.full(k, UNIFORM_WELFARE)
+        fake = uniform_answers(k, province_code, rng)
+    elif level.answers == "templates":
+        # Four made-up families per fabricator, reused with a slightly different age.
+        template = fac[rows] * 4 + rng.integers(0, 4, k)
+        unique, inverse = np.unique(template, return_inverse=True)
+        template_welfare = rng.uniform(0.2, 0.5, len(unique))
+        welfare = template_welfare[inverse]
+        table = family_answers(rng, template_welfare, province_code)
+        fake = {column: values[inverse] for column, values in table.items()}
+        fake["head_age"] = np.clip(fake["head_age"] + rng.integers(-2, 3, k), 17, 98).astype(np.int16)
+    else:
+        # "varied": a plausible family each time, with the welfare of an ordinary family of
+        # the area but not of this one, in round numbers; "peers": the same without the
+        # round numbers (the answers' distribution is the peers').
+        welfare = rng.uniform(0.15, 0.55, k) if level.answers == "varied" else rng.permutation(p)[:k]
+        fake = family_answers(rng, welfare, province_code)
+        if level.answers == "varied":
+            fake["head_age"] = (np.rint(fake["head_age"] / 5) * 5).astype(np.int16)
+            fake["floor_area_m2"] = np.maximum(10, np.rint(fake["floor_area_m2"] / 10) * 10).astype(np.int16)
+    for column, values in fake.items():
+        answers[column][rows] = values
+
+    low, high = level.minutes
+    if level.minutes == (0, 0):  # an ordinary length, whatever the made-up family's size
+        duration[rows] = np.clip(tl.lognormal_seconds(rng, 22 * tl.MINUTE, 0.35, k), 8 * tl.MINUTE, 90 * tl.MINUTE)
+    else:
+        duration[rows] = rng.uniform(low * tl.MINUTE, high * tl.MINUTE, k)
+
+    span = (facilitators["village_end"] - facilitators["village_start"]).to_numpy()
+    if level.gps == "family":  # a spoofed location at the family's desa
+        pass
+    else:
+        spots = 1 if level.gps == "home" else 4
+        choice = rng.integers(0, spots, k) if spots > 1 else np.zeros(k, dtype=int)
+        # The desa of each of a facilitator's spots, fixed per (facilitator, spot).
+        spot_village = facilitators["village_start"].to_numpy()[:, None] + np.floor(
+            rng.random((len(facilitators), 4)) * span[:, None]
+        ).astype(int)
+        chosen = spot_village[fac[rows], choice]
+        noise = 0.0002 if level.gps == "home" else 0.0004
+        lon[rows] = anchor_lon[chosen] + rng.normal(0, noise, k)
+        lat[rows] = anchor_lat[chosen] + rng.normal(0, noise, k)
+
+    if level.schedule == "route":
+        started = _schedule_days(rng, started, duration, fac, rows, round_start_utc, (7.5, 9.5), lon=lon, lat=lat, by=village)
+    else:
+        first_hour = (9, 11) if level.schedule == "bursts" else (8, 9)
+        started = _schedule_days(rng, started, duration, fac, rows, round_start_utc, first_hour, pause_minutes=level.pause_minutes)
+    return started, welfare
