@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         default=50.0, ge=0, le=100, description="Fabrication risk score (0-100) from which a facilitator is shown as high risk."
     )
     risk_min_interviews: int = Field(
-        default=8, ge=2, description="Interviews a facilitator needs before a fabrication risk score is given."
+        default=5, ge=2, description="Interviews a facilitator needs before a fabrication risk score is given."
     )
     forecast_window_days: int = Field(
         default=14, ge=7, le=56, description="Days of recent submissions a forecast's pace is measured over."

@@ -194,8 +194,15 @@ def category_counts_figure(categories: pd.Series, lang: str) -> go.Figure:
 def _signal_value(signal_id: str, value, lang: str) -> str:
     if value is None or value != value:
         return "—"
-    if SIGNALS_BY_ID[signal_id].unit == "metres":
+    unit = SIGNALS_BY_ID[signal_id].unit
+    if unit == "metres":
         return f"{format_int(value, lang)} m"
+    if unit == "correlation":
+        return format_decimal(float(value), lang, 2)
+    if unit in ("visits", "desil"):
+        return format_decimal(float(value), lang, 1)
+    if unit == "ratio":
+        return f"×{format_decimal(float(value), lang, 1)}"
     return format_percent(float(value) * 100, lang)
 
 
@@ -227,7 +234,7 @@ def quality_section(risk: pd.Series | None, signals: pd.DataFrame | None, flags:
                     html.Td(SIGNALS_BY_ID[r.signal].label(lang)),
                     html.Td(_signal_value(r.signal, r.value, lang), className="text-end"),
                     html.Td(_signal_value(r.signal, r.peer, lang), className="text-end"),
-                    html.Td("▲" if r.raised else "", className="text-center signal-raised"),
+                    html.Td(f"+{format_decimal(r.strength, lang, 0 if r.strength >= 1 else 1)}" if r.raised else "", className="text-end signal-raised"),
                 ],
                 className="signal-raised" if r.raised else None,
             )
@@ -238,7 +245,7 @@ def quality_section(risk: pd.Series | None, signals: pd.DataFrame | None, flags:
             dbc.Table(
                 [
                     html.Thead(html.Tr([html.Th(t("quality.signal", lang)), html.Th(t("quality.value", lang), className="text-end"),
-                                        html.Th(t("quality.peer", lang), className="text-end"), html.Th(t("quality.raised", lang), className="text-center")])),
+                                        html.Th(t("quality.peer", lang), className="text-end"), html.Th(t("quality.raised", lang), className="text-end")])),
                     html.Tbody(rows),
                 ],
                 size="sm",

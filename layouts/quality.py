@@ -19,10 +19,11 @@ from dashboard.figures.metrics import QUALITY_MAP_METRICS, get_metric
 from dashboard.figures.queries import Level, Scope
 from dashboard.formatting import format_date, format_decimal, format_int, region_display_name
 from dashboard.i18n import t
+from dashboard.quality import risk
 from dashboard.quality.risk import SIGNALS
 from dashboard.quality.rules import RULES, RULES_BY_ID
 from layouts import components
-from layouts.frame import page_frame
+from layouts.frame import page_frame, page_href
 from layouts.overview import GRAPH_CONFIG, breadcrumb, card
 
 DEFAULT_QUALITY_METRIC = "flagged_pct"
@@ -120,6 +121,10 @@ def layout(
                             html.H2(t("quality.facilitators_title", lang), className="h5"),
                             html.Div(id="quality-facilitators"),
                             html.P(t("quality.risk_note", lang, threshold=format_decimal(risk_threshold, lang, 0)), className="small text-muted mt-2 mb-0"),
+                            html.P(
+                                dcc.Link(t("quality.review_link", lang), href=page_href(f"/tinjauan/{scope.code}" if scope.code else "/tinjauan", lang)),
+                                className="small mt-1 mb-0",
+                            ),
                         ]
                     ),
                     xl=12,
@@ -145,11 +150,20 @@ def _definitions(lang: str, min_interviews: int) -> dbc.Accordion:
         size="sm",
         className="mb-0",
     )
-    signals = html.Ul([html.Li(s.label(lang)) for s in SIGNALS], className="mb-0")
+    signals = dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(t("quality.signal", lang)), html.Th(t("quality.detail", lang)), html.Th(t("quality.signal_max_points", lang))])),
+            html.Tbody(
+                [html.Tr([html.Td(s.label(lang)), html.Td(s.explanation(lang)), html.Td(format_int(s.max_points, lang))]) for s in SIGNALS]
+            ),
+        ],
+        size="sm",
+        className="mb-0",
+    )
     return dbc.Accordion(
         [
             dbc.AccordionItem(rules, title=t("quality.rules_definitions", lang)),
-            dbc.AccordionItem([html.P(t("quality.signals_intro", lang, min=min_interviews)), signals], title=t("quality.signals_definitions", lang)),
+            dbc.AccordionItem([html.P(t("quality.signals_intro", lang, min=min_interviews, per=format_int(risk.POINTS_PER_DECADE, lang), below=format_int(100 * 10 ** -risk.EVIDENCE_FROM, lang), pace=format_int(risk.FAMILY_MAX_POINTS["pace"], lang))), signals], title=t("quality.signals_definitions", lang)),
         ],
         start_collapsed=True,
         className="mb-3",

@@ -146,7 +146,7 @@ def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], st
 #: The standard round of each engine, simulated once per session (see ``standard_round_url``).
 _STANDARD_ROUNDS: dict[str, str] = {}
 #: The fabrication-risk threshold of ``scored_round_url`` (see there).
-SCORED_ROUND_THRESHOLD = 42.0
+SCORED_ROUND_THRESHOLD = 25.0
 
 
 def _standard_round(backend: str, database_url_factory) -> str:
@@ -209,9 +209,10 @@ def finished_round_url(database_url_factory) -> str:
 def scored_round_url(database_url_factory) -> str:
     """A copy of the standard 60,000-target round on SQLite with its risk scores from 2 interviews on
     (a small round gives each facilitator 1-3), so that the quality pages have scores to
-    show, and a threshold of 42 instead of 50: from 2-3 interviews no fabricator reaches 50
-    (their scores run 20-48, the honest ones' up to 40; at 1M targets the default holds:
-    bench/README), and the pages and alerts need some facilitators at high risk to show.
+    show, and a threshold of 25 instead of 50: from 2-3 interviews the score's shrinkage
+    keeps every fabricator under 50 by design (theirs run up to 38, the honest ones' to
+    13), and the pages and alerts need some facilitators at high risk to show. With enough
+    interviews the default holds (bench/README.md).
     Read only: a test that changes it takes a copy (``tests.simulated.copy_database``)."""
     from dashboard.quality.refresh import refresh_quality, regency_polygons
     from dashboard.quality.risk import RiskParameters

@@ -343,7 +343,14 @@ def _score_provinces(conn: Connection, round_id: int, provinces: list[str] | Non
     v, r, f = models.Visit, models.FacilitatorRisk, models.Facilitator
     theirs = select(f.id).where(f.province_code.in_(provinces)) if provinces is not None else None
     condition = [v.facilitator_id.in_(theirs)] if theirs is not None else []
-    visits = _read_visits(conn, round_id, risk.VISIT_COLUMNS, v.submitted_at.is_not(None), *condition)
+    # With each family's desil before the check, which ``record_agreement`` compares the
+    # answers with.
+    t = models.Target
+    visits = pd.read_sql(
+        select(*_visit_columns(risk.VISIT_COLUMNS), t.desil_before).join(t, t.id == v.target_id)
+        .where(v.round_id == round_id, v.submitted_at.is_not(None), *condition),
+        conn,
+    )
     if theirs is None:
         conn.execute(delete(r).where(r.round_id == round_id))
     else:

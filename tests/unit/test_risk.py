@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.figures.quality_report import risk_signals
-from dashboard.quality.risk import ANSWER_COLUMNS, SIGNAL_IDS, SIGNALS, RiskParameters, score, signals
+from dashboard.quality.risk import ANSWER_COLUMNS, FAMILY_MAX_POINTS, SIGNALS, RiskParameters, score, signals, tail_decades
 
 START = dt.datetime(2026, 11, 2, 1, 0)  # 08.00 WIB
 
@@ -70,13 +70,121 @@ def test_too_few_interviews_get_no_score(scored):
 def test_the_signals_explain_the_score(scored):
     row = scored.loc["PKH-3577-099"]
     table = risk_signals(row)
-    assert set(table.loc[table["raised"], "signal"]) == set(SIGNAL_IDS)
+    raised = set(table.loc[table["raised"], "signal"])
+    assert {"short_share", "gps_spread_m", "uniformity", "repeated_answers", "packed_share"} <= raised
     assert row["short_share"] == 1 and row["gps_spread_m"] < 30 and row["uniformity"] == 1
     assert row["short_share_peer"] == 0 and row["gps_spread_m_peer"] > 500
-    # The score is the weighted mean of the strengths, on 0-100.
-    weights = {s.id: s.weight for s in SIGNALS}
-    mean = sum(weights[i] * row[f"{i}_strength"] for i in SIGNAL_IDS) / sum(weights.values())
-    assert row["score"] == pytest.approx(100 * mean, abs=0.05)
+    # The score is the sum of the signals' points (a family's together capped), to 100.
+    alone = sum(row[f"{s.id}_strength"] for s in SIGNALS if not s.family)
+    families = {name: sum(row[f"{s.id}_strength"] for s in SIGNALS if s.family == name) for name in FAMILY_MAX_POINTS}
+    total = alone + sum(min(points, FAMILY_MAX_POINTS[name]) for name, points in families.items())
+    assert row["score"] == pytest.approx(min(100, total), abs=0.5)
+    assert all(0 <= row[f"{s.id}_strength"] <= s.max_points for s in SIGNALS)
+
+
+def _peers(rng, n_interviews=30, count=12):
+    return [_visits(f"PKH-3577-{i:03d}", n_interviews, rng) for i in range(1, count + 1)]
+
+
+def test_one_strong_signal_alone_names_a_facilitator():
+    """A facilitator ordinary in every way but one - their visits of a day lie 20 km apart
+    and minutes apart - is named: the other fourteen signals do not dilute it."""
+    rng = np.random.default_rng(11)
+    suspect = _visits("PKH-3577-099", 30, rng)
+    suspect["started_at"] = [START + dt.timedelta(days=int(i // 6), minutes=32 * int(i % 6)) for i in range(30)]
+    suspect["submitted_at"] = suspect["started_at"] + dt.timedelta(hours=1)
+    suspect["duration_seconds"] = 1500.0
+    suspect["gps_lat"] = -7.63 + np.where(np.arange(30) % 2 == 0, 0.0, 0.18)  # 20 km apart
+    table = score(pd.concat([*_peers(rng), suspect], ignore_index=True))
+    row = table.loc["PKH-3577-099"]
+    assert row["impossible_travel_share"] == 1
+    assert row["impossible_travel_share_strength"] >= 50 and row["high_risk"]
+    others = table.drop("PKH-3577-099")
+    assert not others["high_risk"].any()
+
+
+def test_a_few_moderate_signals_together_name_a_facilitator():
+    """Answers that follow neither the family's DTSEN desil nor its size, and fewer hard
+    outcomes than the peers: each moderate, together enough."""
+    rng = np.random.default_rng(12)
+    peers = _peers(rng, 60)
+    for frame in peers:  # honest: the answers follow the desil, the length the size
+        frame["desil_before"] = rng.integers(1, 11, len(frame))
+        frame["floor_area_m2"] = 10 * frame["desil_before"] + rng.integers(0, 15, len(frame))
+        frame["head_education"] = np.clip(frame["desil_before"] // 3 + rng.integers(-1, 2, len(frame)), 0, 4)
+        frame["household_size"] = rng.integers(1, 9, len(frame))
+        frame["duration_seconds"] = 600 + 150 * frame["household_size"] + rng.normal(0, 450, len(frame))
+        frame.loc[frame.index[:9], "outcome"] = "not_found"
+    suspect = peers[0].copy()
+    suspect["facilitator_id"] = "PKH-3577-099"
+    suspect["desil_before"] = rng.permutation(suspect["desil_before"].to_numpy())
+    suspect["duration_seconds"] = rng.permutation(suspect["duration_seconds"].to_numpy())
+    suspect["outcome"] = "found_verified"
+    table = score(pd.concat([*peers, suspect], ignore_index=True))
+    row = table.loc["PKH-3577-099"]
+    raised = {s.id for s in SIGNALS if row[f"{s.id}_strength"] > 0}
+    assert {"record_agreement", "length_size_corr", "hard_outcome_share"} <= raised
+    assert all(row[f"{s}_strength"] < 50 for s in raised) and row["high_risk"]
+    assert not table.drop("PKH-3577-099")["high_risk"].any()
+
+
+def test_few_interviews_need_a_stronger_pattern():
+    """The shrinkage: the same habit in 6 interviews adds fewer points than in 30."""
+    rng = np.random.default_rng(13)
+    peers = _peers(rng)
+    early = _visits("PKH-3577-098", 6, rng)
+    veteran = _visits("PKH-3577-099", 30, rng)
+    for frame in (early, veteran):  # a third of the interviews under 10 minutes
+        frame.loc[frame.index[::3], "duration_seconds"] = 300
+    table = score(pd.concat([*peers, early, veteran], ignore_index=True), RiskParameters(min_interviews=5))
+    assert 0 <= table.loc["PKH-3577-098", "short_share_strength"] < table.loc["PKH-3577-099", "short_share_strength"]
+
+
+def test_tail_decades_are_those_of_the_normal_distribution():
+    values = tail_decades(np.array([-np.inf, 0.0, 1.2816, 2.3263, 4.7534, 10.0]))
+    assert values == pytest.approx([0, np.log10(2), 1, 2, 6, 23.118], abs=0.01)
+    # Continuous where the computation changes (z = 30), and growing far out.
+    near, far = tail_decades(np.array([29.999, 30.0, 40.0]))[:2], tail_decades(np.array([40.0]))[0]
+    assert near[0] == pytest.approx(near[1], abs=0.05) and far > near[1]
+
+
+def test_the_new_signals_on_hand_made_visits():
+    rng = np.random.default_rng(14)
+    v = _visits("PKH-3577-001", 12, rng)
+    v["started_at"] = [START + dt.timedelta(days=int(i // 4), minutes=25 * int(i % 4)) for i in range(12)]
+    v["submitted_at"] = v["started_at"] + dt.timedelta(hours=1)
+    v["duration_seconds"] = 1200.0
+    v["gps_lat"] = -7.63 + 0.1 * (np.arange(12) % 2)  # 11 km between consecutive visits
+    v["gps_lon"] = 111.52
+    v.loc[v.index[:3], "outcome"] = "moved"
+    v["first_reviewed_at"] = v["submitted_at"]
+    v["first_returned_at"] = pd.NaT
+    v.loc[v.index[:6], "first_returned_at"] = v["submitted_at"]
+    v["household_size"] = np.arange(12) % 6 + 1
+    v["duration_seconds"] = 600.0 + 100 * v["household_size"]
+    v["desil_before"] = 11 - (np.arange(12) % 10 + 1)
+    table = signals(v).loc["PKH-3577-001"]
+    # 3 same-day pairs a day on 3 days, each 11 km in at most 15 minutes: all impossible.
+    assert table["impossible_travel_share"] == 1 and table["impossible_travel_share_n"] == 9
+    assert table["gap_regularity"] == 1  # every 25 minutes
+    assert table["daily_throughput"] == 4
+    assert table["hard_outcome_share"] == pytest.approx(3 / 12)
+    assert table["returned_share"] == pytest.approx(6 / 12)
+    assert table["length_size_corr"] == pytest.approx(1.0)  # interviews only: 9 of them
+    assert table["interviews"] == 9
+
+
+def test_repeated_answers_and_throughput_change():
+    rng = np.random.default_rng(15)
+    v = _visits("PKH-3577-001", 40, rng)
+    # 12 days of one visit, then the last 7 days of 4 a day.
+    days = [*range(12), *np.repeat(np.arange(12, 19), 4)]
+    v["started_at"] = [START + dt.timedelta(days=int(d), minutes=45 * i % 240) for i, d in enumerate(days)]
+    v["submitted_at"] = v["started_at"] + dt.timedelta(hours=1)
+    v.loc[v.index[:10], ANSWER_COLUMNS] = v.loc[v.index[0], ANSWER_COLUMNS].to_numpy()
+    table = signals(v).loc["PKH-3577-001"]
+    assert table["repeated_answers"] == pytest.approx(10 / 40)
+    assert table["throughput_change"] == pytest.approx(4.0)
 
 
 def test_signals_are_computed_from_interviews_only():

@@ -136,13 +136,18 @@ def test_a_refresh_with_nothing_new_changes_nothing(simulated):
 
 
 def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
-    # A small round has 1-3 interviews per facilitator: score from 2 on, threshold 40.
-    parameters = RiskParameters(threshold=40, min_interviews=2)
+    # A small round has 1-3 interviews per facilitator: score from 2 on.
+    parameters = RiskParameters(min_interviews=2)
     until = pd.read_sql("SELECT max(updated_at) AS u FROM visit", simulated)["u"].iloc[0]
     refresh_quality(
         simulated, 1, pd.Timestamp(until).to_pydatetime(), QualityParameters(), parameters, regency_polygons(get_settings().geodata_dir), rebuild=True,
     )
-    visits = pd.read_sql(f"SELECT {', '.join(RISK_COLUMNS)} FROM visit WHERE submitted_at IS NOT NULL", simulated)
+    # With each family's desil before the check, from ``target``.
+    visits = pd.read_sql(
+        f"SELECT {', '.join('v.' + c for c in RISK_COLUMNS)}, t.desil_before FROM visit v JOIN target t ON t.id = v.target_id "
+        "WHERE v.submitted_at IS NOT NULL",
+        simulated,
+    )
     expected = score(visits, parameters).sort_index()
     stored = pd.read_sql("SELECT * FROM facilitator_risk", simulated).set_index("facilitator_id").sort_index()
     assert len(stored) == len(expected) > 1000 and stored["score"].notna().sum() > 1000
@@ -150,7 +155,7 @@ def test_stored_risk_scores_are_the_scores_of_the_visits(simulated):
     # The facilitator page shows each signal beside the peers' median: stored as computed.
     columns = [f"{s}{suffix}" for s in SIGNAL_IDS for suffix in ("", "_peer", "_strength")]
     pd.testing.assert_frame_equal(stored[columns].astype(float), expected[columns].astype(float), check_names=False, rtol=1e-9)
-    assert (stored["high_risk"].astype(bool) == (stored["score"] >= 40)).all()
+    assert (stored["high_risk"].astype(bool) == (stored["score"] >= 50)).all()
     assert stored.loc[stored["interviews"] < 2, "score"].isna().all()
 
 
