@@ -14,7 +14,7 @@ from dashboard.settings import Settings
 
 def register_all(app: Dash, settings: Settings) -> None:
     """Register the callbacks of every page on ``app``."""
-    from callbacks import admin, alerts, facilitator, findings, metric_links, overview, quality, refresh, regency, training, waiting, wall
+    from callbacks import admin, alerts, facilitator, findings, metric_links, overview, quality, refresh, regency, review, training, waiting, wall
     from callbacks.guard import GuardedApp
 
     guarded = GuardedApp(app, settings)
@@ -29,4 +29,5 @@ def register_all(app: Dash, settings: Settings) -> None:
     training.register(guarded, settings)
     admin.register(guarded, settings)
     alerts.register(guarded, settings)
+    review.register(guarded, settings)
     wall.register(guarded, settings)

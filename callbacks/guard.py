@@ -41,7 +41,7 @@ from callbacks.refresh import current_version
 log = logging.getLogger(__name__)
 
 #: Stores that hold the region a page shows: each must name a region that exists.
-SCOPE_STORES = frozenset({"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "training-scope", "regency-scope", "alerts-scope", "wall-scope"})
+SCOPE_STORES = frozenset({"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "training-scope", "regency-scope", "alerts-scope", "review-scope", "wall-scope"})
 
 #: What a denied figure carries (tests and the browser can tell it from an empty chart).
 DENIED_META = {"access": "denied"}

@@ -25,12 +25,15 @@ from typing import Any
 from dashboard.figures.metrics import MAP_METRICS, QUALITY_MAP_METRICS
 from dashboard.figures.waiting import STATUS_CODES as WAITING_STATUS_CODES
 from dashboard.i18n import LANGUAGES
+from dashboard.quality.review import NOTE_LENGTH, ReviewResult
 from dashboard.vocabulary import PROGRAMME_TERMS
 from layouts.maps import MAP_VIEWS
 from layouts.findings import MAP_KINDS as FINDINGS_KINDS
 from layouts.findings import MATRIX_CATEGORIES, MATRIX_MODES
 from layouts.quality import QUALITY_VIEWS
 
+#: The results a reviewer may record (the review form's choices).
+REVIEW_RESULTS = tuple(r.value for r in ReviewResult)
 #: Longest text any of our inputs holds (a URL with its query, a search term).
 MAX_TEXT = 2048
 _REGION_CODE = re.compile(r"^([0-9]{2}(\.[0-9]{2})?|ID)$")
@@ -178,6 +181,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("alerts-table", "active_cell"): _active_cell,
     ("alerts-note", "value"): _text(500),
     ("alerts-ack", "n_clicks"): _count,
+    ("review-scope", "data"): _text(5, _REGION_CODE),
+    ("review-recorded", "data"): _count,
+    ("review-facilitator", "value"): _text(32, _FACILITATOR_ID),
+    ("review-result", "value"): _text(16, choices=frozenset(REVIEW_RESULTS)),
+    ("review-note", "value"): _text(NOTE_LENGTH),
+    ("review-submit", "n_clicks"): _count,
     ("wall-scope", "data"): _text(5, _REGION_CODE),
     ("wall-metric", "data"): _text(64, choices=frozenset(MAP_METRICS), optional=False),
     ("wall-map", "figure"): _mapping,

@@ -85,6 +85,7 @@ def page_frame(
     items = [
         dbc.NavItem(dbc.NavLink(t("nav.national", lang), href=_with_lang("/", lang, round_id), active="exact")),
         dbc.NavItem(dbc.NavLink(t("nav.quality", lang), href=_with_lang("/kualitas", lang, round_id), active="partial")),
+        dbc.NavItem(dbc.NavLink(t("nav.review", lang), href=_with_lang("/tinjauan", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.findings", lang), href=_with_lang("/temuan", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.waiting", lang), href=_with_lang("/antrian", lang, round_id), active="partial")),
         dbc.NavItem(dbc.NavLink(t("nav.training", lang), href=_with_lang("/pelatihan", lang, round_id), active="partial")),

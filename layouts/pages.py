@@ -31,7 +31,7 @@ from dashboard.store.outage import is_outage, monitor_for
 from dashboard.store.status import data_status, target_count
 from dashboard.web.auth import audit, csrf_token, current_access
 from geodata import boundaries_available
-from layouts import about, admin, alerts, facilitator, findings, overview, quality, regency, training, waiting, wall
+from layouts import about, admin, alerts, facilitator, findings, overview, quality, regency, review, training, waiting, wall
 from layouts.data_source import data_source_panel
 from layouts.frame import Account, page_frame, page_href
 from layouts.maps import MAP_VIEWS
@@ -197,7 +197,7 @@ def register_pages(settings: Settings) -> None:
             """A link that keeps the page's options, or None (plain text in a breadcrumb)
             for a region page the user may not open."""
             code = path.rstrip("/").rpartition("/")[2]
-            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/", "/temuan/", "/antrian/", "/pelatihan/", "/peringatan/")) and not access.sees_total(code):
+            if any(path.startswith(p) for p in ("/provinsi/", "/kabkota/", "/kualitas/", "/temuan/", "/antrian/", "/pelatihan/", "/peringatan/", "/tinjauan/")) and not access.sees_total(code):
                 return None
             return page_href(path, lang, metric, round_id)
 
@@ -391,6 +391,24 @@ def register_pages(settings: Settings) -> None:
         heading = t("alerts.page", language) + " · " + trail[-1][0]
         return alerts.layout(scope, language, refresh, path=path, heading=heading, trail=trail, **{k: v for k, v in frame.items() if k != "metric"})
 
+    def review_page(code: str | None = None, lang: str | None = None, round: str | None = None, **_query):
+        """``/tinjauan`` (the nation, as far as the user's area reaches) and
+        ``/tinjauan/<code>`` (a province or kabupaten/kota): the review queue of the
+        fabrication-risk score."""
+        language = _language(lang, settings)
+        path = f"/tinjauan/{code}" if code else "/tinjauan"
+        frame, link, error = frame_and_links(language, None, round, path)
+        if error:
+            return error
+        scope, trail, missing = section_scope("/tinjauan", code, language, path, link)
+        if missing:
+            return missing
+        heading = t("review.page", language) + " · " + trail[-1][0]
+        return review.layout(
+            scope, language, refresh, path=path, heading=heading, trail=trail, threshold=settings.risk_threshold,
+            sees_facilitators=current_access().sees_facilitators, **{k: v for k, v in frame.items() if k != "metric"},
+        )
+
     def about_page(lang: str | None = None, **_query):
         language = _language(lang, settings)
         engine = get_engine(settings.read_database_url)
@@ -490,6 +508,11 @@ def register_pages(settings: Settings) -> None:
     dash.register_page(
         "alerts_region", path_template="/peringatan/<code>", name="Peringatan wilayah", title="Ground Check DTSEN · Peringatan",
         layout=_served(alerts_page, settings),
+    )
+    dash.register_page("review", path="/tinjauan", name="Tinjauan", title="Ground Check DTSEN · Tinjauan", layout=_served(review_page, settings))
+    dash.register_page(
+        "review_region", path_template="/tinjauan/<code>", name="Tinjauan wilayah", title="Ground Check DTSEN · Tinjauan",
+        layout=_served(review_page, settings),
     )
     dash.register_page("about", path="/sumber-data", name="Sumber data", title="Ground Check DTSEN · Sumber data", layout=_served(about_page, settings))
     dash.register_page("wall", path="/wall", name="NSCC", title="Ground Check DTSEN · NSCC", layout=_served(wall_page, settings))

@@ -2,8 +2,8 @@
 
 Kept in the database (``audit_event``) so that every app server writes to one trail and an
 admin reads it on ``/admin``. What is recorded: sign-ins and their failures (and lockouts),
-sign-outs, views of facilitator pages (and refusals of pages, callbacks, downloads and API
-calls outside a user's area), downloads and API calls. Each event names the user, their
+sign-outs, views of facilitator pages, results of the fabrication-risk review (and refusals
+of pages, callbacks, downloads and API calls outside a user's area), downloads and API calls. Each event names the user, their
 role and area, the action, what was asked (a path with its query, a facilitator id: never
 a family's data), the HTTP status and the client's address. Events older than
 ``AUDIT_RETENTION_DAYS`` are removed, at most once an hour, by the server that writes.
@@ -46,6 +46,9 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     API = "api"
     ALERT_ACKNOWLEDGE = "alert_acknowledge"
+    #: A result of the fabrication-risk review queue recorded (or refused): the facilitator
+    #: and the result, never the reviewer's note (``dashboard.quality.review``).
+    RISK_REVIEW = "risk_review"
     DENIED = "denied"
 
 
@@ -72,6 +75,17 @@ def entry(action: AuditAction, access: Access | None, detail: str, status: int |
         status=status,
         remote_addr=(remote_addr or "")[:64] or None,
     )
+
+
+def write_now(conn, item: AuditEntry, at: dt.datetime | None = None) -> None:
+    """Write ``item`` at once, on the caller's connection: inside its transaction, an action
+    that changes data (a review of the risk queue) and its entry are written together or
+    not at all. Views go through :class:`AuditTrail` instead, which never makes a page
+    wait for the database."""
+    conn.execute(models.AuditEvent.__table__.insert(), [{
+        "at": at or dt.datetime.now(dt.UTC).replace(tzinfo=None), "action": item.action.value, "user_name": item.user,
+        "role": item.role, "area": item.area, "detail": item.detail, "status": item.status, "remote_addr": item.remote_addr,
+    }])
 
 
 #: The same view by the same user within this window is recorded once (a page's

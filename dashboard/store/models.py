@@ -930,3 +930,35 @@ class AlertNotice(Base):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscription.id"), primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), primary_key=True)
     delivery_id: Mapped[int] = mapped_column(ForeignKey("alert_delivery.id"))
+
+
+class RiskReview(Base):
+    """A result of the fabrication-risk review queue (``dashboard.quality.review``): a
+    supervisor or a BPS reviewer checked a facilitator the score named and found the
+    fabrication ``confirmed`` or the facilitator ``cleared``, with an optional note. A
+    facilitator reviewed again gets a new row (the history stays): the newest row is their
+    current result. ``score_at_review`` is the score when reviewed, so that the precision of
+    the queue counts what the queue named then, however the score moved since. The region
+    codes are the facilitator's, so that a scope's reviews are read through an index."""
+
+    __tablename__ = "risk_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey("facilitator.id"))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    result: Mapped[str] = mapped_column(String(9))
+    #: Free text of the reviewer (at most 500 characters): shown as plain text to users who
+    #: see the facilitator, never in the audit trail (it may name anyone).
+    note: Mapped[str | None] = mapped_column(Text)
+    score_at_review: Mapped[float] = mapped_column(Float)
+    reviewed_by: Mapped[str] = mapped_column(String(64))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("result IN ('confirmed', 'cleared')", name="result"),
+        CheckConstraint("note IS NULL OR length(note) <= 500", name="note_length"),
+        Index("ix_risk_review_round_regency", "round_id", "regency_code"),
+        Index("ix_risk_review_round_facilitator", "round_id", "facilitator_id"),
+    )

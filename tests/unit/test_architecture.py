@@ -25,7 +25,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "formatting": frozenset({"i18n", "vocabulary"}),
     "store": FOUNDATION,
     "access": FOUNDATION | {"store"},
-    "quality": FOUNDATION | {"store"},
+    # The review of the risk queue (quality.review) checks the reviewer's area and audits.
+    "quality": FOUNDATION | {"store", "access"},
     # The writers (the loader, the simulator) evaluate the alerts after each refresh.
     "ingest": FOUNDATION | {"store", "quality", "alerts"},
     "figures": FOUNDATION | {"store", "quality", "access"},

@@ -211,7 +211,7 @@ def test_every_scoped_route_refuses_what_lies_outside_the_area(site):
 # --- Callbacks ------------------------------------------------------------------------------
 
 #: Stores that carry the region (or facilitator) a callback serves: a wish of the browser.
-REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "training-scope", "regency-scope", "facilitator-id", "alerts-scope", "wall-scope"}
+REGION_STORES = {"overview-scope", "quality-scope", "findings-scope", "waiting-scope", "training-scope", "regency-scope", "facilitator-id", "alerts-scope", "review-scope", "wall-scope"}
 #: Callbacks that serve no region's figures, and why.
 REGIONLESS = {
     "data-version.data": "the round's data version (round id, a counter and a time)",
@@ -228,6 +228,9 @@ REGIONLESS = {
     "waiting-status.value": "a click on a status's bar picks the status whose cases are listed (the list is checked)",
     '..{"index":["ALL"],"type":"metric-link"}.href@': "clientside: the chosen map metric into the page's links",
     "..alerts-message.children...alerts-note.value...alerts-acked.data..": "acknowledges an alert id: dashboard.alerts.acknowledge refuses one outside the user's area",
+    "..review-message.children...review-note.value...review-recorded.data..":
+        "records a review of a facilitator id: dashboard.quality.review.record_review refuses one outside the user's area (and a display account)",
+    "review-facilitator.value": "clientside: a click on a row of the review queue picks its facilitator in the form",
     "wall-heartbeat.data": "the server's time, for the wall to know the server answers",
     '..wall-active.data...{"index":["ALL"],"type":"wall-panel"}.className...{"index":["ALL"],"type":"wall-panel"}.aria-hidden...{"index":["ALL"],"type":"wall-dot"}.className...wall-paused.hidden..':
         "clientside: the wall's rotation",
@@ -257,6 +260,13 @@ def _value(site: Site, component: str, prop: str, region: dict):
         ("alerts-acked", "data"): 0,
         ("alerts-note", "value"): "ditangani",
         ("alerts-ack", "n_clicks"): 1,
+        # The review form with no facilitator picked: the callback answers, records nothing
+        # (the shared round is read only; recording is checked in tests/integration/review).
+        ("review-recorded", "data"): 0,
+        ("review-facilitator", "value"): None,
+        ("review-result", "value"): "confirmed",
+        ("review-note", "value"): "dicek",
+        ("review-submit", "n_clicks"): 1,
         ("quality-map-view", "value"): "tiles",
         ("findings-programme", "value"): "pkh",
         ("waiting-status", "value"): "submitted",
@@ -298,9 +308,9 @@ def _is_denied(value) -> bool:
 
 
 FOREIGN = {"overview-scope": FOREIGN_PROVINCE, "quality-scope": FOREIGN_PROVINCE, "findings-scope": FOREIGN_PROVINCE, "waiting-scope": FOREIGN_PROVINCE, "training-scope": FOREIGN_PROVINCE, "regency-scope": FOREIGN_REGENCY, "alerts-scope": FOREIGN_PROVINCE,
-           "wall-scope": FOREIGN_PROVINCE}
+           "review-scope": FOREIGN_PROVINCE, "wall-scope": FOREIGN_PROVINCE}
 OWN = {"overview-scope": OWN_PROVINCE, "quality-scope": OWN_PROVINCE, "findings-scope": OWN_PROVINCE, "waiting-scope": OWN_PROVINCE, "training-scope": OWN_PROVINCE, "regency-scope": OWN_REGENCY, "alerts-scope": OWN_PROVINCE,
-       "wall-scope": OWN_PROVINCE}
+       "review-scope": OWN_PROVINCE, "wall-scope": OWN_PROVINCE}
 
 
 def test_every_callback_is_classified(site):
@@ -473,6 +483,10 @@ PAGE_MATRIX = [
     ("/antrian/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/pelatihan/32", ("ok", "denied", "denied", "denied", "ok")),
     ("/pelatihan/35.77", ("ok", "ok", "ok", "ok", "ok")),
+    ("/tinjauan", ("ok", "ok", "ok", "ok", "ok")),
+    ("/tinjauan/32", ("ok", "denied", "denied", "denied", "ok")),
+    ("/tinjauan/35", ("ok", "ok", "denied", "ok", "ok")),
+    ("/tinjauan/35.77", ("ok", "ok", "ok", "ok", "ok")),
     ("/admin", ("denied", "denied", "denied", "denied", "ok")),
     ("/sumber-data", ("ok", "ok", "ok", "ok", "ok")),
 ]
@@ -517,10 +531,10 @@ def test_a_full_signed_in_browse_shows_no_nik_like_number(site):
     texts = []
     own = site.own_facilitator["id"]
     for path in ("/", "/provinsi/35", "/kabkota/35.77", f"/pendamping/{own}", "/kualitas", "/kualitas/35", "/kualitas/35.77", "/temuan", "/temuan/35.77", "/antrian", "/antrian/35.77", "/pelatihan", "/pelatihan/35.77",
-                 "/sumber-data", "/admin"):
+                 "/tinjauan", "/tinjauan/35.77", "/sumber-data", "/admin"):
         texts.append(_text(site.page("admin", path)))
     for scope in ({"overview-scope": None, "quality-scope": None, "findings-scope": None, "regency-scope": "35.77", "facilitator-id": own},
-                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77", "waiting-scope": "35.77", "training-scope": "35.77"}):
+                  {**OWN, "facilitator-id": own}, {"findings-scope": "35.77", "waiting-scope": "35.77", "training-scope": "35.77", "review-scope": "35.77"}):
         for dependency in _dependencies(site):
             if not dependency.get("clientside_function"):
                 texts.append(_text(_forge(site, dependency, "admin", scope)))

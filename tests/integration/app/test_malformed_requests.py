@@ -45,6 +45,9 @@ def _valid(site: Site) -> dict:
         ("findings-map", "clickData"): {"points": [{"location": "35"}]}, ("findings-map", "figure"): None,
         ("waiting-scope", "data"): "35", ("waiting-status", "value"): "submitted", ("waiting-ages", "clickData"): {"points": [{"customdata": "returned"}]},
         ("training-scope", "data"): "35",
+        # No facilitator picked: the form answers and records nothing (the round is shared).
+        ("review-scope", "data"): "35", ("review-recorded", "data"): 0, ("review-facilitator", "value"): None,
+        ("review-result", "value"): "confirmed", ("review-note", "value"): "dicek", ("review-submit", "n_clicks"): 1,
     }
 
 
@@ -111,6 +114,11 @@ def test_well_formed_values_that_name_nothing_get_an_explained_view(site):
         ("waiting-scope", "data"): ["99", "35.99", "35.77"], ("waiting-status", "value"): ["done", "SUBMITTED"],
         ("waiting-ages", "clickData"): [{"points": []}, {"points": [{"customdata": ["x"]}]}, {"points": [{"customdata": "lost"}]}],
         ("training-scope", "data"): ["99", "35.99", "35.77"],
+        ("review-scope", "data"): ["99", "35.99", "35.77"],
+        # An id of no one (refused, audited, nothing written), results and notes no page sends.
+        ("review-facilitator", "value"): ["NOPE", "PKH-0000-000", "a" * 32],
+        ("review-result", "value"): ["maybe", "CONFIRMED", ""], ("review-note", "value"): ["x" * 501, "x" * 10_000],
+        ("review-recorded", "data"): [-1, 2**53],
     }
     explained = 0
     for dependency in _server_callbacks(site):

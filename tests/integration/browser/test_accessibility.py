@@ -48,6 +48,7 @@ PAGES = [
     ("/kualitas/35?lang=id", "#quality-facilitators-table td"), ("/temuan?lang=en", "#findings-regions-table td"),
     ("/antrian/35?lang=id", "#waiting-cases-table td"), ("/pelatihan/35?lang=en", "#training-regions-table td"), ("/sumber-data?lang=en", "#data-source"),
     ("/peringatan/35?lang=id", "#alerts-table td"),
+    ("/tinjauan/35?lang=en", "#review-kpis .kpi-value"),
     ("/admin?lang=id", "#admin-audit-table td"), ("/tidak-ada?lang=en", "#not-found-message"),
 ]
 

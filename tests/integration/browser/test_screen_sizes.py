@@ -31,6 +31,7 @@ PAGES = [
     ("/antrian", "#waiting-cases-table td"),
     ("/pelatihan", "#training-regions-table td"),
     ("/peringatan", "#alerts-table td"),
+    ("/tinjauan", "#review-kpis .kpi-value"),
     ("/sumber-data", "#definisi"),
 ]
 
