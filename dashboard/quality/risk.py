@@ -8,7 +8,7 @@ usual differs between Papua and Jakarta.
 
 How the score is made, and why so:
 - For each signal, how far the facilitator lies beyond the peers' reference (their
-  median; for shares of rare events their trimmed mean), on a scale where chance is
+  median; for shares their trimmed mean), on a scale where chance is
   steady (arcsine for shares, Fisher's z for correlations, logarithms for ratios), is a
   z value. Its spread is the spread *between* facilitators plus what chance gives at the
   facilitator's own number of cases: the shrinkage of empirical Bayes. A newcomer's five
@@ -23,9 +23,10 @@ How the score is made, and why so:
   probability of one in a million) or a few moderate ones (three of one in a thousand)
   reach the threshold of 50, and the signals a careful fabricator does not trip add
   nothing and dilute nothing. Signals that cannot prove fabrication alone (a small area,
-  a hurried but real worker, a supervisor who returns much) have a cap below 50.
+  a fast honest worker, a supervisor who returns much) have a cap below 50.
 A signal *raised* the score when its points are above zero; the facilitator page shows
-those with the facilitator's value next to the peers' median, which is the explanation.
+those with the facilitator's value next to the peers' typical value and the points each
+added, which is the explanation.
 
 The signals, and what a fabricator would have to do to defeat each:
 - ``short_share``: share of interviews under ``SHORT_SECONDS``. Defeated by leaving the
@@ -57,7 +58,7 @@ The signals, and what a fabricator would have to do to defeat each:
 - ``hard_outcome_share``: share of submitted visits that found the family moved, deceased,
   not found or refusing (low is suspicious: who does not go finds every family). Defeated
   by recording hard outcomes at the peers' rate, which gives up targets.
-- ``daily_throughput`` / ``throughput_change``: median submissions per working day, and the
+- ``daily_throughput`` / ``throughput_change``: mean submissions per working day, and the
   last seven days' daily rate over the earlier days' (high is suspicious: typing is faster
   than walking). Defeated by working no faster than the peers and oneself, which takes
   away most of what fabrication saves.
@@ -356,11 +357,27 @@ def _welfare_index(interviews: pd.DataFrame) -> pd.Series:
     return pd.concat(parts, axis=1).sum(axis=1, min_count=len(parts)) if parts else pd.Series(np.nan, index=interviews.index)
 
 
+def _clean(visits: pd.DataFrame) -> pd.DataFrame:
+    """The visits with numbers as numbers and times as times (field data is untrusted: a
+    column of NULLs arrives as objects, a value may be text), in ``target_id`` order, so
+    that the score never depends on the order the database returned the rows in (visits
+    that start at the same second keep one order on every engine)."""
+    v = visits.copy()
+    numeric = ("duration_seconds", "gps_lat", "gps_lon", "desil_before", "desil_after", "electricity_va", *ANSWER_COLUMNS, *ASSET_COLUMNS)
+    for column in numeric:
+        if column in v:
+            v[column] = pd.to_numeric(v[column], errors="coerce").astype(float)
+    for column in ("started_at", "submitted_at", "first_reviewed_at", "first_returned_at"):
+        if column in v:
+            v[column] = pd.to_datetime(v[column], errors="coerce", format="mixed")
+    return v.sort_values("target_id", kind="stable") if "target_id" in v else v
+
+
 def signals(visits: pd.DataFrame) -> pd.DataFrame:
     """The raw signals per facilitator from their submitted visits (``VISIT_COLUMNS``, and
     ``desil_before`` when known), indexed by facilitator id, with ``interviews``,
     ``regency_code``, ``province_code``."""
-    submitted = visits[visits["submitted_at"].notna()]
+    submitted = _clean(visits[visits["submitted_at"].notna()])
     interviews = submitted[submitted["outcome"].isin(_INTERVIEWED)]
     f = interviews["facilitator_id"]
     by = interviews.groupby("facilitator_id", sort=True)
@@ -371,8 +388,8 @@ def signals(visits: pd.DataFrame) -> pd.DataFrame:
             "interviews": by.size(),
         }
     )
-    everyone = pd.Series(True, index=interviews.index)
-    out = out.join(_share("short_share", interviews["duration_seconds"] < SHORT_SECONDS, everyone, f))
+    timed = interviews["duration_seconds"].notna()
+    out = out.join(_share("short_share", interviews["duration_seconds"] < SHORT_SECONDS, timed, f))
     out = out.join(_sequence_signals(submitted))
     out["gps_spread_m"] = _gps_spread(interviews)
     out["gps_spread_m_n"] = interviews["gps_lat"].notna().groupby(f).sum()
@@ -381,9 +398,13 @@ def signals(visits: pd.DataFrame) -> pd.DataFrame:
         counts = interviews.groupby(["facilitator_id", column]).size()
         modal.append((counts.groupby(level=0).max() / counts.groupby(level=0).sum()).rename(column))
     out["uniformity"] = pd.concat(modal, axis=1).mean(axis=1)
+    # Only interviews with all their key answers: two without answers are not a repeat.
     answers = interviews[["facilitator_id", *ANSWER_COLUMNS]]
-    out = out.join(_share("repeated_answers", answers.duplicated(keep=False), everyone, f))
-    round_values = pd.concat([interviews[c] % (5 if c == "head_age" else 10) == 0 for c in ROUND_COLUMNS], axis=1)
+    complete = answers[list(ANSWER_COLUMNS)].notna().all(axis=1)
+    out = out.join(_share("repeated_answers", answers.duplicated(keep=False) & complete, complete, f))
+    round_values = pd.concat(
+        [(interviews[c] % (5 if c == "head_age" else 10) == 0).where(interviews[c].notna()) for c in ROUND_COLUMNS], axis=1
+    )
     out["round_share"] = round_values.groupby(f).mean().mean(axis=1)
     out["peer_distance"] = _peer_distance(interviews)
     for name in ("uniformity", "round_share", "peer_distance"):
@@ -412,12 +433,45 @@ def signals(visits: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _binned(interviews: pd.DataFrame, column: str) -> pd.Series:
+    """An answer as compared with the peers': ages in decades, floor areas in doublings,
+    households of 8 or more together (dozens of distinct values would make any few
+    interviews look unlike the peers)."""
+    values = interviews[column]
+    if column == "head_age":
+        return (values // 10).where(values.notna())
+    if column == "floor_area_m2":
+        return np.floor(np.log2(values.clip(lower=1))).where(values.notna())
+    if column == "household_size":
+        return values.clip(upper=8)
+    return values
+
+
 def _peer_distance(interviews: pd.DataFrame) -> pd.Series:
     """Per facilitator: mean over ``ANSWER_COLUMNS`` of the total variation distance between
-    their answers' distribution and that of the rest of their kabupaten/kota."""
+    their answers' distribution and that of the other facilitators of their kabupaten/kota
+    (of their province where the kabupaten/kota has fewer than ``MIN_PEERS`` facilitators
+    with interviews), less the distance chance alone gives with their number of answers
+    (n draws from the peers' distribution q lie about ``sum_k E|p_k - q_k| / 2`` from it,
+    ``E|p_k - q_k|`` about ``sqrt(2 q (1 - q) / (pi n))`` and at most ``2 q (1 - q)``): five
+    interviews are far from any distribution, and that is no sign. NaN without other
+    facilitators to compare with."""
+    within_regency = _distance_within(interviews, interviews["regency_code"])
+    within_province = _distance_within(interviews, interviews["province_code"])
+    people = interviews.groupby("regency_code")["facilitator_id"].nunique()
+    regency_of = interviews.groupby("facilitator_id")["regency_code"].first()
+    large = regency_of.map(people).ge(MIN_PEERS)
+    return within_regency.reindex(large.index).where(large, within_province.reindex(large.index))
+
+
+def _distance_within(interviews: pd.DataFrame, area: pd.Series) -> pd.Series:
+    """``_peer_distance`` against the others of ``area`` (a label per interview)."""
     distances = []
     for column in ANSWER_COLUMNS:
-        counts = interviews.groupby(["regency_code", "facilitator_id", column]).size()
+        frame = pd.DataFrame({"a": area.to_numpy(), "f": interviews["facilitator_id"].to_numpy(), "x": _binned(interviews, column).to_numpy()}).dropna()
+        if frame.empty:
+            continue
+        counts = frame.groupby(["a", "f", "x"]).size()
         own_total = counts.groupby(level=[0, 1]).transform("sum")
         own = counts / own_total
         region = counts.groupby(level=[0, 2]).sum()
@@ -427,19 +481,29 @@ def _peer_distance(interviews: pd.DataFrame) -> pd.Series:
         others_value = region.reindex(keys).to_numpy() - counts.to_numpy()
         others_total = region_total.reindex(counts.index.get_level_values(0)).to_numpy() - own_total.to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
-            others_share = others_value / others_total
+            others_share = np.where(others_total > 0, others_value / others_total, np.nan)
         # TV = 1/2 sum |p - q| = sum over values where p > q of (p - q).
-        excess = np.clip(own.to_numpy() - others_share, 0, None)
-        tv = pd.Series(excess, index=counts.index).groupby(level=1).sum()
-        distances.append(tv.rename(column))
+        excess = pd.Series(np.clip(own.to_numpy() - others_share, 0, None), index=counts.index)
+        tv = excess.groupby(level=[0, 1]).sum(min_count=1)
+        # What chance gives: the area's distribution q, the facilitator's n.
+        q = (region / region_total.reindex(region.index.get_level_values(0)).to_numpy()).rename("q").reset_index()
+        n = own_total.groupby(level=[0, 1]).first().rename("n").reset_index()
+        pairs = n.merge(q[["a", "q"]], on="a")
+        spread = pairs["q"] * (1 - pairs["q"])
+        pairs["m"] = np.minimum(np.sqrt(2 * spread / (np.pi * pairs["n"])), 2 * spread)
+        expected = pairs.groupby(["a", "f"])["m"].sum() / 2
+        adjusted = (tv - expected.reindex(tv.index)).droplevel(0)
+        distances.append(adjusted.groupby(level=0).mean().rename(column))
+    if not distances:
+        return pd.Series(np.nan, index=pd.Index(interviews["facilitator_id"].unique()), dtype=float)
     return pd.concat(distances, axis=1).mean(axis=1)
 
 
-def _peer_groups(table: pd.DataFrame) -> pd.Series:
-    """The group a facilitator is compared within: their kabupaten/kota, or their province
-    when the kabupaten/kota has fewer than ``MIN_PEERS`` scored facilitators."""
-    size = table.groupby("regency_code")["regency_code"].transform("size")
-    return table["regency_code"].where(size >= MIN_PEERS, table["province_code"])
+def _by_regency(table: pd.DataFrame) -> pd.Series:
+    """Whether a facilitator is compared within their kabupaten/kota (it has at least
+    ``MIN_PEERS`` scored facilitators) or else with every scored facilitator of their
+    province (the small kabupaten/kota's among them)."""
+    return table.groupby("regency_code")["regency_code"].transform("size") >= MIN_PEERS
 
 
 def tail_decades(z: np.ndarray) -> np.ndarray:
@@ -469,51 +533,69 @@ def _compared(signal: Signal, values: pd.Series, n: pd.Series) -> tuple[pd.Serie
     return values, signal.noise / n
 
 
-def _peer_z(signal: Signal, values: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
-    """How far each facilitator lies beyond their peers, towards the suspicious side.
+def _peer_z(signal: Signal, values: pd.Series, n: pd.Series, table: pd.DataFrame, by_regency: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """How far each facilitator lies beyond their peers, towards the suspicious side, and
+    the peers' typical value shown beside theirs (on the signal's own scale).
 
-    The peers' median is the reference; the spread is the spread *between* facilitators
-    (the peers' robust spread less what chance alone gives at their numbers of cases, at
-    least ``min_spread``) plus the chance variance at the facilitator's own number: a
-    share of 2 out of 3 says less than one of 20 out of 30. This is the shrinkage of
-    empirical Bayes: a newcomer's few interviews need a stronger pattern to be named."""
+    The reference is the peers' median (for shares, their mean without the most extreme
+    twentieth on either side: a rare event, a short interview or a hard outcome, has a
+    median of none among peers with few cases, and a few fabricators do not move it). The
+    spread is the spread *between* facilitators (the peers' robust spread less what chance
+    alone gives at their numbers of cases, at least ``min_spread``) plus the chance variance
+    at the facilitator's own number: a share of 2 out of 3 says less than one of 20 out of
+    30. This is the shrinkage of empirical Bayes: a newcomer's few interviews need a
+    stronger pattern to be named. NaN with fewer than 3 peers' values to compare with."""
     x, variance = _compared(signal, values, n)
-    median = x.groupby(group).transform("median")
-    mad = (x - median).abs().groupby(group).transform("median") * 1.4826
-    if signal.scale == "share":
-        # A rare event (a short interview, a hard outcome) has a median of none among
-        # peers with few cases: the reference is the peers' mean without their most
-        # extreme tenth on either side, which a few fabricators do not move.
-        low, high = (x.groupby(group).transform("quantile", q) for q in (0.05, 0.95))
-        median = x.where((x >= low) & (x <= high)).groupby(group).transform("mean")
-    chance = variance.groupby(group).transform("median")
-    between = np.sqrt((mad**2 - chance).clip(lower=signal.min_spread**2))
-    z = (x - median) / np.sqrt(between**2 + variance.fillna(np.inf))
-    return z if signal.high_is_suspicious else -z
+
+    def reference(key: pd.Series) -> pd.DataFrame:
+        by = x.groupby(key)
+        median = by.transform("median")
+        mad = (x - median).abs().groupby(key).transform("median") * 1.4826
+        if signal.scale == "share":
+            low, high = by.transform("quantile", 0.05), by.transform("quantile", 0.95)
+            centre = x.where((x >= low) & (x <= high)).groupby(key).transform("mean")
+            shown = values.where((x >= low) & (x <= high)).groupby(key).transform("mean")
+        else:
+            centre, shown = median, values.groupby(key).transform("median")
+        return pd.DataFrame({"centre": centre, "mad": mad, "chance": variance.groupby(key).transform("median"),
+                             "count": by.transform("count"), "shown": shown})
+
+    regency, province = reference(table["regency_code"]), reference(table["province_code"])
+    ref = regency.where(by_regency, province, axis=0)
+    between = np.sqrt((ref["mad"] ** 2 - ref["chance"]).clip(lower=signal.min_spread**2))
+    z = (x - ref["centre"]) / np.sqrt(between**2 + variance.fillna(np.inf))
+    z = z.where(ref["count"] >= 3)
+    return (z if signal.high_is_suspicious else -z), ref["shown"]
 
 
 def score(visits: pd.DataFrame, parameters: RiskParameters = RiskParameters()) -> pd.DataFrame:
-    """Per facilitator with at least one interview: the signals, each signal's peer median
-    (``<signal>_peer``) and the points it adds (``<signal>_strength``, 0 to its
-    ``max_points``), the ``score`` (0-100, NaN below ``min_interviews``) and ``high_risk``
-    (score at or above the threshold)."""
+    """Per facilitator with at least one interview: the signals, each signal's typical value
+    among the peers (``<signal>_peer``) and the points it adds (``<signal>_strength``, 0 to
+    its ``max_points``, a family's scaled down together to the family's cap: the points as
+    they count), the ``score`` (0-100, the sum of the points, NaN below
+    ``min_interviews``) and ``high_risk`` (score at or above the threshold)."""
     table = signals(visits)
     scored = table[table["interviews"] >= parameters.min_interviews].copy()
-    group = _peer_groups(scored)
+    by_regency = _by_regency(scored)
     total = pd.Series(0.0, index=scored.index)
-    families = {name: pd.Series(0.0, index=scored.index) for name in FAMILY_MAX_POINTS}
+    families: dict[str, list[str]] = {}
     for signal in SIGNALS:
-        z = _peer_z(signal, scored[signal.id].astype(float), scored[f"{signal.id}_n"].astype(float), group)
+        z, shown = _peer_z(signal, scored[signal.id].astype(float), scored[f"{signal.id}_n"].astype(float), scored, by_regency)
         evidence = np.clip(tail_decades(z.fillna(-np.inf).to_numpy()) - EVIDENCE_FROM, 0, None)
         points = pd.Series(np.minimum(evidence * POINTS_PER_DECADE, signal.max_points), index=scored.index)
-        scored[f"{signal.id}_peer"] = scored[signal.id].astype(float).groupby(group).transform("median")
-        scored[f"{signal.id}_strength"] = points.round(1)
+        scored[f"{signal.id}_peer"] = shown
+        scored[f"{signal.id}_strength"] = points
         if signal.family:
-            families[signal.family] += points
-        else:
-            total += points
-    for name, points in families.items():
-        total += points.clip(upper=FAMILY_MAX_POINTS[name])
+            families.setdefault(signal.family, []).append(signal.id)
+    for name, members in families.items():
+        # A family's points as they count: scaled down together to the family's cap.
+        columns = [f"{m}_strength" for m in members]
+        together = scored[columns].sum(axis=1)
+        factor = (FAMILY_MAX_POINTS[name] / together.where(together > FAMILY_MAX_POINTS[name])).fillna(1.0)
+        scored[columns] = scored[columns].mul(factor, axis=0)
+    for signal in SIGNALS:
+        total += scored[f"{signal.id}_strength"]
+        scored[f"{signal.id}_strength"] = scored[f"{signal.id}_strength"].round(1)
     scored["score"] = total.clip(upper=100).round(1)
     table = table.join(scored[[c for c in scored.columns if c not in table.columns]])
     table["high_risk"] = table["score"].ge(parameters.threshold)

@@ -74,11 +74,11 @@ def test_the_signals_explain_the_score(scored):
     assert {"short_share", "gps_spread_m", "uniformity", "repeated_answers", "packed_share"} <= raised
     assert row["short_share"] == 1 and row["gps_spread_m"] < 30 and row["uniformity"] == 1
     assert row["short_share_peer"] == 0 and row["gps_spread_m_peer"] > 500
-    # The score is the sum of the signals' points (a family's together capped), to 100.
-    alone = sum(row[f"{s.id}_strength"] for s in SIGNALS if not s.family)
-    families = {name: sum(row[f"{s.id}_strength"] for s in SIGNALS if s.family == name) for name in FAMILY_MAX_POINTS}
-    total = alone + sum(min(points, FAMILY_MAX_POINTS[name]) for name, points in families.items())
-    assert row["score"] == pytest.approx(min(100, total), abs=0.5)
+    # The score is the sum of the signals' points as they count (a family's scaled down
+    # together to its cap), to 100.
+    assert row["score"] == pytest.approx(min(100, sum(row[f"{s.id}_strength"] for s in SIGNALS)), abs=0.5)
+    for name, cap in FAMILY_MAX_POINTS.items():
+        assert sum(row[f"{s.id}_strength"] for s in SIGNALS if s.family == name) <= cap + 0.2
     assert all(0 <= row[f"{s.id}_strength"] <= s.max_points for s in SIGNALS)
 
 
@@ -195,3 +195,68 @@ def test_signals_are_computed_from_interviews_only():
     table = signals(visits)
     assert table.loc["PKH-3577-001", "interviews"] == 5
     assert table.loc["PKH-3577-001", "short_share"] == 0
+
+
+def test_a_lone_fabricator_of_a_small_regency_is_compared_with_the_province():
+    """A kabupaten/kota with fewer than 8 scored facilitators: its facilitators are
+    compared with every scored facilitator of the province, not only with each other."""
+    rng = np.random.default_rng(21)
+    honest = _peers(rng, 20, 10)
+    fabricator = _visits("PKH-3501-099", 18, rng, fabricated=True).assign(regency_code="35.01")
+    table = score(pd.concat([*honest, fabricator], ignore_index=True))
+    assert table.loc["PKH-3501-099", "score"] >= 90
+    lone = signals(pd.concat([*honest, fabricator], ignore_index=True)).loc["PKH-3501-099"]
+    assert lone["peer_distance"] > 0.3  # compared with the province's other facilitators
+
+
+def test_peer_distance_needs_other_facilitators():
+    rng = np.random.default_rng(22)
+    alone = _visits("PKH-3501-001", 20, rng).assign(regency_code="35.01", province_code="35")
+    assert np.isnan(signals(alone).loc["PKH-3501-001", "peer_distance"])
+
+
+def test_interviews_without_answers_are_not_repeats():
+    rng = np.random.default_rng(23)
+    peers = _peers(rng, 20)
+    sparse = _visits("PKH-3577-099", 20, rng)
+    sparse.loc[sparse.index[:9], list(ANSWER_COLUMNS)] = np.nan
+    table = score(pd.concat([*peers, sparse], ignore_index=True))
+    row = table.loc["PKH-3577-099"]
+    assert row["repeated_answers"] == 0 and row["repeated_answers_n"] == 11
+    assert not row["high_risk"]
+
+
+def test_untrusted_columns_never_crash_the_score():
+    """A batch without any GPS point (a column of NULLs arrives as objects), durations of
+    0, negative or missing, a household of 0, text where numbers belong."""
+    rng = np.random.default_rng(24)
+    visits = pd.concat(_peers(rng, 10), ignore_index=True)
+    visits["gps_lat"] = None
+    visits["gps_lon"] = None
+    visits = visits.astype({"duration_seconds": object, "household_size": object})
+    visits.loc[visits.index[:5], "duration_seconds"] = [0, -60, None, 1e9, "x"]
+    visits.loc[visits.index[5:8], "household_size"] = [0, None, "?"]
+    table = score(visits)
+    assert table["score"].notna().all() and table["gps_spread_m"].isna().all()
+
+
+def test_the_score_does_not_depend_on_the_order_of_the_rows():
+    """Visits that start at the same second (floored to the hour here) keep one order
+    whatever order the database returns them in."""
+    rng = np.random.default_rng(25)
+    visits = pd.concat([*_peers(rng, 20), _visits("PKH-3577-099", 20, rng, fabricated=True)], ignore_index=True)
+    visits["started_at"] = pd.to_datetime(visits["started_at"]).dt.floor("h")
+    first = score(visits)
+    second = score(visits.sample(frac=1, random_state=3).reset_index(drop=True))
+    pd.testing.assert_frame_equal(first.sort_index(), second.sort_index())
+
+
+def test_few_interviews_do_not_look_unlike_the_peers():
+    """The distance from the peers' answers that chance gives a newcomer's five interviews
+    is taken off: honest newcomers get no points from it."""
+    rng = np.random.default_rng(26)
+    veterans = _peers(rng, 40, 30)
+    newcomers = [_visits(f"PKH-3577-{i:03d}", 5, rng) for i in range(200, 260)]
+    table = score(pd.concat([*veterans, *newcomers], ignore_index=True), RiskParameters(min_interviews=5))
+    new = table.loc[[f"PKH-3577-{i:03d}" for i in range(200, 260)]]
+    assert new["peer_distance_strength"].mean() < 0.5 and not new["high_risk"].any()
