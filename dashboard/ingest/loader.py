@@ -561,6 +561,11 @@ class Loader:
                 continue
             conn.execute(update(t).where(t.id == old[0]).values(**values))
             report.updated += 1
+            stored = stored_rows.get(old[0])
+            if stored is not None and stored[columns.index("desil_before")] != record.desil_before:
+                # The fabrication-risk score compares the answers with the desil before: a
+                # corrected one re-scores the facilitator at the next refresh, as a rebuild would.
+                conn.execute(update(v).where(v.target_id == old[0]).values(updated_at=_now()))
             if old[2:] == (record.facilitator_id, province, regency, record.category):
                 self._touch(record.round_id)  # the target's own counts only
                 continue

@@ -306,9 +306,11 @@ def test_status_events_follow_the_lifecycle(exported, tmp_path):
     for event in events:
         by_target.setdefault(event["target_code"], []).append(event)
     last = lambda code: dt.datetime.fromisoformat(by_target[code][-1]["occurred_at"])  # noqa: E731
-    # Targets whose last event lies half a day before the load's clock (local times, UTC+7 to
-    # +9): the events added after it are then not refused for lying ahead of the clock.
-    settled = lambda code: last(code).replace(tzinfo=None) <= exported["as_of"].replace(tzinfo=None) - dt.timedelta(hours=12)  # noqa: E731
+    # Targets whose last event lies three hours before the load's clock (the events are UTC
+    # times): the events added an hour and two after it are then not refused for lying ahead
+    # of the clock. (Visits started and not submitted for half a day are few since the
+    # simulated days became routes.)
+    settled = lambda code: last(code).replace(tzinfo=None) <= exported["as_of"].replace(tzinfo=None) - dt.timedelta(hours=3)  # noqa: E731
     only_started = next(code for code, e in by_target.items() if [x["status"] for x in e] == ["started"] and settled(code))
     submitted = next(code for code, e in by_target.items() if [x["status"] for x in e] == ["started", "submitted"] and settled(code))
     rows = [
@@ -414,3 +416,20 @@ def test_a_later_version_that_moves_a_visit_later_is_counted_once(exported, tmp_
     counts = pd.read_sql("SELECT count(*) AS visited, count(submitted_at) AS submitted, count(approved_at) AS approved FROM visit", engine).iloc[0]
     assert figures["visited"].sum() == counts["visited"] and figures["submitted"].sum() == counts["submitted"]
     assert figures["approved"].sum() == counts["approved"]
+
+
+def test_a_corrected_desil_before_rescores_its_facilitator(exported, tmp_path):
+    """The fabrication-risk score compares a family's answers with its desil before the
+    check: a target whose desil is corrected marks its visit as written, so the next
+    incremental refresh re-scores the facilitator's province as a rebuild would."""
+    url, directory = _loaded_copy(exported), exported["directory"]
+    engine = get_engine(url)
+    visited = set(pd.read_sql("SELECT t.code FROM target t JOIN visit v ON v.target_id = t.id WHERE v.submitted_at IS NOT NULL", engine)["code"])
+    rows = [json.loads(line) for line in (directory / "targets.jsonl").read_text().splitlines()]
+    row = next(r for r in rows if r["code"] in visited)
+    stamp = lambda: pd.read_sql(sa.text("SELECT v.updated_at FROM visit v JOIN target t ON t.id = v.target_id WHERE t.code = :c").bindparams(c=row["code"]), engine)["updated_at"][0]  # noqa: E731
+    before = pd.Timestamp(stamp())
+    (tmp_path / "targets-desil.jsonl").write_text(json.dumps({**row, "desil_before": 1 + row["desil_before"] % 10}) + "\n")
+    report = load_files(engine, [tmp_path / "targets-desil.jsonl"], auth.settings(url), as_of=exported["as_of"])
+    assert report.kinds["targets"].updated == 1
+    assert pd.Timestamp(stamp()) > before
