@@ -39,12 +39,16 @@ from dashboard.vocabulary import Language
 #: Signals named as the reason of a facilitator's place in the queue (the strongest first).
 REASON_SIGNALS = 3
 #: A facilitator cleared at one score is due for another review when their score has risen
-#: this many points since (their newer interviews may be what the first review did not see).
+#: this many points since (their newer interviews may be what the first review did not see),
+#: or when the score still names them with ``REREVIEW_INTERVIEWS`` times the interviews (and
+#: at least ``REREVIEW_MIN_NEW`` more): a score near 100 cannot rise 15 points.
 REREVIEW_POINTS = 15.0
+REREVIEW_INTERVIEWS = 2.0
+REREVIEW_MIN_NEW = 20
 #: Columns of :func:`review_queue`, in order.
 QUEUE_COLUMNS = (
     "name", "regency_code", "regency_name", "province_name", "interviews", "score", "reason", "reason_signals",
-    "result", "reviewed_by", "reviewed_at", "note", "score_at_review", "due_again",
+    "result", "reviewed_by", "reviewed_at", "note", "score_at_review", "interviews_at_review", "due_again",
 )
 
 
@@ -75,7 +79,7 @@ def _latest_reviews(conn: Connection, round_id: int, scope: Scope, access: Acces
     """Each reviewed facilitator's latest review (by time, then by id), indexed by id."""
     v = models.RiskReview
     reviews = pd.read_sql(
-        select(v.id.label("review_id"), v.facilitator_id, v.result, v.note, v.score_at_review, v.reviewed_by, v.reviewed_at)
+        select(v.id.label("review_id"), v.facilitator_id, v.result, v.note, v.score_at_review, v.interviews_at_review, v.reviewed_by, v.reviewed_at)
         .where(v.round_id == round_id, *scope_filter(v, scope), *area_filter(v, access)),
         conn,
     )
@@ -98,9 +102,12 @@ def _reason(row: pd.Series, lang: Language) -> tuple[str, tuple[str, ...]]:
     return "; ".join(SIGNALS_BY_ID[s].label(lang) for s in top if s in SIGNALS_BY_ID), tuple(top)
 
 
-def _due_again(result: pd.Series, score: pd.Series, score_at_review: pd.Series) -> pd.Series:
-    """Cleared, and scored ``REREVIEW_POINTS`` or more higher now than at that review."""
-    return (result == "cleared") & (score.astype(float) >= score_at_review.astype(float) + REREVIEW_POINTS)
+def _due_again(result: pd.Series, score: pd.Series, score_at_review: pd.Series, interviews: pd.Series, interviews_at_review: pd.Series) -> pd.Series:
+    """Cleared, and now scored ``REREVIEW_POINTS`` higher than at that review, or still named
+    with ``REREVIEW_INTERVIEWS`` times the interviews (``REREVIEW_MIN_NEW`` more at least)."""
+    before = interviews_at_review.astype(float)
+    grown = (interviews.astype(float) >= REREVIEW_INTERVIEWS * before) & (interviews.astype(float) >= before + REREVIEW_MIN_NEW)
+    return (result == "cleared") & ((score.astype(float) >= score_at_review.astype(float) + REREVIEW_POINTS) | grown.fillna(False))
 
 
 def review_queue(engine: Engine, round_id: int, scope: Scope, *, access: Access, threshold: float, lang: Language = "id") -> pd.DataFrame:
@@ -109,8 +116,9 @@ def review_queue(engine: Engine, round_id: int, scope: Scope, *, access: Access,
     name) and province name, interviews,
     score, ``reason`` (the labels, in ``lang``, of the signals that raised the score most,
     strongest first; ``reason_signals`` their ids) and their latest review (``result``,
-    ``reviewed_by``, ``reviewed_at``, ``note``, ``score_at_review``; NaN/None before any)
-    and ``due_again`` (cleared, but the score has risen ``REREVIEW_POINTS`` since). Those
+    ``reviewed_by``, ``reviewed_at``, ``note``, ``score_at_review``,
+    ``interviews_at_review``; NaN/None before any) and ``due_again`` (cleared, but the score has risen
+    ``REREVIEW_POINTS`` since, or still names them with twice the interviews). Those
     waiting (not yet reviewed, or due again) first, then the highest score, then the id."""
     _require(access, scope, names=True)
     r, f, g, p = models.FacilitatorRisk, models.Facilitator, models.Regency, models.Province
@@ -140,8 +148,8 @@ def review_queue(engine: Engine, round_id: int, scope: Scope, *, access: Access,
         },
         index=pd.Index(rows["facilitator_id"], name="id"),
     )
-    table = table.join(latest[["result", "reviewed_by", "reviewed_at", "note", "score_at_review"]], how="left")
-    table["due_again"] = _due_again(table["result"], table["score"], table["score_at_review"])
+    table = table.join(latest[["result", "reviewed_by", "reviewed_at", "note", "score_at_review", "interviews_at_review"]], how="left")
+    table["due_again"] = _due_again(table["result"], table["score"], table["score_at_review"], table["interviews"], table["interviews_at_review"])
     table["_waiting"] = table["result"].isna() | table["due_again"]
     table = table.reset_index().sort_values(["_waiting", "score", "id"], ascending=[False, False, True], kind="stable").set_index("id")
     return table.drop(columns="_waiting")[list(QUEUE_COLUMNS)]
@@ -153,15 +161,16 @@ def queue_precision(engine: Engine, round_id: int, scope: Scope, *, access: Acce
     _require(access, scope, names=False)
     r = models.FacilitatorRisk
     with engine.connect() as conn:
-        queue = pd.read_sql(select(r.facilitator_id, r.score).where(*_in_queue(round_id, scope, access, threshold)), conn)
+        queue = pd.read_sql(select(r.facilitator_id, r.score, r.interviews).where(*_in_queue(round_id, scope, access, threshold)), conn)
         latest = _latest_reviews(conn, round_id, scope, access)
     named = latest[latest["score_at_review"] >= threshold]
     confirmed = int((named["result"] == "confirmed").sum())
     cleared = int((named["result"] == "cleared").sum())
-    now = queue.set_index("facilitator_id").join(latest[["result", "score_at_review"]], how="left")
-    waiting = int((now["result"].isna() | _due_again(now["result"], now["score"], now["score_at_review"])).sum())
+    now = queue.set_index("facilitator_id").join(latest[["result", "score_at_review", "interviews_at_review"]], how="left")
+    due = _due_again(now["result"], now["score"], now["score_at_review"], now["interviews"], now["interviews_at_review"])
+    waiting = int((now["result"].isna() | due).sum())
     precision, low, high = wilson(confirmed, confirmed + cleared)
     return QueuePrecision(len(queue), waiting, confirmed + cleared, confirmed, cleared, precision, low, high)
 
 
-__all__ = ["QUEUE_COLUMNS", "QueuePrecision", "REASON_SIGNALS", "REREVIEW_POINTS", "queue_precision", "review_queue"]
+__all__ = ["QUEUE_COLUMNS", "QueuePrecision", "REASON_SIGNALS", "REREVIEW_INTERVIEWS", "REREVIEW_MIN_NEW", "REREVIEW_POINTS", "queue_precision", "review_queue"]

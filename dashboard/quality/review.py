@@ -147,9 +147,10 @@ def record_review(
             error = (f"no facilitator {_echo(facilitator_id)!r}" if unknown else
                      f"facilitator {_echo(facilitator_id)!r} is outside the area of {access.user or 'this request'}")
         else:
-            score = conn.execute(
-                select(r.score).where(r.round_id == round_id, r.facilitator_id == facilitator_id)
-            ).scalar()
+            scored = conn.execute(
+                select(r.score, r.interviews).where(r.round_id == round_id, r.facilitator_id == facilitator_id)
+            ).first()
+            score, interviews = (scored.score, scored.interviews) if scored is not None else (None, None)
             if score is None:
                 reason, error = Refusal.NOT_SCORED, f"facilitator {facilitator_id!r} has no fabrication-risk score in round {round_id}"
             else:
@@ -159,7 +160,7 @@ def record_review(
                     {
                         "round_id": round_id, "facilitator_id": facilitator_id, "province_code": person.province_code,
                         "regency_code": person.regency_code, "result": str(result), "note": kept,
-                        "score_at_review": float(score), "reviewed_by": access.user or "", "reviewed_at": at,
+                        "score_at_review": float(score), "interviews_at_review": interviews, "reviewed_by": access.user or "", "reviewed_at": at,
                     },
                 ).scalar_one()
                 write_now(conn, entry(AuditAction.RISK_REVIEW, access, detail, 200, remote_addr), at)

@@ -953,6 +953,9 @@ class RiskReview(Base):
     #: see the facilitator, never in the audit trail (it may name anyone).
     note: Mapped[str | None] = mapped_column(Text)
     score_at_review: Mapped[float] = mapped_column(Float)
+    #: The facilitator's interviews when reviewed: a cleared facilitator the score still names
+    #: with twice as many is due again (``dashboard.figures.review_queue``).
+    interviews_at_review: Mapped[int | None] = mapped_column(Integer)
     reviewed_by: Mapped[str] = mapped_column(String(64))
     reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime)
 

@@ -117,7 +117,11 @@ def _expected_queue(raw: dict, round_id: int, code: str | None, access: Access, 
             "result": None if review is None else review["result"], "reviewed_by": None if review is None else review["reviewed_by"],
             "reviewed_at": None if review is None else review["reviewed_at"], "note": None if review is None else review["note"],
             "score_at_review": None if review is None else review["score_at_review"],
-            "due_again": review is not None and review["result"] == "cleared" and row.score >= review["score_at_review"] + REREVIEW_POINTS,
+            "interviews_at_review": None if review is None else review["interviews_at_review"],
+            "due_again": review is not None and review["result"] == "cleared" and (
+                row.score >= review["score_at_review"] + REREVIEW_POINTS
+                or (row.interviews >= 2 * review["interviews_at_review"] and row.interviews >= review["interviews_at_review"] + 20)
+            ),
         })
     frame = pd.DataFrame(rows, columns=["id", *QUEUE_COLUMNS])
     frame["waiting"] = frame["result"].isna() | frame["due_again"].astype(bool)
@@ -373,3 +377,22 @@ def test_a_cleared_facilitator_whose_score_rises_is_due_again(review_round, data
         if due:  # among the waiting, at the top by its score
             waiting = queue[queue["result"].isna() | queue["due_again"]]
             assert facilitator in waiting.index and list(queue.index[: len(waiting)]) == list(waiting.index)
+
+
+def test_a_cleared_facilitator_still_named_with_twice_the_interviews_is_due_again(review_round, database_url_factory):
+    """A score near 100 cannot rise 15 points: a cleared facilitator the score still names
+    with twice the interviews (and 20 more at least) is due again."""
+    from tests.review_round import build_review_round
+
+    backend = "sqlite" if review_round.url.startswith("sqlite") else "postgresql"
+    engine = get_engine(build_review_round(database_url_factory(backend)).url)
+    with engine.connect() as conn:
+        facilitator, interviews = conn.execute(sa.text(
+            "SELECT facilitator_id, interviews FROM facilitator_risk WHERE round_id = 1 AND regency_code = '35.77' AND score >= :t "
+            "ORDER BY score DESC, facilitator_id LIMIT 1"), {"t": THRESHOLD}).one()
+    assert record_review(engine, 1, facilitator, "cleared", None, access=REGENCY, at=T0)
+    for more, due in ((max(interviews, 20) - 1, False), (max(interviews, 20), True)):
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE facilitator_risk SET interviews = :n WHERE round_id = 1 AND facilitator_id = :f"), {"n": interviews + more, "f": facilitator})
+        queue = review_queue(engine, 1, Scope.of("35.77"), access=REGENCY, threshold=THRESHOLD)
+        assert bool(queue.loc[facilitator, "due_again"]) is due and queue.loc[facilitator, "interviews_at_review"] == interviews
