@@ -193,9 +193,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     # --- The fabrication-risk review queue (/tinjauan) ------------------------------------
     "review.page": {"id": "Tinjauan risiko pemalsuan", "en": "Fabrication-risk review"},
     "review.lead": {
-        "id": "Pendamping dengan skor risiko pemalsuan {threshold} ke atas, untuk diperiksa: yang belum ditinjau lebih dulu, lalu skor tertinggi. "
+        "id": "Pendamping dengan skor risiko pemalsuan {threshold} ke atas, untuk diperiksa: yang belum ditinjau (atau perlu ditinjau lagi) lebih dulu, lalu skor tertinggi. "
               "Periksa (hubungi pendamping, kunjungi ulang beberapa keluarganya), lalu catat hasilnya. Dari hasil itu terlihat seberapa tepat skor ini dalam praktik.",
-        "en": "Facilitators with a fabrication-risk score of {threshold} or more, to check: those not yet reviewed first, then the highest score. "
+        "en": "Facilitators with a fabrication-risk score of {threshold} or more, to check: those not yet reviewed (or due for another review) first, then the highest score. "
               "Check (call the facilitator, revisit a few of their families), then record the result. The results show how precise the score is in practice.",
     },
     "review.own_area": {
@@ -231,7 +231,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     "review.reason": {"id": "Alasan (sinyal terkuat)", "en": "Reason (strongest signals)"},
     "review.result": {"id": "Hasil tinjauan", "en": "Review result"},
     "review.not_reviewed": {"id": "Belum ditinjau", "en": "Not reviewed"},
-    "review.due_again": {"id": "Tinjau lagi: skor naik sejak dinyatakan tidak terbukti pada {score}", "en": "Review again: the score rose since it was cleared at {score}"},
+    "review.due_again": {"id": "Tinjau lagi: sejak dinyatakan tidak terbukti (skor {score}), skornya naik atau wawancaranya berlipat", "en": "Review again: since it was cleared (score {score}), the score rose or the interviews doubled"},
     "review.by": {"id": "Ditinjau oleh", "en": "Reviewed by"},
     "review.by_at": {"id": "{user}, {time}", "en": "{user}, {time}"},
     "review.note": {"id": "Catatan", "en": "Note"},
@@ -610,7 +610,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
     },
     "quality.signal": {"id": "Sinyal", "en": "Signal"},
     "quality.value": {"id": "Pendamping ini", "en": "This facilitator"},
-    "quality.peer": {"id": "Median rekan", "en": "Peers' median"},
+    "quality.peer": {"id": "Rekan (tipikal)", "en": "Peers (typical)"},
     "quality.raised": {"id": "Poin ke skor", "en": "Points to the score"},
     "quality.flags_title": {"id": "Temuan aturan kualitas", "en": "Quality-rule flags"},
     "quality.flags_none": {"id": "Tidak ada temuan.", "en": "No flags."},

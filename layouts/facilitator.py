@@ -221,7 +221,7 @@ def _flag_detail(rule: str, value, lang: str) -> str:
 
 
 def quality_section(risk: pd.Series | None, signals: pd.DataFrame | None, flags: pd.DataFrame, lang: str, min_interviews: int) -> dbc.Row:
-    """The risk card (score, and each signal beside the peers' median) and the flag list."""
+    """The risk card (score, and each signal beside the peers' typical value and its points) and the flag list."""
     if risk is None or risk["score"] is None or risk["score"] != risk["score"]:
         interviews = 0 if risk is None else int(risk["interviews"])
         risk_body = [html.P(t("quality.risk_unscored", lang, n=format_int(interviews, lang), min=min_interviews), className="mb-0")]

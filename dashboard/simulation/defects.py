@@ -4,7 +4,7 @@ Each rate is the share of the *eligible* visits that get the defect: every visit
 for GPS, hour and duplicate-point defects; interviewed families for the ones about answers,
 photos, PLN meter ids and interview length (a short visit to an empty house is normal).
 Fabricating facilitators get none of these: their visits are wrong in their own way
-(``plan._pack_fabricated_visits``, ``answers.uniform_answers``) and their truth is one
+(``plan.FABRICATION_LEVELS``, ``plan._fabricate``) and their truth is one
 ``fabrication`` row per facilitator.
 
 Defects that involve two families (same GPS point, same PLN meter id) copy the value of a

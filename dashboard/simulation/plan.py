@@ -65,10 +65,10 @@ WRONGLY_NAMED_SHIFT = 1.0
 #: Honest interview length by household size (see ``plan_province``), and the straight-line
 #: speed of a facilitator between two families (on foot and by motorbike on village roads).
 SIZE_BASE_MINUTES = 12.0
-#: The welfare percentile of the one family a blatant fabricator types (``uniform_answers``).
-UNIFORM_WELFARE = 0.35
 SIZE_MINUTES_PER_MEMBER = 2.5
 TRAVEL_KMH = 15.0
+#: The welfare percentile of the one family a blatant fabricator types (``uniform_answers``).
+UNIFORM_WELFARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,13 @@ class FabricationLevel:
 
 #: Level 0 is the blatant fabricator of the first score; 1-4 learn, in turn, what is checked.
 FABRICATION_LEVELS: tuple[FabricationLevel, ...] = (
-    # 0 blatant: one family typed over and over from home, 4-9 minutes each, back to back.
-    #   Cannot avoid: everything.
+    # 0 blatant: one family typed over and over from home, 4-9 minutes each, back to back,
+    #   at 1.8 times the pace; records the hard outcomes the families really had. Cannot
+    #   avoid: everything else.
     FabricationLevel("blatant", "one_family", (4, 9), "home", "bursts", (2, 5), 1.8, 1.0, True),
-    # 1 varied: four made-up families, 8-14 minutes, from four spots. Cannot avoid: repeated
-    #   answers, few GPS spots, bursts, throughput, no hard outcomes, answers and lengths
-    #   unrelated to the family.
+    # 1 templates: four made-up families, 8-14 minutes, from four spots. Cannot avoid:
+    #   repeated answers, few GPS spots, bursts, throughput, few hard outcomes (a quarter),
+    #   answers and lengths unrelated to the family.
     FabricationLevel("templates", "templates", (8, 14), "spots", "bursts", (3, 8), 1.8, 0.25, True),
     # 2 paced: a plausible family each time, ordinary lengths, a steady rhythm with pauses.
     #   Cannot avoid: round numbers, few GPS spots, a regular rhythm, throughput, few hard
@@ -248,7 +249,7 @@ def plan_province(
     # --- answers ---------------------------------------------------------------------------
     answers = family_answers(rng, p, province_code)
     # Each member adds the questionnaire's individual questions: an interview of a family
-    # of four takes the median 22 minutes, of one 16, of eight 32.
+    # of four takes the median 22 minutes, of one 14.5, of eight 32.
     size_factor = (SIZE_BASE_MINUTES + SIZE_MINUTES_PER_MEMBER * answers["household_size"]) / (SIZE_BASE_MINUTES + 4 * SIZE_MINUTES_PER_MEMBER)
     duration = np.where(interviewed, np.clip(duration * size_factor, 8 * tl.MINUTE, 90 * tl.MINUTE), duration)
     lon = anchor_lon[village] + rng.normal(0, 0.0015, n)
@@ -261,7 +262,7 @@ def plan_province(
     if len(fab_rows):
         started, made_up_welfare = _fabricate(
             fab_rng, level, fab_rows, answers, duration, started, lon, lat, p, fac, village, facilitators,
-            anchor_lon, anchor_lat, round_start_utc, province_code,
+            anchor_lon, anchor_lat, round_start_utc, province_code, interviewed,
         )
         # BPS re-ranks a family from the answers submitted: a made-up family's welfare,
         # not the real one's.
@@ -389,7 +390,7 @@ def _fabricated_outcomes(rng, outcome, category, fabricator, level):
 
 
 def _fabricate(rng, level, rows, answers, duration, started, lon, lat, p, fac, village, facilitators,
-               anchor_lon, anchor_lat, round_start_utc, province_code):
+               anchor_lon, anchor_lat, round_start_utc, province_code, interviewed):
     """Overwrite the answers, lengths, points and times of the fabricated visits ``rows``
     as a fabricator of ``level`` makes them up (in place for the arrays; returns the new
     start times and the welfare percentile of each made-up family). See
@@ -420,8 +421,12 @@ def _fabricate(rng, level, rows, answers, duration, started, lon, lat, p, fac, v
         answers[column][rows] = values
 
     low, high = level.minutes
-    if level.minutes == (0, 0):  # an ordinary length, whatever the made-up family's size
-        duration[rows] = np.clip(tl.lognormal_seconds(rng, 22 * tl.MINUTE, 0.35, k), 8 * tl.MINUTE, 90 * tl.MINUTE)
+    if level.minutes == (0, 0):
+        # An ordinary interview's length, whatever the made-up family's size; a recorded
+        # hard outcome (moved, not found) as short as anyone's.
+        talked = interviewed[rows]
+        lengths = np.clip(tl.lognormal_seconds(rng, 22 * tl.MINUTE, 0.35, k), 8 * tl.MINUTE, 90 * tl.MINUTE)
+        duration[rows] = np.where(talked, lengths, duration[rows])
     else:
         duration[rows] = rng.uniform(low * tl.MINUTE, high * tl.MINUTE, k)
 

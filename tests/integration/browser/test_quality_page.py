@@ -56,7 +56,7 @@ def test_quality_page_map_province_and_a_risky_facilitator(base_url):
         page.wait_for_url("**/pendamping/*", timeout=15_000)
         page.wait_for_selector("#facilitator-risk-signals", timeout=20_000)
         assert name in page.inner_text("h1")
-        assert "Median rekan" in page.inner_text("#facilitator-risk-signals")
+        assert "Rekan (tipikal)" in page.inner_text("#facilitator-risk-signals")
         page.screenshot(path=str(SHOTS / "pendamping-quality-1920.png"), full_page=True)
 
         page.goto(base_url + "/kualitas/99", wait_until="networkidle")

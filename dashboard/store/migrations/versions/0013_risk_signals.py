@@ -8,7 +8,9 @@ peers' median and the points it adds to the score: ``hard_outcome_share``,
 
 The score itself changes meaning (a sum of peer-relative tail evidence instead of a
 weighted mean), so the stored scores of every round are removed together with the rounds'
-quality state: the next refresh of each round rebuilds its flags and scores whole, once.
+quality state: the next refresh of each round that is still written to rebuilds its
+flags and scores whole, once; a closed round has none until ``python -m dashboard.manage
+rollups``.
 
 Revision ID: 0013
 Revises: 0012
