@@ -237,10 +237,6 @@ class RiskParameters:
         return cls(threshold=settings.risk_threshold, min_interviews=settings.risk_min_interviews)
 
 
-def _per_facilitator(values: pd.Series, facilitators: pd.Series) -> pd.core.groupby.SeriesGroupBy:
-    return values.groupby(facilitators.to_numpy())
-
-
 def _gps_spread(interviews: pd.DataFrame) -> pd.Series:
     """Per facilitator: median distance (m, at least 1) of their points from their median
     point (NaN with fewer than ``MIN_PAIRS`` points: two or three families of one desa may
