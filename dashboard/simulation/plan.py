@@ -431,9 +431,7 @@ def _fabricate(rng, level, rows, answers, duration, started, lon, lat, p, fac, v
         duration[rows] = rng.uniform(low * tl.MINUTE, high * tl.MINUTE, k)
 
     span = (facilitators["village_end"] - facilitators["village_start"]).to_numpy()
-    if level.gps == "family":  # a spoofed location at the family's desa
-        pass
-    else:
+    if level.gps != "family":  # "family": a location spoofed at the family's desa, as drawn
         spots = 1 if level.gps == "home" else 4
         choice = rng.integers(0, spots, k) if spots > 1 else np.zeros(k, dtype=int)
         # The desa of each of a facilitator's spots, fixed per (facilitator, spot).
