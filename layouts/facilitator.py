@@ -195,6 +195,10 @@ def _signal_value(signal_id: str, value, lang: str) -> str:
     if value is None or value != value:
         return "—"
     unit = SIGNALS_BY_ID[signal_id].unit
+    if signal_id == "peer_distance":
+        # A distance beyond what chance gives (``risk._peer_distance``): closer than chance
+        # is shown as none, not as a negative distance.
+        value = max(float(value), 0.0)
     if unit == "metres":
         return f"{format_int(value, lang)} m"
     if unit == "correlation":
