@@ -186,6 +186,19 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
     )
 
 
+def value_card(label: str, value: str, detail, card_id, title: str | None = None) -> dbc.Col:
+    """A card of one figure that is not a registry metric (training, waiting, review): the
+    label (``title``: its definition on hover), the value, and a detail line (text, or a
+    component of its own), in the column the KPI rows use."""
+    if isinstance(detail, str):
+        detail = html.Div(detail, className="kpi-delta text-muted")
+    return dbc.Col(
+        dbc.Card(dbc.CardBody([html.Div(label, className="kpi-label", title=title), html.Div(value, className="kpi-value"), detail]),
+                 className="kpi-card h-100", id=card_id),
+        xs=6, md=4, xl=True, className="mb-3",
+    )
+
+
 def kpi_row(kpis: list[Kpi], lang: str) -> dbc.Row:
     return dbc.Row([dbc.Col(kpi_card(k, lang), xs=6, md=4, xl=True, className="mb-3") for k in kpis], className="g-3")
 

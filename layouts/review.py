@@ -178,33 +178,23 @@ def facilitator_options(queue: pd.DataFrame, lang: str) -> list[dict]:
     ]
 
 
-def _card(label: str, value: str, note, card_id: str) -> dbc.Col:
-    return dbc.Col(
-        dbc.Card(dbc.CardBody([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"), note]), className="kpi-card h-100", id=card_id),
-        xs=6, md=4, xl=True, className="mb-3",
-    )
-
-
 def kpi_cards(figures: QueuePrecision, lang: str) -> dbc.Row:
     """Waiting, reviewed, confirmed, cleared, and the precision with its interval and n (or
     "—" and why, before any review)."""
-    def note(text: str):
-        return html.Div(text, className="kpi-delta text-muted")
-
     if figures.reviewed:
         precision = format_percent(figures.precision, lang)
-        explained = note(t("review.precision_note", lang, low=format_percent(figures.low, lang), high=format_percent(figures.high, lang),
-                           n=format_int(figures.reviewed, lang)))
+        explained = t("review.precision_note", lang, low=format_percent(figures.low, lang), high=format_percent(figures.high, lang),
+                       n=format_int(figures.reviewed, lang))
     else:
         precision = "—"
         explained = html.Div(t("review.precision_none", lang), className="small text-muted review-precision-none")
     return dbc.Row(
         [
-            _card(t("review.waiting", lang), format_int(figures.waiting, lang), note(t("review.waiting_note", lang, n=format_int(figures.in_queue, lang))), "review-card-waiting"),
-            _card(t("review.reviewed", lang), format_int(figures.reviewed, lang), note(t("review.reviewed_note", lang)), "review-card-reviewed"),
-            _card(t("review.confirmed", lang), format_int(figures.confirmed, lang), note(t("review.confirmed_note", lang)), "review-card-confirmed"),
-            _card(t("review.cleared", lang), format_int(figures.cleared, lang), note(t("review.cleared_note", lang)), "review-card-cleared"),
-            _card(t("review.precision", lang), precision, explained, "review-card-precision"),
+            components.value_card(t("review.waiting", lang), format_int(figures.waiting, lang), t("review.waiting_note", lang, n=format_int(figures.in_queue, lang)), "review-card-waiting"),
+            components.value_card(t("review.reviewed", lang), format_int(figures.reviewed, lang), t("review.reviewed_note", lang), "review-card-reviewed"),
+            components.value_card(t("review.confirmed", lang), format_int(figures.confirmed, lang), t("review.confirmed_note", lang), "review-card-confirmed"),
+            components.value_card(t("review.cleared", lang), format_int(figures.cleared, lang), t("review.cleared_note", lang), "review-card-cleared"),
+            components.value_card(t("review.precision", lang), precision, explained, "review-card-precision"),
         ],
         className="g-3",
     )

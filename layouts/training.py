@@ -51,12 +51,6 @@ def layout(scope: Scope, lang: str, refresh_seconds: int, *, path: str, heading:
     return page_frame(lang, path, content, refresh_seconds, **frame)
 
 
-def _card(label: str, value: str, note: str, card_id: str) -> dbc.Col:
-    return dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"), html.Div(note, className="kpi-delta text-muted"),
-    ]), className="kpi-card h-100", id=card_id), xs=6, md=4, xl=True, className="mb-3")
-
-
 def summary_cards(row: pd.Series, lang: str) -> dbc.Row:
     """Trained, late, not yet; instructors; the post-test and the gain."""
     instructors = (
@@ -64,15 +58,15 @@ def summary_cards(row: pd.Series, lang: str) -> dbc.Row:
         if row["instructors_needed"] == row["instructors_needed"] else t("training.instructors_teaching", lang, n=format_int(row["instructors_teaching"], lang))
     )
     return dbc.Row([
-        _card(t("training.trained", lang), format_percent(row["trained_pct"], lang),
+        components.value_card(t("training.trained", lang), format_percent(row["trained_pct"], lang),
               t("training.trained_of", lang, n=format_int(row["trained"], lang), total=format_int(row["facilitators"], lang)), "training-card-trained"),
-        _card(t("training.late", lang), format_int(row["trained_late"], lang), t("training.late_note", lang), "training-card-late"),
-        _card(t("training.not_trained", lang), format_int(row["not_trained"], lang), t("training.not_trained_note", lang), "training-card-not-trained"),
-        _card(t("training.instructors", lang), instructors,
+        components.value_card(t("training.late", lang), format_int(row["trained_late"], lang), t("training.late_note", lang), "training-card-late"),
+        components.value_card(t("training.not_trained", lang), format_int(row["not_trained"], lang), t("training.not_trained_note", lang), "training-card-not-trained"),
+        components.value_card(t("training.instructors", lang), instructors,
               t("training.classes_held" if row["instructors_needed"] == row["instructors_needed"] else "training.classes_taught", lang, n=format_int(row["classes"], lang)),
               "training-card-instructors"),
-        _card(t("training.post", lang), format_decimal(row["post"], lang, 1), t("training.pre_was", lang, pre=format_decimal(row["pre"], lang, 1)), "training-card-post"),
-        _card(t("training.gain", lang), format_decimal(row["gain"], lang, 1),
+        components.value_card(t("training.post", lang), format_decimal(row["post"], lang, 1), t("training.pre_was", lang, pre=format_decimal(row["pre"], lang, 1)), "training-card-post"),
+        components.value_card(t("training.gain", lang), format_decimal(row["gain"], lang, 1),
               t("training.interval", lang, low=format_decimal(row["gain_low"], lang, 1), high=format_decimal(row["gain_high"], lang, 1)), "training-card-gain"),
     ], className="g-3")
 

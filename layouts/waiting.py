@@ -82,14 +82,11 @@ def summary_cards(ages: pd.DataFrame, oldest: pd.Series, lang: str) -> dbc.Row:
         total = int(ages.loc[status].sum())
         old = int(ages.loc[status, three].sum())
         days = oldest.get(status)
-        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div(t(f"waiting.status.{status}", lang), className="kpi-label", title=t(f"waiting.define.{status}", lang)),
-            html.Div(format_int(total, lang), className="kpi-value"),
-            html.Div(
-                t("waiting.card_detail", lang, old=format_int(old, lang), oldest=format_int(days, lang)) if total else t("waiting.none", lang),
-                className="kpi-delta text-muted",
-            ),
-        ]), className="kpi-card h-100", id={"type": "waiting-card", "status": status}), xs=6, md=4, xl=True, className="mb-3"))
+        detail = t("waiting.card_detail", lang, old=format_int(old, lang), oldest=format_int(days, lang)) if total else t("waiting.none", lang)
+        cards.append(components.value_card(
+            t(f"waiting.status.{status}", lang), format_int(total, lang), detail, {"type": "waiting-card", "status": status},
+            title=t(f"waiting.define.{status}", lang),
+        ))
     return dbc.Row(cards, className="g-3")
 
 
