@@ -452,12 +452,17 @@ def _peer_distance(interviews: pd.DataFrame) -> pd.Series:
     ``E|p_k - q_k|`` about ``sqrt(2 q (1 - q) / (pi n))`` and at most ``2 q (1 - q)``): five
     interviews are far from any distribution, and that is no sign. NaN without other
     facilitators to compare with."""
-    within_regency = _distance_within(interviews, interviews["regency_code"])
-    within_province = _distance_within(interviews, interviews["province_code"])
     people = interviews.groupby("regency_code")["facilitator_id"].nunique()
     regency_of = interviews.groupby("facilitator_id")["regency_code"].first()
     large = regency_of.map(people).ge(MIN_PEERS)
-    return within_regency.reindex(large.index).where(large, within_province.reindex(large.index))
+    distance = _distance_within(interviews, interviews["regency_code"]).reindex(large.index)
+    if not large.all():
+        # Only the provinces with a small kabupaten/kota are compared as a whole.
+        small_provinces = set(interviews.loc[~interviews["regency_code"].map(people).ge(MIN_PEERS), "province_code"])
+        theirs = interviews[interviews["province_code"].isin(small_provinces)]
+        within_province = _distance_within(theirs, theirs["province_code"]).reindex(large.index)
+        distance = distance.where(large, within_province)
+    return distance
 
 
 def _distance_within(interviews: pd.DataFrame, area: pd.Series) -> pd.Series:
