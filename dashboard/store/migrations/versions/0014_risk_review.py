@@ -29,7 +29,6 @@ def upgrade() -> None:
     sa.Column('result', sa.String(length=9), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('score_at_review', sa.Float(), nullable=False),
-    sa.Column('interviews_at_review', sa.Integer(), nullable=True),
     sa.Column('reviewed_by', sa.String(length=64), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("result IN ('confirmed', 'cleared')", name=op.f('ck_risk_review_result')),
