@@ -2,9 +2,11 @@
 including those still in the future. ``snapshot`` turns a plan into database rows as of a
 moment; ``--live`` keeps the plan and writes its future as the clock reaches it.
 
-One province at a time keeps memory bounded (10M targets nationally), and each province has
-its own random stream (seeded by the round's seed and the province code), so the data of a
-province does not depend on the order or the number of provinces generated.
+One province at a time keeps memory bounded, and each province has its own random stream
+(seeded by the round's seed and the province code), so the data of a province does not
+depend on the order or the number of provinces generated. A province too large for memory
+(``run.PLAN_PART_TARGETS``) is planned in parts of whole kabupaten/kota, each with a stream
+of its own.
 """
 
 from __future__ import annotations
@@ -190,9 +192,13 @@ def plan_province(
     villages: pd.DataFrame,
     anchor_lon: np.ndarray,
     anchor_lat: np.ndarray,
+    part: int | None = None,
 ) -> ProvincePlan:
-    """Plan every target of the province's ``facilitators`` (rows of the workforce table)."""
-    rng = np.random.default_rng([config.seed, 100 + int(province_code)])
+    """Plan every target of the province's ``facilitators`` (rows of the workforce table):
+    all of the province's, or (``part``) those of one part of a large province, which
+    has a random stream of its own."""
+    stream = [] if part is None else [part]
+    rng = np.random.default_rng([config.seed, 100 + int(province_code), *stream])
     n = int(caseloads.sum())
     fac = np.repeat(np.arange(len(facilitators)), caseloads)
     v_start = facilitators["village_start"].to_numpy()[fac]
@@ -227,7 +233,7 @@ def plan_province(
     level = FABRICATION_LEVELS[config.fabrication_level]
     # The fabricators' own random stream: every draw of ``rng`` is the same at every level,
     # so honest facilitators are the same whatever the fabricators do.
-    fab_rng = np.random.default_rng([config.seed, 200 + int(province_code)])
+    fab_rng = np.random.default_rng([config.seed, 200 + int(province_code), *stream])
     outcome = _fabricated_outcomes(fab_rng, outcome, category, fabricator, level)
     speed = facilitators["speed"].to_numpy()[fac] * np.where(fabricator, level.speed, 1.0)
     day = calendar.day_of_work(tl.completion_workdays(rng, n, config) / speed).astype(float)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,16 @@ from dashboard.store.rollups import day_of, rebuild_rollups, refresh_rollups
 from geodata.boundaries import BoundariesUnavailable  # raised without the boundary files; the CLIs report it
 
 log = logging.getLogger(__name__)
+
+
+#: A province of more targets than this is planned in parts of whole kabupaten/kota, so that
+#: the plan in memory stays near 1 GB (about 1.4 kB per target while planning, 0.9 kB held)
+#: whatever the round's size: at 20M targets Jawa Timur has 3.1M. A province within the
+#: limit is one part, with the random stream it always had.
+PLAN_PART_TARGETS = 750_000
+#: ``--live`` keeps the plans of a round of at most this many targets in memory between
+#: ticks (about 0.9 kB each); a larger round is planned again, part by part, at every tick.
+LIVE_HELD_TARGETS = 2_000_000
 
 
 class RoundExists(RuntimeError):
@@ -89,22 +99,50 @@ class Simulation:
     def province_codes(self) -> list[str]:
         return sorted(self.workforce.facilitators["province_code"].unique())
 
-    def plan(self, province_code: str) -> ProvincePlan:
+    def parts(self, province_code: str) -> list[slice]:
+        """The rows of the workforce table planned together: the whole province, or groups
+        of whole kabupaten/kota of at most ``PLAN_PART_TARGETS`` targets (a facilitator's
+        targets are in one kabupaten/kota, so each facilitator is in one part)."""
         facilitators = self.workforce.facilitators
-        mask = (facilitators["province_code"] == province_code).to_numpy()
-        first_id = int(self.caseloads[: np.argmax(mask)].sum()) + 1
+        rows = np.flatnonzero((facilitators["province_code"] == province_code).to_numpy())
+        first, last = int(rows[0]), int(rows[-1]) + 1  # the table is in (province, regency) order
+        if int(self.caseloads[first:last].sum()) <= PLAN_PART_TARGETS:
+            return [slice(first, last)]
+        regencies = facilitators["regency_code"].to_numpy()[first:last]
+        starts = np.flatnonzero(np.r_[True, regencies[1:] != regencies[:-1]]) + first
+        parts, begin, size = [], first, 0
+        for start, end in zip(starts, np.r_[starts[1:], last]):
+            targets = int(self.caseloads[start:end].sum())
+            if size and size + targets > PLAN_PART_TARGETS:
+                parts.append(slice(begin, int(start)))
+                begin, size = int(start), 0
+            size += targets
+        parts.append(slice(begin, last))
+        return parts
+
+    def plan(self, province_code: str, part: int = 0) -> ProvincePlan:
+        """The plan of part ``part`` of the province (see ``parts``)."""
+        parts = self.parts(province_code)
+        rows = parts[part]
         return plan_province(
             self.config,
             self.calendar(province_code),
             province_code,
             int(self.utc_offset[province_code]),
-            facilitators[mask].reset_index(drop=True),
-            self.caseloads[mask],
-            first_id,
+            self.workforce.facilitators.iloc[rows].reset_index(drop=True),
+            self.caseloads[rows],
+            int(self.caseloads[: rows.start].sum()) + 1,
             self.workforce.villages,
             self.anchor_lon,
             self.anchor_lat,
+            part=part if len(parts) > 1 else None,
         )
+
+    def plans(self) -> Iterator[tuple[str, int]]:
+        """Every (province, part) of the round, in the order their target ids run."""
+        for code in self.province_codes():
+            for part in range(len(self.parts(code))):
+                yield code, part
 
 
 def _write_workforce(conn, workforce: Workforce) -> None:
@@ -238,8 +276,8 @@ def simulate(
         )
         _write_training(conn, held_between(training, None, day_of(config.as_of)), config.round_id)
     bar = tqdm(total=config.families, unit="target", disable=not progress, desc="simulating", unit_scale=True)
-    for code in sim.province_codes():
-        plan = sim.plan(code)
+    for code, part in sim.plans():
+        plan = sim.plan(code, part)
         with engine.begin() as conn:
             written = _write_window(conn, plan, config.round_id, -np.inf, as_of, first_load=True)
         totals = [a + b for a, b in zip(totals, written)]
@@ -304,14 +342,18 @@ def run_live(
     sim = Simulation(config, geodata_dir)
     since = tl.epoch(simulated_until)
     training, trained_until = plan_training(config, sim.reference["province"], sim.workforce.facilitators), day_of(simulated_until)
-    plans = []
-    for code in sim.province_codes():
-        plan = sim.plan(code)
+    # The parts with something still to happen; their plans are held between ticks unless
+    # the round is too large to hold (then each tick plans them again, one at a time).
+    hold = config.families <= LIVE_HELD_TARGETS
+    pending: dict[tuple[str, int], ProvincePlan | None] = {}
+    for key in sim.plans():
+        plan = sim.plan(*key)
         future = np.zeros(len(plan), dtype=bool)
         for times in plan.times.values():
             future |= np.isfinite(times) & (times > since)
         if future.any():
-            plans.append(plan)
+            pending[key] = plan if hold else None
+        del plan
     written = 0
     ticks = 0
     while max_ticks is None or ticks < max_ticks:
@@ -320,8 +362,10 @@ def run_live(
         if until > since:
             counts = [0, 0, 0]
             with engine.begin() as conn:
-                for plan in plans:
+                for key, held in pending.items():
+                    plan = held if held is not None else sim.plan(*key)
                     counts = [a + b for a, b in zip(counts, _write_window(conn, plan, round_id, since, until, False))]
+                    del plan
                 if day_of(now) > trained_until:  # the classes of the days the clock reached
                     _write_training(conn, held_between(training, trained_until, day_of(now)), round_id)
                     trained_until = day_of(now)
