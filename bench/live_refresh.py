@@ -7,8 +7,10 @@ refresh.
 
 It continues the round from its simulated clock in steps of ``--minutes`` of data time
 (the risk scores are recomputed every 15 minutes of data, so with 10-minute steps every
-other tick re-scores) and prints each step's seconds. It changes the database: give a copy,
-or nothing for a temporary copy of the SQLite database of ``DATABASE_URL``.
+other tick re-scores) and prints each step's seconds: writing the visits (for a round of
+more than ``LIVE_HELD_TARGETS`` targets this includes planning it again), then folding
+them in: flags and scores, rollups, alerts. It changes the database: give a copy, or
+nothing for a temporary copy of the SQLite database of ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class _Timer(logging.Handler):
         self.marks: list[tuple[float, str]] = []
 
     def emit(self, record):
-        self.marks.append((time.perf_counter(), record.getMessage()[:90]))
+        self.marks.append((time.perf_counter(), record.getMessage()[:200]))
 
 
 def main() -> None:
@@ -60,7 +62,7 @@ def main() -> None:
     start = dt.datetime.fromisoformat(str(start))
     moments = iter([start + dt.timedelta(minutes=args.minutes * (i + 1)) for i in range(args.ticks)])
     timer = _Timer()
-    for name in ("dashboard.quality.refresh", "dashboard.store.rollups"):
+    for name in ("dashboard.quality.refresh", "dashboard.store.rollups", "dashboard.simulation.run"):
         logging.getLogger(name).addHandler(timer)
         logging.getLogger(name).setLevel(logging.INFO)
     ticks: list[float] = []
@@ -75,8 +77,10 @@ def main() -> None:
     print(f"plan rebuilt in {ticks[0] - began:.1f} s")
     for i in range(args.ticks):
         seconds = ticks[i + 1] - ticks[i]
-        quality = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1] and m.startswith("quality")]
-        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}")
+        marks = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1]]
+        quality = [m for m in marks if m.startswith("quality")]
+        steps = [m.split("; ", 1)[1] for m in marks if m.startswith("tick to")]
+        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}  {steps[0] if steps else ''}")
     if temporary:
         shutil.rmtree(temporary, ignore_errors=True)
 

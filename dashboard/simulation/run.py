@@ -361,6 +361,7 @@ def run_live(
         until = tl.epoch(now)
         if until > since:
             counts = [0, 0, 0]
+            began = time.perf_counter()
             with engine.begin() as conn:
                 for key, held in pending.items():
                     plan = held if held is not None else sim.plan(*key)
@@ -370,12 +371,21 @@ def run_live(
                     _write_training(conn, held_between(training, trained_until, day_of(now)), round_id)
                     trained_until = day_of(now)
                 conn.execute(update(models.Round).where(models.Round.id == round_id).values(simulated_until=now))
-            _refresh_quality(engine, round_id, now, geodata_dir)
-            refresh_rollups(engine, round_id, now)
-            _evaluate_alerts(engine, round_id, now)
+            # What each step of folding the batch in costs, for the operator and the benches.
+            seconds = {"written": time.perf_counter() - began}
+            for step, call in (
+                ("flags and scores", lambda: _refresh_quality(engine, round_id, now, geodata_dir)),
+                ("rollups", lambda: refresh_rollups(engine, round_id, now)),
+                ("alerts", lambda: _evaluate_alerts(engine, round_id, now)),
+            ):
+                began = time.perf_counter()
+                call()
+                seconds[step] = time.perf_counter() - began
             written += counts[0]
+            timing = ", ".join(f"{step} {value:.1f} s" for step, value in seconds.items())
+            log.info("tick to %s: %s visits changed, %s events; %s", now, counts[0], counts[1], timing)
             if progress:
-                print(f"{now:%Y-%m-%d %H:%M:%S} UTC: {counts[0]:,} visits changed, {counts[1]:,} events", flush=True)
+                print(f"{now:%Y-%m-%d %H:%M:%S} UTC: {counts[0]:,} visits changed, {counts[1]:,} events ({timing})", flush=True)
             since = until
         ticks += 1
         if max_ticks is None or ticks < max_ticks:
