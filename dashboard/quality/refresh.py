@@ -346,11 +346,16 @@ def _score_provinces(conn: Connection, round_id: int, provinces: list[str] | Non
     # With each family's desil before the check, which ``record_agreement`` compares the
     # answers with.
     t = models.Target
-    visits = pd.read_sql(
+    query = (
         select(*_visit_columns(risk.VISIT_COLUMNS), t.desil_before).join(t, t.id == v.target_id)
-        .where(v.round_id == round_id, v.submitted_at.is_not(None), *condition),
-        conn,
+        .where(v.round_id == round_id, v.submitted_at.is_not(None), *condition)
+        .execution_options(stream_results=True, max_row_buffer=CHUNK_ROWS)
     )
+    # Streamed and read a chunk at a time: the rows of one read of a large province as
+    # Python objects (1.7M visits of Jawa Timur at 20M targets) took 5 GB for a frame of 1.
+    chunks = list(pd.read_sql(query, conn, chunksize=CHUNK_ROWS))
+    visits = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0] if chunks else pd.DataFrame()
+    del chunks
     if theirs is None:
         conn.execute(delete(r).where(r.round_id == round_id))
     else:
