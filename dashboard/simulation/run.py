@@ -375,7 +375,7 @@ def run_live(
             seconds = {"written": time.perf_counter() - began}
             for step, call in (
                 ("flags and scores", lambda: _refresh_quality(engine, round_id, now, geodata_dir)),
-                ("rollups", lambda: refresh_rollups(engine, round_id, now)),
+                ("rollups", lambda: refresh_rollups(engine, round_id, now, targets_changed=False)),  # a round's targets are written once
                 ("alerts", lambda: _evaluate_alerts(engine, round_id, now)),
             ):
                 began = time.perf_counter()

@@ -424,9 +424,14 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
 
 
-def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from_day: dt.date | None = None) -> None:
+def refresh_rollups(
+    engine: Engine, round_id: int, data_until: dt.datetime, from_day: dt.date | None = None, *, targets_changed: bool = True
+) -> None:
     """Bring the rollups up to ``data_until`` (the newest moment of data now written);
-    ``from_day``: recompute from that day at least (times a rewrite removed)."""
+    ``from_day``: recompute from that day at least (times a rewrite removed);
+    ``targets_changed=False``: the writer wrote visits only, so the targets per
+    kabupaten/kota are not counted again (a GROUP BY over every target: 3.6 s at 20M on
+    PostgreSQL, on every batch)."""
     state = models.RollupState
     with engine.connect() as conn:
         row = conn.execute(select(state.data_until, state.reranks_counted).where(state.round_id == round_id)).first()
@@ -447,6 +452,7 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, from
         if from_day is not None:
             first_day = min(first_day, from_day)
         first_day = max(first_day, _round_start(conn, round_id))
-        _refresh_targets(conn, round_id)
+        if targets_changed:
+            _refresh_targets(conn, round_id)
         _refresh_days(conn, round_id, first_day, data_until)
         _set_state(conn, round_id, data_until)
