@@ -245,7 +245,8 @@ def register(app: Dash, settings: Settings) -> None:
             return [cards, html.Div([chart], className="wall-quality-body")]
         table = region_table(engine(), version["round_id"], scope, day, access=current_access())
         ranks = rank(table[table["visible"]], "flagged_pct")  # at least MIN_RANKED_DENOMINATOR submissions
-        table = table.loc[ranks.dropna().sort_values().index].head(ROWS)
+        # Rank 1 is the best (the fewest flags): the most flagged are the last ranks.
+        table = table.loc[ranks.dropna().sort_values(ascending=False, kind="stable").index].head(ROWS)
         rows = ranked_rows([
             (region_display_name(row.name), format_percent(row.flagged_pct, lang), "flag",
              t("wall.facilitators_at_risk", lang, n=format_int(row.high_risk, lang)) if row.high_risk > 0 else "")

@@ -159,3 +159,26 @@ def test_the_training_panel_against_the_raw_tables(wall):
     rows = children[1]["props"]["children"][0]["props"]["children"][1]["props"]["children"]
     shown = [int(_children_text(row)[1].replace(",", "")) for row in rows]
     assert shown == sorted(untrained[untrained > 0], reverse=True)[: len(shown)] and len(shown) == min(8, int((untrained > 0).sum()))
+
+
+def test_the_quality_panel_lists_the_most_flagged_regions(wall):
+    """"Most flagged" means the highest share of flagged submissions (rank 1 is the best:
+    the panel once listed the least flagged provinces under this title), against the
+    flagged and submitted visits counted from the raw tables."""
+    _, client, url, version = wall
+    response = _call(client, [{"id": "wall-quality", "property": "children"}],
+                     [_prop("data-version", "data", version), _prop("font-scale", "data", 1)],
+                     [_prop("wall-scope", "data", None), _prop("page-lang", "data", "en")])
+    shown = {text.lower() for text in _children_text(response.get_json()["response"]["wall-quality"]["children"])}
+    with get_engine(url).connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT p.code, p.name, count(*) AS submitted,"
+            " count(DISTINCT CASE WHEN f.target_id IS NOT NULL THEN v.target_id END) AS flagged"
+            " FROM visit v JOIN province p ON p.code = v.province_code"
+            " LEFT JOIN quality_flag f ON f.target_id = v.target_id"
+            " WHERE v.submitted_at IS NOT NULL GROUP BY p.code, p.name"
+        ).all()
+    share = {name.lower(): flagged / submitted for _, name, submitted, flagged in rows if submitted >= MIN_RANKED_DENOMINATOR}
+    ordered = sorted(share, key=share.get, reverse=True)
+    listed = [name for name in ordered if name in shown]
+    assert listed == ordered[: len(listed)] and len(listed) == 8, (ordered, shown)
