@@ -43,7 +43,7 @@ def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple
             ("map", dash_payload("overview-map.figure", [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])),
             ("kpis", dash_payload("..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)),
             ("progress", dash_payload("overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
-            ("ranking", dash_payload("overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)),
+            ("ranking", dash_payload("..overview-ranking.children...overview-ranking-full.children..", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)),
             ("categories + funnel", dash_payload("..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)),
         ]
 
