@@ -120,10 +120,14 @@ class Simulation:
         parts.append(slice(begin, last))
         return parts
 
-    def plan(self, province_code: str, part: int = 0) -> ProvincePlan:
-        """The plan of part ``part`` of the province (see ``parts``)."""
+    def plan(self, province_code: str, part: int | None = None) -> ProvincePlan:
+        """The plan of part ``part`` of the province (see ``parts``); without ``part``, of
+        the whole province, which must then be planned in one part (a silent first part of
+        a large province would look like a whole one)."""
         parts = self.parts(province_code)
-        rows = parts[part]
+        if part is None and len(parts) > 1:
+            raise ValueError(f"province {province_code} is planned in {len(parts)} parts: say which (Simulation.plans)")
+        rows = parts[part or 0]
         return plan_province(
             self.config,
             self.calendar(province_code),

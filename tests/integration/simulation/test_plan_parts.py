@@ -58,6 +58,8 @@ def test_a_province_within_the_limit_is_planned_as_before(monkeypatch):
     monkeypatch.setattr(run, "PLAN_PART_TARGETS", PART_TARGETS)
     parted = Simulation(config, get_settings().geodata_dir)
     assert len(parted.parts("35")) > 1
+    with pytest.raises(ValueError, match="parts"):
+        parted.plan("35")  # not its first part, silently
     small = min(parted.province_codes(), key=lambda code: int(parted.caseloads[parted.parts(code)[0]].sum()))
     assert len(parted.parts(small)) == 1
     monkeypatch.setattr(run, "PLAN_PART_TARGETS", 10**9)
