@@ -160,7 +160,7 @@ class GuardedApp:
                 if hit is not None:
                     figure_cache.stats["answers_kept"] += 1
                     return hit
-                with figure_cache.single_flight(key):  # simultaneous viewers share one computation
+                with figure_cache.single_flight(key, backend):  # simultaneous viewers share one computation
                     hit = _get(backend, key)
                     if hit is not None:
                         figure_cache.stats["answers_kept"] += 1

@@ -13,8 +13,9 @@ never do, so a figure computed for one area is never served to another.
 
 Backends (``cachelib``, the Pallets library under Flask-Caching; used directly because the
 core is free of Flask): a ``RedisCache`` when ``REDIS_URL`` is set (several app servers
-share it), else a ``FileSystemCache`` in ``CACHE_DIR`` (the worker processes of one host
-share it). ``configure`` is called by the composition root; until then, or with the cache
+share it), else a ``FileSystemCache`` in ``CACHE_DIR/figures`` (the worker processes of one
+host share it). Each backend also keeps one computation of a key at a time among all who
+share it (:func:`single_flight`). ``configure`` is called by the composition root; until then, or with the cache
 switched off, every call computes.
 
 Values are pickled by the backend: the cache directory is created for its owner only, and a
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cachelib import BaseCache, FileSystemCache, RedisCache
+from filelock import FileLock, Timeout
 from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
 
@@ -57,13 +59,39 @@ stats = {"hits": 0, "misses": 0, "answers_kept": 0}
 
 _flights: dict[str, list] = {}  # key → [lock, threads holding or waiting for it]
 
+#: How long a request waits for another process (or host) computing the same figure before
+#: it computes the figure itself: the national waiting cases take a minute at 20M targets.
+FLIGHT_WAIT_SECONDS = 300
+#: Before every key the figures keep in Redis (which may hold the sign-in limits too).
+KEY_PREFIX = "groundcheck:"
+#: Lock files of a file-system cache: a key takes one of these by its digest (two keys that
+#: share one wait for each other, rarely; one file per key would grow without end).
+FLIGHT_STRIPES = 4096
+
 
 @contextmanager
-def single_flight(key: str):
-    """One thread of the process computes ``key`` at a time; the others wait and then find
-    it in the cache. Right after new data, forty wall screens ask for the same figures in
-    the same second: without this, each thread would compute them again. The lock of a key
-    lives while some thread holds or waits for it (a count), also when the work raises."""
+def single_flight(key: str, backend: BaseCache | None = None):
+    """One computation of ``key`` at a time: other threads of the process wait, and when
+    ``backend`` is one of :func:`make_backend`'s, so do the other worker processes (a lock
+    file beside the cache's files) or app servers (a Redis lock). Right after new data,
+    forty wall screens ask for the same figures in the same second, and a page's callbacks
+    ask for one figure at once: without this, each thread, and each process, would compute
+    it again (a minute each at 20M targets). Callers look in the cache again once inside.
+    A wait longer than ``FLIGHT_WAIT_SECONDS``, or a lock that cannot be taken (Redis
+    gone), computes without waiting more: a figure computed twice is better than none."""
+    with _thread_flight(key):
+        flight = getattr(backend, "flight", None)
+        if flight is None:
+            yield
+        else:
+            with flight(key):
+                yield
+
+
+@contextmanager
+def _thread_flight(key: str):
+    """The threads of this process: the lock of a key lives while some thread holds or
+    waits for it (a count), also when the work raises."""
     with _lock:
         entry = _flights.setdefault(key, [threading.Lock(), 0])
         entry[1] += 1
@@ -77,16 +105,71 @@ def single_flight(key: str):
                 del _flights[key]
 
 
+class FigureFiles(FileSystemCache):
+    """The figures of one host, in files; their computations serialised between the worker
+    processes by lock files (``filelock``, an OS lock: released when a process dies) in a
+    directory of their own beside the entries."""
+
+    def __init__(self, directory: Path) -> None:
+        entries, self.flights_dir = directory / "figures", directory / "flights"
+        for folder in (directory, entries, self.flights_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(folder, 0o700)
+        super().__init__(str(entries), threshold=FILE_ENTRIES, default_timeout=ENTRY_SECONDS, mode=0o600)
+
+    @contextmanager
+    def flight(self, key: str):
+        stripe = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % FLIGHT_STRIPES
+        lock = FileLock(self.flights_dir / f"{stripe:04x}.lock", mode=0o600, thread_local=False)
+        try:
+            lock.acquire(timeout=FLIGHT_WAIT_SECONDS)
+        except Timeout:
+            log.warning("waited %s s for another process computing a figure; computing it too", FLIGHT_WAIT_SECONDS)
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+class FigureRedis(RedisCache):
+    """The figures of several app servers, in one Redis; their computations serialised by a
+    Redis lock (redis-py's, which expires if its holder dies)."""
+
+    def __init__(self, client) -> None:
+        super().__init__(host=client, key_prefix=KEY_PREFIX, default_timeout=ENTRY_SECONDS)
+        self._client = client
+
+    @contextmanager
+    def flight(self, key: str):
+        lock = self._client.lock(f"{KEY_PREFIX}flight:{key}", timeout=FLIGHT_WAIT_SECONDS, blocking_timeout=FLIGHT_WAIT_SECONDS)
+        try:
+            held = lock.acquire()
+        except Exception:  # a cache that fails must not take a page down
+            log.warning("figure cache lock unavailable; computing", exc_info=True)
+            held = False
+        else:
+            if not held:
+                log.warning("waited %s s for another server computing a figure; computing it too", FLIGHT_WAIT_SECONDS)
+        try:
+            yield
+        finally:
+            if held:
+                try:
+                    lock.release()
+                except Exception:  # expired (a computation longer than the wait) or Redis gone
+                    log.warning("figure cache lock lost before its release", exc_info=True)
+
+
 def make_backend(redis_url: str | None, cache_dir: Path) -> BaseCache:
-    """The shared backend: Redis when ``redis_url`` is given, else files in ``cache_dir``."""
+    """The shared backend: Redis when ``redis_url`` is given, else files in ``cache_dir``
+    (its entries in ``figures/``, the lock files of their computations in ``flights/``)."""
     if redis_url:
         import redis
 
-        client = redis.Redis.from_url(redis_url)
-        return RedisCache(host=client, key_prefix="groundcheck:", default_timeout=ENTRY_SECONDS)
-    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(cache_dir, 0o700)
-    return FileSystemCache(str(cache_dir), threshold=FILE_ENTRIES, default_timeout=ENTRY_SECONDS, mode=0o600)
+        return FigureRedis(redis.Redis.from_url(redis_url))
+    return FigureFiles(cache_dir)
 
 
 def configure(database_url: str, backend: BaseCache | None) -> None:
@@ -181,7 +264,7 @@ def cached(func: F) -> F:
         if hit is not None:
             stats["hits"] += 1
             return hit
-        with single_flight(key):  # the viewers who ask at once wait for one computation
+        with single_flight(key, backend):  # the viewers who ask at once wait for one computation
             try:
                 hit = backend.get(key)
             except Exception:

@@ -227,3 +227,58 @@ def test_two_app_processes_share_one_redis(round_url, redis_url, tmp_path):
         for process in processes:
             process.terminate()
             process.wait(10)
+
+
+_FLIGHT = """
+import pathlib, sys, time
+from dashboard.figures import cache
+redis_url, cache_dir, start, record = sys.argv[1:5]
+backend = cache.make_backend(redis_url or None, pathlib.Path(cache_dir))
+print("ready", flush=True)
+while not pathlib.Path(start).exists():
+    time.sleep(0.005)
+with cache.single_flight("fig:flight-test", backend):
+    if backend.get("fig:flight-test") is None:
+        with open(record, "a") as out:
+            out.write("computed\\n")
+        time.sleep(1.0)
+        backend.set("fig:flight-test", 42)
+print(backend.get("fig:flight-test"), flush=True)
+"""
+
+
+def test_worker_processes_asking_at_once_compute_a_figure_once(cache_settings, tmp_path):
+    """Three processes (gunicorn's workers, or app servers on one Redis) ask for one missing
+    figure in the same instant: one computes it, the others wait and read it (at 20M targets
+    the national waiting cases took two computations of a minute each, side by side)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    if "redis_url" in cache_settings:
+        import redis
+
+        redis.Redis.from_url(cache_settings["redis_url"]).delete("groundcheck:fig:flight-test")
+    cache_dir = tmp_path / "cache"  # a fresh one: the module's may hold the key already
+    start, record = tmp_path / "start", tmp_path / "computed"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _FLIGHT, cache_settings.get("redis_url", ""), str(cache_dir), str(start), str(record)],
+            stdout=subprocess.PIPE, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        assert [p.stdout.readline().strip() for p in processes] == ["ready"] * 3
+        start.touch()  # all three ask now
+        answers = [p.communicate(timeout=60)[0].strip() for p in processes]
+    finally:
+        for p in processes:
+            p.kill() if p.poll() is None else None
+    assert answers == ["42"] * 3
+    assert record.read_text().splitlines() == ["computed"]  # once, not three times
+    if "redis_url" not in cache_settings:
+        assert sorted(p.name for p in cache_dir.iterdir()) == ["figures", "flights"]
+        assert oct(cache_dir.stat().st_mode & 0o777) == oct(0o700)
