@@ -64,9 +64,6 @@ _flights: dict[str, list] = {}  # key → [lock, threads holding or waiting for 
 FLIGHT_WAIT_SECONDS = 300
 #: Before every key the figures keep in Redis (which may hold the sign-in limits too).
 KEY_PREFIX = "groundcheck:"
-#: Lock files of a file-system cache: a key takes one of these by its digest (two keys that
-#: share one wait for each other, rarely; one file per key would grow without end).
-FLIGHT_STRIPES = 4096
 
 
 @contextmanager
@@ -108,7 +105,9 @@ def _thread_flight(key: str):
 class FigureFiles(FileSystemCache):
     """The figures of one host, in files; their computations serialised between the worker
     processes by lock files (``filelock``, an OS lock: released when a process dies) in a
-    directory of their own beside the entries."""
+    directory of their own beside the entries, one per key while it is computed. One file
+    per key, not a fixed set shared by digest: a figure computed inside another (an answer
+    and its figures) whose key shared the outer one's file would wait for itself."""
 
     def __init__(self, directory: Path) -> None:
         entries, self.flights_dir = directory / "figures", directory / "flights"
@@ -119,8 +118,8 @@ class FigureFiles(FileSystemCache):
 
     @contextmanager
     def flight(self, key: str):
-        stripe = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % FLIGHT_STRIPES
-        lock = FileLock(self.flights_dir / f"{stripe:04x}.lock", mode=0o600, thread_local=False)
+        path = self.flights_dir / (hashlib.sha256(key.encode()).hexdigest() + ".lock")
+        lock = FileLock(path, mode=0o600, thread_local=False)
         try:
             lock.acquire(timeout=FLIGHT_WAIT_SECONDS)
         except Timeout:
@@ -131,6 +130,11 @@ class FigureFiles(FileSystemCache):
             yield
         finally:
             lock.release()
+            # Removed once released, so that the directory does not grow with every key. A
+            # process that opened it before may then hold a lock on the removed file while a
+            # newcomer locks a new one: both look in the cache first, so at worst a figure
+            # is computed twice.
+            path.unlink(missing_ok=True)
 
 
 class FigureRedis(RedisCache):

@@ -72,3 +72,22 @@ def test_audit_entries_hold_no_nul():
 
     item = entry(AuditAction.EXPORT, None, "/export/regions.csv\x00", user="x\x00y")
     assert "\x00" not in item.detail and item.user == "xy"
+
+
+def test_a_figure_computed_inside_another_does_not_wait_for_itself(tmp_path):
+    """An answer's computation asks for its figures: each key has a lock of its own, so a
+    nested key never waits on the outer one's lock (with lock files shared by digest, one
+    collision in the suite waited the whole ``FLIGHT_WAIT_SECONDS``), and no lock file is
+    left behind."""
+    import time
+
+    from dashboard.figures import cache
+
+    backend = cache.make_backend(None, tmp_path)
+    began = time.monotonic()
+    with cache.single_flight("fig:outer", backend):
+        for inner in range(300):
+            with cache.single_flight(f"fig:inner{inner}", backend):
+                pass
+    assert time.monotonic() - began < 30  # nested flights never blocked
+    assert list((tmp_path / "flights").iterdir()) == []
