@@ -18,11 +18,14 @@ for (0: it entered that day). A case's status at the end of a past day comes fro
 visit's times, and for a visit returned at least once from the audit trail of its status
 changes (``visit_event``), so returns and resubmissions are told apart on every day.
 
-These figures are computed by the database from the raw rows (one GROUP BY per scope and
-day, returning a few rows per facilitator and status, which every level then sums), not
-from rollups: the state of every open case on every day would be a rollup as large as the
-cases. The nation at 1M targets costs about 2 s on SQLite (``bench/findings.py``), once per
-data version and day: the figure cache keeps it.
+As of the newest data (the day the pages show) these figures read what the writer keeps
+(``dashboard.store.waiting``: each target's status, and the open cases per facilitator,
+status and day entered, folded in batch by batch), and the cases behind a figure are an
+indexed read of the kept statuses. Other days are computed by the database from the raw
+rows (one GROUP BY per scope and day, a few rows per facilitator and status, which every
+level then sums): the state of every case on every past day would be a table as large as
+the cases times the days. Both follow one definition (``open_cases``), and a test holds
+them equal. The nation at 20M targets took a minute from the raw rows.
 """
 
 from __future__ import annotations
@@ -30,20 +33,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.cache import cached
 from dashboard.figures.queries import NATIONAL_CODE, Level, Scope, _require_rows, scope_filter
 from dashboard.store import models
-from dashboard.store.rollups import SqlClock, countable_sql, day_start_utc
-from dashboard.vocabulary import INTERVIEWED_OUTCOMES
+from dashboard.store.rollups import SqlClock, day_start_utc
+from dashboard.store.waiting import STATUS_CODES, kept_day, open_cases
 
 
-#: The open statuses, in the order of the lifecycle (who must act: the facilitator, the
-#: facilitator, the reviewer, the facilitator, BPS).
-STATUS_CODES = ("assigned", "started", "submitted", "returned", "approved")
 #: Cases a facilitator has begun and must finish: what "the facilitators with the oldest
 #: open cases" counts (targets not visited yet all wait since the assignment: their number
 #: is the figure there, not their age).
@@ -58,66 +58,6 @@ def bucket_label(index: int) -> str:
     if last is None:
         return f"{first}+"
     return str(first) if first == last else f"{first}–{last}"
-
-
-def _day_end(day: dt.date) -> dt.datetime:
-    return day_start_utc(day + dt.timedelta(days=1))
-
-
-def _cases(engine: Engine, round_id: int, day: dt.date, *where):
-    """One row per target of the round (matching ``where``) open at the end of ``day``:
-    its ``status`` and since when (``since``, as ``SqlClock.of`` gives it), with its region,
-    facilitator and code; and the clock that reads ``since``. A target whose visit the
-    rollups leave out (``countable``) is left out here too."""
-    t, v, e = models.Target, models.Visit, models.VisitEvent
-    clock = SqlClock(engine.dialect.name)
-    with engine.connect() as conn:
-        first_day = conn.execute(select(models.Round.start_date).where(models.Round.id == round_id)).scalar_one() - dt.timedelta(days=1)
-        data_until = conn.execute(select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)).scalar()
-    end = clock.at(_day_end(day))
-    at = clock.of
-    before = lambda column: and_(at(column).is_not(None), at(column) < end)  # noqa: E731
-    last_event = lambda column: (  # noqa: E731
-        select(column).where(e.target_id == v.target_id, at(e.occurred_at) < end)
-        .order_by(at(e.occurred_at).desc(), e.id.desc()).limit(1).scalar_subquery()
-    )
-    not_started = or_(v.target_id.is_(None), ~before(v.started_at))
-    not_submitted = ~before(v.submitted_at)
-    approved = before(v.approved_at)
-    awaiting_rerank = and_(approved, v.outcome.in_([o.value for o in INTERVIEWED_OUTCOMES]), ~before(v.reranked_at))
-    first_review_pending = ~before(v.first_reviewed_at)
-    # Reviewed, not approved: returned or (re)submitted, as its audit trail says; a visit
-    # without one (its events not loaded) by its own status, since its latest review.
-    last_status = last_event(e.status)
-    returned = or_(last_status == "returned", and_(last_status.is_(None), v.status == "returned"))
-    status = case(
-        (not_started, literal("assigned")),
-        (not_submitted, literal("started")),
-        (awaiting_rerank, literal("approved")),
-        (approved, literal(None)),
-        (first_review_pending, literal("submitted")),
-        (returned, literal("returned")),
-        else_=literal("submitted"),
-    )
-    since = case(
-        (not_started, at(t.assigned_at)),
-        (not_submitted, at(v.started_at)),
-        (awaiting_rerank, at(v.approved_at)),
-        (first_review_pending, at(v.submitted_at)),
-        else_=func.coalesce(at(last_event(e.occurred_at)), at(v.reviewed_at), at(v.first_returned_at), at(v.submitted_at)),
-    )
-    counted = or_(v.target_id.is_(None), countable_sql(clock, first_day, data_until)) if data_until is not None else v.target_id.is_(None)
-    query = (
-        select(
-            t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
-            status.label("status"), since.label("since"),
-        )
-        .select_from(t)
-        .outerjoin(v, v.target_id == t.id)
-        .where(t.round_id == round_id, before(t.assigned_at), counted, *where)
-        .subquery()
-    )
-    return query, clock
 
 
 def _bucket(since, day: dt.date, clock: SqlClock):
@@ -183,9 +123,18 @@ def _waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, b
 @cached
 def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Open cases per facilitator (with their kabupaten/kota and province), status and age
-    bucket, with the age of the oldest: the one GROUP BY every level sums."""
-    t = models.Target
-    cases, clock = _cases(engine, round_id, day, *scope_filter(t, scope))
+    bucket, with the age of the oldest: the rows every level sums. Kept ones as of the
+    newest data (milliseconds), else one GROUP BY over the raw rows."""
+    with engine.connect() as conn:
+        kept = kept_day(conn, round_id)
+        if kept is not None and day >= kept:
+            return _kept_facilitator_waiting(conn, round_id, scope, day)
+        return _raw_facilitator_waiting(conn, round_id, scope, day)
+
+
+def _raw_facilitator_waiting(conn, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """``_facilitator_waiting`` from the raw rows: one GROUP BY over the targets and visits."""
+    cases, clock = open_cases(conn, round_id, day, *scope_filter(models.Target, scope))
     bucket = _bucket(cases.c.since, day, clock).label("bucket")
     keys = [cases.c.facilitator_id, cases.c.regency_code, cases.c.province_code, cases.c.status]
     query = (
@@ -193,12 +142,35 @@ def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.da
         .where(cases.c.status.is_not(None))
         .group_by(*keys, bucket)
     )
-    with engine.connect() as conn:
-        frame = pd.read_sql(query, conn)
+    frame = pd.read_sql(query, conn)
     frame["bucket"] = frame["bucket"].astype("int64")
     frame["cases"] = frame["cases"].astype("int64")
     frame["oldest_days"] = age_days(clock.read(frame.pop("oldest")), day).astype("int64") if len(frame) else pd.Series(dtype="int64")
     return frame
+
+
+def _kept_facilitator_waiting(conn, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """``_facilitator_waiting`` from ``rollup_waiting``: each day entered is an age."""
+    r = models.RollupWaiting
+    kept = pd.read_sql(
+        select(r.facilitator_id, r.regency_code, r.province_code, r.status, r.entered_day, r.cases)
+        .where(r.round_id == round_id, *scope_filter(r, scope)),
+        conn,
+    )
+    kept["age"] = (pd.Timestamp(day) - pd.to_datetime(kept["entered_day"])).dt.days.astype("int64")
+    kept["bucket"] = _bucket_of(kept["age"])
+    frame = kept.groupby(["facilitator_id", "regency_code", "province_code", "status", "bucket"], as_index=False).agg(
+        cases=("cases", "sum"), oldest_days=("age", "max")
+    )
+    return frame.astype({"bucket": "int64", "cases": "int64", "oldest_days": "int64"})
+
+
+def _bucket_of(ages: pd.Series) -> pd.Series:
+    """The age bucket (index of ``AGE_BUCKETS``) of each age in days."""
+    bucket = pd.Series(len(AGE_BUCKETS) - 1, index=ages.index, dtype="int64")
+    for index, (_, last) in reversed(list(enumerate(AGE_BUCKETS[:-1]))):
+        bucket[ages <= last] = index
+    return bucket
 
 
 def status_ages(counts: pd.DataFrame) -> pd.DataFrame:
@@ -243,21 +215,35 @@ def waiting_cases(
 
 @cached
 def _waiting_cases(engine: Engine, round_id: int, scope: Scope, day: dt.date, status: str, limit: int, area: tuple[str, ...] | None) -> pd.DataFrame:
-    t, f = models.Target, models.Facilitator
-    where = [*scope_filter(t, scope)]
+    with engine.connect() as conn:
+        kept = kept_day(conn, round_id)
+        return _case_list(conn, round_id, scope, day, status, limit, area, kept is not None and day >= kept)
+
+
+def _case_list(conn, round_id: int, scope: Scope, day: dt.date, status: str, limit: int, area: tuple[str, ...] | None, kept: bool) -> pd.DataFrame:
+    """``_waiting_cases`` from the kept statuses (an indexed read, oldest first) or from the raw rows."""
+    f = models.Facilitator
+    if kept:
+        cases, clock = models.WaitingCase.__table__, None
+    else:
+        cases, clock = open_cases(conn, round_id, day, *scope_filter(models.Target, scope))
+    c = cases.c
+    where = [c.status == status]
+    if kept:
+        where += [c.round_id == round_id, *scope_filter(c, scope)]
     if area is not None:
-        where.append(or_(t.province_code.in_([c for c in area if len(c) == 2]), t.regency_code.in_([c for c in area if len(c) == 5])))
-    cases, clock = _cases(engine, round_id, day, *where)
+        where.append(or_(c.province_code.in_([a for a in area if len(a) == 2]), c.regency_code.in_([a for a in area if len(a) == 5])))
     query = (
-        select(cases.c.target_code, cases.c.category, cases.c.regency_code, cases.c.facilitator_id, f.name.label("facilitator_name"), cases.c.since)
-        .join(f, f.id == cases.c.facilitator_id)
-        .where(cases.c.status == status)
-        .order_by(cases.c.since, cases.c.target_code)
+        select(c.target_code, c.category, c.regency_code, c.facilitator_id, f.name.label("facilitator_name"), c.since)
+        .join(f, f.id == c.facilitator_id)
+        .where(*where)
+        .order_by(c.since, c.target_code)
         .limit(limit)
     )
-    with engine.connect() as conn:
-        frame = pd.read_sql(query, conn)
-    frame["since"] = clock.read(frame["since"])
+    frame = pd.read_sql(query, conn)
+    since = clock.read(frame["since"]) if clock is not None else pd.to_datetime(frame["since"], format="mixed")
+    # To the second, whichever engine and path: SQLite's julian days carry some 10 µs of noise.
+    frame["since"] = since.dt.round("s").astype("datetime64[us]")
     frame["age_days"] = age_days(frame["since"], day).astype("int64") if len(frame) else pd.Series(dtype="int64")
     return frame
 

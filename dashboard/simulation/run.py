@@ -224,6 +224,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
         conn.execute(delete(models.TrainingClassInstructor).where(models.TrainingClassInstructor.class_id.in_(classes)))
         conn.execute(delete(models.TrainingClass).where(models.TrainingClass.round_id == round_id))
         conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
+        conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
         conn.execute(delete(models.Target).where(models.Target.round_id == round_id))
         for rollup in (
             models.RollupRegencyDay,
@@ -234,6 +235,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
             models.RollupQualityDay,
             models.RollupRerankDay,
             models.RollupExcludedVisits,
+            models.RollupWaiting,
             models.FacilitatorRisk,
             models.QualityState,
         ):

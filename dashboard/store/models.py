@@ -614,6 +614,59 @@ class RollupState(Base):
     #: Whether the rollups include the re-ranking rollup (``rollup_rerank_day``): false for
     #: rollups built before migration 0011, which the next refresh rebuilds whole.
     reranks_counted: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), nullable=False)
+    #: The newest ``visit.updated_at`` folded into the waiting cases (``waiting_case``,
+    #: ``rollup_waiting``); NULL: not built yet (the next refresh builds them whole).
+    waiting_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WaitingCase(Base):
+    """Each target's status as of the newest data (``dashboard.store.waiting``): one of the
+    open statuses of ``dashboard.figures.waiting`` with the moment it entered it
+    (``since``), or ``done``; ``uncounted`` for a target whose visit the rollups leave out
+    and ``later`` for one assigned after the newest data (both looked at again by every
+    refresh). What a batch of visits changes is folded in by difference: the old status of
+    each of its targets is read here. Pseudonymous: the target's code, never a family's
+    name or NIK."""
+
+    __tablename__ = "waiting_case"
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), primary_key=True, autoincrement=False)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    target_code: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    facilitator_id: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12))
+    since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        # The cases behind a figure, oldest first: of the nation, a province, a kabupaten/kota.
+        Index("ix_waiting_case_status", "round_id", "status", "since", "target_code"),
+        Index("ix_waiting_case_province", "round_id", "province_code", "status", "since", "target_code"),
+        Index("ix_waiting_case_regency", "round_id", "regency_code", "status", "since", "target_code"),
+    )
+
+
+class RollupWaiting(Base):
+    """Open cases per facilitator, status and WIB day they entered it, as of the newest data:
+    what the waiting-cases figures of every scope sum (an age bucket is the day asked for
+    minus ``entered_day``). Kept by difference from ``waiting_case``; no row has 0 cases."""
+
+    __tablename__ = "rollup_waiting"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    facilitator_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    entered_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_rollup_waiting_regency", "round_id", "regency_code"),
+        Index("ix_rollup_waiting_province", "round_id", "province_code"),
+    )
 
 
 # --- Quality (maintained by ``dashboard.quality.refresh`` as visits arrive) -----------------

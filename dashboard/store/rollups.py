@@ -413,7 +413,9 @@ def _round_start(conn: Connection, round_id: int) -> dt.date:
 
 
 def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> None:
-    """Recompute every rollup of the round from the raw rows."""
+    """Recompute every rollup of the round from the raw rows (the waiting cases too)."""
+    from dashboard.store import waiting  # it reads this module's clock and rules
+
     with engine.begin() as conn:
         _refresh_targets(conn, round_id)
         for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits,
@@ -421,6 +423,7 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
             conn.execute(delete(table).where(table.round_id == round_id))  # days before the round's too
         _refresh_days(conn, round_id, _round_start(conn, round_id), data_until, every_visit=True)
         _set_state(conn, round_id, data_until, rebuilt=True)
+        waiting.rebuild_waiting(conn, round_id, data_until)
     log.info("rebuilt the rollups of round %s up to %s", round_id, data_until)
 
 
@@ -431,7 +434,10 @@ def refresh_rollups(
     ``from_day``: recompute from that day at least (times a rewrite removed);
     ``targets_changed=False``: the writer wrote visits only, so the targets per
     kabupaten/kota are not counted again (a GROUP BY over every target: 3.6 s at 20M on
-    PostgreSQL, on every batch)."""
+    PostgreSQL, on every batch). The waiting cases are folded in too
+    (``dashboard.store.waiting``)."""
+    from dashboard.store import waiting  # it reads this module's clock and rules
+
     state = models.RollupState
     with engine.connect() as conn:
         row = conn.execute(select(state.data_until, state.reranks_counted).where(state.round_id == round_id)).first()
@@ -456,3 +462,4 @@ def refresh_rollups(
             _refresh_targets(conn, round_id)
         _refresh_days(conn, round_id, first_day, data_until)
         _set_state(conn, round_id, data_until)
+        waiting.refresh_waiting(conn, round_id, data_until, targets_changed=targets_changed)

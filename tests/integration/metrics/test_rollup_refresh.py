@@ -21,6 +21,9 @@ ROLLUPS = {
     "rollup_regency_activity": "regency_code, day",
     "rollup_regency_targets": "regency_code, category",
     "rollup_rerank_day": "regency_code, category, desil_before, desil_after, day",
+    # The waiting cases, kept by the same refresh (``dashboard.store.waiting``).
+    "waiting_case": "target_id",
+    "rollup_waiting": "facilitator_id, regency_code, status, entered_day",
 }
 
 
@@ -134,3 +137,41 @@ def test_rollups_from_before_the_reranking_rollup_are_rebuilt_by_the_next_refres
     refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=10))
     assert snapshot(url)["rollup_rerank_day"]["reranked"].sum() < whole["reranked"].sum()
 
+
+def test_waiting_cases_follow_a_visit_the_clock_reaches(url):
+    """A visit started after the newest data is not counted (its target is left out of the
+    waiting cases, as of the rollups) until the data reach it: the refresh that does counts
+    it, though nothing wrote it again, and the kept cases equal a rebuild's and the figures
+    computed from the raw rows all along."""
+    from dashboard.figures.queries import Scope
+    from dashboard.figures.waiting import _case_list, _kept_facilitator_waiting, _raw_facilitator_waiting
+    from dashboard.store.rollups import day_of
+
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        target = conn.execute(sa.text("SELECT target_id, regency_code FROM visit WHERE submitted_at IS NULL ORDER BY target_id LIMIT 1")).first()
+        conn.execute(sa.text("UPDATE visit SET started_at = :s, updated_at = :u WHERE target_id = :t"),
+                     {"s": AS_OF + dt.timedelta(hours=2), "u": AS_OF + dt.timedelta(minutes=1), "t": target.target_id})
+
+    def figures(until: dt.datetime) -> None:
+        day = day_of(until)
+        with engine.connect() as conn:
+            status = conn.execute(sa.text("SELECT status FROM waiting_case WHERE target_id = :t"), {"t": target.target_id}).scalar_one()
+            for scope in (Scope.national(), Scope.of(target.regency_code)):
+                kept = _kept_facilitator_waiting(conn, 1, scope, day)
+                raw = _raw_facilitator_waiting(conn, 1, scope, day)
+                keys = ["facilitator_id", "status", "bucket"]
+                pd.testing.assert_frame_equal(kept.sort_values(keys).reset_index(drop=True), raw.sort_values(keys).reset_index(drop=True)[kept.columns], check_dtype=False)
+                for case_status in ("assigned", "started", "submitted"):
+                    pd.testing.assert_frame_equal(
+                        _case_list(conn, 1, scope, day, case_status, 50, None, kept=True), _case_list(conn, 1, scope, day, case_status, 50, None, kept=False)
+                    )
+        return status
+
+    refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=5))
+    assert figures(AS_OF + dt.timedelta(minutes=5)) == "uncounted"
+    refresh_rollups(engine, 1, AS_OF + dt.timedelta(hours=3))  # nothing written since
+    assert figures(AS_OF + dt.timedelta(hours=3)) == "started"
+    incremental = snapshot(url)
+    rebuild_rollups(engine, 1, AS_OF + dt.timedelta(hours=3))
+    assert_same(incremental, snapshot(url))

@@ -1,0 +1,283 @@
+"""The waiting cases, kept as the data arrive: each target's status as of the newest data
+(``waiting_case``) and the open cases per facilitator, status and day entered
+(``rollup_waiting``), which the waiting-cases figures of every scope sum
+(``dashboard.figures.waiting``).
+
+Why kept and not computed per request: the status of a case at the end of a day is a
+function of its visit's times and audit trail, so its figures are a GROUP BY over every
+target joined with its visit, a minute for the nation at 20M targets, after every batch.
+Kept, a batch costs what it changed: the targets of the visits written since the last
+refresh (``visit.updated_at`` after ``rollup_state.waiting_until``) get their status again,
+their old status is read from ``waiting_case``, and the difference is added to
+``rollup_waiting`` (an upsert); targets left out for now (a visit the rollups do not count,
+an assignment after the newest data) are looked at again by every refresh, as the clock
+may make them count. As the rollups, a deleted visit is not seen by a refresh: a rebuild
+(``python -m dashboard.manage rollups``) counts everything again.
+
+Status and age follow one definition, :func:`open_cases` (the SQL the figures of past days
+still run on the raw rows), so that kept and computed figures agree;
+``tests/integration/metrics/test_waiting_state.py`` holds them equal on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from dashboard.store import models
+from dashboard.store.bulk import write_columns
+from dashboard.store.rollups import SqlClock, countable_sql, day_of, day_start_utc
+from dashboard.vocabulary import INTERVIEWED_OUTCOMES
+
+log = logging.getLogger(__name__)
+
+#: The open statuses, in the order of the lifecycle (who must act: the facilitator, the
+#: facilitator, the reviewer, the facilitator, BPS).
+STATUS_CODES = ("assigned", "started", "submitted", "returned", "approved")
+#: Kept statuses that are not open: nothing to wait for; a visit the rollups leave out
+#: (looked at again by every refresh); assigned after the newest data (likewise).
+DONE, UNCOUNTED, LATER = "done", "uncounted", "later"
+#: Targets whose status is computed in one query (a list of ids within SQLite's limit).
+IDS_PER_QUERY = 5_000
+CASE_KEY = ["facilitator_id", "regency_code", "province_code", "status", "entered_day"]
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return day_start_utc(day + dt.timedelta(days=1))
+
+
+def _expressions(dialect: str, first_day: dt.date, data_until: dt.datetime | None, day: dt.date):
+    """(status, since, counted, assigned, clock) of a target joined with its visit, at the
+    end of ``day``, as SQL: ``status`` one of ``STATUS_CODES`` or NULL (done); ``since`` as
+    ``SqlClock.of`` gives it; ``counted``: the rollups count its visit (or it has none);
+    ``assigned``: assigned by the end of ``day``."""
+    t, v, e = models.Target, models.Visit, models.VisitEvent
+    clock = SqlClock(dialect)
+    end = clock.at(_day_end(day))
+    at = clock.of
+    before = lambda column: and_(at(column).is_not(None), at(column) < end)  # noqa: E731
+    last_event = lambda column: (  # noqa: E731
+        select(column).where(e.target_id == v.target_id, at(e.occurred_at) < end)
+        .order_by(at(e.occurred_at).desc(), e.id.desc()).limit(1).scalar_subquery()
+    )
+    not_started = or_(v.target_id.is_(None), ~before(v.started_at))
+    not_submitted = ~before(v.submitted_at)
+    approved = before(v.approved_at)
+    awaiting_rerank = and_(approved, v.outcome.in_([o.value for o in INTERVIEWED_OUTCOMES]), ~before(v.reranked_at))
+    first_review_pending = ~before(v.first_reviewed_at)
+    # Reviewed, not approved: returned or (re)submitted, as its audit trail says; a visit
+    # without one (its events not loaded) by its own status, since its latest review.
+    last_status = last_event(e.status)
+    returned = or_(last_status == "returned", and_(last_status.is_(None), v.status == "returned"))
+    status = case(
+        (not_started, literal("assigned")),
+        (not_submitted, literal("started")),
+        (awaiting_rerank, literal("approved")),
+        (approved, literal(None)),
+        (first_review_pending, literal("submitted")),
+        (returned, literal("returned")),
+        else_=literal("submitted"),
+    )
+    since = case(
+        (not_started, at(t.assigned_at)),
+        (not_submitted, at(v.started_at)),
+        (awaiting_rerank, at(v.approved_at)),
+        (first_review_pending, at(v.submitted_at)),
+        else_=func.coalesce(at(last_event(e.occurred_at)), at(v.reviewed_at), at(v.first_returned_at), at(v.submitted_at)),
+    )
+    counted = or_(v.target_id.is_(None), countable_sql(clock, first_day, data_until)) if data_until is not None else v.target_id.is_(None)
+    return status, since, counted, before(t.assigned_at), clock
+
+
+def _bounds(conn: Connection, round_id: int) -> tuple[dt.date, dt.datetime | None]:
+    """The first day the rollups hold and the newest data they count."""
+    start = conn.execute(select(models.Round.start_date).where(models.Round.id == round_id)).scalar_one()
+    data_until = conn.execute(select(models.RollupState.data_until).where(models.RollupState.round_id == round_id)).scalar()
+    return start - dt.timedelta(days=1), data_until
+
+
+def open_cases(conn: Connection, round_id: int, day: dt.date, *where, data_until: dt.datetime | None = None):
+    """(subquery, clock): one row per target of the round (matching ``where``) open at the
+    end of ``day``: its ``status`` and since when (``since``, as ``SqlClock.of`` gives it),
+    with its region, facilitator and code. A target whose visit the rollups leave out
+    (``countable``) is left out here too; ``data_until``: the newest data (else the
+    rollups' own)."""
+    t, v = models.Target, models.Visit
+    first_day, kept_until = _bounds(conn, round_id)
+    status, since, counted, assigned, clock = _expressions(conn.dialect.name, first_day, data_until or kept_until, day)
+    query = (
+        select(
+            t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
+            status.label("status"), since.label("since"),
+        )
+        .select_from(t)
+        .outerjoin(v, v.target_id == t.id)
+        .where(t.round_id == round_id, assigned, counted, *where)
+        .subquery()
+    )
+    return query, clock
+
+
+def _states(conn: Connection, round_id: int, data_until: dt.datetime, *where) -> pd.DataFrame:
+    """The kept status of every target matching ``where``, as of ``data_until``: the rows
+    of ``waiting_case`` (with ``since`` as naive UTC) plus ``entered_day``."""
+    t, v = models.Target, models.Visit
+    first_day, _ = _bounds(conn, round_id)
+    status, since, counted, assigned, clock = _expressions(conn.dialect.name, first_day, data_until, day_of(data_until))
+    kept = case((~counted, literal(UNCOUNTED)), (~assigned, literal(LATER)), else_=func.coalesce(status, literal(DONE)))
+    query = (
+        select(
+            t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
+            kept.label("status"), since.label("since"),
+        )
+        .select_from(t)
+        .outerjoin(v, v.target_id == t.id)
+        .where(t.round_id == round_id, *where)
+    )
+    frame = pd.read_sql(query, conn)
+    waiting = frame["status"].isin(STATUS_CODES)
+    moments = clock.read(frame["since"]) if len(frame) else pd.Series(dtype="datetime64[us]")
+    # To the second (what is stored): SQLite's julian days carry some 10 µs of noise.
+    frame["since"] = moments.dt.round("s").where(waiting)
+    frame["entered_day"] = (frame["since"] + pd.Timedelta(hours=7)).dt.floor("D").dt.date
+    return frame
+
+
+def _open_counts(states: pd.DataFrame, sign: int) -> pd.DataFrame:
+    """Open cases per ``CASE_KEY`` of ``states`` (times ``sign``)."""
+    rows = states.loc[states["status"].isin(STATUS_CODES)]
+    counts = rows.groupby(CASE_KEY).size().rename("cases").reset_index()
+    counts["cases"] = counts["cases"].astype("int64") * sign
+    return counts
+
+
+def _write_cases(conn: Connection, round_id: int, states: pd.DataFrame) -> None:
+    columns = {name: states[name].to_numpy(dtype=object) for name in ("target_code", "category", "province_code", "regency_code", "facilitator_id", "status")}
+    columns["target_id"] = states["target_id"].to_numpy(dtype="int64")
+    columns["round_id"] = np.full(len(states), round_id, dtype="int64")
+    since = pd.to_datetime(states["since"])
+    columns["since"] = np.where(since.notna(), (since - pd.Timestamp(0)).dt.total_seconds(), np.nan)
+    write_columns(conn, "waiting_case", columns)
+
+
+def _write_counts(conn: Connection, round_id: int, counts: pd.DataFrame) -> None:
+    columns = {name: counts[name].to_numpy(dtype=object) for name in ("facilitator_id", "regency_code", "province_code", "status")}
+    columns["entered_day"] = np.array([d.isoformat() for d in counts["entered_day"]], dtype=object)
+    columns["cases"] = counts["cases"].to_numpy(dtype="int64")
+    columns["round_id"] = np.full(len(counts), round_id, dtype="int64")
+    write_columns(conn, "rollup_waiting", columns)
+
+
+def _mark(conn: Connection, round_id: int, until: dt.datetime | None) -> None:
+    state = models.RollupState
+    conn.execute(update(state).where(state.round_id == round_id).values(waiting_until=until))
+
+
+def _newest_write(conn: Connection, round_id: int) -> dt.datetime | None:
+    v = models.Visit
+    return conn.execute(select(func.max(v.updated_at)).where(v.round_id == round_id)).scalar()
+
+
+#: Targets whose status a rebuild computes in one read (whole kabupaten/kota of them): a
+#: read's rows as Python objects cost about 0.5 KB each.
+REBUILD_TARGETS = 250_000
+
+
+def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
+    """Every target's status again, a few kabupaten/kota at a time (whole ones, up to
+    ``REBUILD_TARGETS`` targets: a province of 2.5M at 20M targets would take gigabytes).
+    Inside the rollups' transaction, after their state row and target counts exist."""
+    r = models.RollupRegencyTargets
+    newest = _newest_write(conn, round_id)
+    conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
+    conn.execute(delete(models.RollupWaiting).where(models.RollupWaiting.round_id == round_id))
+    sizes = conn.execute(
+        select(r.regency_code, func.sum(r.targets)).where(r.round_id == round_id).group_by(r.regency_code).order_by(r.regency_code)
+    ).all()
+    groups, group, size = [], [], 0
+    for regency, targets in sizes:
+        if group and size + targets > REBUILD_TARGETS:
+            groups.append(group)
+            group, size = [], 0
+        group.append(regency)
+        size += targets
+    if group:
+        groups.append(group)
+    t = models.Target
+    for regencies in groups:
+        states = _states(conn, round_id, data_until, t.regency_code.in_(regencies))
+        _write_cases(conn, round_id, states)
+        _write_counts(conn, round_id, _open_counts(states, 1))
+    _mark(conn, round_id, newest or data_until)
+    log.info("rebuilt the waiting cases of round %s", round_id)
+
+
+def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *, targets_changed: bool = True) -> None:
+    """Fold into the kept cases what was written since the last refresh (see the module's
+    docstring); builds them whole the first time. ``targets_changed``: targets may have
+    been written (those without a kept status are looked at); the simulator's live ticks
+    write visits only."""
+    state, w, v, t = models.RollupState, models.WaitingCase, models.Visit, models.Target
+    until = conn.execute(select(state.waiting_until).where(state.round_id == round_id)).scalar()
+    if until is None:
+        rebuild_waiting(conn, round_id, data_until)
+        return
+    newest = _newest_write(conn, round_id)
+    ids = set(conn.execute(select(v.target_id).where(v.round_id == round_id, v.updated_at > until)).scalars())
+    ids.update(conn.execute(select(w.target_id).where(w.round_id == round_id, w.status.in_([UNCOUNTED, LATER]))).scalars())
+    if targets_changed:
+        unknown = select(w.target_id).where(w.target_id == t.id).exists()
+        ids.update(conn.execute(select(t.id).where(t.round_id == round_id, ~unknown)).scalars())
+    ordered, changes = sorted(ids), []
+    for start in range(0, len(ordered), IDS_PER_QUERY):
+        chunk = ordered[start:start + IDS_PER_QUERY]
+        old = pd.read_sql(select(w.target_id, w.facilitator_id, w.regency_code, w.province_code, w.status, w.since).where(w.target_id.in_(chunk)), conn)
+        old["entered_day"] = (pd.to_datetime(old["since"]) + pd.Timedelta(hours=7)).dt.floor("D").dt.date
+        new = _states(conn, round_id, data_until, t.id.in_(chunk))
+        changes += [_open_counts(old, -1), _open_counts(new, 1)]
+        conn.execute(delete(w).where(w.target_id.in_(chunk)))
+        _write_cases(conn, round_id, new)
+    if changes:
+        _add_counts(conn, round_id, pd.concat(changes, ignore_index=True))
+    _mark(conn, round_id, max(until, newest) if newest is not None else until)
+    log.info("folded %s targets into the waiting cases of round %s", len(ordered), round_id)
+
+
+def _add_counts(conn: Connection, round_id: int, changes: pd.DataFrame) -> None:
+    """``rollup_waiting`` plus ``changes`` (signed), rows that reach 0 removed: one upsert."""
+    if changes.empty:
+        return
+    net = changes.groupby(CASE_KEY, as_index=False)["cases"].sum()
+    net = net.loc[net["cases"] != 0]
+    if net.empty:
+        return
+    r = models.RollupWaiting
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {"round_id": round_id, "facilitator_id": f, "regency_code": g, "province_code": p, "status": s, "entered_day": d, "cases": int(n)}
+        for f, g, p, s, d, n in net[[*CASE_KEY, "cases"]].itertuples(index=False, name=None)
+    ]
+    statement = insert(r)
+    statement = statement.on_conflict_do_update(index_elements=list(r.__table__.primary_key.columns.keys()), set_={"cases": r.cases + statement.excluded.cases})
+    conn.execute(statement, rows)
+    conn.execute(delete(r).where(r.round_id == round_id, r.cases == 0))
+
+
+def kept_day(conn: Connection, round_id: int) -> dt.date | None:
+    """The first day whose end the kept cases describe (the newest data's WIB day), or None
+    when they are not kept (not built yet): figures of that day and later read them."""
+    state = models.RollupState
+    row = conn.execute(select(state.data_until, state.waiting_until).where(state.round_id == round_id)).first()
+    if row is None or row.waiting_until is None:
+        return None
+    return day_of(row.data_until)
+
+
+__all__ = ["DONE", "LATER", "STATUS_CODES", "UNCOUNTED", "kept_day", "open_cases", "rebuild_waiting", "refresh_waiting"]
