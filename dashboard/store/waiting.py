@@ -24,16 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, delete, func, literal, or_, select, update
+from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from dashboard.store import models
-from dashboard.store.bulk import write_columns
-from dashboard.store.rollups import SqlClock, countable_sql, day_of, day_start_utc
+from dashboard.store.rollups import DAY_OFFSET_HOURS, SqlClock, countable_sql, day_of, day_start_utc
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES
 
 log = logging.getLogger(__name__)
@@ -125,54 +123,59 @@ def open_cases(conn: Connection, round_id: int, day: dt.date, *where, data_until
     return query, clock
 
 
-def _states(conn: Connection, round_id: int, data_until: dt.datetime, *where) -> pd.DataFrame:
-    """The kept status of every target matching ``where``, as of ``data_until``: the rows
-    of ``waiting_case`` (with ``since`` as naive UTC) plus ``entered_day``."""
+def _kept_states(conn: Connection, round_id: int, data_until: dt.datetime, *where):
+    """The kept status of every target matching ``where`` as of ``data_until``: the rows of
+    ``waiting_case``, as a SELECT the database writes into it itself (no row crosses to
+    Python: 20M targets are one INSERT … SELECT)."""
     t, v = models.Target, models.Visit
     first_day, _ = _bounds(conn, round_id)
     status, since, counted, assigned, clock = _expressions(conn.dialect.name, first_day, data_until, day_of(data_until))
     kept = case((~counted, literal(UNCOUNTED)), (~assigned, literal(LATER)), else_=func.coalesce(status, literal(DONE)))
-    query = (
+    # Stored to the second: SQLite's julian days (``SqlClock``) back to its text timestamps.
+    stored = func.datetime(since) if clock.sqlite else since
+    return (
         select(
-            t.id.label("target_id"), t.code.label("target_code"), t.category, t.province_code, t.regency_code, t.facilitator_id,
-            kept.label("status"), since.label("since"),
+            t.id, literal(round_id), t.code, t.category, t.province_code, t.regency_code, t.facilitator_id,
+            kept, case((kept.in_(STATUS_CODES), stored), else_=None),
         )
         .select_from(t)
         .outerjoin(v, v.target_id == t.id)
         .where(t.round_id == round_id, *where)
     )
-    frame = pd.read_sql(query, conn)
-    waiting = frame["status"].isin(STATUS_CODES)
-    moments = clock.read(frame["since"]) if len(frame) else pd.Series(dtype="datetime64[us]")
-    # To the second (what is stored): SQLite's julian days carry some 10 µs of noise.
-    frame["since"] = moments.dt.round("s").where(waiting)
-    frame["entered_day"] = (frame["since"] + pd.Timedelta(hours=7)).dt.floor("D").dt.date
-    return frame
 
 
-def _open_counts(states: pd.DataFrame, sign: int) -> pd.DataFrame:
-    """Open cases per ``CASE_KEY`` of ``states`` (times ``sign``)."""
-    rows = states.loc[states["status"].isin(STATUS_CODES)]
-    counts = rows.groupby(CASE_KEY).size().rename("cases").reset_index()
+_CASE_COLUMNS = ["target_id", "round_id", "target_code", "category", "province_code", "regency_code", "facilitator_id", "status", "since"]
+
+
+def _write_states(conn: Connection, round_id: int, data_until: dt.datetime, *where) -> None:
+    conn.execute(insert(models.WaitingCase).from_select(_CASE_COLUMNS, _kept_states(conn, round_id, data_until, *where)))
+
+
+def _entered_day(conn: Connection):
+    """The WIB day of ``waiting_case.since``, as SQL."""
+    w = models.WaitingCase
+    if conn.dialect.name == "sqlite":
+        return func.date(w.since, f"+{DAY_OFFSET_HOURS} hours")
+    return cast(w.since + literal(dt.timedelta(hours=DAY_OFFSET_HOURS)), Date)
+
+
+def _open_counts(conn: Connection, round_id: int, *where):
+    """Open cases per ``CASE_KEY`` among the kept statuses matching ``where``, as a SELECT."""
+    w = models.WaitingCase
+    entered = _entered_day(conn).label("entered_day")
+    keys = [w.facilitator_id, w.regency_code, w.province_code, w.status]
+    return (
+        select(*keys, entered, func.count().label("cases"))
+        .where(w.round_id == round_id, w.status.in_(STATUS_CODES), *where)
+        .group_by(*keys, entered)
+    )
+
+
+def _read_counts(conn: Connection, round_id: int, sign: int, *where) -> pd.DataFrame:
+    counts = pd.read_sql(_open_counts(conn, round_id, *where), conn)
+    counts["entered_day"] = pd.to_datetime(counts["entered_day"]).dt.date
     counts["cases"] = counts["cases"].astype("int64") * sign
     return counts
-
-
-def _write_cases(conn: Connection, round_id: int, states: pd.DataFrame) -> None:
-    columns = {name: states[name].to_numpy(dtype=object) for name in ("target_code", "category", "province_code", "regency_code", "facilitator_id", "status")}
-    columns["target_id"] = states["target_id"].to_numpy(dtype="int64")
-    columns["round_id"] = np.full(len(states), round_id, dtype="int64")
-    since = pd.to_datetime(states["since"])
-    columns["since"] = np.where(since.notna(), (since - pd.Timestamp(0)).dt.total_seconds(), np.nan)
-    write_columns(conn, "waiting_case", columns)
-
-
-def _write_counts(conn: Connection, round_id: int, counts: pd.DataFrame) -> None:
-    columns = {name: counts[name].to_numpy(dtype=object) for name in ("facilitator_id", "regency_code", "province_code", "status")}
-    columns["entered_day"] = np.array([d.isoformat() for d in counts["entered_day"]], dtype=object)
-    columns["cases"] = counts["cases"].to_numpy(dtype="int64")
-    columns["round_id"] = np.full(len(counts), round_id, dtype="int64")
-    write_columns(conn, "rollup_waiting", columns)
 
 
 def _mark(conn: Connection, round_id: int, until: dt.datetime | None) -> None:
@@ -185,36 +188,15 @@ def _newest_write(conn: Connection, round_id: int) -> dt.datetime | None:
     return conn.execute(select(func.max(v.updated_at)).where(v.round_id == round_id)).scalar()
 
 
-#: Targets whose status a rebuild computes in one read (whole kabupaten/kota of them): a
-#: read's rows as Python objects cost about 0.5 KB each.
-REBUILD_TARGETS = 250_000
-
-
 def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
-    """Every target's status again, a few kabupaten/kota at a time (whole ones, up to
-    ``REBUILD_TARGETS`` targets: a province of 2.5M at 20M targets would take gigabytes).
-    Inside the rollups' transaction, after their state row and target counts exist."""
-    r = models.RollupRegencyTargets
+    """Every target's status again, and the counts from them: two statements the database
+    runs itself. Inside the rollups' transaction, after their state row exists."""
     newest = _newest_write(conn, round_id)
     conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
     conn.execute(delete(models.RollupWaiting).where(models.RollupWaiting.round_id == round_id))
-    sizes = conn.execute(
-        select(r.regency_code, func.sum(r.targets)).where(r.round_id == round_id).group_by(r.regency_code).order_by(r.regency_code)
-    ).all()
-    groups, group, size = [], [], 0
-    for regency, targets in sizes:
-        if group and size + targets > REBUILD_TARGETS:
-            groups.append(group)
-            group, size = [], 0
-        group.append(regency)
-        size += targets
-    if group:
-        groups.append(group)
-    t = models.Target
-    for regencies in groups:
-        states = _states(conn, round_id, data_until, t.regency_code.in_(regencies))
-        _write_cases(conn, round_id, states)
-        _write_counts(conn, round_id, _open_counts(states, 1))
+    _write_states(conn, round_id, data_until)
+    counts = _open_counts(conn, round_id).add_columns(literal(round_id).label("round_id"))
+    conn.execute(insert(models.RollupWaiting).from_select([*CASE_KEY, "cases", "round_id"], counts))
     _mark(conn, round_id, newest or data_until)
     log.info("rebuilt the waiting cases of round %s", round_id)
 
@@ -238,12 +220,10 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
     ordered, changes = sorted(ids), []
     for start in range(0, len(ordered), IDS_PER_QUERY):
         chunk = ordered[start:start + IDS_PER_QUERY]
-        old = pd.read_sql(select(w.target_id, w.facilitator_id, w.regency_code, w.province_code, w.status, w.since).where(w.target_id.in_(chunk)), conn)
-        old["entered_day"] = (pd.to_datetime(old["since"]) + pd.Timedelta(hours=7)).dt.floor("D").dt.date
-        new = _states(conn, round_id, data_until, t.id.in_(chunk))
-        changes += [_open_counts(old, -1), _open_counts(new, 1)]
+        changes.append(_read_counts(conn, round_id, -1, w.target_id.in_(chunk)))
         conn.execute(delete(w).where(w.target_id.in_(chunk)))
-        _write_cases(conn, round_id, new)
+        _write_states(conn, round_id, data_until, t.id.in_(chunk))
+        changes.append(_read_counts(conn, round_id, 1, w.target_id.in_(chunk)))
     if changes:
         _add_counts(conn, round_id, pd.concat(changes, ignore_index=True))
     _mark(conn, round_id, max(until, newest) if newest is not None else until)
@@ -252,19 +232,17 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
 
 def _add_counts(conn: Connection, round_id: int, changes: pd.DataFrame) -> None:
     """``rollup_waiting`` plus ``changes`` (signed), rows that reach 0 removed: one upsert."""
-    if changes.empty:
-        return
     net = changes.groupby(CASE_KEY, as_index=False)["cases"].sum()
     net = net.loc[net["cases"] != 0]
     if net.empty:
         return
     r = models.RollupWaiting
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     rows = [
         {"round_id": round_id, "facilitator_id": f, "regency_code": g, "province_code": p, "status": s, "entered_day": d, "cases": int(n)}
         for f, g, p, s, d, n in net[[*CASE_KEY, "cases"]].itertuples(index=False, name=None)
     ]
-    statement = insert(r)
+    statement = upsert(r)
     statement = statement.on_conflict_do_update(index_elements=list(r.__table__.primary_key.columns.keys()), set_={"cases": r.cases + statement.excluded.cases})
     conn.execute(statement, rows)
     conn.execute(delete(r).where(r.round_id == round_id, r.cases == 0))
