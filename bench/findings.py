@@ -7,8 +7,9 @@ kabupaten/kota.
 Each callback is called through Flask's test client (the whole Dash request path, signed
 in as a national user with a token): *cold* with an empty figure cache (what the first
 viewer after new data pays), *cached* (what everyone else pays). Findings read the rollups
-(``rollup_rerank_day``); waiting times are one GROUP BY over the raw rows per scope and day,
-which every callback of the page shares. Prints a table of p50 wall ms.
+(``rollup_rerank_day``); waiting times as of the newest data read the kept cases
+(``rollup_waiting``, ``waiting_case``; a round built before migration 0016 computes them from
+the raw rows until its next refresh or ``manage rollups``). Prints a table of p50 wall ms.
 """
 
 from __future__ import annotations
