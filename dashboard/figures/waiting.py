@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, text
 from sqlalchemy.engine import Engine
 
 from dashboard.access.policy import Access, OutOfScope
@@ -229,8 +229,8 @@ def _case_list(conn, round_id: int, scope: Scope, day: dt.date, status: str, lim
         cases, clock = open_cases(conn, round_id, day, *scope_filter(models.Target, scope))
     c = cases.c
     where = [c.status == status]
-    if kept:
-        where += [c.round_id == round_id, *scope_filter(c, scope)]
+    if kept:  # the partial indexes' own condition, word for word (SQLite uses them only so)
+        where += [c.round_id == round_id, text(f"waiting_case.{models.OPEN_CASES}"), *scope_filter(c, scope)]
     if area is not None:
         where.append(or_(c.province_code.in_([a for a in area if len(a) == 2]), c.regency_code.in_([a for a in area if len(a) == 5])))
     query = (

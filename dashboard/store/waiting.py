@@ -194,7 +194,14 @@ def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) ->
     newest = _newest_write(conn, round_id)
     conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
     conn.execute(delete(models.RollupWaiting).where(models.RollupWaiting.round_id == round_id))
+    # The list's indexes built after the rows, not row by row: a third of the size (rows
+    # inserted out of the index's order split its pages half full) and faster.
+    indexes = sorted(models.WaitingCase.__table__.indexes, key=lambda index: index.name)
+    for index in indexes:
+        index.drop(conn)
     _write_states(conn, round_id, data_until)
+    for index in indexes:
+        index.create(conn)
     counts = _open_counts(conn, round_id).add_columns(literal(round_id).label("round_id"))
     conn.execute(insert(models.RollupWaiting).from_select([*CASE_KEY, "cases", "round_id"], counts))
     _mark(conn, round_id, newest or data_until)

@@ -15,6 +15,9 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
+#: As ``dashboard.store.models.OPEN_CASES`` (a migration does not import the models).
+OPEN_CASES = "status IN ('assigned', 'started', 'submitted', 'returned', 'approved')"
+
 revision = '0016'
 down_revision = '0015'
 branch_labels = None
@@ -39,9 +42,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['target_id'], ['target.id'], name=op.f('fk_waiting_case_target_id_target')),
         sa.PrimaryKeyConstraint('target_id', name=op.f('pk_waiting_case')),
     )
-    op.create_index('ix_waiting_case_status', 'waiting_case', ['round_id', 'status', 'since', 'target_code'])
-    op.create_index('ix_waiting_case_province', 'waiting_case', ['round_id', 'province_code', 'status', 'since', 'target_code'])
-    op.create_index('ix_waiting_case_regency', 'waiting_case', ['round_id', 'regency_code', 'status', 'since', 'target_code'])
+    for name, region in (('ix_waiting_case_status', []), ('ix_waiting_case_regency', ['regency_code'])):
+        op.create_index(name, 'waiting_case', ['round_id', *region, 'status', 'since', 'target_code'],
+                        postgresql_where=sa.text(OPEN_CASES), sqlite_where=sa.text(OPEN_CASES))
     op.create_table(
         'rollup_waiting',
         sa.Column('round_id', sa.Integer(), nullable=False),
