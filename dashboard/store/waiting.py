@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 import pandas as pd
 from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, or_, select, update
@@ -191,6 +192,7 @@ def _newest_write(conn: Connection, round_id: int) -> dt.datetime | None:
 def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
     """Every target's status again, and the counts from them: two statements the database
     runs itself. Inside the rollups' transaction, after their state row exists."""
+    began = time.perf_counter()
     newest = _newest_write(conn, round_id)
     conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
     conn.execute(delete(models.RollupWaiting).where(models.RollupWaiting.round_id == round_id))
@@ -205,7 +207,7 @@ def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) ->
     counts = _open_counts(conn, round_id).add_columns(literal(round_id).label("round_id"))
     conn.execute(insert(models.RollupWaiting).from_select([*CASE_KEY, "cases", "round_id"], counts))
     _mark(conn, round_id, newest or data_until)
-    log.info("rebuilt the waiting cases of round %s", round_id)
+    log.info("rebuilt the waiting cases of round %s in %.1f s", round_id, time.perf_counter() - began)
 
 
 def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *, targets_changed: bool = True) -> None:
@@ -213,6 +215,7 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
     docstring); builds them whole the first time. ``targets_changed``: targets may have
     been written (those without a kept status are looked at); the simulator's live ticks
     write visits only."""
+    began = time.perf_counter()
     state, w, v, t = models.RollupState, models.WaitingCase, models.Visit, models.Target
     until = conn.execute(select(state.waiting_until).where(state.round_id == round_id)).scalar()
     if until is None:
@@ -234,7 +237,7 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
     if changes:
         _add_counts(conn, round_id, pd.concat(changes, ignore_index=True))
     _mark(conn, round_id, max(until, newest) if newest is not None else until)
-    log.info("folded %s targets into the waiting cases of round %s", len(ordered), round_id)
+    log.info("folded %s targets into the waiting cases of round %s in %.1f s", len(ordered), round_id, time.perf_counter() - began)
 
 
 def _add_counts(conn: Connection, round_id: int, changes: pd.DataFrame) -> None:
