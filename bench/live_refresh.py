@@ -62,7 +62,7 @@ def main() -> None:
     start = dt.datetime.fromisoformat(str(start))
     moments = iter([start + dt.timedelta(minutes=args.minutes * (i + 1)) for i in range(args.ticks)])
     timer = _Timer()
-    for name in ("dashboard.quality.refresh", "dashboard.store.rollups", "dashboard.simulation.run"):
+    for name in ("dashboard.quality.refresh", "dashboard.store.rollups", "dashboard.store.waiting", "dashboard.simulation.run"):
         logging.getLogger(name).addHandler(timer)
         logging.getLogger(name).setLevel(logging.INFO)
     ticks: list[float] = []
@@ -80,7 +80,8 @@ def main() -> None:
         marks = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1]]
         quality = [m for m in marks if m.startswith("quality")]
         steps = [m.split("; ", 1)[1] for m in marks if m.startswith("tick to")]
-        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}  {steps[0] if steps else ''}")
+        waiting = [m for m in marks if "the waiting cases" in m]  # part of the rollups' step
+        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}  {steps[0] if steps else ''}  {waiting[0] if waiting else ''}")
     if temporary:
         shutil.rmtree(temporary, ignore_errors=True)
 
