@@ -206,6 +206,10 @@ def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) ->
         index.create(conn)
     counts = _open_counts(conn, round_id).add_columns(literal(round_id).label("round_id"))
     conn.execute(insert(models.RollupWaiting).from_select([*CASE_KEY, "cases", "round_id"], counts))
+    # The planner's statistics of the new rows: without them PostgreSQL took the list of a
+    # status for a few rows and sorted 700,000 of them (2.4 s at 20M, 18 ms with them).
+    for table in ("waiting_case", "rollup_waiting"):
+        conn.exec_driver_sql(f"ANALYZE {table}")
     _mark(conn, round_id, newest or data_until)
     log.info("rebuilt the waiting cases of round %s in %.1f s", round_id, time.perf_counter() - began)
 
