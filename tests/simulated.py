@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import time
 
 from dashboard.settings import get_settings
 from dashboard.simulation.config import DefectRates, SimulationConfig, round_config
@@ -54,10 +56,24 @@ def copy_database(source: str, target: str) -> str:
         shutil.copyfile(sa.make_url(source).database, sa.make_url(target).database)
         return target
     engine.dispose()  # a template may have no other connection
-    name = sa.make_url(target).database
+    name, template = sa.make_url(target).database, sa.make_url(source).database
     admin = sa.create_engine(sa.make_url(target).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{sa.make_url(source).database}"')
+        for attempt in itertools.count():
+            # Earlier tests of the same worker may still hold idle connections to the source
+            # (an engine dropped from ``get_engine``'s cache is not disposed; an app's pool
+            # outlives its test): they are closed, pooled engines reconnect (``pool_pre_ping``).
+            conn.execute(
+                sa.text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
+                {"db": template},
+            )
+            try:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                break
+            except sa.exc.OperationalError as error:  # a connection opened in between
+                if attempt >= 4 or getattr(error.orig, "sqlstate", None) != "55006":
+                    raise
+                time.sleep(0.2)
     admin.dispose()
     return target
