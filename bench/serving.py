@@ -28,7 +28,8 @@ from bench.support import dash_payload
 from dashboard.access.accounts import AccountError, create_user, issue_token
 from dashboard.factory import create_app
 from dashboard.figures import cache as figure_cache
-from dashboard.figures.queries import data_state
+from dashboard.figures.queries import Scope, data_state
+from dashboard.figures.waiting import _raw_facilitator_waiting
 from dashboard.settings import Settings, get_settings
 from dashboard.store.database import get_engine
 from dashboard.store.rollups import day_start_utc
@@ -69,6 +70,12 @@ def pages(version: dict, regency: str, facilitator: str) -> dict[str, list[tuple
             ("profile, flags, risk", dash_payload("..facilitator-content.children...facilitator-summary.children..", [("data-version", "data", v), ("font-scale", "data", 1)], [("facilitator-id", "data", facilitator), lang])),
         ],
         "quality (national)": quality(None),
+        "waiting (national)": [
+            ("summary + ages", dash_payload("..waiting-summary.children...waiting-ages.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], [("waiting-scope", "data", None), lang])),
+            ("backlog per kab/kota", dash_payload("waiting-backlog.children", [("data-version", "data", v)], [("waiting-scope", "data", None), lang])),
+            ("facilitators", dash_payload("waiting-facilitators.children", [("data-version", "data", v)], [("waiting-scope", "data", None), lang])),
+            ("case list (submitted)", dash_payload("waiting-cases.children", [("data-version", "data", v), ("waiting-status", "value", "submitted")], [("waiting-scope", "data", None), lang])),
+        ],
     }
 
 
@@ -100,7 +107,7 @@ def _naive_daily(engine, province: str | None) -> pd.DataFrame:
     return days.to_frame("submitted")
 
 
-def naive_pages(engine, day: dt.date, regency: str, facilitator: str):
+def naive_pages(engine, day: dt.date, regency: str, facilitator: str, round_id: int):
     """Each callback of a page reading and aggregating the raw rows itself."""
     def overview(province, by):
         return [
@@ -120,12 +127,19 @@ def naive_pages(engine, day: dt.date, regency: str, facilitator: str):
         q = pd.read_sql("SELECT facilitator_id, regency_code, rule, day FROM quality_flag", engine)
         return q.groupby("regency_code").size(), q.groupby(["rule", "day"]).size(), q.groupby("facilitator_id").size().nlargest(50)
 
+    def waiting():
+        # The waiting cases as the page computed them before the writer kept them: one GROUP
+        # BY over every target and its visit's status times (already SQL, not pandas).
+        with engine.connect() as conn:
+            return _raw_facilitator_waiting(conn, round_id, Scope.national(), day)
+
     return {
         "national": overview(None, "province_code"),
         "province 35": overview("35", "regency_code"),
         f"kab/kota {regency}": [("kpis + progress + kecamatan", regency_page), ("facilitator grid", regency_page)],
         "facilitator": [("profile, flags, risk", lambda: pd.read_sql(f"SELECT * FROM visit WHERE facilitator_id = '{facilitator}'", engine))],
         "quality (national)": [("quality map", flags), ("quality kpis", flags), ("flags by rule + per day", flags), ("kabupaten/kota list", flags), ("facilitators (risk, flags)", flags)],
+        "waiting (national)": [("summary + ages", waiting), ("backlog per kab/kota", waiting), ("facilitators", waiting), ("case list (submitted)", waiting)],
     }
 
 
@@ -173,7 +187,7 @@ def main() -> None:
         response = client.post("/_dash-update-component", json=payload)
         assert response.status_code in (200, 204), response.status_code
 
-    naive = naive_pages(engine, day, args.regency, facilitator)
+    naive = naive_pages(engine, day, args.regency, facilitator, version["round_id"])
     print(f"{url.split('/')[-1]} · {engine.dialect.name}{' · figures read from ' + args.read_url.split('@')[-1] if args.read_url else ''} · as of {day} · p50 of {args.repeat} · ms")
     print("| page | callback | cold wall | cold CPU | cached wall | cached CPU | naive wall | naive CPU | naive / cached | naive / cold |")
     print("|---|---|---|---|---|---|---|---|---|---|")
