@@ -328,7 +328,7 @@ class Loader:
                 rebuild_rollups(self.engine, round_id, data_until)  # the round's own dates moved
                 refresh_with_settings(self.engine, round_id, data_until, settings, rebuild=True)
             else:
-                refresh_rollups(self.engine, round_id, data_until, since_day)
+                refresh_rollups(self.engine, round_id, data_until)  # by difference: the moved days included
                 refresh_with_settings(self.engine, round_id, data_until, settings)
             evaluate_with_settings(self.engine, round_id, settings, now=self.clock)  # the load's clock, as the data's
             with self.engine.begin() as conn:

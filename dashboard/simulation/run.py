@@ -225,6 +225,7 @@ def delete_round(engine: Engine, round_id: int) -> None:
         conn.execute(delete(models.TrainingClass).where(models.TrainingClass.round_id == round_id))
         conn.execute(delete(models.Visit).where(models.Visit.round_id == round_id))
         conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
+        conn.execute(delete(models.RollupVisit).where(models.RollupVisit.round_id == round_id))
         conn.execute(delete(models.Target).where(models.Target.round_id == round_id))
         for rollup in (
             models.RollupRegencyDay,

@@ -1,4 +1,5 @@
-"""Bulk writes of column arrays: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
+"""Bulk writes of column arrays: ``executemany`` on SQLite, ``COPY`` on PostgreSQL; and
+counts added to the rows of a rollup table (``add_counts``).
 
 The ORM would cost minutes per million rows; this writes (for the simulator and the rollups) through the DBAPI connection of a
 SQLAlchemy transaction, converting each column once according to its type in
@@ -8,7 +9,11 @@ SQLAlchemy transaction, converting each column once according to its type in
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, SmallInteger, String, Text
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from dashboard.store.models import Base
@@ -87,3 +92,25 @@ def delete_visits(conn: Connection, target_ids: np.ndarray) -> None:
     ids = [int(i) for i in target_ids]
     for start in range(0, len(ids), 5_000):
         conn.execute(table.delete().where(table.c.target_id.in_(ids[start : start + 5_000])))
+
+
+def add_counts(conn: Connection, table_name: str, round_id: int, changes: pd.DataFrame, counts: list[str]) -> int:
+    """Add the signed ``counts`` of ``changes`` (one row per primary key of ``table_name``
+    without ``round_id``; any other column is written on a new row only) to the table's
+    rows: one upsert, then the round's rows that count nothing are removed (as a rebuild
+    never writes them). What a refresh by difference ends with; returns the rows changed."""
+    table = Base.metadata.tables[table_name]
+    if changes.empty:
+        return 0
+    names = list(changes.columns)
+    values = [changes[name].tolist() for name in names]  # Python ints and dates, not numpy's
+    rows = [{"round_id": round_id, **dict(zip(names, row))} for row in zip(*values)]
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: table.c[name] + statement.excluded[name] for name in counts},
+    )
+    conn.execute(statement, rows)
+    conn.execute(delete(table).where(table.c.round_id == round_id, *(table.c[name] == 0 for name in counts)))
+    return len(rows)

@@ -27,11 +27,10 @@ import time
 
 import pandas as pd
 from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from dashboard.store import models
+from dashboard.store.bulk import add_counts
 from dashboard.store.rollups import DAY_OFFSET_HOURS, SqlClock, countable_sql, day_of, day_start_utc
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES
 
@@ -245,21 +244,9 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
 
 
 def _add_counts(conn: Connection, round_id: int, changes: pd.DataFrame) -> None:
-    """``rollup_waiting`` plus ``changes`` (signed), rows that reach 0 removed: one upsert."""
+    """``rollup_waiting`` plus ``changes`` (signed), rows that reach 0 removed."""
     net = changes.groupby(CASE_KEY, as_index=False)["cases"].sum()
-    net = net.loc[net["cases"] != 0]
-    if net.empty:
-        return
-    r = models.RollupWaiting
-    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    rows = [
-        {"round_id": round_id, "facilitator_id": f, "regency_code": g, "province_code": p, "status": s, "entered_day": d, "cases": int(n)}
-        for f, g, p, s, d, n in net[[*CASE_KEY, "cases"]].itertuples(index=False, name=None)
-    ]
-    statement = upsert(r)
-    statement = statement.on_conflict_do_update(index_elements=list(r.__table__.primary_key.columns.keys()), set_={"cases": r.cases + statement.excluded.cases})
-    conn.execute(statement, rows)
-    conn.execute(delete(r).where(r.round_id == round_id, r.cases == 0))
+    add_counts(conn, "rollup_waiting", round_id, net.loc[net["cases"] != 0], ["cases"])
 
 
 def kept_day(conn: Connection, round_id: int) -> dt.date | None:

@@ -405,7 +405,7 @@ def test_a_later_version_that_moves_a_visit_later_is_counted_once(exported, tmp_
     approved = next(
         visit for visit in map(json.loads, (directory / "visits.jsonl").read_text().splitlines())
         if visit["status"] == "approved" and dt.datetime.fromisoformat(visit["modified_at"]) + shift <= exported["as_of"]
-        # older than the days every refresh recomputes anyway (RECHECK_DAYS)
+        # older than the last days (which a refresh recounted whole before it folded by difference)
         and dt.datetime.fromisoformat(visit["started_at"]) <= exported["as_of"] - dt.timedelta(days=6)
     )
     moved = {key: (dt.datetime.fromisoformat(value) + shift).isoformat() if key.endswith("_at") and value else value for key, value in approved.items()}

@@ -21,6 +21,9 @@ ROLLUPS = {
     "rollup_regency_activity": "regency_code, day",
     "rollup_regency_targets": "regency_code, category",
     "rollup_rerank_day": "regency_code, category, desil_before, desil_after, day",
+    "rollup_excluded_visits": "day, regency_code, reason",
+    # Each visit as counted, which a refresh folds in by difference.
+    "rollup_visit": "target_id",
     # The waiting cases, kept by the same refresh (``dashboard.store.waiting``).
     "waiting_case": "target_id",
     "rollup_waiting": "facilitator_id, regency_code, status, entered_day",
@@ -175,3 +178,36 @@ def test_waiting_cases_follow_a_visit_the_clock_reaches(url):
     incremental = snapshot(url)
     rebuild_rollups(engine, 1, AS_OF + dt.timedelta(hours=3))
     assert_same(incremental, snapshot(url))
+
+
+def test_a_rewrite_that_moves_an_old_event_later_moves_its_count(url, caplog):
+    """A visit written again with its times moved later (a corrected clock) is counted on
+    its new days and no longer on its old ones, however old: the refresh subtracts the
+    visit as it was counted (``rollup_visit``); recounting the days from its (new) start
+    would leave it counted twice. It reads the visits written since the previous refresh
+    (and those the clock may yet count), not the round's."""
+    import logging
+
+    engine = get_engine(url)
+    refresh_rollups(engine, 1, AS_OF)
+    with engine.begin() as conn:
+        visit = conn.execute(sa.text(
+            "SELECT target_id, started_at, submitted_at FROM visit WHERE submitted_at IS NOT NULL AND approved_at IS NULL "
+            "AND first_reviewed_at IS NULL AND started_at < :old ORDER BY started_at, target_id LIMIT 1"
+        ), {"old": AS_OF - dt.timedelta(days=8)}).first()
+        shift = dt.timedelta(days=5)
+        moved = pd.Timestamp(visit.submitted_at).to_pydatetime() + shift
+        conn.execute(sa.text("UPDATE visit SET started_at = :b, submitted_at = :s, updated_at = :u WHERE target_id = :t"),
+                     {"b": pd.Timestamp(visit.started_at).to_pydatetime() + shift, "s": moved, "u": AS_OF + dt.timedelta(minutes=1),
+                      "t": visit.target_id})
+        clock_bound = conn.execute(sa.text(
+            "SELECT count(*) FROM rollup_visit WHERE reason IN ('outside_round', 'unreadable_time')")).scalar_one()
+    with caplog.at_level(logging.INFO, logger="dashboard.store.rollups"):
+        refresh_rollups(engine, 1, AS_OF + dt.timedelta(minutes=5))
+    assert f"folded {1 + clock_bound} visits" in caplog.text
+    incremental = snapshot(url)
+    rebuild_rollups(engine, 1, AS_OF + dt.timedelta(minutes=5))
+    assert_same(incremental, snapshot(url))
+    with engine.connect() as conn:
+        counted = conn.execute(sa.text("SELECT submitted FROM rollup_visit WHERE target_id = :t"), {"t": visit.target_id}).scalar_one()
+    assert pd.Timestamp(counted).date() == (moved + dt.timedelta(hours=7)).date()
