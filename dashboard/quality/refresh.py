@@ -215,15 +215,33 @@ def _province_batches(conn: Connection, round_id: int, provinces: list[str], chu
 
 
 def _group_members(conn: Connection, round_id: int, rule: str, keys: set[str]) -> pd.DataFrame:
-    """Every visit of the round that may belong to one of the groups ``keys`` of ``rule``."""
+    """Every visit of the round that may belong to one of the groups ``keys`` of ``rule``:
+    for "too many per day", the facilitator's visits started about that day only (a day
+    either side: local days are 7-9 hours from UTC, and a SQLite text time written with a
+    ``T`` compares after every other of its day), not every visit of the round (2.7M
+    visits re-read per refresh at 20M targets, for the facilitators of a batch of 15,000)."""
     v = models.Visit
     if rule == "pln_reused":
-        column, values = v.pln_meter_id, keys
+        selections = [(v.pln_meter_id, keys, [])]
     elif rule == "gps_duplicate":
-        column, values = v.gps_lat, {float(k.split(",")[0]) for k in keys}
+        selections = [(v.gps_lat, {float(k.split(",")[0]) for k in keys}, [])]
     else:
-        column, values = v.facilitator_id, {k.split("|")[0] for k in keys}
-    frames = [_read_visits(conn, round_id, _GROUP_COLUMNS, column.in_(chunk)) for chunk in _chunks(values)]
+        by_day: dict[str, set[str]] = {}
+        for key in keys:
+            facilitator, day = key.rsplit("|", 1)
+            by_day.setdefault(day, set()).add(facilitator)
+        selections = []
+        for day, facilitators in sorted(by_day.items()):
+            if not day:  # "facilitator|": every day of the facilitator (a rebuild's candidates)
+                selections.append((v.facilitator_id, facilitators, []))
+                continue
+            start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time())
+            near = [v.started_at >= start - dt.timedelta(days=1), v.started_at < start + dt.timedelta(days=2)]
+            selections.append((v.facilitator_id, facilitators, near))
+    frames = [
+        _read_visits(conn, round_id, _GROUP_COLUMNS, column.in_(chunk), *near)
+        for column, values, near in selections for chunk in _chunks(sorted(values))
+    ]
     if not frames:
         return pd.DataFrame(columns=[*_GROUP_COLUMNS, "round_id"])
     return pd.concat(frames, ignore_index=True).drop_duplicates("target_id")
@@ -313,9 +331,11 @@ def _refresh_flag_rollup(conn: Connection, round_id: int, days: set[str] | None)
         )
         # A visit counts as flagged once, on the day of its first flag (a group's flag may
         # come later than the visit's own): the days then add up to the visits flagged.
+        # Of the visits flagged on these days only (not every flag of the round).
+        on_days = [q.target_id.in_(select(q.target_id).where(q.round_id == round_id, q.day.in_(chunk)))] if chunk is not None else []
         first = (
             select(q.target_id, q.regency_code, q.category, q.province_code, func.min(q.day).label("day"))
-            .where(q.round_id == round_id).group_by(q.target_id, q.regency_code, q.category, q.province_code).subquery()
+            .where(q.round_id == round_id, *on_days).group_by(q.target_id, q.regency_code, q.category, q.province_code).subquery()
         )
         flagged = pd.read_sql(
             select(first.c.regency_code, first.c.category, first.c.day, first.c.province_code, func.count().label("flagged"))
@@ -447,7 +467,8 @@ def refresh_quality(
                     continue
                 removed += _delete_flags(conn, round_id, rule=rule, keys=keys)
                 members = _group_members(conn, round_id, rule, keys)
-                days |= _days(members)
+                # The days of the groups re-flagged (not of every visit read with them).
+                days |= _days(members[group_keys(members)[rule].isin(keys).to_numpy()])
                 rows.append(_flags_of_groups(members, rule, keys, parameters))
             written = _write_flags(conn, _concat(rows))
             _refresh_flag_rollup(conn, round_id, days)

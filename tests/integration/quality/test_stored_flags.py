@@ -186,3 +186,37 @@ def test_a_rebuild_in_small_chunks_stores_the_same_flags_scores_and_counts(simul
     assert result.flags_written == len(whole["quality_flag"])
     for name, frame in state().items():
         pd.testing.assert_frame_equal(frame, whole[name], obj=name)
+
+
+def test_too_many_visits_a_day_rebuilt_and_refreshed_as_the_rules_say(simulated):
+    """With a daily limit the small round breaks often (2), a rebuild reads every visit of
+    the candidate facilitators, and a refresh only those started about the days of the
+    visits written: both store the flags the rules give over all visits."""
+    engine = simulated
+    low = QualityParameters(max_visits_per_day=2)
+    polygons = regency_polygons(get_settings().geodata_dir)
+    visits = pd.read_sql(f"SELECT {', '.join(VISIT_COLUMNS)} FROM visit", engine).set_index("target_id", drop=False)
+
+    def expected() -> set[int]:
+        flags = evaluate(visits, low, polygons)
+        return {int(t) for t in flags.index[flags["too_many_per_day"]]}
+
+    def stored() -> set[int]:
+        return {t for t, rule in _stored(engine) if rule == "too_many_per_day"}
+
+    try:
+        refresh_quality(engine, 1, AS_OF, low, RiskParameters(), polygons, rebuild=True)
+        assert len(stored()) > 10 and stored() == expected()
+        # One of those visits moved to another facilitator's busiest day: both days change.
+        busy = pd.read_sql("SELECT facilitator_id, count(*) AS n FROM quality_flag WHERE rule = 'too_many_per_day' "
+                           "GROUP BY facilitator_id ORDER BY n DESC, facilitator_id", engine)
+        mover = int(pd.read_sql(f"SELECT min(target_id) AS t FROM quality_flag WHERE rule = 'too_many_per_day' "
+                                f"AND facilitator_id = '{busy['facilitator_id'].iloc[1]}'", engine)["t"].iloc[0])
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE visit SET facilitator_id = :f, updated_at = :u WHERE target_id = :t"),
+                         {"f": busy["facilitator_id"].iloc[0], "u": AS_OF + dt.timedelta(minutes=1), "t": mover})
+        visits.loc[mover, "facilitator_id"] = busy["facilitator_id"].iloc[0]
+        refresh_quality(engine, 1, AS_OF + dt.timedelta(minutes=5), low, RiskParameters(), polygons, risk_interval=dt.timedelta(days=1))
+        assert stored() == expected()
+    finally:
+        refresh_quality(engine, 1, AS_OF, QualityParameters(), RiskParameters(), polygons, rebuild=True)
