@@ -80,8 +80,9 @@ def main() -> None:
         marks = [m for t, m in timer.marks if ticks[i] <= t < ticks[i + 1]]
         quality = [m for m in marks if m.startswith("quality")]
         steps = [m.split("; ", 1)[1] for m in marks if m.startswith("tick to")]
-        waiting = [m for m in marks if "the waiting cases" in m]  # part of the rollups' step
-        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}  {steps[0] if steps else ''}  {waiting[0] if waiting else ''}")
+        # Parts of the rollups' step: the visits folded by difference, then the waiting cases.
+        parts = [m for m in marks if "into the rollups" in m or "the waiting cases" in m]
+        print(f"tick {i + 1}: {seconds:.2f} s  {quality[0] if quality else ''}  {steps[0] if steps else ''}  {'; '.join(parts)}")
     if temporary:
         shutil.rmtree(temporary, ignore_errors=True)
 
