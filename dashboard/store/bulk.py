@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, SmallInteger, String, Text
-from sqlalchemy import delete
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, SmallInteger, String, Text, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection

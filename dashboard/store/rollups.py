@@ -285,9 +285,8 @@ TALLIES = {
 #: What ``rollup_visit`` keeps of each visit (the event columns hold WIB days).
 VISIT_COLUMNS = ["target_id", "facilitator_id", "regency_code", "province_code", "category", "outcome",
                  "desil_before", "desil_after", *EVENT_COLUMNS, "reason", "excluded_day"]
-#: The reasons that the clock can lift or move (``models.CLOCK_REASONS``).
-CLOCK_REASONS = ("outside_round", "unreadable_time")
-#: Visits whose counting is re-read at once by a refresh (a list of ids within SQLite's limit).
+#: Visits (targets) re-read at once by a refresh, here and in ``waiting`` (a list of ids
+#: within SQLite's limit).
 IDS_PER_QUERY = 5_000
 
 
@@ -359,7 +358,7 @@ def _stored(frame: pd.DataFrame) -> dict[str, np.ndarray]:
             out[name] = text
         elif name == "excluded_day":
             out[name] = np.array([None if pd.isna(d) else d.isoformat() for d in values], dtype=object)
-        elif name in ("target_id",):
+        elif name == "target_id":
             out[name] = values.to_numpy(dtype="int64")
         elif name in ("desil_before", "desil_after"):
             out[name] = values.to_numpy(dtype="float64")
@@ -517,10 +516,11 @@ def _set_state(conn: Connection, round_id: int, data_until: dt.datetime, counted
         )
 
 
-def _newest_write(conn: Connection, round_id: int, data_until: dt.datetime) -> dt.datetime:
-    """The newest ``visit.updated_at`` of the round (what a refresh has then counted)."""
+def newest_write(conn: Connection, round_id: int) -> dt.datetime | None:
+    """The newest ``visit.updated_at`` of the round (what a refresh has then counted; the
+    mark of the rollups' and the waiting cases' next batch)."""
     v = models.Visit
-    return conn.execute(select(func.max(v.updated_at)).where(v.round_id == round_id)).scalar() or data_until
+    return conn.execute(select(func.max(v.updated_at)).where(v.round_id == round_id)).scalar()
 
 
 def _round_start(conn: Connection, round_id: int) -> dt.date:
@@ -537,7 +537,7 @@ def rebuild_rollups(engine: Engine, round_id: int, data_until: dt.datetime) -> N
 
     began = time.perf_counter()
     with engine.begin() as conn:
-        newest = _newest_write(conn, round_id, data_until)
+        newest = newest_write(conn, round_id) or data_until
         _refresh_targets(conn, round_id)
         for table in (models.RollupRegencyDay, models.RollupFacilitatorDay, models.RollupRegencyActivity, models.RollupExcludedVisits,
                       models.RollupRerankDay):
@@ -569,7 +569,7 @@ def refresh_rollups(engine: Engine, round_id: int, data_until: dt.datetime, *, t
         return
     began = time.perf_counter()
     with engine.begin() as conn:
-        newest = _newest_write(conn, round_id, row.counted_until)
+        newest = newest_write(conn, round_id) or row.counted_until
         if targets_changed:
             _refresh_targets(conn, round_id)
         folded, days = _fold_visits(conn, round_id, row.counted_until, data_until)

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard.store import models
 from dashboard.store.bulk import add_counts
-from dashboard.store.rollups import DAY_OFFSET_HOURS, SqlClock, countable_sql, day_of, day_start_utc
+from dashboard.store.rollups import DAY_OFFSET_HOURS, IDS_PER_QUERY, SqlClock, countable_sql, day_of, day_start_utc, newest_write
 from dashboard.vocabulary import INTERVIEWED_OUTCOMES
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,6 @@ STATUS_CODES = ("assigned", "started", "submitted", "returned", "approved")
 #: Kept statuses that are not open: nothing to wait for; a visit the rollups leave out
 #: (looked at again by every refresh); assigned after the newest data (likewise).
 DONE, UNCOUNTED, LATER = "done", "uncounted", "later"
-#: Targets whose status is computed in one query (a list of ids within SQLite's limit).
-IDS_PER_QUERY = 5_000
 CASE_KEY = ["facilitator_id", "regency_code", "province_code", "status", "entered_day"]
 
 
@@ -183,16 +181,11 @@ def _mark(conn: Connection, round_id: int, until: dt.datetime | None) -> None:
     conn.execute(update(state).where(state.round_id == round_id).values(waiting_until=until))
 
 
-def _newest_write(conn: Connection, round_id: int) -> dt.datetime | None:
-    v = models.Visit
-    return conn.execute(select(func.max(v.updated_at)).where(v.round_id == round_id)).scalar()
-
-
 def rebuild_waiting(conn: Connection, round_id: int, data_until: dt.datetime) -> None:
     """Every target's status again, and the counts from them: two statements the database
     runs itself. Inside the rollups' transaction, after their state row exists."""
     began = time.perf_counter()
-    newest = _newest_write(conn, round_id)
+    newest = newest_write(conn, round_id)
     conn.execute(delete(models.WaitingCase).where(models.WaitingCase.round_id == round_id))
     conn.execute(delete(models.RollupWaiting).where(models.RollupWaiting.round_id == round_id))
     # The list's indexes built after the rows, not row by row: a third of the size (rows
@@ -224,7 +217,7 @@ def refresh_waiting(conn: Connection, round_id: int, data_until: dt.datetime, *,
     if until is None:
         rebuild_waiting(conn, round_id, data_until)
         return
-    newest = _newest_write(conn, round_id)
+    newest = newest_write(conn, round_id)
     ids = set(conn.execute(select(v.target_id).where(v.round_id == round_id, v.updated_at > until)).scalars())
     ids.update(conn.execute(select(w.target_id).where(w.round_id == round_id, w.status.in_([UNCOUNTED, LATER]))).scalars())
     if targets_changed:
