@@ -268,7 +268,9 @@ class Loader:
             )
 
     def _touch(self, round_id: int, since_day: dt.date | None = None) -> None:
-        """Note that ``round_id`` changed (and must be recomputed from ``since_day``)."""
+        """Note that ``round_id`` changed; ``since_day``: the earliest day the change touched
+        (a day before the round's start means its dates moved: ``finish`` rebuilds it; other
+        changes are folded in by difference)."""
         if round_id not in self.pending:
             self.pending[round_id] = since_day
         elif since_day is not None:
