@@ -283,10 +283,14 @@ def _flags_of_visits(visits: pd.DataFrame, parameters: QualityParameters, polygo
     return _concat(parts)
 
 
-def _flags_of_groups(members: pd.DataFrame, rule: str, keys: set[str] | None, parameters) -> dict[str, np.ndarray]:
+def _flags_of_groups(members: pd.DataFrame, rule: str, keys: set[str] | None, parameters,
+                     member_keys: pd.Series | None = None) -> dict[str, np.ndarray]:
     """Flags of ``rule`` for the visits of ``members`` in a group that breaks it (only the
-    groups ``keys``, unless None: all)."""
-    member_keys = group_keys(members)[rule]
+    groups ``keys``, unless None: all). ``member_keys``: the members' keys under ``rule``,
+    when the caller has them already (they cost a time-zone conversion and a text per GPS
+    point of every member)."""
+    if member_keys is None:
+        member_keys = group_keys(members, (rule,))[rule]
     if keys is not None:
         member_keys = member_keys.where(member_keys.isin(keys))
     size = group_sizes(member_keys.to_frame(rule), parameters)[rule]
@@ -467,9 +471,10 @@ def refresh_quality(
                     continue
                 removed += _delete_flags(conn, round_id, rule=rule, keys=keys)
                 members = _group_members(conn, round_id, rule, keys)
+                member_keys = group_keys(members, (rule,))[rule]
                 # The days of the groups re-flagged (not of every visit read with them).
-                days |= _days(members[group_keys(members)[rule].isin(keys).to_numpy()])
-                rows.append(_flags_of_groups(members, rule, keys, parameters))
+                days |= _days(members[member_keys.isin(keys).to_numpy()])
+                rows.append(_flags_of_groups(members, rule, keys, parameters, member_keys))
             written = _write_flags(conn, _concat(rows))
             _refresh_flag_rollup(conn, round_id, days)
             scored = 0

@@ -224,23 +224,30 @@ def _tolerant_area(geometry, tolerance: float):
     return cached[1]
 
 
-def group_keys(visits: pd.DataFrame) -> pd.DataFrame:
-    """Per visit, the key of its group under each rule of ``GROUP_RULES`` (missing where
-    the visit cannot take part: not submitted, no GPS point, no well-formed meter id)."""
+def group_keys(visits: pd.DataFrame, rules: tuple[str, ...] = GROUP_RULES) -> pd.DataFrame:
+    """Per visit, the key of its group under each rule of ``rules`` (by default every one of
+    ``GROUP_RULES``; missing where the visit cannot take part: not submitted, no GPS point,
+    no well-formed meter id). The incremental refresh asks for one rule at a time: the
+    members of a facilitator's days need no text of their GPS points."""
     v = visits
     submitted = v["submitted_at"].notna()
-    interviewed = submitted & v["outcome"].isin(_INTERVIEWED)
-    lat = pd.to_numeric(v["gps_lat"], errors="coerce")
-    lon = pd.to_numeric(v["gps_lon"], errors="coerce")
-    has_gps = submitted & lat.notna() & lon.notna()
     keys = pd.DataFrame(index=v.index)
-    # Exactly the same point (a copied record), not merely close neighbours.
-    point = lat.map(repr).astype(object) + "," + lon.map(repr).astype(object) if len(v) else pd.Series(dtype=object, index=v.index)
-    keys["gps_duplicate"] = point.where(has_gps)
-    pln = v["pln_meter_id"].where(interviewed)
-    keys["pln_reused"] = pln.where(pln.fillna("").str.fullmatch(_PLN_FORMAT))
-    day = local_start(v).dt.strftime("%Y-%m-%d")
-    keys["too_many_per_day"] = (v["facilitator_id"].astype(str) + "|" + day).where(submitted)
+    for rule in rules:
+        if rule == "gps_duplicate":
+            lat = pd.to_numeric(v["gps_lat"], errors="coerce")
+            lon = pd.to_numeric(v["gps_lon"], errors="coerce")
+            has_gps = submitted & lat.notna() & lon.notna()
+            # Exactly the same point (a copied record), not merely close neighbours.
+            point = lat.map(repr).astype(object) + "," + lon.map(repr).astype(object) if len(v) else pd.Series(dtype=object, index=v.index)
+            keys[rule] = point.where(has_gps)
+        elif rule == "pln_reused":
+            pln = v["pln_meter_id"].where(submitted & v["outcome"].isin(_INTERVIEWED))
+            keys[rule] = pln.where(pln.fillna("").str.fullmatch(_PLN_FORMAT))
+        elif rule == "too_many_per_day":
+            day = local_start(v).dt.strftime("%Y-%m-%d")
+            keys[rule] = (v["facilitator_id"].astype(str) + "|" + day).where(submitted)
+        else:
+            raise ValueError(f"{rule!r} is not a group rule (one of {GROUP_RULES})")
     return keys.astype(object).where(keys.notna(), None)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard.quality.rules import RULE_IDS, RULES, QualityParameters, evaluate
+from dashboard.quality.rules import GROUP_RULES, RULE_IDS, RULES, QualityParameters, evaluate, group_keys
 from dashboard.vocabulary import ASSET_COLUMNS, FAMILY_VARIABLES, LIVESTOCK_COLUMNS
 
 
@@ -104,6 +104,21 @@ def test_pairs_and_days():
     ]
     assert all(b == {"too_many_per_day"} for b in broken(*day))
     assert all(b == set() for b in broken(*day[:25]))
+
+
+def test_the_keys_of_one_group_rule_are_those_of_all_rules():
+    """The incremental refresh asks for one rule's keys at a time: the same keys as all at once."""
+    frame = pd.DataFrame([
+        clean_visit(target_id=1), clean_visit(target_id=2, gps_lat=None, pln_meter_id="bad"),
+        clean_visit(target_id=3, submitted_at=None), clean_visit(target_id=4, outcome="moved"),
+    ])
+    every = group_keys(frame)
+    assert list(every.columns) == list(GROUP_RULES)
+    assert every.loc[0].notna().all() and every.loc[2].isna().all()
+    for rule in GROUP_RULES:
+        pd.testing.assert_frame_equal(group_keys(frame, (rule,)), every[[rule]])
+    with pytest.raises(ValueError, match="not a group rule"):
+        group_keys(frame, ("photo_missing",))
 
 
 def test_no_visits_no_flags():
