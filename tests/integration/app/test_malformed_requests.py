@@ -69,7 +69,13 @@ def test_a_malformed_callback_body_gets_a_400(site, body):
     assert response.status_code == 400 and "error" in response.get_json()
 
 
+@pytest.mark.parametrize("standard_round_url", ["sqlite"], indirect=True)
 def test_every_callback_refuses_values_of_the_wrong_form(site):
+    """On SQLite only: each request changes the form of one input (the others valid), which
+    the callback's input checks refuse or read as nothing before any query is made, whatever
+    the engine; the PostgreSQL run repeated the same ~4,000 requests (the suite's slowest
+    test, about 2 minutes). Values of the right form that name nothing do reach the
+    queries: the next test sends those on both engines."""
     valid = _valid(site)
     checked = 0
     for dependency in _server_callbacks(site):
