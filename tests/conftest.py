@@ -25,6 +25,9 @@ Fixtures
 ``standard_round_url`` (session; params ``sqlite`` / ``postgresql``)
     The standard 60,000-target simulated round, shared read-only across modules
     (``standard_sqlite_round_url`` and ``standard_postgresql_round_url``: one engine's).
+    Simulated once per test run: the first pytest-xdist worker to need it makes it, the
+    others restore a copy (``_made_once``); the same for ``finished_round_url`` and
+    ``scored_round_url``.
 
 ``redis_url`` (session)
     A throwaway ``redis-server`` on a free port (``tests/_redis.py``), or ``TEST_REDIS_URL``;
@@ -143,47 +146,106 @@ def database_url_factory(_lazy_postgres, tmp_path_factory) -> Callable[[str], st
     return make_database_url
 
 
-#: The standard round of each engine, simulated once per session (see ``standard_round_url``).
+#: The standard round of each engine, made once per worker process (see ``standard_round_url``).
 _STANDARD_ROUNDS: dict[str, str] = {}
 #: The fabrication-risk threshold of ``scored_round_url`` (see there).
 SCORED_ROUND_THRESHOLD = 25.0
 
 
-def _standard_round(backend: str, database_url_factory) -> str:
+def _save(url: str, path) -> None:
+    """The database ``url`` written to ``path``: a file copy (SQLite) or ``pg_dump``."""
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from tests._postgres import find_bindir
+    from tests.simulated import copy_database
+
+    if url.startswith("sqlite"):
+        copy_database(url, f"sqlite:///{path}")
+        return
+    uri = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    subprocess.run([str(find_bindir() / "pg_dump"), "--format=custom", "--no-owner", f"--file={path}", uri], check=True, capture_output=True)
+
+
+def _restore(path, url: str) -> None:
+    """``url`` (a new empty database) made what ``_save`` wrote to ``path``."""
+    import shutil
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from tests._postgres import find_bindir
+
+    if url.startswith("sqlite"):
+        shutil.copyfile(path, sa.make_url(url).database)
+        return
+    uri = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    subprocess.run([str(find_bindir() / "pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={uri}", str(path)], check=True, capture_output=True)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # pg_restore brings no planner statistics
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+
+
+def _made_once(name: str, url: str, make: Callable[[str], None], tmp_path_factory) -> str:
+    """``url`` (a new empty database) made by ``make`` once per test run and copied by the
+    other pytest-xdist workers (each has its own PostgreSQL server and temporary
+    directory): the rounds of the session's fixtures took each worker a minute or more of
+    simulating. The first worker to ask makes it under a file lock, in the directory the
+    workers share (pytest-xdist's documented way to build session data once)."""
+    from filelock import FileLock
+
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        make(url)
+        return url
+    shared = tmp_path_factory.getbasetemp().parent
+    saved = shared / f"{name}.{'sqlite' if url.startswith('sqlite') else 'pgdump'}"
+    with FileLock(str(saved) + ".lock"):
+        if saved.is_file():
+            _restore(saved, url)
+        else:
+            make(url)
+            _save(url, saved)
+    return url
+
+
+def _standard_round(backend: str, database_url_factory, tmp_path_factory) -> str:
     if backend not in _STANDARD_ROUNDS:
         from tests.simulated import simulate_small
 
-        url = database_url_factory(backend)
-        simulate_small(url, families=60_000)
-        _STANDARD_ROUNDS[backend] = url
+        _STANDARD_ROUNDS[backend] = _made_once(
+            f"standard-round-{backend}", database_url_factory(backend), lambda url: simulate_small(url, families=60_000), tmp_path_factory
+        )
     return _STANDARD_ROUNDS[backend]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def standard_round_url(request, database_url_factory) -> str:
+def standard_round_url(request, database_url_factory, tmp_path_factory) -> str:
     """The standard simulated round (60,000 targets, ``tests.simulated`` defaults) on each
-    engine, made once per test session and shared by the tests that only read it (they may
-    add users, tokens and audit events, never round data)."""
-    return _standard_round(request.param, database_url_factory)
+    engine, made once per test run (copied into each worker's own database) and shared by
+    the tests that only read it (they may add users, tokens and audit events, never round
+    data)."""
+    return _standard_round(request.param, database_url_factory, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def standard_sqlite_round_url(database_url_factory) -> str:
+def standard_sqlite_round_url(database_url_factory, tmp_path_factory) -> str:
     """The standard round on SQLite alone (the same database as ``standard_round_url``'s
     SQLite one), for tests that need one engine only. Read only, as that one: a test that
     writes round data takes a copy (``tests.simulated.copy_database``)."""
-    return _standard_round("sqlite", database_url_factory)
+    return _standard_round("sqlite", database_url_factory, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def standard_postgresql_round_url(database_url_factory) -> str:
+def standard_postgresql_round_url(database_url_factory, tmp_path_factory) -> str:
     """The standard round on PostgreSQL alone (the same database as ``standard_round_url``'s
     PostgreSQL one), for a test that compares it with the SQLite one. Read only."""
-    return _standard_round("postgresql", database_url_factory)
+    return _standard_round("postgresql", database_url_factory, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def finished_round_url(database_url_factory) -> str:
+def finished_round_url(database_url_factory, tmp_path_factory) -> str:
     """A round seen after its end (120,000 targets, SQLite): every planned visit is in, so
     every injected defect is visible. Shared by the simulator's rate checks and the quality
     rules' recall; read only.
@@ -197,16 +259,17 @@ def finished_round_url(database_url_factory) -> str:
     from dashboard.simulation import run
     from tests.simulated import simulate_small
 
-    url = database_url_factory("sqlite")
-    with pytest.MonkeyPatch.context() as patch:
-        for derived in ("rebuild_rollups", "_refresh_quality", "_evaluate_alerts"):
-            patch.setattr(run, derived, lambda *args, **kwargs: None)
-        simulate_small(url, as_of=dt.datetime(2027, 4, 1))
-    return url
+    def make(url: str) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            for derived in ("rebuild_rollups", "_refresh_quality", "_evaluate_alerts"):
+                patch.setattr(run, derived, lambda *args, **kwargs: None)
+            simulate_small(url, as_of=dt.datetime(2027, 4, 1))
+
+    return _made_once("finished-round", database_url_factory("sqlite"), make, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def scored_round_url(database_url_factory) -> str:
+def scored_round_url(database_url_factory, tmp_path_factory) -> str:
     """A copy of the standard 60,000-target round on SQLite with its risk scores from 2 interviews on
     (a small round gives each facilitator 1-3), so that the quality pages have scores to
     show, and a threshold of 25 instead of 50: from 2-3 interviews the score's shrinkage
@@ -221,10 +284,12 @@ def scored_round_url(database_url_factory) -> str:
     from dashboard.store.database import get_engine
     from tests.simulated import AS_OF, copy_database
 
-    url = copy_database(_standard_round("sqlite", database_url_factory), database_url_factory("sqlite"))
-    refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(threshold=SCORED_ROUND_THRESHOLD, min_interviews=2),
-                    regency_polygons(get_settings().geodata_dir), rebuild=True)
-    return url
+    def make(url: str) -> None:
+        copy_database(_standard_round("sqlite", database_url_factory, tmp_path_factory), url)
+        refresh_quality(get_engine(url), 1, AS_OF, QualityParameters(), RiskParameters(threshold=SCORED_ROUND_THRESHOLD, min_interviews=2),
+                        regency_polygons(get_settings().geodata_dir), rebuild=True)
+
+    return _made_once("scored-round", database_url_factory("sqlite"), make, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
