@@ -151,10 +151,16 @@ def main() -> None:
         elapsed = time.time() - started
         rss_end = _rss_mb(server.pid)
     finally:
-        if writer is not None:
-            writer.send_signal(signal.SIGINT)
-            writer.wait(60)
-        stop_server(server)
+        try:
+            if writer is not None:
+                # It ends after its current tick (one transaction): minutes at 20M targets.
+                writer.send_signal(signal.SIGINT)
+                try:
+                    writer.wait(600)
+                except subprocess.TimeoutExpired:
+                    writer.kill()
+        finally:
+            stop_server(server)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     print(f"\n{when} · {url.split('/')[-1]} · {args.users} users, {args.minutes:g} min, "

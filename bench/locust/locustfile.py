@@ -69,13 +69,19 @@ class _Dashboard(HttpUser):
         self.callback(f"map {label}", "overview-map.figure", [("overview-metric", "value", "completion_pct"), ("overview-map-view", "value", "map"), ("data-version", "data", v), ("font-scale", "data", 1)], [*where, ("overview-map", "figure", None)])
         self.callback(f"kpis {label}", "..overview-kpis.children...overview-message.children..", [("data-version", "data", v)], where)
         self.callback(f"progress {label}", "overview-progress.figure", [("data-version", "data", v), ("font-scale", "data", 1)], where)
-        ranking = self.callback(f"ranking {label}", "overview-ranking.children", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)
+        ranking = self.callback(f"ranking {label}", "..overview-ranking.children...overview-ranking-full.children..", [("data-version", "data", v), ("overview-metric", "value", "completion_pct")], where)
         self.callback(f"categories+funnel {label}", "..overview-categories.figure...overview-funnel.figure..", [("data-version", "data", v), ("font-scale", "data", 1)], where)
         self.callback(f"as of {label}", "data-as-of.children", [("data-version", "data", v)], [("page-lang", "data", LANG)])
+        # The rows of the whole ranking (the table of the "all regions" dialog).
         try:
-            return ranking["response"]["overview-ranking"]["children"]["props"]["data"]
+            children = ranking["response"]["overview-ranking-full"]["children"]
         except (TypeError, KeyError):
             return []
+        for child in children if isinstance(children, list) else [children]:
+            rows = (child or {}).get("props", {}).get("data") if isinstance(child, dict) else None
+            if rows:
+                return rows
+        return []
 
 
 class WallScreen(_Dashboard):
