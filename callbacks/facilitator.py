@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.refresh import version_day
 from dashboard.figures.facilitators import facilitator_profile
-from dashboard.figures.findings import facilitator_findings_table
+from dashboard.figures.findings import facilitator_findings_row
 from dashboard.figures.training import facilitator_training
 from dashboard.figures.forecast import ScheduleRule
 from dashboard.figures.quality_report import facilitator_flags, facilitator_risk, risk_signals
@@ -52,7 +52,7 @@ def register(app: Dash, settings: Settings) -> None:
         flags = facilitator_flags(engine, version["round_id"], facilitator_id, day, access=access)
         quality = facilitator.quality_section(risk, signals, flags, lang, settings.risk_min_interviews)
         cutoffs = settings.programme_cutoffs
-        found = facilitator_findings_table(engine, version["round_id"], profile.regency_code, day, access=access, cutoffs=cutoffs).loc[profile.id]
+        found = facilitator_findings_row(engine, version["round_id"], profile.id, profile.regency_code, day, access=access, cutoffs=cutoffs)
         findings = facilitator.findings_section(
             found, FACILITATOR_PROGRAMME, dict(cutoffs)[FACILITATOR_PROGRAMME], lang,
             page_href(f"/temuan/{profile.regency_code}", lang, None, version.get("pinned")),

@@ -17,6 +17,7 @@ from dashboard.access.policy import Access, OutOfScope
 from dashboard.figures.findings import (
     FINDINGS_METRIC_IDS,
     category_findings,
+    facilitator_findings_row,
     facilitator_findings_table,
     findings_counts,
     findings_region_table,
@@ -150,6 +151,12 @@ def test_regency_and_facilitator_findings(round_):
             _compare(people.loc[expected.index], expected)
             # The facilitators of a kabupaten/kota add up to it.
             assert people["reranked"].sum() == own["reranked"].iloc[0]
+            # The facilitator page's row, counted from one facilitator's visits, is theirs
+            # in the table (those with re-ranked families, and one without if any).
+            some = list(people.index[people["reranked"] > 0][:4]) + list(people.index[people["reranked"] == 0][:1])
+            for person in some:
+                row = facilitator_findings_row(engine, 1, person, regency, day, access=NATION, cutoffs=CUTOFFS)
+                pd.testing.assert_series_equal(row, people.loc[person])
 
 
 def test_the_transition_matrix(round_):
