@@ -191,7 +191,7 @@ def _restore(path, url: str) -> None:
 def _made_once(name: str, url: str, make: Callable[[str], None], tmp_path_factory) -> str:
     """``url`` (a new empty database) made by ``make`` once per test run and copied by the
     other pytest-xdist workers (each has its own PostgreSQL server and temporary
-    directory): the rounds of the session's fixtures took each worker a minute or more of
+    directory): the rounds of the session's fixtures took each worker about a minute of
     simulating. The first worker to ask makes it under a file lock, in the directory the
     workers share (pytest-xdist's documented way to build session data once)."""
     from filelock import FileLock
@@ -206,7 +206,9 @@ def _made_once(name: str, url: str, make: Callable[[str], None], tmp_path_factor
             _restore(saved, url)
         else:
             make(url)
-            _save(url, saved)
+            partial = saved.with_name(saved.name + ".partial")
+            _save(url, partial)
+            partial.rename(saved)  # a worker that fails half-way leaves no half copy
     return url
 
 

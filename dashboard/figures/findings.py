@@ -265,8 +265,8 @@ def facilitator_findings_row(
     engine: Engine, round_id: int, facilitator_id: str, regency_code: str, day: dt.date, *, access: Access, cutoffs: Cutoffs
 ) -> pd.Series:
     """The row of ``facilitator_findings_table`` of one facilitator of the kabupaten/kota,
-    counted from that facilitator's visits alone (the facilitator page: milliseconds where
-    the whole table reads every visit of the kabupaten/kota)."""
+    counted from that facilitator's visits alone (the facilitator page: a few hundred visits
+    where the whole table reads every visit of the kabupaten/kota)."""
     cutoffs = check_cutoffs(cutoffs)
     staff = facilitator_counts(engine, round_id, regency_code, day, access=access)[["name", "submitted"]]
     if facilitator_id not in staff.index:
