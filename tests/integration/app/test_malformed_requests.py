@@ -73,9 +73,9 @@ def test_a_malformed_callback_body_gets_a_400(site, body):
 def test_every_callback_refuses_values_of_the_wrong_form(site):
     """On SQLite only: each request changes the form of one input (the others valid), which
     the callback's input checks refuse or read as nothing before any query is made, whatever
-    the engine; the PostgreSQL run repeated the same ~4,000 requests at about three times the
-    cost of the SQLite one (12.6 s on a quiet 2-core machine). Values of the right form that name nothing do reach the
-    queries: the next test sends those on both engines."""
+    the engine; the PostgreSQL run repeated the same ~4,000 requests at about three times
+    the cost of the SQLite one (12.6 s on a quiet 2-core machine). Values of the right form
+    that name nothing do reach the queries: the next test sends those on both engines."""
     valid = _valid(site)
     checked = 0
     for dependency in _server_callbacks(site):

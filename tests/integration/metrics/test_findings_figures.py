@@ -137,6 +137,7 @@ def test_national_provincial_and_category_findings(round_, cutoffs):
 
 def test_regency_and_facilitator_findings(round_):
     engine, raw, state = round_
+    rows_with_findings = 0
     for day in _days(state):
         regencies = raw.findings("regency_code", day, CUTOFFS)
         facilitators = raw.findings("facilitator_id", day, CUTOFFS)
@@ -157,6 +158,8 @@ def test_regency_and_facilitator_findings(round_):
             for person in some:
                 row = facilitator_findings_row(engine, 1, person, regency, day, access=NATION, cutoffs=CUTOFFS)
                 pd.testing.assert_series_equal(row, people.loc[person])
+                rows_with_findings += int(row["reranked"] > 0)
+    assert rows_with_findings > 0  # the rows compared held findings, not only zeros
 
 
 def test_the_transition_matrix(round_):
