@@ -21,6 +21,30 @@ from dashboard.vocabulary import PROGRAMME_TERMS, Language
 Unit = Literal["count", "percent", "ratio"]
 
 
+class _Columns:
+    """The count columns of a frame as float arrays, each converted once, and their row
+    sums (a missing count is 0, as ``DataFrame.sum`` takes it). Pandas' column selection
+    and row sums cost about 3 ms a metric whatever the number of rows, and a page computes
+    dozens of metrics on frames of one to a few hundred rows: 0.1-0.2 s of CPU a page at
+    cold, where this costs a few milliseconds."""
+
+    def __init__(self, counts: pd.DataFrame) -> None:
+        self._counts = counts
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def column(self, name: str) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None:
+            array = np.nan_to_num(self._counts[name].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+            self._arrays[name] = array
+        return array
+
+    def total(self, names: tuple[str, ...]) -> np.ndarray:
+        if len(names) == 1:
+            return self.column(names[0])
+        return np.sum([self.column(n) for n in names], axis=0)
+
+
 @dataclass(frozen=True)
 class Metric:
     """One indicator: ``sum(numerator) / sum(denominator) * scale`` of the base counts."""
@@ -72,13 +96,15 @@ class Metric:
 
     def compute(self, counts: pd.DataFrame) -> pd.Series:
         """The metric for every row of ``counts`` (NaN where the denominator is 0)."""
-        numerator = counts[list(self.numerator)].sum(axis=1).astype(float)
+        return pd.Series(self._values(_Columns(counts)), index=counts.index, name=self.id)
+
+    def _values(self, columns: _Columns) -> np.ndarray:
+        numerator = columns.total(self.numerator)
         if not self.denominator:
-            return numerator.rename(self.id)
-        denominator = counts[list(self.denominator)].sum(axis=1).astype(float)
+            return numerator
+        denominator = columns.total(self.denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = numerator / denominator.where(denominator > 0) * self.scale
-        return value.rename(self.id)
+            return np.where(denominator > 0, numerator / denominator, np.nan) * self.scale
 
     def to_json(self) -> dict:
         return {
@@ -309,9 +335,10 @@ def compute(counts: pd.DataFrame, metric_ids: list[str] | tuple[str, ...] | None
     """The metrics (default: all that the counts allow) for every row of ``counts``."""
     metrics = [get_metric(m) for m in metric_ids] if metric_ids else list(METRICS)
     available = set(counts.columns)
-    columns = {
-        m.id: m.compute(counts)
+    columns = _Columns(counts)
+    values = {
+        m.id: m._values(columns)
         for m in metrics
         if set(m.numerator) | set(m.denominator) <= available
     }
-    return pd.DataFrame(columns, index=counts.index)
+    return pd.DataFrame(values, index=counts.index)
