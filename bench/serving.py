@@ -31,7 +31,7 @@ from dashboard.figures import cache as figure_cache
 from dashboard.figures.queries import Scope, data_state
 from dashboard.figures.waiting import _raw_facilitator_waiting
 from dashboard.settings import Settings, get_settings
-from dashboard.store.database import get_engine
+from dashboard.store.database import create_db_engine, get_engine
 from dashboard.store.rollups import day_start_utc
 
 
@@ -178,7 +178,7 @@ def main() -> None:
     client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + issue_token(engine, "bench-national")
     poll = client.post("/_dash-update-component", json=dash_payload("data-version.data", [("refresh-timer", "n_intervals", 1), ("url", "search", "")], [("data-version", "data", None)]))
     version = poll.get_json()["response"]["data-version"]["data"]
-    engine = get_engine(settings.read_database_url)  # figures, and the naive baseline, read there
+    engine = get_engine(settings.read_database_url)  # the figures read there
     day = data_state(engine, version["round_id"]).day
     facilitator = pd.read_sql(f"SELECT id FROM facilitator WHERE regency_code = '{args.regency}' ORDER BY id LIMIT 1", engine)["id"][0]
     backend = figure_cache.backend_of(engine)
@@ -187,7 +187,9 @@ def main() -> None:
         response = client.post("/_dash-update-component", json=payload)
         assert response.status_code in (200, 204), response.status_code
 
-    naive = naive_pages(engine, day, args.regency, facilitator, version["round_id"])
+    # The baseline on an engine of its own, with the server's defaults (the app's engines
+    # switch PostgreSQL's JIT off, which would slow its scans of every visit or help them).
+    naive = naive_pages(create_db_engine(settings.read_database_url), day, args.regency, facilitator, version["round_id"])
     print(f"{url.split('/')[-1]} · {engine.dialect.name}{' · figures read from ' + args.read_url.split('@')[-1] if args.read_url else ''} · as of {day} · p50 of {args.repeat} · ms")
     print("| page | callback | cold wall | cold CPU | cached wall | cached CPU | naive wall | naive CPU | naive / cached | naive / cold |")
     print("|---|---|---|---|---|---|---|---|---|---|")

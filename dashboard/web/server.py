@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.figures import cache as figure_cache
 from dashboard.settings import Settings
-from dashboard.store.database import get_engine
+from dashboard.store.database import get_engine, without_jit
 from dashboard.store.outage import RETRY_AFTER_SECONDS, is_outage
 from dashboard.store.status import data_status
 from dashboard.web.api import register_api
@@ -59,6 +59,7 @@ def create_server(settings: Settings) -> Flask:
     register_request_logging(server, settings)  # first: the request id exists for every other log line
     for url in dict.fromkeys([settings.database_url, settings.read_database_url]):
         log_slow_queries(get_engine(url), settings.slow_query_ms)
+        without_jit(get_engine(url))
     figure_cache.configure(
         settings.read_database_url, figure_cache.make_backend(settings.redis_url, settings.cache_dir) if settings.figure_cache else None
     )

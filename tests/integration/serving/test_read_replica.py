@@ -35,3 +35,30 @@ def test_figures_come_from_the_read_database_and_accounts_from_the_primary(tmp_p
         with audited.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM audit_event WHERE action = 'api' AND user_name = 'replica-reader'")).scalar_one() == events
         audited.dispose()
+
+
+def test_the_app_servers_connections_to_postgresql_compile_no_jit(database_url_factory):
+    """The pages' short aggregates paid 7-25 ms of JIT compilation each at 20M targets
+    (``without_jit``): the app server's connections, to the primary and to the read
+    database, switch it off; an engine of the writer's kind keeps the server's setting."""
+    from dashboard.store.database import create_db_engine, get_engine, init_database
+
+    primary, replica = database_url_factory("postgresql"), database_url_factory("postgresql")
+    for url in (primary, replica):
+        engine = init_database(url)
+        with engine.begin() as conn:  # the server's default, whatever the cluster's configuration
+            conn.execute(sa.text(f"ALTER DATABASE {engine.url.database} SET jit = on"))
+        engine.dispose()
+    writer = create_db_engine(primary)
+    with writer.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar_one() == "on"
+    with get_engine(primary).connect() as conn:  # a connection opened before the server exists
+        conn.execute(sa.text("SELECT 1"))
+    create_server(auth.settings(primary, database_read_url=replica))
+    for url in (primary, replica):
+        with get_engine(url).begin() as conn:  # in a transaction, as the pages' reads are
+            assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off", url
+            assert conn.execute(sa.text("SELECT count(*) FROM round")).scalar_one() == 0
+    with writer.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar_one() == "on"
+    writer.dispose()
