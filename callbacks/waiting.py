@@ -73,7 +73,8 @@ def register(app: Dash, settings: Settings) -> None:
     def update_facilitators(version, scope_code, lang):
         if not version:
             return no_update
-        counts = waiting_counts(engine(), version["round_id"], Scope.of(scope_code), version_day(version), access=current_access(), by="facilitators")
+        counts = waiting_counts(engine(), version["round_id"], Scope.of(scope_code), version_day(version), access=current_access(), by="facilitators",
+                                statuses=FACILITATOR_STATUSES)
         table = per_code(counts, FACILITATOR_STATUSES).head(FACILITATORS_LISTED)
         if table.empty:
             return t("waiting.no_facilitator_cases", lang)

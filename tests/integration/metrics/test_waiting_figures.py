@@ -109,6 +109,13 @@ def test_the_review_backlog_and_the_facilitators_with_the_oldest_cases(round_):
         expected = theirs.groupby("facilitator_id").agg(cases=("age", "size"), oldest_days=("age", "max"))
         pd.testing.assert_frame_equal(people[["cases", "oldest_days"]].sort_index(), expected.sort_index(), check_names=False, check_dtype=False)
         assert list(people["oldest_days"]) == sorted(people["oldest_days"], reverse=True)
+        # What the page asks for: only the statuses it lists, summed in the database.
+        theirs_only = waiting_counts(engine, 1, Scope.of("35"), day, access=NATION, by="facilitators", statuses=FACILITATOR_STATUSES)
+        assert set(theirs_only["status"]) <= set(FACILITATOR_STATUSES)
+        pd.testing.assert_frame_equal(per_code(theirs_only, FACILITATOR_STATUSES), per_code(
+            waiting_counts(engine, 1, Scope.of("35"), day, access=NATION, by="facilitators"), FACILITATOR_STATUSES))
+    with pytest.raises(ValueError):
+        waiting_counts(engine, 1, Scope.of("35"), state.day, access=NATION, by="facilitators", statuses=("lost",))
 
 
 def test_the_cases_behind_a_figure_are_pseudonymous_codes_oldest_first(round_):
