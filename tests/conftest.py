@@ -50,6 +50,8 @@ from collections.abc import Callable
 
 import pytest
 
+from tests._file_order import known_durations, longest_first
+from tests._file_order import pytest_addoption, pytest_runtest_logreport, pytest_sessionfinish  # noqa: F401 (hooks)
 from tests._postgres import BACKENDS, PostgresServer, PostgresUnavailable
 from tests._redis import SKIP_ENV as REDIS_SKIP_ENV
 from tests._redis import RedisServer, RedisUnavailable
@@ -317,6 +319,7 @@ def empty_database_url(request, tmp_path, database_url_factory) -> str:
     return database_url_factory(request.param)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture, which would undo ours
 def pytest_collection_modifyitems(config, items):
     postgres = pytest.mark.postgres
     for item in items:
@@ -326,3 +329,5 @@ def pytest_collection_modifyitems(config, items):
         ids = callspec.id.split("-") if callspec is not None else []
         if "postgresql" in ids or "postgres_server" in getattr(item, "fixturenames", ()):
             item.add_marker(postgres)
+    if hasattr(config, "workerinput"):  # the workers' collection is the controller's queue
+        items[:] = longest_first(items, known_durations())
