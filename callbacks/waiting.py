@@ -54,7 +54,8 @@ def register(app: Dash, settings: Settings) -> None:
             return no_update
         scope = Scope.of(scope_code)
         by = "self" if scope.level == Level.REGENCY else "regencies"
-        table = per_code(waiting_counts(engine(), version["round_id"], scope, version_day(version), access=current_access(), by=by), ("submitted",))
+        counts = waiting_counts(engine(), version["round_id"], scope, version_day(version), access=current_access(), by=by, statuses=("submitted",))
+        table = per_code(counts, ("submitted",))
         if table.empty:
             return t("waiting.no_backlog", lang)
         names = region_names(engine(), Level.REGENCY)

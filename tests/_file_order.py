@@ -12,7 +12,11 @@ measured may be heavy, and a light one costs nothing at the front).
 ``pytest --record-durations`` (with ``make test``: ``PYTEST_ARGS=--record-durations``)
 writes each file's time of the run to that file (keeping the others'): the sum of its tests' set-up, call
 and tear-down, as the controller receives them. Run it again when files are added or
-change their weight; the order only needs to be roughly right.
+change their weight; the order only needs to be roughly right. Only a whole run of whole
+files is recorded (not one stopped, or narrowed with ``-k``, ``-m``, ``--lf``,
+``--deselect`` or a test id): a file's time of a part would replace its whole. A session
+fixture (the standard round) is charged to the first file that needs it on each worker,
+one of the longest anyway.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def known_durations(path: Path = DURATIONS_FILE) -> dict[str, float]:
     """Seconds per test file (its path from the repository root) of the last recorded run."""
     try:
         return {str(k): float(v) for k, v in json.loads(path.read_text()).items()}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError):
         return {}
 
 
@@ -67,11 +71,23 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _seconds[_file(report.nodeid)] += report.duration
 
 
+def _narrowed(config: pytest.Config) -> bool:
+    """Whether the run left out tests of the files it ran."""
+    option = config.option
+    return bool(
+        getattr(option, "keyword", "") or getattr(option, "markexpr", "") or getattr(option, "lf", False)
+        or getattr(option, "deselect", None) or any("::" in arg for arg in config.args)
+    )
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if not config.getoption("--record-durations") or hasattr(config, "workerinput"):
         return  # only the controller (or a run without workers) sees every file
     if not _seconds:
+        return
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or _narrowed(config):
+        print(f"\n--record-durations: {DURATIONS_FILE.name} left as it was (a stopped or narrowed run times files in part)")
         return
     # A run of some files updates theirs and keeps the others' (of files that still exist).
     root = config.rootpath

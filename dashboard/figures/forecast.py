@@ -149,7 +149,7 @@ def forecast_table(
     # tens of milliseconds on a kabupaten/kota's few thousand facilitator-days.
     days_in = pd.to_datetime(daily["day"]).to_numpy(dtype="datetime64[D]") if len(daily) else np.array([], dtype="datetime64[D]")
     rows = codes.get_indexer(daily["code"]) if len(daily) else np.array([], dtype=np.intp)
-    amounts = daily["submitted"].to_numpy(dtype=float) if len(daily) else np.array([], dtype=float)
+    amounts = np.nan_to_num(daily["submitted"].to_numpy(dtype=float)) if len(daily) else np.array([], dtype=float)
     counted = (rows >= 0) & (days_in <= np.datetime64(day, "D"))
     frame["submitted"] = np.bincount(rows[counted], weights=amounts[counted], minlength=len(codes)).astype("int64")
 

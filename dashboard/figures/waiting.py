@@ -153,17 +153,15 @@ def _waiting_counts(engine: Engine, round_id: int, scope: Scope, day: dt.date, b
 @cached
 def _facilitator_waiting(engine: Engine, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Open cases per facilitator (with their kabupaten/kota and province), status and age
-    bucket, with the age of the oldest: the rows every level sums. Kept ones as of the
-    newest data (milliseconds), else one GROUP BY over the raw rows."""
+    bucket, with the age of the oldest, on a day before the kept counts' (a pinned or
+    earlier day): one GROUP BY over the raw rows, computed once per data version and day
+    and summed by every level of the page."""
     with engine.connect() as conn:
-        kept = kept_day(conn, round_id)
-        if kept is not None and day >= kept:
-            return _kept_facilitator_waiting(conn, round_id, scope, day)
         return _raw_facilitator_waiting(conn, round_id, scope, day)
 
 
 def _raw_facilitator_waiting(conn, round_id: int, scope: Scope, day: dt.date) -> pd.DataFrame:
-    """``_facilitator_waiting`` from the raw rows: one GROUP BY over the targets and visits."""
+    """``_facilitator_waiting``'s query: one GROUP BY over the targets and visits."""
     cases, clock = open_cases(conn, round_id, day, *scope_filter(models.Target, scope))
     bucket = _bucket(cases.c.since, day, clock).label("bucket")
     keys = [cases.c.facilitator_id, cases.c.regency_code, cases.c.province_code, cases.c.status]
@@ -183,8 +181,8 @@ def _kept_facilitator_waiting(
     conn, round_id: int, scope: Scope, day: dt.date, keys: tuple[str, ...] = FACILITATOR_KEYS,
     statuses: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """``_facilitator_waiting`` from ``rollup_waiting`` (each day entered is an age), or the
-    same summed by ``keys`` instead of per facilitator, of ``statuses`` only (None: all):
+    """The rows ``_facilitator_waiting`` computes, from ``rollup_waiting`` (each day entered
+    is an age) as of its newest data, or the same summed by ``keys`` instead of per facilitator, of ``statuses`` only (None: all):
     one GROUP BY in the database, sorted by ``keys``, status and bucket."""
     r = models.RollupWaiting
     columns = [getattr(r, key) for key in keys]

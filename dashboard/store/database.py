@@ -74,9 +74,12 @@ def without_jit(engine: Engine) -> None:
     on SQLite). The dashboard's queries are short aggregates over indexes and rollups, but
     at 20M targets the planner's estimates pass ``jit_above_cost`` and each query then
     spends 7-25 ms compiling: a kabupaten/kota's facilitator caseloads took 60-99 ms with
-    JIT and 36 ms without (EXPLAIN ANALYZE on these 2 cores). Set with ``SET``, not a
-    startup option, so that a connection pooler in front of the server accepts it. For
-    the app server's engines; the writer's bulk rebuilds keep the server's setting."""
+    JIT and 36 ms without (EXPLAIN ANALYZE on these 2 cores). For the app server's engines,
+    its writes included (an ingest through the API, reviews, account changes: short
+    statements too); the simulator's and ``manage``'s rebuilds open engines of their own
+    and keep the server's setting. Set with ``SET`` when a connection opens, not as a
+    startup option, so that a pooler in session mode accepts it; behind a pooler in
+    transaction mode, set it on the role instead (``ALTER ROLE … SET jit = off``)."""
     if engine.dialect.name != "postgresql" or getattr(engine, "_groundcheck_without_jit", False):
         return
     engine._groundcheck_without_jit = True  # type: ignore[attr-defined]

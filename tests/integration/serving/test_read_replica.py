@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import sqlalchemy as sa
 
 from dashboard.web.server import create_server
@@ -37,6 +38,7 @@ def test_figures_come_from_the_read_database_and_accounts_from_the_primary(tmp_p
         audited.dispose()
 
 
+@pytest.mark.postgres
 def test_the_app_servers_connections_to_postgresql_compile_no_jit(database_url_factory):
     """The pages' short aggregates paid 7-25 ms of JIT compilation each at 20M targets
     (``without_jit``): the app server's connections, to the primary and to the read
