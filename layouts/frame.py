@@ -140,9 +140,19 @@ def page_frame(
                     if rounds and len(rounds) > 1
                     else []
                 ),
-                html.Span(id="data-as-of", className="badge text-bg-light data-as-of"),
-                languages,
-                *([_account_menu(account, lang)] if account is not None else []),
+                # The "as of" badge, languages and account keep together on the right: on the
+                # title's row or, when it is full (a laptop, the Indonesian labels), on a
+                # row of their own (assets/02_app.css).
+                html.Div(
+                    [
+                        html.Span(id="data-as-of", className="badge text-bg-light data-as-of"),
+                        html.Div(
+                            [languages, *([_account_menu(account, lang)] if account is not None else [])],
+                            className="ms-auto d-flex align-items-center",
+                        ),
+                    ],
+                    className="header-tools ms-auto d-flex flex-wrap align-items-center justify-content-end",
+                ),
             ],
             fluid=True,
         ),

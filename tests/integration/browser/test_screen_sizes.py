@@ -122,3 +122,32 @@ def test_every_page_fits_its_boxes_and_speaks_its_language(site, width, height):
                     problems[address] = found
         assert watch.console_errors == []
     assert problems == {}
+
+
+#: Every element of the header whose box is not inside the header's (or the window's).
+HEADER_OUTSIDE_JS = """() => {
+    const header = document.querySelector('.app-header').getBoundingClientRect();
+    const out = [];
+    for (const el of document.querySelectorAll('.app-header .app-title, .app-header .nav-link, .app-header .data-as-of,'
+            + ' .app-header .btn, .app-header #signed-in-as')) {
+        const box = el.getBoundingClientRect();
+        if (box.left < header.left - 1 || box.right > Math.min(header.right, window.innerWidth) + 1
+                || box.top < header.top - 1 || box.bottom > header.bottom + 1) out.push(el.id || el.innerText.slice(0, 30));
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_the_header_wraps_instead_of_running_off_the_screen(site, width):
+    """The longest header (Indonesian, an admin's extra section, the "as of" badge and the
+    account) on screens narrower than it: it takes a second row, and the sign-out button
+    stays on the header's blue (off it, white on the page's grey, it could not be read)."""
+    base, _ = site
+    with browser_page(base, width=width, height=768) as (page, watch):
+        sign_in(page, base, auth.user_name("admin"), PASSWORD, next_path="/?lang=id")
+        page.wait_for_selector(".rank-list a", timeout=20_000)
+        wait_until(page, "() => document.querySelector('#data-as-of').innerText.trim() !== ''", timeout=20_000)
+        assert page.evaluate(HEADER_OUTSIDE_JS) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert watch.console_errors == []
