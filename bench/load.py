@@ -2,14 +2,17 @@
 Locust (headless, loopback only, bounded in time).
 
     PYTHONPATH=. .venv/bin/python bench/load.py --database-url sqlite:////path/1M.sqlite \\
-        [--users 200] [--minutes 5] [--live-every 60] [--no-cache]
+        [--users 200] [--minutes 5] [--live-every 60] [--no-cache] [--warm-up 5]
 
 200 users by default: 50 wall screens refreshing every 30 s and 150 people clicking nation →
 province → kabupaten/kota → facilitator with think time (``bench/locust/locustfile.py``). With
-``--live-every N`` a writer folds in the next 10 minutes of the simulated round every N
-seconds (on a copy of a SQLite database), so figures change under load. Prints
+``--live-every N`` a writer folds in the next 10 minutes of the simulated round, waits N
+seconds, and folds again (on a copy of a SQLite database), so figures change under load.
+``--warm-up M`` first runs the same load for M minutes, uncounted: the run then measures the
+steady state of a data version (most figures cached) instead of its first minutes. Prints
 requests/s, p50/p95/p99 per kind of request and in all, errors, and the server's memory
-(the RSS of gunicorn's processes) at the start and the end. Needs ``requirements-bench.txt``.
+(the RSS of gunicorn's processes) at the start and the end, and how many new data versions
+landed during the run and when. Needs ``requirements-bench.txt``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,8 +106,54 @@ def paced():
         time.sleep(every)
     first[0] = False
     return clock()
-run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=paced, progress=True)
+try:
+    run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=paced, progress=True)
+except KeyboardInterrupt:
+    pass  # stopped by the bench: a tick cut short is a transaction rolled back
 """
+
+
+class _VersionWatch(threading.Thread):
+    """When each new data version of the round landed during the run (polled every 2 s):
+    with new data, how many the writer folded while the viewers watched, and when."""
+
+    def __init__(self, url: str, round_id: int = 1):
+        super().__init__(daemon=True)
+        from dashboard.store.database import create_db_engine
+
+        self.engine = create_db_engine(url)
+        self.round_id = round_id
+        self.landed: list[tuple[float, int, str]] = []
+        self.first = self._read()
+        self.stop = threading.Event()
+
+    def _read(self) -> tuple[int, str] | None:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT version, data_until FROM rollup_state WHERE round_id = :r"), {"r": self.round_id}).first()
+        return None if row is None else (int(row[0]), str(row[1])[:16])
+
+    def run(self) -> None:
+        last = self.first
+        while not self.stop.wait(2):
+            now = self._read()
+            if now is not None and now != last:
+                self.landed.append((time.time(), *now))
+                last = now
+
+    def summary(self, since: float) -> str:
+        """The versions that landed after ``since`` (the measured run's start; a warm-up's
+        are not counted), at seconds into the run."""
+        start = f"data up to {self.first[1]}" if self.first else "no rollups"
+        landed = [(at - since, version, until) for at, version, until in self.landed if at >= since]
+        before = [until for at, _, until in self.landed if at < since]
+        if before:
+            start = f"data up to {before[-1]}"
+        if not landed:
+            return f"new data versions during the run: none ({start} throughout)"
+        times = ", ".join(f"{at:.0f} s" for at, _, _ in landed)
+        return f"new data versions during the run: {len(landed)}, at {times} into it ({start} → {landed[-1][2]})"
 
 
 def main() -> None:
@@ -114,6 +164,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--live-every", type=float, default=0, help="seconds between writes of new data (0: none)")
     parser.add_argument("--no-cache", action="store_true", help="FIGURE_CACHE=false (every request computes)")
+    parser.add_argument("--warm-up", type=float, default=0, metavar="MINUTES",
+                        help="first run the same load this long, uncounted, on the same server and cache (the steady state)")
     args = parser.parse_args()
 
     from dashboard.settings import get_settings
@@ -138,22 +190,34 @@ def main() -> None:
     try:
         time.sleep(2)
         rss_start = _rss_mb(server.pid)
+        watch = _VersionWatch(url)
+        watch.start()
         if args.live_every:
             writer = subprocess.Popen([sys.executable, "-c", _LIVE, url, str(args.live_every)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+        def locust(minutes: float, prefix: Path) -> None:
+            subprocess.run(
+                [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locust" / "locustfile.py"), "--headless", "-u", str(args.users),
+                 "-r", str(args.spawn_rate), "-t", f"{int(minutes * 60)}s", "--host", base, "--csv", str(prefix),
+                 "--only-summary", "--loglevel", "WARNING"],
+                cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL if prefix.name == "warm-up" else None,
+            )
+
+        if args.warm_up:
+            print(f"warming the figure cache: {args.warm_up:g} min of the same load, not counted ...", flush=True)
+            locust(args.warm_up, work / "warm-up")
+            warmed = next(r for r in csv.DictReader(open(work / "warm-up_stats.csv")) if r["Name"] == "Aggregated")
+            print(f"warm-up: {warmed['Request Count']} requests, {warmed['Failure Count']} failures, p95 {warmed['95%']} ms", flush=True)
+            rss_start = _rss_mb(server.pid)
         prefix = work / "locust"
         started = time.time()
-        subprocess.run(
-            [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locust" / "locustfile.py"), "--headless", "-u", str(args.users),
-             "-r", str(args.spawn_rate), "-t", f"{int(args.minutes * 60)}s", "--host", base, "--csv", str(prefix),
-             "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env=env, check=False,
-        )
+        locust(args.minutes, prefix)
         elapsed = time.time() - started
         rss_end = _rss_mb(server.pid)
     finally:
         try:
             if writer is not None:
-                # It ends after its current tick (one transaction): minutes at 20M targets.
+                # Stopped at once: a tick it is writing is one transaction, rolled back.
                 writer.send_signal(signal.SIGINT)
                 try:
                     writer.wait(600)
@@ -164,7 +228,8 @@ def main() -> None:
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     print(f"\n{when} · {url.split('/')[-1]} · {args.users} users, {args.minutes:g} min, "
-          f"{'new data every %gs' % args.live_every if args.live_every else 'no new data'}, cache {'off' if args.no_cache else 'on'} "
+          f"{'new data every %gs' % args.live_every if args.live_every else 'no new data'}, cache {'off' if args.no_cache else 'on'}"
+          f"{', after a %g min warm-up' % args.warm_up if args.warm_up else ''} "
           f"({elapsed:.0f} s run)")
     print("| request | count | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|")
@@ -172,6 +237,8 @@ def main() -> None:
         print(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
               f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |")
     print(f"server memory (RSS of gunicorn's processes): {rss_start:.0f} MB at the start, {rss_end:.0f} MB at the end")
+    watch.stop.set()
+    print(watch.summary(since=started))
     failures = list(csv.DictReader(open(f"{prefix}_failures.csv")))
     for row in failures:
         print(f"failure: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
