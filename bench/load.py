@@ -8,8 +8,9 @@ Locust (headless, loopback only, bounded in time).
 province → kabupaten/kota → facilitator with think time (``bench/locust/locustfile.py``). With
 ``--live-every N`` a writer folds in the next 10 minutes of the simulated round, waits N
 seconds, and folds again (on a copy of a SQLite database), so figures change under load.
-``--warm-up M`` first runs the same load for M minutes, uncounted: the run then measures the
-steady state of a data version (most figures cached) instead of its first minutes. Prints
+``--warm-up M`` first runs the same load for M minutes, uncounted (and before any writer
+starts): the run then measures the steady state of a data version (most figures cached)
+instead of its first minutes. Prints
 requests/s, p50/p95/p99 per kind of request and in all, errors, and the server's memory
 (the RSS of gunicorn's processes) at the start and the end, and how many new data versions
 landed during the run and when. Needs ``requirements-bench.txt``.
@@ -109,7 +110,7 @@ def paced():
 try:
     run_live(url, 1, get_settings().geodata_dir, tick_seconds=0, clock=paced, progress=True)
 except KeyboardInterrupt:
-    pass  # stopped by the bench: a tick cut short is a transaction rolled back
+    pass  # stopped by the bench (see the comment where it is stopped)
 """
 
 
@@ -126,6 +127,7 @@ class _VersionWatch(threading.Thread):
         self.landed: list[tuple[float, int, str]] = []
         self.first = self._read()
         self.stop = threading.Event()
+        self.error: str | None = None
 
     def _read(self) -> tuple[int, str] | None:
         from sqlalchemy import text
@@ -137,16 +139,23 @@ class _VersionWatch(threading.Thread):
     def run(self) -> None:
         last = self.first
         while not self.stop.wait(2):
-            now = self._read()
+            try:
+                now = self._read()
+            except Exception as exc:  # a failed read must not pass for "no new data"
+                self.error = f"{type(exc).__name__}: {exc}"[:200]
+                return
             if now is not None and now != last:
                 self.landed.append((time.time(), *now))
                 last = now
 
-    def summary(self, since: float) -> str:
-        """The versions that landed after ``since`` (the measured run's start; a warm-up's
-        are not counted), at seconds into the run."""
+    def summary(self, since: float, until: float) -> str:
+        """The versions that landed between ``since`` and ``until`` (the measured run: not
+        during a warm-up, nor while the writer and the server are being stopped), at seconds
+        into the run."""
+        if self.error:
+            return f"new data versions during the run: unknown (reading the data version failed: {self.error})"
         start = f"data up to {self.first[1]}" if self.first else "no rollups"
-        landed = [(at - since, version, until) for at, version, until in self.landed if at >= since]
+        landed = [(at - since, version, data) for at, version, data in self.landed if since <= at <= until + 2]
         before = [until for at, _, until in self.landed if at < since]
         if before:
             start = f"data up to {before[-1]}"
@@ -187,13 +196,11 @@ def main() -> None:
     server, base = start_server(env)
     env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     writer = None
+    watch = _VersionWatch(url)
+    watch.start()
     try:
         time.sleep(2)
         rss_start = _rss_mb(server.pid)
-        watch = _VersionWatch(url)
-        watch.start()
-        if args.live_every:
-            writer = subprocess.Popen([sys.executable, "-c", _LIVE, url, str(args.live_every)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
         def locust(minutes: float, prefix: Path) -> None:
             subprocess.run(
@@ -209,15 +216,23 @@ def main() -> None:
             warmed = next(r for r in csv.DictReader(open(work / "warm-up_stats.csv")) if r["Name"] == "Aggregated")
             print(f"warm-up: {warmed['Request Count']} requests, {warmed['Failure Count']} failures, p95 {warmed['95%']} ms", flush=True)
             rss_start = _rss_mb(server.pid)
+        if args.live_every:  # after the warm-up: the warm-up is of one data version
+            writer = subprocess.Popen([sys.executable, "-c", _LIVE, url, str(args.live_every)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         prefix = work / "locust"
         started = time.time()
         locust(args.minutes, prefix)
-        elapsed = time.time() - started
+        ended = time.time()
+        elapsed = ended - started
         rss_end = _rss_mb(server.pid)
     finally:
+        watch.stop.set()
         try:
             if writer is not None:
-                # Stopped at once: a tick it is writing is one transaction, rolled back.
+                # Stopped at once. A tick is four transactions (the visits written, then the
+                # flags and scores, the rollups, the alerts): one cut short is rolled back,
+                # and one cut between them leaves the round's visits ahead of its figures
+                # until the next tick or refresh. On PostgreSQL the writer moves the bench's
+                # own database on (SQLite: a copy).
                 writer.send_signal(signal.SIGINT)
                 try:
                     writer.wait(600)
@@ -237,8 +252,7 @@ def main() -> None:
         print(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
               f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |")
     print(f"server memory (RSS of gunicorn's processes): {rss_start:.0f} MB at the start, {rss_end:.0f} MB at the end")
-    watch.stop.set()
-    print(watch.summary(since=started))
+    print(watch.summary(since=started, until=ended))
     failures = list(csv.DictReader(open(f"{prefix}_failures.csv")))
     for row in failures:
         print(f"failure: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
