@@ -130,11 +130,10 @@ class _VersionWatch(threading.Thread):
         self.error: str | None = None
 
     def _read(self) -> tuple[int, str] | None:
-        from sqlalchemy import text
+        from dashboard.figures.queries import data_state
 
-        with self.engine.connect() as conn:
-            row = conn.execute(text("SELECT version, data_until FROM rollup_state WHERE round_id = :r"), {"r": self.round_id}).first()
-        return None if row is None else (int(row[0]), str(row[1])[:16])
+        state = data_state(self.engine, self.round_id)
+        return None if state is None else (state.version, str(state.data_until)[:16])
 
     def run(self) -> None:
         last = self.first
@@ -156,7 +155,7 @@ class _VersionWatch(threading.Thread):
             return f"new data versions during the run: unknown (reading the data version failed: {self.error})"
         start = f"data up to {self.first[1]}" if self.first else "no rollups"
         landed = [(at - since, version, data) for at, version, data in self.landed if since <= at <= until + 2]
-        before = [until for at, _, until in self.landed if at < since]
+        before = [data for at, _, data in self.landed if at < since]
         if before:
             start = f"data up to {before[-1]}"
         if not landed:
@@ -193,11 +192,11 @@ def main() -> None:
         "DATABASE_URL": url, "CACHE_DIR": str(work / "cache"), "FIGURE_CACHE": "false" if args.no_cache else "true",
         "SECRET_KEY": secrets.token_urlsafe(48), "LOG_LEVEL": "WARNING", "GROUNDCHECK_TOKENS": str(tokens),
     }
+    watch = _VersionWatch(url)  # before the server: a database it cannot read fails here
+    watch.start()
     server, base = start_server(env)
     env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     writer = None
-    watch = _VersionWatch(url)
-    watch.start()
     try:
         time.sleep(2)
         rss_start = _rss_mb(server.pid)

@@ -141,7 +141,7 @@ HEADER_OUTSIDE_JS = """() => {
 @pytest.mark.parametrize("width", [1024, 1366])
 def test_the_header_wraps_instead_of_running_off_the_screen(site, width):
     """The longest header (Indonesian, an admin's extra section, the "as of" badge and the
-    account) on screens narrower than it: it takes a second row, and the sign-out button
+    account) on screens narrower than it: it takes more rows, and the sign-out button
     stays on the header's blue (off it, white on the page's grey, it could not be read)."""
     base, _ = site
     with browser_page(base, width=width, height=768) as (page, watch):
